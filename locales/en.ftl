@@ -1,0 +1,1 @@
+# English texts. Keys must match km.ftl (a test checks).

@@ -1,0 +1,1 @@
+# Khmer texts. Keys must match en.ftl (a test checks).
