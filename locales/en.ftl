@@ -1,1 +1,116 @@
 # English texts. Keys must match km.ftl (a test checks).
+
+# commands (the lists each chat sees)
+cmd-start = Start
+cmd-menu = Main menu
+cmd-whoami = Who am I linked to
+cmd-language = Change language
+cmd-help = Help
+cmd-unlink = Unlink from a school or a child
+cmd-invite = Create an invite link
+
+# errors
+error-generic = Sorry, something went wrong. Please try again in a moment.
+error-too-fast = You are tapping too fast. Please wait a moment.
+error-unknown-command = I don't know that command. Tap /help to see what you can do.
+error-not-understood = I didn't understand that. Tap /menu or /help.
+
+# menus
+menu-outdated = This button is out of date. Please use a fresh menu (/menu).
+menu-whoami = 👤 Who am I
+menu-language = 🌐 Language
+menu-code = 🔑 I have an invite code
+menu-help = ❓ Help
+home-title = Main menu. What would you like to do?
+home-welcome-back = Welcome back! What would you like to do?
+home-not-linked = Your account is not linked to a school yet. Tap /start to share your phone number, or use an invite code.
+
+# language
+language-choose = សូមជ្រើសរើសភាសា / Choose your language:
+language-set = Language set to English
+
+# onboarding
+onboarding-greeting = Hello! 👋 This is the School Information System. You will get news about your child's attendance and messages from the school here.
+    ភាសាខ្មែរ? ចុចប៊ូតុងខាងក្រោម។
+onboarding-share-prompt = To link to your school, tap «📱 Share my phone number» below. We will look for this number on the school's lists.
+onboarding-share-button = 📱 Share my phone number
+onboarding-linked = ✅ You are linked!
+onboarding-not-found = We could not find your phone number on any school's list.
+    • Ask your child's homeroom teacher or the school office for an invite code, then tap the button below or open the link they give you.
+    • Or ask the school to correct your number on its list, then tap /start again.
+onboarding-not-own-contact = Please share your own phone number with the button below (not someone else's contact).
+onboarding-bad-phone = That phone number is not valid. Please tap the button below again.
+onboarding-not-cambodian = Only Cambodian phone numbers (+855) can be linked. If the school does not have your number, ask it for an invite code.
+
+# who am I
+whoami-title = 👤 Your account:
+whoami-staff = 🏫 { $school } — { $roles }
+whoami-homeroom =     Homeroom teacher of: { $classes }
+whoami-parent = 👨‍👩‍👧 Guardian at { $school }:
+whoami-child =     • { $name } — class { $class }
+whoami-nobody = Your account is not linked to any school or student yet. Tap /start to link it.
+role-principal = principal
+role-operator = school operator
+role-teacher = teacher
+role-parent = guardian
+role-none = no role
+
+# help
+help-intro = ℹ️ Help
+help-not-linked = You are not linked yet. Tap /start and share your phone number, or type the invite code the school gave you (/code).
+help-principal = Principal: /invite teacher or /invite operator to invite staff, /invite parent STUDENT-CODE to invite a guardian.
+help-operator = Operator: /invite teacher to invite a teacher, /invite parent STUDENT-CODE to invite a guardian.
+help-teacher = Teacher: /invite parent STUDENT-CODE to invite a guardian of a student in your class.
+help-parent = Guardian: the school's news about your children comes here. /whoami shows the children you are linked to.
+help-common = /menu main menu · /whoami my account · /language language · /unlink unlink
+
+# invites
+invite-ask-code = Please type or paste the invite code the school gave you (it starts with the letter i). Tap /cancel to stop.
+invite-ask-code-text = Please send the code as text.
+invite-ok-parent = ✅ You are now linked to your child. The school's news will come here.
+invite-ok-staff = ✅ You are now linked as school staff. Tap /menu to begin.
+invite-invalid = This invite code is not valid. Please check it, or ask the school for a new one.
+invite-expired = This invite code has expired. Please ask the school for a new one.
+invite-used = This invite code has already been used. Each code works once. Please ask the school for a new one.
+invite-revoked = The school has cancelled this invite code. Please ask for a new one.
+invite-try-again = Please try again, or tap /cancel.
+invite-give-up = Still not valid. Please contact the school for a new code.
+invite-usage = How to use: /invite teacher · /invite operator · /invite principal · /invite parent STUDENT-CODE
+invite-denied-forbidden = You may not create this invite.
+invite-denied-unknown-student = No student with that code at your school.
+invite-created = Invite for a { $role }:
+    { $link }
+    Code: { $code }
+    Works once, until { $until }.
+
+# unlinking
+unlink-choose = What do you want to unlink?
+unlink-staff = 🏫 Staff at { $school }
+unlink-parent = 👨‍👩‍👧 { $count } children at { $school }
+unlink-all = Unlink everything
+unlink-confirm = Are you sure? You will stop receiving the school's messages for this.
+unlink-done = ✅ Unlinked. Tap /start to link again at any time.
+unlink-nothing = Nothing to unlink (perhaps it already was).
+unlink-cancelled = Cancelled.
+button-cancel = Cancel
+button-yes-unlink = Yes, unlink
+
+
+# roster errors
+roster-err-unreadable-file = This file could not be read. Please send an Excel file (.xlsx) or a CSV file saved as UTF-8.
+roster-err-empty-file = The file has no data rows. Fill in the rows under the header row and send it again.
+roster-err-missing-column = The header row has no “{ $column }” column. Add it and send the file again.
+roster-err-too-many-rows = The file has { $value } rows, but at most 50,000 rows can be imported at once. Please split it into smaller files.
+roster-err-too-many-errors = Too many errors ({ $value } in total): only the first 200 are listed. Fix them and send the file again.
+roster-err-required = Row { $row }: “{ $column }” is empty, but it must be filled in.
+roster-err-bad-class = Row { $row }: class “{ $value }” is not valid. Write the grade (1–12) followed by the section letter, e.g. 7A or 12B.
+roster-err-bad-shift = Row { $row }: shift “{ $value }” is not valid. Write morning or afternoon.
+roster-err-bad-code = Row { $row }: code “{ $value }” is not valid. Use at most 40 Latin letters, digits or the signs - _ . /
+roster-err-duplicate-code = Row { $row }: code { $value } is already used in this file. Each code must be different.
+roster-err-bad-sex = Row { $row }: sex “{ $value }” is not valid. Write M or F.
+roster-err-bad-date = Row { $row }: date “{ $value }” is not a real date between 1990 and today. Write it as YYYY-MM-DD (e.g. 2015-03-27) or DD/MM/YYYY (e.g. 27/03/2015).
+roster-err-bad-phone = Row { $row }: “{ $value }” in column { $column } is not a phone number. Write it like 012 345 678.
+roster-err-not-cambodian-phone = Row { $row }: “{ $value }” in column { $column } is not a Cambodian phone number. Only Cambodian numbers (+855) can be used.
+roster-err-class-shift-conflict = Row { $row }: class { $value } already has a different shift. A class can only study in one shift.
+roster-err-bad-role = Row { $row }: role “{ $value }” is not known. Use principal, operator or teacher.
+roster-err-duplicate-phone = Row { $row }: phone number { $value } is already given to another staff member. Each staff member needs their own number.

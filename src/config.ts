@@ -1,0 +1,71 @@
+/**
+ * Environment → typed config, validated once at boot. A wrong value stops the process with a
+ * message that names the variable and says what is expected.
+ */
+import { z } from 'zod';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const ConfigSchema = z
+  .object({
+    BOT_TOKEN: z
+      .string({ error: 'BOT_TOKEN is required: the token @BotFather gave you (123456:ABC...)' })
+      .trim()
+      .regex(/^\d+:[A-Za-z0-9_-]{10,}$/, 'BOT_TOKEN does not look like a bot token (digits, a colon, then letters)'),
+    BOT_USERNAME: optionalText,
+    TELEGRAM_API_ROOT: z.url('TELEGRAM_API_ROOT must be a URL').default('https://api.telegram.org'),
+    DATABASE_URL: optionalText.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres://')
+        .optional(),
+    ),
+    PGLITE_DIR: z.string().default('./data/pglite'),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must start with redis://').default('redis://127.0.0.1:6379'),
+    QUEUE_PREFIX: z.string().default('sis'),
+    BOT_MODE: z.enum(['polling', 'webhook'], { error: 'BOT_MODE must be polling or webhook' }).default('polling'),
+    WEBHOOK_URL: optionalText.pipe(z.url('WEBHOOK_URL must be a https URL').optional()),
+    WEBHOOK_SECRET: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{16,256}$/, 'WEBHOOK_SECRET must be 16-256 characters of A-Z a-z 0-9 _ -')
+        .optional(),
+    ),
+    PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+    DEFAULT_LOCALE: z.enum(['km', 'en'], { error: 'DEFAULT_LOCALE must be km or en' }).default('km'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Messages per second the sender may use overall (Telegram allows about 30) */
+    SEND_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(30),
+  })
+  .superRefine((c, ctx) => {
+    if (c.BOT_MODE === 'webhook') {
+      if (!c.WEBHOOK_URL) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_URL'], message: 'WEBHOOK_URL is required when BOT_MODE=webhook' });
+      if (!c.WEBHOOK_SECRET)
+        ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'WEBHOOK_SECRET is required when BOT_MODE=webhook' });
+    }
+  });
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`));
+  }
+  return parsed.data;
+}
+
+/** Config for the admin CLI and tests, where no bot token is needed. */
+export function loadConfigWithoutBot(env: Record<string, string | undefined> = process.env): Config {
+  return loadConfig({ BOT_TOKEN: '0:not-a-real-token-cli', ...env });
+}

@@ -1,0 +1,2 @@
+// Every table, for drizzle's relational queries. Capabilities add their schema.ts here.
+export * from './schema.js';

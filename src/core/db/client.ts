@@ -1,0 +1,98 @@
+/**
+ * The database handle. Production uses postgres.js against a real server; when DATABASE_URL is
+ * unset we run embedded Postgres (PGlite, real Postgres compiled to WASM) in a data folder with
+ * the very same migrations, so a newcomer can try the bot without installing anything.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import * as schema from './all-schema.js';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Anything that can run a query: the database or an open transaction. */
+export type Executor = Db | Tx;
+
+export interface Database {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  url?: string;
+  /** Runs a raw query and returns its rows whatever the driver's result shape. */
+  rows<T = Record<string, unknown>>(query: SQL, executor?: Executor): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../migrations');
+
+function rowsOf<T>(result: unknown): T[] {
+  // postgres.js returns an array; PGlite returns { rows }.
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  pgliteDir?: string;
+  /** pool size for postgres.js */
+  max?: number;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) {
+    const { default: postgres } = await import('postgres');
+    const { drizzle } = await import('drizzle-orm/postgres-js');
+    const client = postgres(opts.databaseUrl, {
+      max: opts.max ?? 10,
+      onnotice: () => {},
+      // bigint columns come back as numbers (Telegram ids fit in 2^53)
+      types: { bigint: postgres.BigInt },
+    });
+    const db = drizzle(client, { schema }) as unknown as Db;
+    return {
+      db,
+      kind: 'postgres',
+      url: opts.databaseUrl,
+      rows: async <T,>(q: SQL, ex: Executor = db) => rowsOf<T>(await ex.execute(q)),
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const dir = opts.pgliteDir;
+  if (dir && dir !== 'memory://') mkdirSync(dir, { recursive: true });
+  const client = new PGlite(dir && dir !== 'memory://' ? dir : undefined);
+  await client.waitReady;
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    rows: async <T,>(q: SQL, ex: Executor = db) => rowsOf<T>(await ex.execute(q)),
+    close: () => client.close(),
+  };
+}
+
+export async function migrateDatabase(database: Database): Promise<void> {
+  if (database.kind === 'postgres' && database.url) {
+    const { default: postgres } = await import('postgres');
+    const { drizzle } = await import('drizzle-orm/postgres-js');
+    const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+    // One connection, so the advisory lock that keeps concurrent starters (bot + worker) from
+    // migrating at the same time is taken and released on the same session.
+    const client = postgres(database.url, { max: 1, onnotice: () => {} });
+    try {
+      const db = drizzle(client);
+      await db.execute(sql`select pg_advisory_lock(727272)`);
+      await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+      await db.execute(sql`select pg_advisory_unlock(727272)`);
+    } finally {
+      await client.end({ timeout: 5 });
+    }
+  } else {
+    const { migrate } = await import('drizzle-orm/pglite/migrator');
+    await migrate(database.db as never, { migrationsFolder: MIGRATIONS_DIR });
+  }
+}

@@ -1,0 +1,339 @@
+/**
+ * The shared schema: the tables every capability stands on (places, people, accounts, invites,
+ * audit, outbox, bot storage). Capability-specific tables live in their own folder's schema.ts
+ * and are re-exported from ./all-schema.ts for drizzle-kit.
+ *
+ * Every row that belongs to a school carries `school_id`, so a national deployment can be
+ * partitioned or sharded by school later and every authorization check is one indexed lookup.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+export const shiftEnum = pgEnum('shift', ['morning', 'afternoon']);
+export const sexEnum = pgEnum('sex', ['M', 'F']);
+export const staffRoleEnum = pgEnum('staff_role', ['principal', 'operator', 'teacher']);
+export const localeEnum = pgEnum('locale', ['km', 'en']);
+
+export type Shift = (typeof shiftEnum.enumValues)[number];
+export type StaffRole = (typeof staffRoleEnum.enumValues)[number];
+export type Locale = (typeof localeEnum.enumValues)[number];
+
+export interface ShiftTimes {
+  /** HH:MM in the school's time zone */
+  start: string;
+  end: string;
+}
+export type SchoolShifts = Partial<Record<Shift, ShiftTimes>>;
+
+export const provinces = pgTable('provinces', {
+  id: serial('id').primaryKey(),
+  code: text('code').notNull().unique(),
+  nameKm: text('name_km').notNull(),
+  nameEn: text('name_en').notNull(),
+});
+
+export const schools = pgTable(
+  'schools',
+  {
+    id: serial('id').primaryKey(),
+    code: text('code').notNull().unique(),
+    nameKm: text('name_km').notNull(),
+    nameEn: text('name_en').notNull(),
+    provinceId: integer('province_id')
+      .notNull()
+      .references(() => provinces.id),
+    timezone: text('timezone').notNull().default('Asia/Phnom_Penh'),
+    shifts: jsonb('shifts')
+      .$type<SchoolShifts>()
+      .notNull()
+      .default(sql`'{"morning":{"start":"07:00","end":"11:00"},"afternoon":{"start":"13:00","end":"17:00"}}'::jsonb`),
+    createdAt: createdAt(),
+  },
+  (t) => [index('schools_province_idx').on(t.provinceId)],
+);
+
+export const academicYears = pgTable(
+  'academic_years',
+  {
+    id: serial('id').primaryKey(),
+    schoolId: integer('school_id')
+      .notNull()
+      .references(() => schools.id),
+    /** e.g. 2026-2027 */
+    name: text('name').notNull(),
+    startsOn: date('starts_on').notNull(),
+    endsOn: date('ends_on').notNull(),
+    isCurrent: boolean('is_current').notNull().default(false),
+  },
+  (t) => [
+    uniqueIndex('academic_years_school_name_uq').on(t.schoolId, t.name),
+    // At most one current year per school.
+    uniqueIndex('academic_years_current_uq').on(t.schoolId).where(sql`${t.isCurrent}`),
+  ],
+);
+
+export const staff = pgTable(
+  'staff',
+  {
+    id: serial('id').primaryKey(),
+    schoolId: integer('school_id')
+      .notNull()
+      .references(() => schools.id),
+    staffCode: text('staff_code').notNull(),
+    nameKm: text('name_km').notNull(),
+    nameEn: text('name_en'),
+    sex: sexEnum('sex'),
+    /** E.164, verified only when the Telegram contact matched it */
+    phone: text('phone'),
+    subjects: text('subjects').array().notNull().default(sql`'{}'::text[]`),
+    telegramUserId: bigint('telegram_user_id', { mode: 'number' }),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('staff_school_code_uq').on(t.schoolId, t.staffCode),
+    index('staff_phone_idx').on(t.phone),
+    index('staff_telegram_idx').on(t.telegramUserId),
+  ],
+);
+
+export const staffRoles = pgTable(
+  'staff_roles',
+  {
+    staffId: integer('staff_id')
+      .notNull()
+      .references(() => staff.id, { onDelete: 'cascade' }),
+    schoolId: integer('school_id')
+      .notNull()
+      .references(() => schools.id),
+    role: staffRoleEnum('role').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.staffId, t.role] }), index('staff_roles_school_idx').on(t.schoolId, t.role)],
+);
+
+export const classes = pgTable(
+  'classes',
+  {
+    id: serial('id').primaryKey(),
+    schoolId: integer('school_id')
+      .notNull()
+      .references(() => schools.id),
+    academicYearId: integer('academic_year_id')
+      .notNull()
+      .references(() => academicYears.id),
+    /** Display name as the school writes it, normalised: 7A, 12B */
+    name: text('name').notNull(),
+    grade: smallint('grade').notNull(),
+    section: text('section').notNull(),
+    shift: shiftEnum('shift').notNull(),
+    homeroomStaffId: integer('homeroom_staff_id').references(() => staff.id, { onDelete: 'set null' }),
+  },
+  (t) => [
+    uniqueIndex('classes_year_name_uq').on(t.academicYearId, t.name),
+    index('classes_school_idx').on(t.schoolId),
+    index('classes_homeroom_idx').on(t.homeroomStaffId),
+    check('classes_grade_ck', sql`${t.grade} between 1 and 12`),
+  ],
+);
+
+export const students = pgTable(
+  'students',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    schoolId: integer('school_id')
+      .notNull()
+      .references(() => schools.id),
+    /** School-issued code, unique per school */
+    studentCode: text('student_code').notNull(),
+    nameKm: text('name_km').notNull(),
+    nameEn: text('name_en'),
+    sex: sexEnum('sex').notNull(),
+    dateOfBirth: date('date_of_birth'),
+    classId: integer('class_id').references(() => classes.id),
+    /** Position in the class list as the roster orders it (teachers type these numbers) */
+    rollNo: smallint('roll_no'),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('students_school_code_uq').on(t.schoolId, t.studentCode),
+    index('students_class_idx').on(t.classId, t.rollNo),
+  ],
+);
+
+export const guardians = pgTable(
+  'guardians',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    schoolId: integer('school_id')
+      .notNull()
+      .references(() => schools.id),
+    /** E.164; one guardian row per phone per school, so siblings share it. Null for a guardian
+     * who joined by invite code without sharing a phone. */
+    phone: text('phone'),
+    name: text('name'),
+    telegramUserId: bigint('telegram_user_id', { mode: 'number' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('guardians_school_phone_uq').on(t.schoolId, t.phone),
+    index('guardians_phone_idx').on(t.phone),
+    index('guardians_telegram_idx').on(t.telegramUserId),
+  ],
+);
+
+export const studentGuardians = pgTable(
+  'student_guardians',
+  {
+    studentId: bigint('student_id', { mode: 'number' })
+      .notNull()
+      .references(() => students.id, { onDelete: 'cascade' }),
+    guardianId: bigint('guardian_id', { mode: 'number' })
+      .notNull()
+      .references(() => guardians.id, { onDelete: 'cascade' }),
+    schoolId: integer('school_id')
+      .notNull()
+      .references(() => schools.id),
+    relation: text('relation').notNull().default('guardian'),
+    /** 1 = first guardian on the roster */
+    priority: smallint('priority').notNull().default(1),
+    /** Roster-listed links are replaced on re-import; invite-made links are kept */
+    source: text('source').notNull().default('roster'),
+  },
+  (t) => [primaryKey({ columns: [t.studentId, t.guardianId] }), index('student_guardians_guardian_idx').on(t.guardianId)],
+);
+
+/** One row per Telegram user who ever talked to the bot. */
+export const telegramAccounts = pgTable('telegram_accounts', {
+  telegramUserId: bigint('telegram_user_id', { mode: 'number' }).primaryKey(),
+  /** Chosen language; null until the user picked one (we then use the deployment default) */
+  locale: localeEnum('locale'),
+  /** E.164 phone from a verified own-contact share */
+  phone: text('phone'),
+  /** Set when Telegram answered 403: the user blocked the bot */
+  unreachableAt: timestamp('unreachable_at', { withTimezone: true }),
+  /** Hash of the command list last set for this chat, so we call setMyCommands only on change */
+  commandsHash: text('commands_hash'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const inviteKindEnum = pgEnum('invite_kind', ['principal', 'operator', 'teacher', 'parent']);
+
+/**
+ * Printed or sent invite codes. Only the SHA-256 of the code is stored, so a leaked database
+ * does not leak usable codes. Single use; expiring.
+ */
+export const invites = pgTable(
+  'invites',
+  {
+    id: serial('id').primaryKey(),
+    codeHash: text('code_hash').notNull().unique(),
+    schoolId: integer('school_id')
+      .notNull()
+      .references(() => schools.id),
+    kind: inviteKindEnum('kind').notNull(),
+    /** Parent invites name the child */
+    studentId: bigint('student_id', { mode: 'number' }).references(() => students.id, { onDelete: 'cascade' }),
+    /** Staff invites may name the staff record they link to */
+    staffId: integer('staff_id').references(() => staff.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    usedBy: bigint('used_by', { mode: 'number' }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('invites_school_idx').on(t.schoolId)],
+);
+
+/**
+ * Who did or read what, when, and whether it was allowed. Never holds names or phones:
+ * entity ids only, so the log itself is not a second copy of children's data.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    /** 'tg:<telegram id>', 'cli', or 'system' */
+    actor: text('actor').notNull(),
+    schoolId: integer('school_id'),
+    action: text('action').notNull(),
+    entity: text('entity'),
+    entityId: text('entity_id'),
+    outcome: text('outcome').notNull().default('ok'),
+    details: jsonb('details').$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    index('audit_school_at_idx').on(t.schoolId, t.at),
+    index('audit_entity_idx').on(t.entity, t.entityId),
+    index('audit_actor_at_idx').on(t.actor, t.at),
+  ],
+);
+
+export const outboxStatusEnum = pgEnum('outbox_status', ['pending', 'sent', 'failed', 'unreachable', 'cancelled']);
+
+/**
+ * Every message addressed to someone other than the user who pressed a button is written here in
+ * the same transaction as the change that caused it. The relay moves pending rows onto BullMQ with
+ * job id = row id; the sender marks the row sent with Telegram's message id. `dedupeKey` makes the
+ * producer idempotent (one row per recipient and event).
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    schoolId: integer('school_id'),
+    chatId: bigint('chat_id', { mode: 'number' }).notNull(),
+    /** Bot API method and its parameters (chat_id is filled in from chatId) */
+    method: text('method').notNull().default('sendMessage'),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    /** lower goes first */
+    priority: smallint('priority').notNull().default(5),
+    status: outboxStatusEnum('status').notNull().default('pending'),
+    notBefore: timestamp('not_before', { withTimezone: true }).notNull().defaultNow(),
+    enqueuedAt: timestamp('enqueued_at', { withTimezone: true }),
+    attempts: integer('attempts').notNull().default(0),
+    /** Lease taken by the sender for the duration of one Bot API call, so two workers never send one row */
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    telegramMessageId: bigint('telegram_message_id', { mode: 'number' }),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('outbox_pending_idx').on(t.notBefore).where(sql`${t.status} = 'pending'`),
+    index('outbox_school_idx').on(t.schoolId, t.createdAt),
+  ],
+);
+
+/** Key/value storage for grammY sessions and conversations (survives restarts). */
+export const botStorage = pgTable('bot_storage', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: updatedAt(),
+});

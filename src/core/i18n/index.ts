@@ -1,0 +1,58 @@
+/**
+ * Fluent texts for every user-facing string. Khmer is the default; a user's choice is stored on
+ * their telegram_accounts row (not in a session) so it also applies to messages the worker sends
+ * them later and inside conversations.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { I18n, type I18nFlavor } from '@grammyjs/i18n';
+import type { Context } from 'grammy';
+import type { Locale } from '../db/schema.js';
+
+export type { I18nFlavor };
+export const LOCALES: readonly Locale[] = ['km', 'en'] as const;
+export const LOCALES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../locales');
+
+export type Translate = (key: string, vars?: Record<string, string | number>) => string;
+
+export function isLocale(value: unknown): value is Locale {
+  return value === 'km' || value === 'en';
+}
+
+export function createI18n<C extends Context & I18nFlavor>(
+  defaultLocale: Locale,
+  pickLocale: (ctx: C) => Locale | undefined,
+): I18n<C> {
+  const i18n = new I18n<C>({
+    defaultLocale,
+    useSession: false,
+    // Fluent's bidi isolation marks show up as stray glyphs on some Android fonts.
+    fluentBundleOptions: { useIsolating: false },
+    localeNegotiator: (ctx) => pickLocale(ctx) ?? defaultLocale,
+  });
+  i18n.loadLocalesDirSync(LOCALES_DIR);
+  return i18n;
+}
+
+/** A translator bound to one locale, for code that has no grammY context (worker, CLI). */
+export function translator(i18n: Pick<I18n, 't'>, locale: Locale): Translate {
+  return (key, vars) => i18n.t(locale, key, vars);
+}
+
+const khmerDigits = new Intl.NumberFormat('km-u-nu-khmr', { useGrouping: false });
+
+/** Numbers as the reader expects them: Khmer digits in Khmer. */
+export function formatNumber(locale: Locale, n: number): string {
+  return locale === 'km' ? khmerDigits.format(n) : String(n);
+}
+
+/** A school day (YYYY-MM-DD) written out for the reader. */
+export function formatDay(locale: Locale, isoDay: string): string {
+  const d = new Date(`${isoDay}T00:00:00Z`);
+  return new Intl.DateTimeFormat(locale === 'km' ? 'km-KH-u-nu-khmr' : 'en-GB', {
+    timeZone: 'UTC',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }).format(d);
+}

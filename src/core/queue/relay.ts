@@ -1,0 +1,100 @@
+/**
+ * Moves due outbox rows onto the outgoing queue. Safe to run in several processes (rows are
+ * claimed with SKIP LOCKED) and safe to repeat (job id = row id). A row still pending long after
+ * it was enqueued is enqueued again: that is how nothing is lost when Redis loses its data.
+ */
+import { inArray, sql } from 'drizzle-orm';
+import { outbox } from '../db/schema.js';
+import type { Queue } from 'bullmq';
+import type { Database } from '../db/client.js';
+import type { Logger } from '../logger.js';
+import { outgoingJobId, type OutgoingJob } from './queues.js';
+
+export interface RelayOptions {
+  batchSize?: number;
+  /** re-enqueue pending rows whose job may have been lost after this long */
+  requeueAfterSeconds?: number;
+}
+
+export async function relayOnce(database: Database, queue: Queue<OutgoingJob>, opts: RelayOptions = {}): Promise<number> {
+  const batchSize = opts.batchSize ?? 500;
+  const requeueAfter = opts.requeueAfterSeconds ?? 300;
+  return database.db.transaction(async (tx) => {
+    const due = await database.rows<{ id: number; priority: number }>(
+      sql`select id, priority from outbox
+          where status = 'pending' and not_before <= now()
+            and (enqueued_at is null or enqueued_at < now() - make_interval(secs => ${requeueAfter}))
+          order by priority, id
+          limit ${batchSize}
+          for update skip locked`,
+      tx,
+    );
+    if (due.length === 0) return 0;
+    await queue.addBulk(
+      due.map((r) => ({
+        name: 'send',
+        data: { outboxId: Number(r.id) },
+        opts: { jobId: outgoingJobId(Number(r.id)), priority: Math.max(1, Number(r.priority)) },
+      })),
+    );
+    const ids = due.map((r) => Number(r.id));
+    await tx.update(outbox).set({ enqueuedAt: sql`now()` }).where(inArray(outbox.id, ids));
+    return due.length;
+  });
+}
+
+export interface Relay {
+  /** run now instead of waiting for the next tick (called after a commit that wrote outbox rows) */
+  kick(): void;
+  stop(): Promise<void>;
+}
+
+export function startRelay(
+  database: Database,
+  queue: Queue<OutgoingJob>,
+  log: Logger,
+  opts: RelayOptions & { intervalMs?: number } = {},
+): Relay {
+  const interval = opts.intervalMs ?? 250;
+  let stopped = false;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let timer: NodeJS.Timeout | null = null;
+
+  const tick = async () => {
+    try {
+      // drain: keep going while full batches come back
+      while (!stopped && (await relayOnce(database, queue, opts)) >= (opts.batchSize ?? 500));
+    } catch (err) {
+      log.error({ err }, 'outbox relay failed; will retry');
+    }
+  };
+  const run = () => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = tick().finally(() => {
+      running = null;
+      if (again) {
+        again = false;
+        run();
+      } else schedule();
+    });
+  };
+  const schedule = () => {
+    if (stopped) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(run, interval);
+  };
+  run();
+  return {
+    kick: () => run(),
+    stop: async () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * The sender worker: takes one outbox row per job and makes the Bot API call.
+ *
+ * - A lease on the row (locked_until) means two workers, or a stalled job re-run by BullMQ, never
+ *   send the same row at the same time; a row already marked sent is skipped. The only window for
+ *   a duplicate is a crash between Telegram's answer and our UPDATE (milliseconds); closing it
+ *   fully would need idempotency Telegram does not offer.
+ * - The worker's limiter keeps the whole queue under Telegram's ~30 messages/s; a per-chat key in
+ *   Redis spaces messages to one chat by 1 s (20/min for groups).
+ * - 429: the whole queue pauses for retry_after and the job goes back to waiting.
+ * - 403 (blocked, kicked, deactivated): the row and the account are marked unreachable; no retry.
+ * - 400: the request itself is wrong; marked failed with Telegram's description; no retry.
+ * - Network errors and 5xx: retried with exponential backoff; marked failed when attempts run out.
+ */
+import { Api, GrammyError, HttpError } from 'grammy';
+import { DelayedError, Worker, type Job } from 'bullmq';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Redis } from 'ioredis';
+import type { Database } from '../db/client.js';
+import { outbox, telegramAccounts } from '../db/schema.js';
+import type { Logger } from '../logger.js';
+import { OUTGOING_QUEUE, type OutgoingJob } from './queues.js';
+
+export interface SenderOptions {
+  database: Database;
+  connection: Redis;
+  prefix: string;
+  api: Api;
+  log: Logger;
+  /** messages per second overall */
+  ratePerSecond?: number;
+  concurrency?: number;
+  /** min ms between two messages to one private chat */
+  perChatIntervalMs?: number;
+  /** min ms between two messages to one group (Telegram: 20 per minute) */
+  perGroupIntervalMs?: number;
+  leaseSeconds?: number;
+}
+
+export type SendOutcome = 'sent' | 'skipped' | 'unreachable' | 'failed';
+
+export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcome> {
+  const { database, api, log, connection, prefix } = opts;
+  const { db } = database;
+  const perChat = opts.perChatIntervalMs ?? 1000;
+  const perGroup = opts.perGroupIntervalMs ?? 3000;
+  const lease = opts.leaseSeconds ?? 60;
+
+  const worker: Worker<OutgoingJob, SendOutcome> = new Worker<OutgoingJob, SendOutcome>(
+    OUTGOING_QUEUE,
+    async (job: Job<OutgoingJob>, token?: string) => {
+      const id = job.data.outboxId;
+      const [row] = await db
+        .update(outbox)
+        .set({ lockedUntil: sql`now() + make_interval(secs => ${lease})`, attempts: sql`${outbox.attempts} + 1` })
+        .where(
+          and(
+            eq(outbox.id, id),
+            eq(outbox.status, 'pending'),
+            sql`(${outbox.lockedUntil} is null or ${outbox.lockedUntil} < now())`,
+          ),
+        )
+        .returning();
+      if (!row) return 'skipped';
+
+      // Per-chat spacing: a private chat takes ~1 message/s, a group 20/min.
+      const gap = row.chatId < 0 ? perGroup : perChat;
+      const free = await connection.set(`${prefix}:chatgap:${row.chatId}`, '1', 'PX', gap, 'NX');
+      if (free === null) {
+        await db.update(outbox).set({ lockedUntil: null, attempts: sql`${outbox.attempts} - 1` }).where(eq(outbox.id, id));
+        await job.moveToDelayed(Date.now() + gap, token);
+        throw new DelayedError();
+      }
+
+      try {
+        const result = (await api.raw[row.method as 'sendMessage']({
+          ...(row.payload as object),
+          chat_id: row.chatId,
+        } as never)) as unknown as { message_id?: number } | true;
+        const messageId = typeof result === 'object' && result && 'message_id' in result ? result.message_id : null;
+        await db
+          .update(outbox)
+          .set({ status: 'sent', sentAt: sql`now()`, telegramMessageId: messageId ?? null, lockedUntil: null, lastError: null })
+          .where(eq(outbox.id, id));
+        return 'sent';
+      } catch (err) {
+        if (err instanceof GrammyError) {
+          if (err.error_code === 429) {
+            const retryAfter = Number(err.parameters.retry_after ?? 1);
+            await db.update(outbox).set({ lockedUntil: null, lastError: '429' }).where(eq(outbox.id, id));
+            log.warn({ outboxId: id, retryAfter }, 'telegram 429: pausing the outgoing queue');
+            await worker.rateLimit(retryAfter * 1000);
+            throw Worker.RateLimitError();
+          }
+          if (err.error_code === 403) {
+            await db.transaction(async (tx) => {
+              await tx
+                .update(outbox)
+                .set({ status: 'unreachable', lockedUntil: null, lastError: err.description })
+                .where(eq(outbox.id, id));
+              await tx
+                .update(telegramAccounts)
+                .set({ unreachableAt: sql`now()` })
+                .where(eq(telegramAccounts.telegramUserId, row.chatId));
+            });
+            log.info({ outboxId: id, chatId: row.chatId }, 'recipient unreachable (403)');
+            return 'unreachable';
+          }
+          if (err.error_code === 400) {
+            await db
+              .update(outbox)
+              .set({ status: 'failed', lockedUntil: null, lastError: err.description })
+              .where(eq(outbox.id, id));
+            log.warn({ outboxId: id, error: err.description }, 'telegram rejected the message (400)');
+            return 'failed';
+          }
+        }
+        // Transient: network error, 5xx, anything else. Release the lease and let BullMQ retry.
+        const message = err instanceof HttpError ? `network: ${err.message}` : String((err as Error).message ?? err);
+        const lastTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        await db
+          .update(outbox)
+          .set({ lockedUntil: null, lastError: message.slice(0, 500), ...(lastTry ? { status: 'failed' as const } : {}) })
+          .where(eq(outbox.id, id));
+        throw err;
+      }
+    },
+    {
+      connection,
+      prefix,
+      concurrency: opts.concurrency ?? 8,
+      limiter: { max: opts.ratePerSecond ?? 30, duration: 1000 },
+    },
+  );
+  worker.on('error', (err) => log.error({ err }, 'sender worker error'));
+  return worker;
+}

@@ -1,0 +1,126 @@
+/**
+ * createBot: the one seam. main.ts builds it with the real Bot API; tests build it with a fake
+ * `fetch` (which also reaches inside conversations) and a real database.
+ */
+import { Bot, Composer, type Middleware } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import { autoRetry } from '@grammyjs/auto-retry';
+import { conversations } from '@grammyjs/conversations';
+import { limit } from '@grammyjs/ratelimiter';
+import type { Redis } from 'ioredis';
+import { loadActor } from '../auth/actor.js';
+import { createI18n } from '../i18n/index.js';
+import { ensureAccount, getLocale, markReachable } from '../../onboarding/service.js';
+import type { AppDeps, BotContext, ConvContext } from './context.js';
+import { postgresStorage } from './storage.js';
+
+export interface CreateBotOptions {
+  token: string;
+  deps: AppDeps;
+  apiRoot?: string;
+  /** test seam: replaces the HTTP client for every Bot API call, conversations included */
+  fetch?: typeof fetch;
+  /** skip getMe at init (tests, and processes that only send) */
+  botInfo?: UserFromGetMe;
+  /** rate-limiter store shared by all bot processes; in memory when absent */
+  redis?: Redis;
+  /** features, in order; each a Composer */
+  features: Array<(deps: AppDeps) => Composer<BotContext>>;
+  /** bump when a conversation's code changes incompatibly: old states are then dropped */
+  conversationVersion?: number;
+}
+
+export function createBot(opts: CreateBotOptions): Bot<BotContext> {
+  const { deps } = opts;
+  const bot = new Bot<BotContext>(opts.token, {
+    botInfo: opts.botInfo,
+    client: {
+      ...(opts.apiRoot ? { apiRoot: opts.apiRoot } : {}),
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    },
+  });
+  // Replies to the user may hit a flood wait: retry them (bulk sends go through the queue instead).
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
+
+  const i18n = createI18n<BotContext>(deps.defaultLocale, (ctx) => ctx.actor?.locale ?? undefined);
+
+  bot.use(async (ctx, next) => {
+    ctx.deps = deps;
+    ctx.log = deps.log.child({ update: ctx.update.update_id, user: ctx.from?.id });
+    await next();
+  });
+
+  // One error boundary for everything below it: log without personal data, tell the user.
+  const guarded = bot.errorBoundary(async (err) => {
+    const ctx = err.ctx;
+    ctx.log.error({ err: err.error instanceof Error ? { message: err.error.message, stack: err.error.stack } : String(err.error) }, 'update failed');
+    try {
+      const text = typeof ctx.t === 'function' ? ctx.t('error-generic') : i18n.t(deps.defaultLocale, 'error-generic');
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text, show_alert: true }).catch(() => {});
+      else if (ctx.chat) await ctx.reply(text);
+    } catch {
+      /* the user cannot be told; it is logged */
+    }
+  });
+
+  // Only private chats for now; groups arrive with the messaging capability.
+  guarded.use(async (ctx, next) => {
+    if (ctx.chat && ctx.chat.type !== 'private') return;
+    await next();
+  });
+
+  guarded.use(
+    limit<BotContext, Redis>({
+      timeFrame: 3000,
+      limit: 6,
+      storageClient: opts.redis ?? 'MEMORY_STORE',
+      keyPrefix: 'sis-rl',
+      keyGenerator: (ctx) => ctx.from?.id.toString(),
+      onLimitExceeded: async (ctx) => {
+        if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t?.('error-too-fast') }).catch(() => {});
+      },
+    }),
+  );
+
+  guarded.use(async (ctx, next) => {
+    if (ctx.from) {
+      const db = deps.database.db;
+      await ensureAccount(db, ctx.from.id);
+      await markReachable(db, ctx.from.id);
+      ctx.actor = await loadActor(db, ctx.from.id);
+    }
+    await next();
+  });
+  guarded.use(i18n);
+
+  guarded.use(
+    conversations<BotContext, ConvContext>({
+      storage: {
+        type: 'key',
+        version: opts.conversationVersion ?? 1,
+        prefix: 'conv:',
+        adapter: postgresStorage(deps.database.db, ''),
+      },
+      plugins: (conversation) => [
+        // Inside a conversation the context is new: give it deps, i18n in the user's stored
+        // language (read once through external so replays do not hit the database), and retries.
+        async (ctx, next) => {
+          ctx.deps = deps;
+          ctx.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
+          await next();
+        },
+        i18n as unknown as Middleware<ConvContext>,
+        async (ctx, next) => {
+          const userId = ctx.from?.id;
+          const locale = userId === undefined ? null : await conversation.external(() => getLocale(deps.database.db, userId));
+          ctx.i18n.useLocale(locale ?? deps.defaultLocale);
+          await next();
+        },
+      ],
+    }),
+  );
+
+  for (const feature of opts.features) guarded.use(feature(deps));
+
+  return bot;
+}

@@ -1,0 +1,35 @@
+import type { Context } from 'grammy';
+import type { ConversationFlavor } from '@grammyjs/conversations';
+import type { I18nFlavor } from '@grammyjs/i18n';
+import type { Actor } from '../auth/actor.js';
+import type { Database } from '../db/client.js';
+import type { Logger } from '../logger.js';
+import type { Locale } from '../db/schema.js';
+
+/** What every feature gets from the app: built once in createBot, never global. */
+export interface AppDeps {
+  database: Database;
+  log: Logger;
+  defaultLocale: Locale;
+  botUsername?: string;
+  /** Tell the outbox relay that new rows are waiting (no-op when the relay runs elsewhere). */
+  kickOutbox: () => void;
+}
+
+interface Extras {
+  deps: AppDeps;
+  log: Logger;
+  /** Loaded for every update that has a sender, before any feature runs. */
+  actor: Actor;
+}
+
+export type BaseContext = Context & I18nFlavor & Extras;
+export type BotContext = ConversationFlavor<BaseContext>;
+/** The context type inside conversations: i18n and our extras, no ConversationFlavor. */
+export type ConvContext = Context & I18nFlavor & { deps: AppDeps };
+
+export function telegramUserId(ctx: Context): number {
+  const id = ctx.from?.id;
+  if (id === undefined) throw new Error('update without a sender');
+  return id;
+}

@@ -1,0 +1,339 @@
+/**
+ * Onboarding in the chat: greeting and language, phone-number linking, invite codes, /whoami,
+ * /help, /unlink, and the home menu. Translates taps into service calls; decides nothing itself.
+ */
+import { Composer, InlineKeyboard, Keyboard } from 'grammy';
+import { Menu } from '@grammyjs/menu';
+import { createConversation, type Conversation } from '@grammyjs/conversations';
+import { loadActor, rolesOf } from '../core/auth/actor.js';
+import { declareCommands, syncCommands } from '../core/telegram/commands.js';
+import type { AppDeps, BaseContext, BotContext, ConvContext } from '../core/telegram/context.js';
+import { formatDay } from '../core/i18n/index.js';
+import type { Locale } from '../core/db/schema.js';
+import { deepLink, INVITE_KINDS, looksLikeInviteCode, type InviteKind } from './invites.js';
+import { inviteAsStaff, linkByPhone, redeemInvite, setLocale, unlink, whoAmI, type RedeemResult, type UnlinkTarget, type WhoAmI } from './service.js';
+
+declareCommands(
+  { command: 'start', descriptionKey: 'cmd-start', roles: 'everyone' },
+  { command: 'menu', descriptionKey: 'cmd-menu', roles: 'everyone' },
+  { command: 'whoami', descriptionKey: 'cmd-whoami', roles: 'everyone' },
+  { command: 'language', descriptionKey: 'cmd-language', roles: 'everyone' },
+  { command: 'help', descriptionKey: 'cmd-help', roles: 'everyone' },
+  { command: 'unlink', descriptionKey: 'cmd-unlink', roles: ['principal', 'operator', 'teacher', 'parent'] },
+  { command: 'invite', descriptionKey: 'cmd-invite', roles: ['principal', 'operator', 'teacher'] },
+);
+
+const CODE_CONVERSATION = 'enter-code';
+
+function profileName(ctx: BaseContext): string {
+  return [ctx.from?.first_name, ctx.from?.last_name].filter(Boolean).join(' ').slice(0, 120);
+}
+
+function currentLocale(ctx: BaseContext): Locale {
+  return ctx.actor.locale ?? ctx.deps.defaultLocale;
+}
+
+function isLinked(ctx: BaseContext): boolean {
+  return ctx.actor.staff.length > 0 || ctx.actor.childIds.length > 0;
+}
+
+async function refreshActor(ctx: BaseContext): Promise<void> {
+  if (ctx.from) ctx.actor = await loadActor(ctx.deps.database.db, ctx.from.id);
+}
+
+function shareKeyboard(ctx: BaseContext | ConvContext): Keyboard {
+  return new Keyboard().requestContact(ctx.t('onboarding-share-button')).resized().oneTime();
+}
+
+function schoolName(locale: Locale, s: { schoolNameKm: string; schoolNameEn: string }): string {
+  return locale === 'km' ? s.schoolNameKm : s.schoolNameEn;
+}
+
+export function renderWhoAmI(t: BaseContext['t'], locale: Locale, who: WhoAmI): string {
+  const lines: string[] = [];
+  for (const s of who.staff) {
+    lines.push(
+      t('whoami-staff', {
+        school: schoolName(locale, s),
+        roles: s.roles.map((r) => t(`role-${r}`)).join(', ') || t('role-none'),
+      }),
+    );
+    if (s.homeroomClasses.length > 0) lines.push(t('whoami-homeroom', { classes: s.homeroomClasses.join(', ') }));
+  }
+  for (const g of who.guardianOf) {
+    lines.push(t('whoami-parent', { school: schoolName(locale, g) }));
+    for (const c of g.children) {
+      const name = locale === 'km' || !c.nameEn ? c.nameKm : `${c.nameEn} (${c.nameKm})`;
+      lines.push(t('whoami-child', { name, class: c.className ?? '—' }));
+    }
+  }
+  if (lines.length === 0) return t('whoami-nobody');
+  return [t('whoami-title'), ...lines].join('\n');
+}
+
+async function sendWhoAmI(ctx: BaseContext): Promise<void> {
+  const who = await whoAmI(ctx.deps.database.db, ctx.from!.id);
+  await ctx.reply(renderWhoAmI(ctx.t, currentLocale(ctx), who));
+}
+
+function helpText(ctx: BaseContext): string {
+  const roles = rolesOf(ctx.actor);
+  const parts = [ctx.t('help-intro')];
+  if (roles.length === 0) parts.push(ctx.t('help-not-linked'));
+  for (const r of roles) parts.push(ctx.t(`help-${r}`));
+  parts.push(ctx.t('help-common'));
+  return parts.join('\n\n');
+}
+
+export function redeemMessageKey(result: RedeemResult): string {
+  if (result.ok) return result.kind === 'parent' ? 'invite-ok-parent' : 'invite-ok-staff';
+  return `invite-${result.reason}`;
+}
+
+export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  const db = deps.database.db;
+
+  // --- menus -------------------------------------------------------------------------------
+  const languageMenu = new Menu<BotContext>('lang', {
+    onMenuOutdated: async (ctx) => {
+      await ctx.answerCallbackQuery({ text: ctx.t('menu-outdated') });
+    },
+  }).dynamic((ctx, range) => {
+    const current = ctx.actor?.locale;
+    for (const [locale, label] of [
+      ['km', 'ខ្មែរ'],
+      ['en', 'English'],
+    ] as const) {
+      range.text(current === locale ? `✓ ${label}` : label, async (ctx) => {
+        await setLocale(db, ctx.from.id, locale);
+        ctx.actor.locale = locale;
+        ctx.i18n.useLocale(locale);
+        await ctx.answerCallbackQuery({ text: ctx.t('language-set') });
+        await ctx.editMessageText(isLinked(ctx) ? ctx.t('language-choose') : ctx.t('onboarding-greeting'));
+        await syncCommands(ctx);
+        // The share button's label is in the old language: show it again in the new one.
+        if (!isLinked(ctx)) await ctx.reply(ctx.t('onboarding-share-prompt'), { reply_markup: shareKeyboard(ctx) });
+      });
+    }
+  });
+
+  const mainMenu = new Menu<BotContext>('main', {
+    onMenuOutdated: async (ctx) => {
+      await ctx.answerCallbackQuery({ text: ctx.t('menu-outdated') });
+    },
+  })
+    .text((ctx) => ctx.t('menu-whoami'), async (ctx) => {
+      await ctx.answerCallbackQuery();
+      await sendWhoAmI(ctx);
+    })
+    .text((ctx) => ctx.t('menu-language'), async (ctx) => {
+      await ctx.answerCallbackQuery();
+      await ctx.reply(ctx.t('language-choose'), { reply_markup: languageMenu });
+    })
+    .row()
+    .text((ctx) => ctx.t('menu-code'), async (ctx) => {
+      await ctx.answerCallbackQuery();
+      await ctx.conversation.enter(CODE_CONVERSATION);
+    })
+    .text((ctx) => ctx.t('menu-help'), async (ctx) => {
+      await ctx.answerCallbackQuery();
+      await ctx.reply(helpText(ctx));
+    });
+
+  // Commands escape a conversation that waits for an answer (the user changed their mind).
+  composer.on('message:entities:bot_command', async (ctx, next) => {
+    const active = ctx.conversation.active();
+    if (Object.keys(active).length > 0) await ctx.conversation.exitAll();
+    await next();
+  });
+
+  // --- the invite-code conversation ----------------------------------------------------------
+  async function enterCode(conversation: Conversation<BotContext, ConvContext>, ctx: ConvContext): Promise<void> {
+    await ctx.reply(ctx.t('invite-ask-code'), { reply_markup: { force_reply: true } });
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const answer = await conversation.waitFor('message:text', {
+        otherwise: (other) => other.reply(other.t('invite-ask-code-text')),
+      });
+      const code = answer.message.text.trim();
+      const result = await conversation.external((outside) =>
+        redeemInvite(outside.deps.database.db, { telegramUserId: outside.from!.id, code, profileName: profileName(outside) }),
+      );
+      await answer.reply(answer.t(redeemMessageKey(result)));
+      if (result.ok) {
+        await conversation.external(async (outside) => {
+          await refreshActor(outside);
+          await syncCommands(outside);
+        });
+        return;
+      }
+      if (attempt < 3) await answer.reply(answer.t('invite-try-again'));
+    }
+    await ctx.reply(ctx.t('invite-give-up'));
+  }
+
+  composer.use(createConversation(enterCode, { id: CODE_CONVERSATION }));
+  composer.use(languageMenu);
+  composer.use(mainMenu);
+
+  // --- /start ------------------------------------------------------------------------------
+  composer.command('start', async (ctx) => {
+    const payload = ctx.match.trim();
+    if (payload) {
+      const result = await redeemInvite(db, { telegramUserId: ctx.from!.id, code: payload, profileName: profileName(ctx) });
+      await ctx.reply(ctx.t(redeemMessageKey(result)));
+      if (result.ok) {
+        await refreshActor(ctx);
+        await syncCommands(ctx);
+        await sendWhoAmI(ctx);
+        await ctx.reply(ctx.t('home-title'), { reply_markup: mainMenu });
+        return;
+      }
+    }
+    await syncCommands(ctx);
+    if (isLinked(ctx)) {
+      await ctx.reply(ctx.t('home-welcome-back'), { reply_markup: mainMenu });
+      return;
+    }
+    await ctx.reply(ctx.t('onboarding-greeting'), { reply_markup: languageMenu });
+    await ctx.reply(ctx.t('onboarding-share-prompt'), { reply_markup: shareKeyboard(ctx) });
+  });
+
+  // --- phone number ------------------------------------------------------------------------
+  composer.on('message:contact', async (ctx) => {
+    const contact = ctx.message.contact;
+    const result = await linkByPhone(db, {
+      telegramUserId: ctx.from.id,
+      contactUserId: contact.user_id,
+      phone: contact.phone_number,
+    });
+    if (!result.ok) {
+      if (result.reason === 'not-found') {
+        await ctx.reply(ctx.t('onboarding-not-found'), {
+          reply_markup: new InlineKeyboard().text(ctx.t('menu-code'), 'code'),
+        });
+      } else {
+        await ctx.reply(ctx.t(`onboarding-${result.reason}`), { reply_markup: shareKeyboard(ctx) });
+      }
+      return;
+    }
+    await refreshActor(ctx);
+    await ctx.reply(ctx.t('onboarding-linked'), { reply_markup: { remove_keyboard: true } });
+    await syncCommands(ctx);
+    await sendWhoAmI(ctx);
+    await ctx.reply(ctx.t('home-title'), { reply_markup: mainMenu });
+  });
+
+  composer.callbackQuery('code', async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await ctx.conversation.enter(CODE_CONVERSATION);
+  });
+
+  // --- simple commands -----------------------------------------------------------------------
+  composer.command('menu', async (ctx) => {
+    await syncCommands(ctx);
+    await ctx.reply(isLinked(ctx) ? ctx.t('home-title') : ctx.t('home-not-linked'), { reply_markup: mainMenu });
+  });
+  composer.command('whoami', (ctx) => sendWhoAmI(ctx));
+  composer.command('help', async (ctx) => {
+    await syncCommands(ctx);
+    await ctx.reply(helpText(ctx));
+  });
+  composer.command('language', (ctx) => ctx.reply(ctx.t('language-choose'), { reply_markup: languageMenu }));
+  composer.command('code', (ctx) => ctx.conversation.enter(CODE_CONVERSATION));
+
+  // --- invites issued by staff ---------------------------------------------------------------
+  composer.command('invite', async (ctx) => {
+    const [kindArg, studentCode] = ctx.match.trim().split(/\s+/);
+    const kind = INVITE_KINDS.find((k) => k === kindArg?.toLowerCase()) as InviteKind | undefined;
+    if (!kind || (kind === 'parent' && !studentCode)) {
+      await ctx.reply(ctx.t('invite-usage'));
+      return;
+    }
+    const result = await inviteAsStaff(db, ctx.actor, { kind, studentCode });
+    if (!result.ok) {
+      await ctx.reply(ctx.t(`invite-denied-${result.reason}`));
+      return;
+    }
+    const locale = currentLocale(ctx);
+    await ctx.reply(
+      ctx.t('invite-created', {
+        role: ctx.t(`role-${kind}`),
+        link: deepLink(deps.botUsername ?? ctx.me?.username, result.code),
+        code: result.code,
+        until: formatDay(locale, result.expiresAt.toISOString().slice(0, 10)),
+      }),
+      { link_preview_options: { is_disabled: true } },
+    );
+  });
+
+  // --- unlinking -----------------------------------------------------------------------------
+  composer.command('unlink', async (ctx) => {
+    const who = await whoAmI(db, ctx.from!.id);
+    if (who.staff.length === 0 && who.guardianOf.length === 0) {
+      await ctx.reply(ctx.t('whoami-nobody'));
+      return;
+    }
+    const locale = currentLocale(ctx);
+    const kb = new InlineKeyboard();
+    for (const s of who.staff) kb.text(ctx.t('unlink-staff', { school: schoolName(locale, s) }), `ul:s:${s.staffId}`).row();
+    for (const g of who.guardianOf) {
+      kb.text(ctx.t('unlink-parent', { school: schoolName(locale, g), count: g.children.length }), `ul:g:${g.guardianId}`).row();
+    }
+    kb.text(ctx.t('unlink-all'), 'ul:all').row().text(ctx.t('button-cancel'), 'ul:no');
+    await ctx.reply(ctx.t('unlink-choose'), { reply_markup: kb });
+  });
+
+  composer.callbackQuery(/^ul:(s|g):(\d{1,12})$|^ul:all$/, async (ctx) => {
+    const data = ctx.callbackQuery.data;
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageText(ctx.t('unlink-confirm'), {
+      reply_markup: new InlineKeyboard().text(ctx.t('button-yes-unlink'), `ulc:${data.slice(3)}`).text(ctx.t('button-cancel'), 'ul:no'),
+    });
+  });
+
+  composer.callbackQuery(/^ulc:(?:(s|g):(\d{1,12})|all)$/, async (ctx) => {
+    const [, kind, id] = ctx.match as RegExpMatchArray;
+    const target: UnlinkTarget =
+      kind === 's' ? { kind: 'staff', id: Number(id) } : kind === 'g' ? { kind: 'guardian', id: Number(id) } : { kind: 'all' };
+    const removed = await unlink(db, ctx.from.id, target);
+    await ctx.answerCallbackQuery();
+    await refreshActor(ctx);
+    await syncCommands(ctx);
+    await ctx.editMessageText(removed > 0 ? ctx.t('unlink-done') : ctx.t('unlink-nothing'));
+  });
+
+  composer.callbackQuery('ul:no', async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageText(ctx.t('unlink-cancelled'));
+  });
+
+  return composer;
+}
+
+/**
+ * Last in the chain: a typed invite code is redeemed (parents copy it from paper); anything else
+ * gets a pointer to /help; unknown buttons (old messages, forged data) get a clear answer.
+ */
+export function fallbackFeature(_deps: AppDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  composer.on('message:text', async (ctx) => {
+    const text = ctx.message.text.trim();
+    if (looksLikeInviteCode(text)) {
+      const result = await redeemInvite(ctx.deps.database.db, { telegramUserId: ctx.from.id, code: text, profileName: profileName(ctx) });
+      await ctx.reply(ctx.t(redeemMessageKey(result)));
+      if (result.ok) {
+        await refreshActor(ctx);
+        await syncCommands(ctx);
+      }
+      return;
+    }
+    await ctx.reply(ctx.t(text.startsWith('/') ? 'error-unknown-command' : 'error-not-understood'));
+  });
+  composer.on('callback_query', async (ctx) => {
+    await ctx.answerCallbackQuery({ text: ctx.t('menu-outdated'), show_alert: true });
+  });
+  composer.on('message', (ctx) => ctx.reply(ctx.t('error-not-understood')));
+  return composer;
+}
+

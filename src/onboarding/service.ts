@@ -1,0 +1,454 @@
+/**
+ * Onboarding: who a Telegram account is in the schools' records. No grammY here: plain inputs in,
+ * plain results out, every change audited in the same transaction.
+ */
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../core/db/client.js';
+import {
+  classes,
+  guardians,
+  invites,
+  schools,
+  staff,
+  staffRoles,
+  studentGuardians,
+  students,
+  telegramAccounts,
+  type Locale,
+  type StaffRole,
+} from '../core/db/schema.js';
+import { actorOf, audit } from '../core/auth/audit.js';
+import { normalizePhone } from '../roster/phone.js';
+import { createInvite, hashCode, looksLikeInviteCode, type InviteKind } from './invites.js';
+import type { Actor } from '../core/auth/actor.js';
+
+export async function ensureAccount(db: Db, telegramUserId: number): Promise<void> {
+  await db.insert(telegramAccounts).values({ telegramUserId }).onConflictDoNothing();
+}
+
+export async function setLocale(db: Db, telegramUserId: number, locale: Locale): Promise<void> {
+  await db
+    .insert(telegramAccounts)
+    .values({ telegramUserId, locale })
+    .onConflictDoUpdate({ target: telegramAccounts.telegramUserId, set: { locale, updatedAt: sql`now()` } });
+}
+
+export async function getLocale(db: Db, telegramUserId: number): Promise<Locale | null> {
+  const [row] = await db
+    .select({ locale: telegramAccounts.locale })
+    .from(telegramAccounts)
+    .where(eq(telegramAccounts.telegramUserId, telegramUserId));
+  return row?.locale ?? null;
+}
+
+/** The user wrote to us again, so they have not blocked the bot (any more). */
+export async function markReachable(db: Db, telegramUserId: number): Promise<void> {
+  await db
+    .update(telegramAccounts)
+    .set({ unreachableAt: null })
+    .where(and(eq(telegramAccounts.telegramUserId, telegramUserId), sql`${telegramAccounts.unreachableAt} is not null`));
+}
+
+export async function rememberCommandsHash(db: Db, telegramUserId: number, hash: string): Promise<boolean> {
+  const rows = await db
+    .update(telegramAccounts)
+    .set({ commandsHash: hash })
+    .where(
+      and(
+        eq(telegramAccounts.telegramUserId, telegramUserId),
+        sql`${telegramAccounts.commandsHash} is distinct from ${hash}`,
+      ),
+    )
+    .returning({ id: telegramAccounts.telegramUserId });
+  return rows.length > 0;
+}
+
+export async function forgetCommandsHash(db: Db, telegramUserId: number): Promise<void> {
+  await db.update(telegramAccounts).set({ commandsHash: null }).where(eq(telegramAccounts.telegramUserId, telegramUserId));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Linking by phone
+
+export type LinkByPhoneResult =
+  | { ok: true; guardiansLinked: number; staffLinked: number }
+  | { ok: false; reason: 'not-own-contact' | 'bad-phone' | 'not-cambodian' | 'not-found' };
+
+/**
+ * Links the account to every guardian and staff record whose roster phone equals the shared
+ * phone, in every school. Only the sender's own contact is accepted: Telegram sets
+ * contact.user_id to the sender when it comes from a request_contact button.
+ */
+export async function linkByPhone(
+  db: Db,
+  input: { telegramUserId: number; contactUserId: number | undefined; phone: string },
+): Promise<LinkByPhoneResult> {
+  const actor = actorOf(input.telegramUserId);
+  if (input.contactUserId !== input.telegramUserId) {
+    await audit(db, { actor, action: 'link.phone', outcome: 'denied', details: { reason: 'not-own-contact' } });
+    return { ok: false, reason: 'not-own-contact' };
+  }
+  const normalized = normalizePhone(input.phone);
+  if (!normalized.ok) {
+    return { ok: false, reason: normalized.reason === 'not-cambodian' ? 'not-cambodian' : 'bad-phone' };
+  }
+  const phone = normalized.e164;
+  return db.transaction(async (tx) => {
+    await tx
+      .insert(telegramAccounts)
+      .values({ telegramUserId: input.telegramUserId, phone })
+      .onConflictDoUpdate({ target: telegramAccounts.telegramUserId, set: { phone, updatedAt: sql`now()` } });
+    const linked = await linkRecordsByPhone(tx, input.telegramUserId, phone, actor);
+    if (linked.guardiansLinked + linked.staffLinked === 0) {
+      // Already linked before (pressed the button twice) counts as success.
+      const already = await countLinks(tx, input.telegramUserId);
+      if (already === 0) {
+        await audit(tx, { actor, action: 'link.phone', outcome: 'failed', details: { reason: 'not-found' } });
+        return { ok: false, reason: 'not-found' } as const;
+      }
+    }
+    return { ok: true, ...linked } as const;
+  });
+}
+
+async function countLinks(tx: Tx, telegramUserId: number): Promise<number> {
+  const [g] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(guardians)
+    .where(eq(guardians.telegramUserId, telegramUserId));
+  const [s] = await tx.select({ n: sql<number>`count(*)::int` }).from(staff).where(eq(staff.telegramUserId, telegramUserId));
+  return (g?.n ?? 0) + (s?.n ?? 0);
+}
+
+/**
+ * Links guardian and staff rows carrying this phone to the account. Also used after a roster
+ * import, for people who shared their phone before the school imported it.
+ */
+export async function linkRecordsByPhone(
+  tx: Tx,
+  telegramUserId: number,
+  phone: string,
+  actor: string,
+): Promise<{ guardiansLinked: number; staffLinked: number }> {
+  const g = await tx
+    .update(guardians)
+    .set({ telegramUserId })
+    .where(and(eq(guardians.phone, phone), sql`${guardians.telegramUserId} is distinct from ${telegramUserId}`))
+    .returning({ id: guardians.id, schoolId: guardians.schoolId });
+  const s = await tx
+    .update(staff)
+    .set({ telegramUserId, updatedAt: sql`now()` })
+    .where(and(eq(staff.phone, phone), eq(staff.active, true), sql`${staff.telegramUserId} is distinct from ${telegramUserId}`))
+    .returning({ id: staff.id, schoolId: staff.schoolId });
+  await audit(tx, [
+    ...g.map((r) => ({ actor, schoolId: r.schoolId, action: 'link.guardian', entity: 'guardian', entityId: r.id, details: { telegramUserId, via: 'phone' } })),
+    ...s.map((r) => ({ actor, schoolId: r.schoolId, action: 'link.staff', entity: 'staff', entityId: r.id, details: { telegramUserId, via: 'phone' } })),
+  ]);
+  return { guardiansLinked: g.length, staffLinked: s.length };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invite codes
+
+export type RedeemResult =
+  | { ok: true; kind: InviteKind; schoolId: number }
+  | { ok: false; reason: 'invalid' | 'expired' | 'used' | 'revoked' };
+
+export async function redeemInvite(
+  db: Db,
+  input: { telegramUserId: number; code: string; profileName: string },
+): Promise<RedeemResult> {
+  const actor = actorOf(input.telegramUserId);
+  const code = input.code.trim();
+  if (!looksLikeInviteCode(code)) {
+    await audit(db, { actor, action: 'invite.redeem', outcome: 'denied', details: { reason: 'malformed' } });
+    return { ok: false, reason: 'invalid' };
+  }
+  return db.transaction(async (tx) => {
+    const [invite] = await tx.select().from(invites).where(eq(invites.codeHash, hashCode(code))).for('update');
+    const deny = async (reason: 'invalid' | 'expired' | 'used' | 'revoked') => {
+      await audit(tx, {
+        actor,
+        schoolId: invite?.schoolId ?? null,
+        action: 'invite.redeem',
+        entity: 'invite',
+        entityId: invite?.id,
+        outcome: 'denied',
+        details: { reason },
+      });
+      return { ok: false, reason } as const;
+    };
+    if (!invite) return deny('invalid');
+    if (invite.revokedAt) return deny('revoked');
+    if (invite.usedAt) {
+      // The same person opening their own link twice is not an error.
+      if (invite.usedBy === input.telegramUserId) return { ok: true, kind: invite.kind, schoolId: invite.schoolId } as const;
+      return deny('used');
+    }
+    if (invite.expiresAt.getTime() <= Date.now()) return deny('expired');
+
+    await tx.insert(telegramAccounts).values({ telegramUserId: input.telegramUserId }).onConflictDoNothing();
+    if (invite.kind === 'parent') {
+      if (!invite.studentId) return deny('invalid');
+      const guardianId = await guardianRowFor(tx, invite.schoolId, input.telegramUserId);
+      await tx
+        .insert(studentGuardians)
+        .values({ studentId: invite.studentId, guardianId, schoolId: invite.schoolId, source: 'invite' })
+        .onConflictDoNothing();
+      await audit(tx, {
+        actor,
+        schoolId: invite.schoolId,
+        action: 'link.guardian',
+        entity: 'student',
+        entityId: invite.studentId,
+        details: { via: 'invite', inviteId: invite.id, guardianId },
+      });
+    } else {
+      const staffId = await staffRowFor(tx, invite.schoolId, input.telegramUserId, invite.staffId, input.profileName);
+      await tx.insert(staffRoles).values({ staffId, schoolId: invite.schoolId, role: invite.kind }).onConflictDoNothing();
+      await audit(tx, {
+        actor,
+        schoolId: invite.schoolId,
+        action: 'link.staff',
+        entity: 'staff',
+        entityId: staffId,
+        details: { via: 'invite', inviteId: invite.id, role: invite.kind },
+      });
+    }
+    await tx
+      .update(invites)
+      .set({ usedAt: sql`now()`, usedBy: input.telegramUserId })
+      .where(and(eq(invites.id, invite.id), isNull(invites.usedAt)));
+    return { ok: true, kind: invite.kind, schoolId: invite.schoolId } as const;
+  });
+}
+
+async function guardianRowFor(tx: Tx, schoolId: number, telegramUserId: number): Promise<number> {
+  const [mine] = await tx
+    .select({ id: guardians.id })
+    .from(guardians)
+    .where(and(eq(guardians.schoolId, schoolId), eq(guardians.telegramUserId, telegramUserId)));
+  if (mine) return mine.id;
+  const [account] = await tx
+    .select({ phone: telegramAccounts.phone })
+    .from(telegramAccounts)
+    .where(eq(telegramAccounts.telegramUserId, telegramUserId));
+  if (account?.phone) {
+    const [byPhone] = await tx
+      .update(guardians)
+      .set({ telegramUserId })
+      .where(and(eq(guardians.schoolId, schoolId), eq(guardians.phone, account.phone)))
+      .returning({ id: guardians.id });
+    if (byPhone) return byPhone.id;
+  }
+  const [created] = await tx
+    .insert(guardians)
+    .values({ schoolId, phone: account?.phone ?? null, telegramUserId })
+    .returning({ id: guardians.id });
+  return created!.id;
+}
+
+async function staffRowFor(
+  tx: Tx,
+  schoolId: number,
+  telegramUserId: number,
+  staffId: number | null,
+  profileName: string,
+): Promise<number> {
+  if (staffId) {
+    await tx.update(staff).set({ telegramUserId, active: true, updatedAt: sql`now()` }).where(eq(staff.id, staffId));
+    return staffId;
+  }
+  const [mine] = await tx
+    .select({ id: staff.id })
+    .from(staff)
+    .where(and(eq(staff.schoolId, schoolId), eq(staff.telegramUserId, telegramUserId)));
+  if (mine) return mine.id;
+  const [created] = await tx
+    .insert(staff)
+    .values({ schoolId, staffCode: `TG${telegramUserId}`, nameKm: profileName || `TG${telegramUserId}`, telegramUserId })
+    .onConflictDoUpdate({ target: [staff.schoolId, staff.staffCode], set: { telegramUserId, active: true } })
+    .returning({ id: staff.id });
+  return created!.id;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Who am I
+
+export interface WhoAmI {
+  staff: Array<{
+    staffId: number;
+    schoolCode: string;
+    schoolNameKm: string;
+    schoolNameEn: string;
+    roles: StaffRole[];
+    homeroomClasses: string[];
+  }>;
+  guardianOf: Array<{
+    guardianId: number;
+    schoolCode: string;
+    schoolNameKm: string;
+    schoolNameEn: string;
+    children: Array<{ studentId: number; nameKm: string; nameEn: string | null; className: string | null }>;
+  }>;
+}
+
+export async function whoAmI(db: Db, telegramUserId: number): Promise<WhoAmI> {
+  const staffRows = await db
+    .select({
+      staffId: staff.id,
+      schoolCode: schools.code,
+      schoolNameKm: schools.nameKm,
+      schoolNameEn: schools.nameEn,
+      role: staffRoles.role,
+    })
+    .from(staff)
+    .innerJoin(schools, eq(schools.id, staff.schoolId))
+    .leftJoin(staffRoles, eq(staffRoles.staffId, staff.id))
+    .where(and(eq(staff.telegramUserId, telegramUserId), eq(staff.active, true)))
+    .orderBy(staff.id);
+  const byStaff = new Map<number, WhoAmI['staff'][number]>();
+  for (const r of staffRows) {
+    let s = byStaff.get(r.staffId);
+    if (!s) {
+      s = { staffId: r.staffId, schoolCode: r.schoolCode, schoolNameKm: r.schoolNameKm, schoolNameEn: r.schoolNameEn, roles: [], homeroomClasses: [] };
+      byStaff.set(r.staffId, s);
+    }
+    if (r.role) s.roles.push(r.role);
+  }
+  if (byStaff.size > 0) {
+    const homerooms = await db
+      .select({ staffId: classes.homeroomStaffId, name: classes.name })
+      .from(classes)
+      .where(inArray(classes.homeroomStaffId, [...byStaff.keys()]))
+      .orderBy(classes.grade, classes.section);
+    for (const h of homerooms) if (h.staffId !== null) byStaff.get(h.staffId)?.homeroomClasses.push(h.name);
+  }
+
+  const childRows = await db
+    .select({
+      guardianId: guardians.id,
+      schoolCode: schools.code,
+      schoolNameKm: schools.nameKm,
+      schoolNameEn: schools.nameEn,
+      studentId: students.id,
+      nameKm: students.nameKm,
+      nameEn: students.nameEn,
+      className: classes.name,
+    })
+    .from(guardians)
+    .innerJoin(schools, eq(schools.id, guardians.schoolId))
+    .innerJoin(studentGuardians, eq(studentGuardians.guardianId, guardians.id))
+    .innerJoin(students, and(eq(students.id, studentGuardians.studentId), eq(students.active, true)))
+    .leftJoin(classes, eq(classes.id, students.classId))
+    .where(eq(guardians.telegramUserId, telegramUserId))
+    .orderBy(guardians.id, classes.grade, students.nameKm);
+  const byGuardian = new Map<number, WhoAmI['guardianOf'][number]>();
+  for (const r of childRows) {
+    let g = byGuardian.get(r.guardianId);
+    if (!g) {
+      g = { guardianId: r.guardianId, schoolCode: r.schoolCode, schoolNameKm: r.schoolNameKm, schoolNameEn: r.schoolNameEn, children: [] };
+      byGuardian.set(r.guardianId, g);
+    }
+    g.children.push({ studentId: r.studentId, nameKm: r.nameKm, nameEn: r.nameEn, className: r.className });
+  }
+  return { staff: [...byStaff.values()], guardianOf: [...byGuardian.values()] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unlinking
+
+export type UnlinkTarget = { kind: 'guardian'; id: number } | { kind: 'staff'; id: number } | { kind: 'all' };
+
+/**
+ * Removes the link between this account and a record. Checks ownership in the WHERE clause, so a
+ * forged or stale button for someone else's record changes nothing. Returns how many links went.
+ */
+export async function unlink(db: Db, telegramUserId: number, target: UnlinkTarget): Promise<number> {
+  const actor = actorOf(telegramUserId);
+  return db.transaction(async (tx) => {
+    let g: Array<{ id: number; schoolId: number }> = [];
+    let s: Array<{ id: number; schoolId: number }> = [];
+    if (target.kind !== 'staff') {
+      g = await tx
+        .update(guardians)
+        .set({ telegramUserId: null })
+        .where(
+          and(eq(guardians.telegramUserId, telegramUserId), target.kind === 'guardian' ? eq(guardians.id, target.id) : undefined),
+        )
+        .returning({ id: guardians.id, schoolId: guardians.schoolId });
+    }
+    if (target.kind !== 'guardian') {
+      s = await tx
+        .update(staff)
+        .set({ telegramUserId: null, updatedAt: sql`now()` })
+        .where(and(eq(staff.telegramUserId, telegramUserId), target.kind === 'staff' ? eq(staff.id, target.id) : undefined))
+        .returning({ id: staff.id, schoolId: staff.schoolId });
+    }
+    if (target.kind === 'all') {
+      // Forget the phone too: linking again needs a fresh contact share.
+      await tx
+        .update(telegramAccounts)
+        .set({ phone: null, updatedAt: sql`now()` })
+        .where(eq(telegramAccounts.telegramUserId, telegramUserId));
+    }
+    const entries = [
+      ...g.map((r) => ({ actor, schoolId: r.schoolId, action: 'unlink.guardian', entity: 'guardian', entityId: r.id })),
+      ...s.map((r) => ({ actor, schoolId: r.schoolId, action: 'unlink.staff', entity: 'staff', entityId: r.id })),
+    ];
+    if (entries.length === 0 && target.kind !== 'all') {
+      // Not theirs, or already gone: a stale or forged button.
+      await audit(tx, { actor, action: 'unlink', entity: target.kind, entityId: target.id, outcome: 'denied' });
+    }
+    await audit(tx, entries);
+    return g.length + s.length;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invites issued from the bot by staff
+
+export type StaffInviteResult =
+  | { ok: true; code: string; expiresAt: Date; schoolId: number }
+  | { ok: false; reason: 'forbidden' | 'unknown-student' };
+
+/** Which invites a role may issue: principals any; operators staff below them and parents;
+ * teachers only parents of children in their own homeroom classes. */
+const MAY_INVITE: Record<StaffRole, readonly InviteKind[]> = {
+  principal: ['principal', 'operator', 'teacher', 'parent'],
+  operator: ['teacher', 'parent'],
+  teacher: ['parent'],
+};
+
+export async function inviteAsStaff(
+  db: Db,
+  actor: Actor,
+  input: { kind: InviteKind; studentCode?: string },
+): Promise<StaffInviteResult> {
+  const who = actorOf(actor.telegramUserId);
+  const memberships = actor.staff.filter((m) => m.roles.some((r) => MAY_INVITE[r].includes(input.kind)));
+  const deny = async (reason: 'forbidden' | 'unknown-student', schoolId?: number) => {
+    await audit(db, { actor: who, schoolId: schoolId ?? null, action: 'invite.create', outcome: 'denied', details: { kind: input.kind, reason } });
+    return { ok: false, reason } as const;
+  };
+  if (memberships.length === 0) return deny('forbidden');
+  let studentId: number | undefined;
+  let schoolId = memberships[0]!.schoolId;
+  if (input.kind === 'parent') {
+    const code = (input.studentCode ?? '').trim();
+    const found = await db
+      .select({ id: students.id, schoolId: students.schoolId, classId: students.classId })
+      .from(students)
+      .where(and(eq(students.studentCode, code), inArray(students.schoolId, memberships.map((m) => m.schoolId))));
+    const student = found.find((s) => {
+      const m = memberships.find((mm) => mm.schoolId === s.schoolId)!;
+      // A teacher-only member may invite only for their own homeroom classes.
+      return m.roles.some((r) => r !== 'teacher') || (s.classId !== null && m.homeroomClassIds.includes(s.classId));
+    });
+    if (!student) return deny(found.length > 0 ? 'forbidden' : 'unknown-student', found[0]?.schoolId);
+    studentId = student.id;
+    schoolId = student.schoolId;
+  }
+  const invite = await createInvite(db, { schoolId, kind: input.kind, studentId, createdBy: who });
+  return { ok: true, code: invite.code, expiresAt: invite.expiresAt, schoolId };
+}
