@@ -114,3 +114,6 @@ roster-err-not-cambodian-phone = Row { $row }: “{ $value }” in column { $col
 roster-err-class-shift-conflict = Row { $row }: class { $value } already has a different shift. A class can only study in one shift.
 roster-err-bad-role = Row { $row }: role “{ $value }” is not known. Use principal, operator or teacher.
 roster-err-duplicate-phone = Row { $row }: phone number { $value } is already given to another staff member. Each staff member needs their own number.
+roster-err-unknown-class = Row { $row }: there is no class { $value } at this school. Import the student list first, or correct the class name.
+roster-err-duplicate-homeroom = Row { $row }: class { $value } already has another homeroom teacher in this file.
+onboarding-linked-later = ✅ { $school } has added your phone number. Your account is now linked. Tap /whoami to see it.

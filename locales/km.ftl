@@ -114,3 +114,6 @@ roster-err-not-cambodian-phone = ជួរទី { $row }: “{ $value }” ក�
 roster-err-class-shift-conflict = ជួរទី { $row }: ថ្នាក់ { $value } មានវេនផ្សេងរួចហើយ។ ថ្នាក់មួយអាចរៀនបានតែមួយវេនប៉ុណ្ណោះ។
 roster-err-bad-role = ជួរទី { $row }: មិនស្គាល់តួនាទី “{ $value }” ទេ។ សូមប្រើ principal (នាយក), operator (អ្នកគ្រប់គ្រងទិន្នន័យ) ឬ teacher (គ្រូ)។
 roster-err-duplicate-phone = ជួរទី { $row }: លេខទូរស័ព្ទ { $value } ត្រូវបានប្រើដោយបុគ្គលិកម្នាក់ទៀតរួចហើយ។ បុគ្គលិកម្នាក់ៗត្រូវមានលេខផ្ទាល់ខ្លួន។
+roster-err-unknown-class = ជួរទី { $row }: មិនមានថ្នាក់ { $value } នៅសាលានេះទេ។ សូមនាំចូលបញ្ជីសិស្សជាមុនសិន ឬកែឈ្មោះថ្នាក់។
+roster-err-duplicate-homeroom = ជួរទី { $row }: ថ្នាក់ { $value } មានគ្រូបន្ទុកថ្នាក់ម្នាក់ទៀតរួចហើយក្នុងឯកសារនេះ។
+onboarding-linked-later = ✅ សាលា { $school } បានបញ្ចូលលេខទូរស័ព្ទរបស់អ្នកហើយ។ គណនីរបស់អ្នកត្រូវបានភ្ជាប់។ ចុច /whoami ដើម្បីមើល។

@@ -28,7 +28,10 @@ export type RosterErrorCode =
   | 'not-cambodian-phone'
   | 'class-shift-conflict'
   | 'bad-role'
-  | 'duplicate-phone';
+  | 'duplicate-phone'
+  // checked against the database at import time
+  | 'unknown-class'
+  | 'duplicate-homeroom';
 
 /** Every code, e.g. to check that each has a text in locales/*.ftl. */
 export const ROSTER_ERROR_CODES: readonly RosterErrorCode[] = [
@@ -49,6 +52,8 @@ export const ROSTER_ERROR_CODES: readonly RosterErrorCode[] = [
   'class-shift-conflict',
   'bad-role',
   'duplicate-phone',
+  'unknown-class',
+  'duplicate-homeroom',
 ];
 
 export interface RosterError {

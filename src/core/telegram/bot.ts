@@ -7,6 +7,7 @@ import type { UserFromGetMe } from 'grammy/types';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations } from '@grammyjs/conversations';
 import { limit } from '@grammyjs/ratelimiter';
+import { sequentialize } from '@grammyjs/runner';
 import type { Redis } from 'ioredis';
 import { loadActor } from '../auth/actor.js';
 import { createI18n } from '../i18n/index.js';
@@ -44,6 +45,8 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
 
   const i18n = createI18n<BotContext>(deps.defaultLocale, (ctx) => ctx.actor?.locale ?? undefined);
 
+  // Updates of one chat are handled one after another (the runner is concurrent across chats).
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
   bot.use(async (ctx, next) => {
     ctx.deps = deps;
     ctx.log = deps.log.child({ update: ctx.update.update_id, user: ctx.from?.id });

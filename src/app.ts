@@ -1,0 +1,76 @@
+/**
+ * Wiring shared by main.ts (the long-running processes) and the CLI: open the database and run
+ * migrations, connect Redis, build the bot with every feature, start the queue's workers.
+ */
+import { Api } from 'grammy';
+import type { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import { migrateDatabase, openDatabase, type Database } from './core/db/client.js';
+import { createI18n } from './core/i18n/index.js';
+import type { Logger } from './core/logger.js';
+import { createRedis } from './core/queue/redis.js';
+import { createOutgoingQueue, type OutgoingJob } from './core/queue/queues.js';
+import { startRelay, type Relay } from './core/queue/relay.js';
+import { startSender, type SendOutcome } from './core/queue/sender.js';
+import { createBot } from './core/telegram/bot.js';
+import type { AppDeps } from './core/telegram/context.js';
+import { fallbackFeature, onboardingFeature } from './onboarding/bot.js';
+import type { Notifier } from './roster/service.js';
+
+/** Every feature, in the order its handlers run. The fallback stays last. */
+export const FEATURES = [onboardingFeature, fallbackFeature];
+
+export async function openAppDatabase(config: Config): Promise<Database> {
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
+  await migrateDatabase(database);
+  return database;
+}
+
+export function createNotifier(config: Pick<Config, 'DEFAULT_LOCALE'>): Notifier {
+  const i18n = createI18n(config.DEFAULT_LOCALE, () => undefined);
+  return { t: (locale, key, vars) => i18n.t(locale, key, vars), defaultLocale: config.DEFAULT_LOCALE };
+}
+
+export interface WorkerHandles {
+  queue: Queue<OutgoingJob>;
+  relay: Relay;
+  sender: Worker<OutgoingJob, SendOutcome>;
+  close(): Promise<void>;
+}
+
+export function startWorkers(config: Config, database: Database, redis: Redis, log: Logger, api?: Api): WorkerHandles {
+  const queue = createOutgoingQueue(redis, config.QUEUE_PREFIX);
+  const relay = startRelay(database, queue, log.child({ part: 'relay' }));
+  const sender = startSender({
+    database,
+    connection: redis,
+    prefix: config.QUEUE_PREFIX,
+    api: api ?? new Api(config.BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT }),
+    log: log.child({ part: 'sender' }),
+    ratePerSecond: config.SEND_RATE_PER_SECOND,
+  });
+  return {
+    queue,
+    relay,
+    sender,
+    async close() {
+      // Order matters: stop feeding the queue, let the sender finish its jobs, then the queue.
+      await relay.stop();
+      await sender.close();
+      await queue.close();
+    },
+  };
+}
+
+export function buildBot(config: Config, deps: AppDeps, redis?: Redis) {
+  return createBot({
+    token: config.BOT_TOKEN,
+    apiRoot: config.TELEGRAM_API_ROOT,
+    deps,
+    redis,
+    features: FEATURES,
+  });
+}
+
+export { createRedis };

@@ -1,0 +1,258 @@
+/**
+ * Admin CLI for the server: `npm run cli -- <command> ...`. Each command calls the same services
+ * the bot calls. Exit code 0 on success, 1 when the input was refused (with every reason), 2 on
+ * wrong usage.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { and, asc, eq } from 'drizzle-orm';
+import { ConfigError, loadConfigWithoutBot, type Config } from '../config.js';
+import { createNotifier, openAppDatabase } from '../app.js';
+import type { Database } from '../core/db/client.js';
+import { classes, staff, students, type Locale } from '../core/db/schema.js';
+import { isLocale } from '../core/i18n/index.js';
+import { createInvite, deepLink, INVITE_KINDS, type InviteKind } from '../onboarding/invites.js';
+import { rosterErrorText } from '../roster/parse.js';
+import { importStaff, importStudents, UnknownSchoolError, type ImportResult, type Notifier } from '../roster/service.js';
+import { addSchool, getSchool, SchoolInputError } from '../schools/service.js';
+
+const USAGE = `Usage: npm run cli -- <command> [options]
+
+  migrate                                   apply database migrations
+  school add --code CODE --name-km NAME --name-en NAME --province CODE [--timezone TZ]
+  roster import --school CODE FILE.csv|FILE.xlsx      students, classes and guardians
+  staff import --school CODE FILE.csv|FILE.xlsx       staff, roles and homeroom classes
+  invite --school CODE --role principal|operator|teacher|parent
+         [--student CODE | --class 7A] [--staff CODE] [--days N]
+  demo [--fixtures DIR]                     load the sample school (code DEMO-001)
+
+Options for every command: --lang km|en (language of messages; default DEFAULT_LOCALE)
+Database: DATABASE_URL, or embedded PGlite in PGLITE_DIR when unset (stop the bot first).`;
+
+class UsageError extends Error {}
+
+interface Out {
+  line(s?: string): void;
+  error(s: string): void;
+}
+
+export interface CliContext {
+  config: Config;
+  database: Database;
+  notifier: Notifier;
+  locale: Locale;
+  out: Out;
+}
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_FIXTURES = path.resolve(HERE, '../../../shared/fixtures');
+
+function printImport(ctx: CliContext, result: ImportResult<object>, file: string): boolean {
+  if (!result.ok) {
+    ctx.out.error(`${path.basename(file)}: ${result.errors.length} problem(s), nothing was imported:`);
+    for (const e of result.errors) {
+      const { key, args } = rosterErrorText(e);
+      ctx.out.error(`  ${ctx.notifier.t(ctx.locale, key, args)}`);
+    }
+    return false;
+  }
+  ctx.out.line(`${path.basename(file)}: imported.`);
+  ctx.out.line(JSON.stringify(result.summary, null, 2));
+  return true;
+}
+
+async function cmdRosterImport(ctx: CliContext, kind: 'roster' | 'staff', school: string, file: string): Promise<boolean> {
+  const bytes = await readFile(file).catch(() => {
+    throw new UsageError(`cannot read ${file}`);
+  });
+  const input = { schoolCode: school, file: { name: path.basename(file), bytes }, actor: 'cli', notifier: ctx.notifier };
+  const result = kind === 'roster' ? await importStudents(ctx.database.db, input) : await importStaff(ctx.database.db, input);
+  return printImport(ctx, result, file);
+}
+
+async function cmdInvite(
+  ctx: CliContext,
+  opts: { school: string; role: string; student?: string; class?: string; staff?: string; days?: string },
+): Promise<boolean> {
+  const { db } = ctx.database;
+  const school = await getSchool(db, opts.school);
+  if (!school) throw new UsageError(`no school with code ${opts.school}`);
+  const kind = INVITE_KINDS.find((k) => k === opts.role) as InviteKind | undefined;
+  if (!kind) throw new UsageError(`--role must be one of ${INVITE_KINDS.join(', ')}`);
+  const ttlDays = opts.days ? Number(opts.days) : undefined;
+  if (ttlDays !== undefined && !(Number.isInteger(ttlDays) && ttlDays > 0 && ttlDays <= 365)) throw new UsageError('--days must be 1-365');
+  const link = (code: string) => deepLink(ctx.config.BOT_USERNAME, code);
+
+  if (kind === 'parent') {
+    let targets: Array<{ id: number; code: string; nameKm: string; className: string | null }>;
+    if (opts.student) {
+      targets = await db
+        .select({ id: students.id, code: students.studentCode, nameKm: students.nameKm, className: classes.name })
+        .from(students)
+        .leftJoin(classes, eq(classes.id, students.classId))
+        .where(and(eq(students.schoolId, school.id), eq(students.studentCode, opts.student)));
+      if (targets.length === 0) throw new UsageError(`no student ${opts.student} at ${opts.school}`);
+    } else if (opts.class) {
+      targets = await db
+        .select({ id: students.id, code: students.studentCode, nameKm: students.nameKm, className: classes.name })
+        .from(students)
+        .innerJoin(classes, eq(classes.id, students.classId))
+        .where(and(eq(students.schoolId, school.id), eq(classes.name, opts.class.toUpperCase()), eq(students.active, true)))
+        .orderBy(asc(students.rollNo));
+      if (targets.length === 0) throw new UsageError(`no students in class ${opts.class} at ${opts.school}`);
+    } else {
+      throw new UsageError('a parent invite needs --student CODE or --class NAME');
+    }
+    ctx.out.line('student_code\tclass\tname_km\tcode\tlink\texpires');
+    for (const t of targets) {
+      const inv = await createInvite(db, { schoolId: school.id, kind, studentId: t.id, createdBy: 'cli', ttlDays });
+      ctx.out.line([t.code, t.className ?? '', t.nameKm, inv.code, link(inv.code), inv.expiresAt.toISOString().slice(0, 10)].join('\t'));
+    }
+  } else {
+    let staffId: number | undefined;
+    if (opts.staff) {
+      const [row] = await db.select({ id: staff.id }).from(staff).where(and(eq(staff.schoolId, school.id), eq(staff.staffCode, opts.staff)));
+      if (!row) throw new UsageError(`no staff ${opts.staff} at ${opts.school}`);
+      staffId = row.id;
+    }
+    const inv = await createInvite(db, { schoolId: school.id, kind, staffId, createdBy: 'cli', ttlDays });
+    ctx.out.line(`${kind} invite for ${school.code} (single use, until ${inv.expiresAt.toISOString().slice(0, 10)}):`);
+    ctx.out.line(`  link: ${link(inv.code)}`);
+    ctx.out.line(`  code: ${inv.code}`);
+  }
+  if (!ctx.config.BOT_USERNAME) ctx.out.line('(set BOT_USERNAME to print complete t.me links)');
+  return true;
+}
+
+async function cmdDemo(ctx: CliContext, fixtures: string): Promise<boolean> {
+  const { db } = ctx.database;
+  await addSchool(
+    db,
+    {
+      code: 'DEMO-001',
+      nameKm: 'សាលាបឋម និងអនុវិទ្យាល័យគំរូ',
+      nameEn: 'Demo Primary and Lower Secondary School',
+      province: 'PP',
+      provinceNameKm: 'ភ្នំពេញ',
+      provinceNameEn: 'Phnom Penh',
+    },
+    'cli',
+  );
+  ctx.out.line('School DEMO-001 is ready.');
+  const okStudents = await cmdRosterImport(ctx, 'roster', 'DEMO-001', path.join(fixtures, 'students.csv'));
+  const okStaff = okStudents && (await cmdRosterImport(ctx, 'staff', 'DEMO-001', path.join(fixtures, 'staff.csv')));
+  if (!okStaff) return false;
+  ctx.out.line('');
+  ctx.out.line('Try it: open the bot, tap Start and share a phone number that is on the roster');
+  ctx.out.line('(parents: guardian_phone in students.csv; staff: phone in staff.csv), or use this invite:');
+  await cmdInvite(ctx, { school: 'DEMO-001', role: 'teacher' });
+  return true;
+}
+
+export async function runCli(argv: string[], env: Record<string, string | undefined>, out: Out): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      code: { type: 'string' },
+      'name-km': { type: 'string' },
+      'name-en': { type: 'string' },
+      province: { type: 'string' },
+      timezone: { type: 'string' },
+      school: { type: 'string' },
+      role: { type: 'string' },
+      student: { type: 'string' },
+      class: { type: 'string' },
+      staff: { type: 'string' },
+      days: { type: 'string' },
+      fixtures: { type: 'string' },
+      lang: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, sub, ...rest] = positionals;
+  if (!command || values.help) {
+    out.line(USAGE);
+    return command ? 0 : 2;
+  }
+  let database: Database | undefined;
+  try {
+    const config = loadConfigWithoutBot(env);
+    const locale = values.lang ?? config.DEFAULT_LOCALE;
+    if (!isLocale(locale)) throw new UsageError('--lang must be km or en');
+    const need = (name: keyof typeof values): string => {
+      const v = values[name];
+      if (typeof v !== 'string' || v.trim() === '') throw new UsageError(`--${name} is required`);
+      return v;
+    };
+    // Validate usage before touching the database.
+    const hasSub = ['school', 'roster', 'staff'].includes(command);
+    const matched = hasSub ? `${command} ${sub ?? ''}`.trim() : command;
+    if (!['migrate', 'school add', 'roster import', 'staff import', 'invite', 'demo'].includes(matched)) {
+      throw new UsageError(`unknown command "${matched}"`);
+    }
+    const file = hasSub ? rest[0] : undefined;
+
+    database = await openAppDatabase(config);
+    const ctx: CliContext = { config, database, notifier: createNotifier(config), locale, out };
+    let ok = true;
+    switch (matched) {
+      case 'migrate':
+        out.line('Migrations applied.');
+        break;
+      case 'school add': {
+        const r = await addSchool(
+          database.db,
+          { code: need('code'), nameKm: need('name-km'), nameEn: need('name-en'), province: need('province'), timezone: values.timezone },
+          'cli',
+        );
+        out.line(`School ${values.code} ${r.created ? 'created' : 'updated'} (id ${r.id}).`);
+        break;
+      }
+      case 'roster import':
+      case 'staff import': {
+        if (!file) throw new UsageError('give the file to import');
+        ok = await cmdRosterImport(ctx, command as 'roster' | 'staff', need('school'), file);
+        break;
+      }
+      case 'invite':
+        ok = await cmdInvite(ctx, {
+          school: need('school'),
+          role: need('role'),
+          student: values.student,
+          class: values.class,
+          staff: values.staff,
+          days: values.days,
+        });
+        break;
+      case 'demo':
+        ok = await cmdDemo(ctx, values.fixtures ?? DEFAULT_FIXTURES);
+        break;
+    }
+    return ok ? 0 : 1;
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof SchoolInputError || err instanceof UnknownSchoolError) {
+      out.error(`Error: ${err.message}`);
+      out.error('Run `npm run cli -- --help` for usage.');
+      return 2;
+    }
+    if (err instanceof ConfigError) {
+      out.error(err.message);
+      return 2;
+    }
+    throw err;
+  } finally {
+    await database?.close();
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  runCli(process.argv.slice(2), process.env, { line: (s = '') => console.log(s), error: (s) => console.error(s) })
+    .then((code) => process.exit(code))
+    .catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
+}

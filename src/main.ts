@@ -1,0 +1,110 @@
+/**
+ * Starts the bot, the worker, or both (`all`, the default for `npm start`).
+ *   bot:    receives updates (long polling through @grammyjs/runner, or a webhook server)
+ *   worker: outbox relay + sender (and, as capabilities arrive, report and reminder jobs)
+ * SIGINT/SIGTERM stop everything in order: updates, workers, Redis, Postgres.
+ */
+import { createServer, type Server } from 'node:http';
+import { run, type RunnerHandle } from '@grammyjs/runner';
+import { webhookCallback } from 'grammy';
+import { ConfigError, loadConfig } from './config.js';
+import { buildBot, createRedis, openAppDatabase, startWorkers, type WorkerHandles } from './app.js';
+import { logger } from './core/logger.js';
+
+type Mode = 'all' | 'bot' | 'worker';
+
+async function main(): Promise<void> {
+  const mode = (process.argv[2] ?? 'all') as Mode;
+  if (!['all', 'bot', 'worker'].includes(mode)) {
+    console.error(`Unknown mode "${mode}": use all, bot or worker`);
+    process.exit(2);
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      console.error('See .env.example and README.md (Configuration).');
+      process.exit(2);
+    }
+    throw err;
+  }
+  logger.level = config.LOG_LEVEL;
+  const started = Date.now();
+  const database = await openAppDatabase(config);
+  const redis = createRedis(config.REDIS_URL);
+  redis.on('error', (err) => logger.error({ err: err.message }, 'redis error'));
+
+  let workers: WorkerHandles | undefined;
+  let runner: RunnerHandle | undefined;
+  let server: Server | undefined;
+
+  if (mode !== 'bot') workers = startWorkers(config, database, redis, logger);
+
+  if (mode !== 'worker') {
+    const bot = buildBot(
+      config,
+      {
+        database,
+        log: logger,
+        defaultLocale: config.DEFAULT_LOCALE,
+        botUsername: config.BOT_USERNAME,
+        kickOutbox: () => workers?.relay.kick(),
+      },
+      redis,
+    );
+    await bot.init();
+    logger.info({ username: bot.botInfo.username, mode: config.BOT_MODE }, 'bot ready');
+    if (config.BOT_MODE === 'webhook') {
+      const handle = webhookCallback(bot, 'http', { secretToken: config.WEBHOOK_SECRET });
+      server = createServer((req, res) => {
+        if (req.url === '/healthz') {
+          res.writeHead(200).end('ok');
+          return;
+        }
+        if (req.method === 'POST' && req.url === new URL(config.WEBHOOK_URL!).pathname) {
+          void handle(req, res);
+          return;
+        }
+        res.writeHead(404).end();
+      });
+      server.listen(config.PORT);
+      await bot.api.setWebhook(config.WEBHOOK_URL!, { secret_token: config.WEBHOOK_SECRET, drop_pending_updates: false });
+    } else {
+      await bot.api.deleteWebhook();
+      runner = run(bot, {
+        runner: { fetch: { allowed_updates: ['message', 'callback_query', 'my_chat_member'] } },
+      });
+    }
+  }
+  logger.info({ mode, ms: Date.now() - started }, 'started');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 30_000);
+    force.unref();
+    try {
+      if (runner?.isRunning()) await runner.stop();
+      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      await workers?.close();
+      await redis.quit();
+      await database.close();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  logger.fatal({ err }, 'failed to start');
+  process.exit(1);
+});

@@ -1,0 +1,87 @@
+/**
+ * Provinces, schools and academic years: the places every other record belongs to.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import type { Executor } from '../core/db/client.js';
+import { academicYears, provinces, schools } from '../core/db/schema.js';
+import { audit } from '../core/auth/audit.js';
+
+export interface NewSchool {
+  code: string;
+  nameKm: string;
+  nameEn: string;
+  /** province code, e.g. PP; created if new */
+  province: string;
+  provinceNameKm?: string;
+  provinceNameEn?: string;
+  timezone?: string;
+}
+
+const CODE_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$/;
+
+export class SchoolInputError extends Error {}
+
+export async function addSchool(ex: Executor, input: NewSchool, actor: string): Promise<{ id: number; created: boolean }> {
+  if (!CODE_RE.test(input.code)) throw new SchoolInputError(`school code "${input.code}" must be 2-40 letters, digits, - or _`);
+  if (!CODE_RE.test(input.province)) throw new SchoolInputError(`province code "${input.province}" must be 2-40 letters, digits, - or _`);
+  if (!input.nameKm.trim() || !input.nameEn.trim()) throw new SchoolInputError('both --name-km and --name-en are required');
+  if (input.timezone) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: input.timezone });
+    } catch {
+      throw new SchoolInputError(`unknown time zone "${input.timezone}"`);
+    }
+  }
+  const [province] = await ex
+    .insert(provinces)
+    .values({ code: input.province, nameKm: input.provinceNameKm ?? input.province, nameEn: input.provinceNameEn ?? input.province })
+    .onConflictDoUpdate({ target: provinces.code, set: { code: sql`excluded.code` } })
+    .returning({ id: provinces.id });
+  const [row] = await ex
+    .insert(schools)
+    .values({
+      code: input.code,
+      nameKm: input.nameKm.trim(),
+      nameEn: input.nameEn.trim(),
+      provinceId: province!.id,
+      ...(input.timezone ? { timezone: input.timezone } : {}),
+    })
+    .onConflictDoUpdate({
+      target: schools.code,
+      set: { nameKm: sql`excluded.name_km`, nameEn: sql`excluded.name_en`, provinceId: sql`excluded.province_id` },
+    })
+    .returning({ id: schools.id, created: sql<boolean>`(xmax = 0)` });
+  await ensureCurrentYear(ex, row!.id);
+  await audit(ex, { actor, schoolId: row!.id, action: row!.created ? 'school.create' : 'school.update', entity: 'school', entityId: row!.id });
+  return row!;
+}
+
+export async function getSchool(ex: Executor, code: string) {
+  const [row] = await ex.select().from(schools).where(eq(schools.code, code));
+  return row;
+}
+
+/**
+ * Cambodia's school year runs from about November to August: on and after 1 October the new
+ * year is the current one.
+ */
+export function academicYearFor(today: Date): { name: string; startsOn: string; endsOn: string } {
+  const y = today.getUTCFullYear();
+  const start = today.getUTCMonth() >= 9 ? y : y - 1;
+  return { name: `${start}-${start + 1}`, startsOn: `${start}-10-01`, endsOn: `${start + 1}-09-30` };
+}
+
+export async function ensureCurrentYear(ex: Executor, schoolId: number, today = new Date()): Promise<number> {
+  const [current] = await ex
+    .select({ id: academicYears.id })
+    .from(academicYears)
+    .where(and(eq(academicYears.schoolId, schoolId), eq(academicYears.isCurrent, true)));
+  if (current) return current.id;
+  const year = academicYearFor(today);
+  const [row] = await ex
+    .insert(academicYears)
+    .values({ schoolId, ...year, isCurrent: true })
+    .onConflictDoUpdate({ target: [academicYears.schoolId, academicYears.name], set: { isCurrent: true } })
+    .returning({ id: academicYears.id });
+  return row!.id;
+}
