@@ -1,0 +1,48 @@
+import { createBot } from '../../src/core/telegram/bot.js';
+import { FEATURES, createNotifier } from '../../src/app.js';
+import { createLogger } from '../../src/core/logger.js';
+import type { Composer } from 'grammy';
+import type { AppDeps, BotContext } from '../../src/core/telegram/context.js';
+import { createTestDatabase, type TestDatabase } from './db.js';
+import { BOT_INFO, FakeTelegram, TestUser } from './telegram.js';
+
+export interface TestApp {
+  database: TestDatabase;
+  tg: FakeTelegram;
+  bot: ReturnType<typeof createBot>;
+  deps: AppDeps;
+  notifier: ReturnType<typeof createNotifier>;
+  user(id: number, firstName?: string, languageCode?: string): TestUser;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(
+  opts: { database?: TestDatabase; extraFeatures?: Array<(deps: AppDeps) => Composer<BotContext>> } = {},
+): Promise<TestApp> {
+  const database = opts.database ?? (await createTestDatabase());
+  const tg = new FakeTelegram();
+  const deps: AppDeps = {
+    database,
+    log: createLogger('silent'),
+    defaultLocale: 'km',
+    botUsername: BOT_INFO.username,
+    kickOutbox: () => {},
+  };
+  const bot = createBot({
+    token: '123456:TEST-TOKEN-abcdefghij',
+    deps,
+    fetch: tg.fetch,
+    botInfo: BOT_INFO,
+    features: [...(opts.extraFeatures ?? []), ...FEATURES],
+  });
+  await bot.init();
+  return {
+    database,
+    tg,
+    bot,
+    deps,
+    notifier: createNotifier({ DEFAULT_LOCALE: 'km' }),
+    user: (id, firstName, languageCode) => new TestUser(bot, tg, id, firstName, languageCode),
+    close: () => database.drop(),
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * A fake Bot API behind grammY's `client.fetch` (which also reaches inside conversations), and
+ * users who send real update objects to the real bot and read what they received.
+ */
+import type { Bot } from 'grammy';
+import type { InlineKeyboardButton, Update, UserFromGetMe } from 'grammy/types';
+
+export interface ApiCall {
+  method: string;
+  payload: Record<string, any>;
+  response?: any;
+}
+
+type Answer = { ok: true; result: unknown } | { ok: false; error_code: number; description: string; parameters?: Record<string, unknown> } | undefined;
+type Responder = (payload: Record<string, any>) => Answer | Promise<Answer>;
+
+export const BOT_INFO: UserFromGetMe = {
+  id: 42,
+  is_bot: true,
+  first_name: 'SIS',
+  username: 'sis_test_bot',
+  can_join_groups: true,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+  can_connect_to_business: false,
+  has_main_web_app: false,
+  has_topics_enabled: false,
+  allows_users_to_create_topics: false,
+} as UserFromGetMe;
+
+export class FakeTelegram {
+  readonly calls: ApiCall[] = [];
+  private nextMessageId = 1000;
+  private readonly responders = new Map<string, Responder>();
+
+  /** Override the answer to one method (return undefined to fall back to the default). */
+  respond(method: string, responder: Responder): void {
+    this.responders.set(method, responder);
+  }
+
+  readonly fetch = (async (url: string | URL, init?: { body?: unknown }) => {
+    const method = String(url).split('/').pop()!;
+    const payload = typeof init?.body === 'string' ? JSON.parse(init.body) : {};
+    const body = (await this.responders.get(method)?.(payload)) ?? { ok: true, result: this.defaultResult(method, payload) };
+    this.calls.push({ method, payload, response: body });
+    return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+  }) as unknown as typeof fetch;
+
+  private defaultResult(method: string, payload: Record<string, any>): unknown {
+    const now = Math.floor(Date.now() / 1000);
+    switch (method) {
+      case 'getMe':
+        return BOT_INFO;
+      case 'sendMessage':
+      case 'sendPhoto':
+      case 'sendDocument':
+      case 'copyMessage':
+        return {
+          message_id: this.nextMessageId++,
+          date: now,
+          chat: { id: payload.chat_id, type: Number(payload.chat_id) < 0 ? 'group' : 'private' },
+          text: payload.text,
+          reply_markup: payload.reply_markup,
+        };
+      case 'editMessageText':
+        return { message_id: payload.message_id, date: now, chat: { id: payload.chat_id, type: 'private' }, text: payload.text };
+      default:
+        return true;
+    }
+  }
+
+  callsOf(method: string): ApiCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  clear(): void {
+    this.calls.length = 0;
+  }
+}
+
+let updateId = 1;
+let messageId = 1;
+
+export interface Received {
+  method: string;
+  text: string;
+  messageId?: number;
+  replyMarkup?: any;
+  payload: Record<string, any>;
+}
+
+/** A Telegram user in a private chat with the bot. */
+export class TestUser {
+  private seen = 0;
+
+  constructor(
+    readonly bot: Bot<any>,
+    readonly tg: FakeTelegram,
+    readonly id: number,
+    readonly firstName = 'Test',
+    readonly languageCode?: string,
+  ) {}
+
+  get from() {
+    return { id: this.id, is_bot: false, first_name: this.firstName, ...(this.languageCode ? { language_code: this.languageCode } : {}) };
+  }
+
+  private chat() {
+    return { id: this.id, type: 'private' as const, first_name: this.firstName };
+  }
+
+  async update(u: Omit<Update, 'update_id'>): Promise<void> {
+    await this.bot.handleUpdate({ update_id: updateId++, ...u } as Update);
+  }
+
+  async send(text: string): Promise<void> {
+    const entities = text.startsWith('/') ? [{ type: 'bot_command' as const, offset: 0, length: text.split(/\s/)[0]!.length }] : undefined;
+    await this.update({
+      message: { message_id: messageId++, date: Math.floor(Date.now() / 1000), chat: this.chat(), from: this.from, text, ...(entities ? { entities } : {}) },
+    });
+  }
+
+  async shareContact(phone: string, contactUserId: number | undefined = this.id): Promise<void> {
+    await this.update({
+      message: {
+        message_id: messageId++,
+        date: Math.floor(Date.now() / 1000),
+        chat: this.chat(),
+        from: this.from,
+        contact: { phone_number: phone, first_name: this.firstName, ...(contactUserId !== undefined ? { user_id: contactUserId } : {}) },
+      },
+    });
+  }
+
+  async pressData(data: string, onMessageId = 1, text = 'x'): Promise<void> {
+    await this.update({
+      callback_query: {
+        id: String(updateId),
+        from: this.from,
+        chat_instance: `ci${this.id}`,
+        data,
+        message: { message_id: onMessageId, date: Math.floor(Date.now() / 1000), chat: this.chat(), text },
+      },
+    });
+  }
+
+  /** Presses the newest inline button whose label contains `label`. */
+  async press(label: string): Promise<void> {
+    const all = this.received();
+    for (let i = all.length - 1; i >= 0; i--) {
+      const m = all[i]!;
+      const button = (m.replyMarkup?.inline_keyboard as InlineKeyboardButton[][] | undefined)
+        ?.flat()
+        .find((b) => b.text.includes(label) && 'callback_data' in b) as InlineKeyboardButton.CallbackButton | undefined;
+      if (button) return this.pressData(button.callback_data, m.messageId ?? 1, m.text);
+    }
+    throw new Error(`no button "${label}" in: ${JSON.stringify(all.map((m) => m.replyMarkup))}`);
+  }
+
+  /** Everything the bot sent or edited in this chat, and callback answers, oldest first. */
+  received(): Received[] {
+    const out: Received[] = [];
+    for (const c of this.tg.calls) {
+      if (c.method === 'answerCallbackQuery') {
+        if (c.payload.text) out.push({ method: c.method, text: c.payload.text, payload: c.payload });
+        continue;
+      }
+      if (String(c.payload.chat_id) !== String(this.id)) continue;
+      if (!['sendMessage', 'editMessageText', 'editMessageReplyMarkup', 'sendPhoto', 'sendDocument'].includes(c.method)) continue;
+      const messageId = c.payload.message_id ?? c.response?.result?.message_id;
+      out.push({ method: c.method, text: c.payload.text ?? c.payload.caption ?? '', messageId, replyMarkup: c.payload.reply_markup, payload: c.payload });
+    }
+    return out;
+  }
+
+  /** What arrived since the last call of inbox(). */
+  inbox(): Received[] {
+    const all = this.received();
+    const fresh = all.slice(this.seen);
+    this.seen = all.length;
+    return fresh;
+  }
+
+  texts(): string[] {
+    return this.inbox().map((m) => m.text);
+  }
+}
