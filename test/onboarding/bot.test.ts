@@ -91,3 +91,148 @@ describe('a parent', () => {
     expect(parent.texts()[0]).toContain('គឹម ដារ៉ា');
   });
 });
+
+describe('staff', () => {
+  it('a teacher is linked by staff phone, sees teacher commands, and may invite only parents of their own class', async () => {
+    const teacher = app.user(6001, 'Maly');
+    await teacher.send('/start');
+    teacher.inbox();
+    await teacher.shareContact('+855 16 005 138');
+    const linked = teacher.texts();
+    expect(linked[0]).toBe(t('km', 'onboarding-linked'));
+    expect(linked.join('\n')).toContain(t('km', 'whoami-homeroom', { classes: '1A' }));
+    const commands = app.tg.callsOf('setMyCommands').filter((c) => c.payload.scope.chat_id === 6001).at(-1)!;
+    expect(commands.payload.commands.map((c: { command: string }) => c.command)).toContain('invite');
+    expect(commands.payload.commands.find((c: { command: string }) => c.command === 'invite').description).toBe(t('km', 'cmd-invite'));
+
+    // 1A student: allowed
+    await teacher.send('/invite parent DEMO-001-S00004');
+    const [created] = teacher.texts();
+    expect(created).toMatch(/https:\/\/t\.me\/sis_test_bot\?start=i[A-Za-z0-9_-]{22}/);
+    // 7A student (another teacher's class): denied and audited
+    await teacher.send('/invite parent DEMO-001-S00094');
+    expect(teacher.texts()).toEqual([t('km', 'invite-denied-forbidden')]);
+    // staff invites are for principals and operators
+    await teacher.send('/invite teacher');
+    expect(teacher.texts()).toEqual([t('km', 'invite-denied-forbidden')]);
+    const denied = await app.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.actor, 'tg:6001'), eq(auditLog.action, 'invite.create'), eq(auditLog.outcome, 'denied')));
+    expect(denied).toHaveLength(2);
+
+    // The link the teacher got works once for a parent, not twice.
+    const code = created!.match(/start=(i[A-Za-z0-9_-]{22})/)![1]!;
+    const parent = app.user(6002, 'Parent');
+    await parent.send(`/start ${code}`);
+    expect(parent.texts()[0]).toBe(t('km', 'invite-ok-parent'));
+    const late = app.user(6003, 'Late');
+    await late.send(`/start ${code}`);
+    expect(late.texts()[0]).toBe(t('km', 'invite-used'));
+  });
+
+  it('a parent may not use staff commands', async () => {
+    const parent = app.user(6101, 'P');
+    await parent.shareContact('086 915 326');
+    parent.inbox();
+    await parent.send('/invite teacher');
+    expect(parent.texts()).toEqual([t('km', 'invite-denied-forbidden')]);
+  });
+
+  it('a principal invites a new teacher who joins with the link; the code is single-use and forged or expired codes fail', async () => {
+    const principal = app.user(6201, 'Sophea');
+    await principal.shareContact('093 388 921');
+    principal.inbox();
+    await principal.send('/invite teacher');
+    const code = principal.texts()[0]!.match(/start=(i[A-Za-z0-9_-]{22})/)![1]!;
+
+    const newTeacher = app.user(6202, 'Dara', 'en');
+    await newTeacher.send(`/start ${code}`);
+    expect(newTeacher.texts()[0]).toBe(t('km', 'invite-ok-staff'));
+    const [row] = await app.database.db.select().from(staff).where(eq(staff.telegramUserId, 6202));
+    expect(row!.nameKm).toBe('Dara');
+
+    const forger = app.user(6203, 'F');
+    await forger.send('/start iAAAAAAAAAAAAAAAAAAAAAA');
+    expect(forger.texts()[0]).toBe(t('km', 'invite-invalid'));
+    await forger.send('/start ../../etc/passwd');
+    expect(forger.texts()[0]).toBe(t('km', 'invite-invalid'));
+
+    const expired = await createInvite(app.database.db, { schoolId: 1, kind: 'teacher', createdBy: 'cli', ttlDays: 1 });
+    await app.database.db.execute((await import('drizzle-orm')).sql`update invites set expires_at = now() - interval '1 minute' where id = ${expired.id}`);
+    await forger.send(`/start ${expired.code}`);
+    expect(forger.texts()[0]).toBe(t('km', 'invite-expired'));
+    expect(await app.database.db.select().from(staff).where(eq(staff.telegramUserId, 6203))).toHaveLength(0);
+  });
+});
+
+describe('buttons and mistakes', () => {
+  it('a forged unlink button for someone else\'s record changes nothing and is audited', async () => {
+    const [victim] = await app.database.db.select().from(guardians).where(eq(guardians.telegramUserId, 5001));
+    const attacker = app.user(7001, 'A');
+    await attacker.pressData(`ulc:g:${victim!.id}`);
+    expect(attacker.texts()).toEqual([t('km', 'unlink-nothing')]);
+    const [still] = await app.database.db.select().from(guardians).where(eq(guardians.id, victim!.id));
+    expect(still!.telegramUserId).toBe(5001);
+    const denied = await app.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.actor, 'tg:7001'), eq(auditLog.action, 'unlink'), eq(auditLog.outcome, 'denied')));
+    expect(denied).toHaveLength(1);
+  });
+
+  it('an unknown or stale button gets a clear answer', async () => {
+    const u = app.user(7002, 'B');
+    await u.pressData('lang/0/0/zzz/oldhash');
+    await u.pressData('something-old');
+    const answers = app.tg.callsOf('answerCallbackQuery').slice(-2);
+    expect(answers.map((a) => a.payload.text)).toEqual([t('km', 'menu-outdated'), t('km', 'menu-outdated')]);
+  });
+
+  it('a parent unlinks one school through the menu and is told so in English', async () => {
+    const parent = app.user(5001, 'Srey');
+    await parent.send('/unlink');
+    const [menu] = parent.inbox();
+    expect(menu!.text).toBe(t('en', 'unlink-choose'));
+    await parent.press('children');
+    expect(parent.texts()).toEqual([t('en', 'unlink-confirm')]);
+    await parent.press(t('en', 'button-yes-unlink'));
+    expect(parent.texts()).toEqual([t('en', 'unlink-done')]);
+    expect(await app.database.db.select().from(guardians).where(eq(guardians.telegramUserId, 5001))).toHaveLength(0);
+    await parent.send('/whoami');
+    expect(parent.texts()).toEqual([t('en', 'whoami-nobody')]);
+  });
+
+  it('answers text it does not understand, and unknown commands, in the user\'s language', async () => {
+    const u = app.user(7003, 'C');
+    await u.send('hello?');
+    await u.send('/nonsense');
+    expect(u.texts()).toEqual([t('km', 'error-not-understood'), t('km', 'error-unknown-command')]);
+  });
+
+  it('the invite-code conversation speaks the language the user chose', async () => {
+    const u = app.user(7004, 'D');
+    await u.send('/language');
+    await u.press('English');
+    u.inbox();
+    await u.send('/code');
+    expect(u.texts()).toEqual([t('en', 'invite-ask-code')]);
+    await u.send('not a code');
+    expect(u.texts()).toEqual([t('en', 'invite-invalid'), t('en', 'invite-try-again')]);
+    // a command leaves the conversation
+    await u.send('/help');
+    expect(u.texts()[0]).toContain(t('en', 'help-intro'));
+    await u.send('still not a code');
+    expect(u.texts()).toEqual([t('en', 'error-not-understood')]);
+  });
+});
+
+describe('flooding', () => {
+  it('a user who floods the bot is told once to slow down, and the flood does not reach the features', async () => {
+    const u = app.user(7100, 'Flood');
+    for (let i = 0; i < 20; i++) await u.send(`spam ${i}`);
+    const texts = u.texts();
+    expect(texts.filter((x) => x === t('km', 'error-not-understood'))).toHaveLength(12);
+    expect(texts.filter((x) => x === t('km', 'error-too-fast'))).toHaveLength(1);
+  });
+});

@@ -67,7 +67,10 @@ function pause(ms: number, signal?: AbortSignal): Promise<void> {
 export function holdEmptyPolls(bot: Bot<any>, ms = 20): void {
   bot.api.config.use(async (prev, method, payload, signal) => {
     const res = await prev(method, payload, signal);
-    if (method === 'getUpdates' && res.ok && Array.isArray(res.result) && res.result.length === 0) await pause(ms, signal);
+    if (method === 'getUpdates' && res.ok && Array.isArray(res.result) && res.result.length === 0) {
+      // grammY types the signal with the abort-controller shim; at runtime it is the platform's.
+      await pause(ms, signal as unknown as AbortSignal | undefined);
+    }
     return res;
   });
 }

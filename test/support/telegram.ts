@@ -99,7 +99,10 @@ export class TestUser {
     readonly id: number,
     readonly firstName = 'Test',
     readonly languageCode?: string,
-  ) {}
+  ) {
+    // A new handle on a user reads only what arrives from now on.
+    this.seen = this.received().length;
+  }
 
   get from() {
     return { id: this.id, is_bot: false, first_name: this.firstName, ...(this.languageCode ? { language_code: this.languageCode } : {}) };
@@ -135,7 +138,7 @@ export class TestUser {
   async pressData(data: string, onMessageId = 1, text = 'x'): Promise<void> {
     await this.update({
       callback_query: {
-        id: String(updateId),
+        id: `${this.id}:${updateId}`,
         from: this.from,
         chat_instance: `ci${this.id}`,
         data,
@@ -162,7 +165,7 @@ export class TestUser {
     const out: Received[] = [];
     for (const c of this.tg.calls) {
       if (c.method === 'answerCallbackQuery') {
-        if (c.payload.text) out.push({ method: c.method, text: c.payload.text, payload: c.payload });
+        if (c.payload.text && String(c.payload.callback_query_id).startsWith(`${this.id}:`)) out.push({ method: c.method, text: c.payload.text, payload: c.payload });
         continue;
       }
       if (String(c.payload.chat_id) !== String(this.id)) continue;

@@ -27,6 +27,8 @@ export interface CreateBotOptions {
   redis?: Redis;
   /** features, in order; each a Composer */
   features: Array<(deps: AppDeps) => Composer<BotContext>>;
+  /** per-user flood guard; default 12 updates per 4 s */
+  rateLimit?: { max: number; windowMs: number };
   /** bump when a conversation's code changes incompatibly: old states are then dropped */
   conversationVersion?: number;
 }
@@ -72,15 +74,35 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
     await next();
   });
 
+  // Flood guard per user: enough for quick taps through a class list, not for scripts. A
+  // flooding user is told once per window, not once per message (that would flood them back).
+  const warned = new Map<number, number>();
+  const window = opts.rateLimit?.windowMs ?? 4000;
   guarded.use(
     limit<BotContext, Redis>({
-      timeFrame: 3000,
-      limit: 6,
+      timeFrame: window,
+      limit: opts.rateLimit?.max ?? 12,
       storageClient: opts.redis ?? 'MEMORY_STORE',
       keyPrefix: 'sis-rl',
       keyGenerator: (ctx) => ctx.from?.id.toString(),
       onLimitExceeded: async (ctx) => {
-        if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t?.('error-too-fast') }).catch(() => {});
+        const id = ctx.from?.id;
+        if (id === undefined) return;
+        const last = warned.get(id) ?? 0;
+        if (Date.now() - last < window) {
+          if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => {});
+          return;
+        }
+        warned.set(id, Date.now());
+        if (warned.size > 10_000) warned.clear();
+        // Runs before the actor is loaded (that is the point): one locale lookup per window.
+        const locale = (await getLocale(deps.database.db, id).catch(() => null)) ?? deps.defaultLocale;
+        const text = i18n.t(locale, 'error-too-fast');
+        if (ctx.callbackQuery) {
+          await ctx.answerCallbackQuery({ text }).catch(() => {});
+          return;
+        }
+        await ctx.reply(text).catch(() => {});
       },
     }),
   );
