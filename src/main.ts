@@ -4,12 +4,12 @@
  *   worker: outbox relay + sender (and, as capabilities arrive, report and reminder jobs)
  * SIGINT/SIGTERM stop everything in order: updates, workers, Redis, Postgres.
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { run, type RunnerHandle } from '@grammyjs/runner';
-import { webhookCallback } from 'grammy';
 import { ConfigError, loadConfig } from './config.js';
 import { buildBot, createRedis, openAppDatabase, startWorkers, type WorkerHandles } from './app.js';
 import { logger } from './core/logger.js';
+import { createWebhookServer } from './core/telegram/webhook.js';
 
 type Mode = 'all' | 'bot' | 'worker';
 
@@ -57,18 +57,7 @@ async function main(): Promise<void> {
     await bot.init();
     logger.info({ username: bot.botInfo.username, mode: config.BOT_MODE }, 'bot ready');
     if (config.BOT_MODE === 'webhook') {
-      const handle = webhookCallback(bot, 'http', { secretToken: config.WEBHOOK_SECRET });
-      server = createServer((req, res) => {
-        if (req.url === '/healthz') {
-          res.writeHead(200).end('ok');
-          return;
-        }
-        if (req.method === 'POST' && req.url === new URL(config.WEBHOOK_URL!).pathname) {
-          void handle(req, res);
-          return;
-        }
-        res.writeHead(404).end();
-      });
+      server = createWebhookServer(bot, { path: new URL(config.WEBHOOK_URL!).pathname, secretToken: config.WEBHOOK_SECRET! });
       server.listen(config.PORT);
       await bot.api.setWebhook(config.WEBHOOK_URL!, { secret_token: config.WEBHOOK_SECRET, drop_pending_updates: false });
     } else {

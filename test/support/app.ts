@@ -2,6 +2,7 @@ import { createBot } from '../../src/core/telegram/bot.js';
 import { FEATURES, createNotifier } from '../../src/app.js';
 import { createLogger } from '../../src/core/logger.js';
 import type { Composer } from 'grammy';
+import type { Redis } from 'ioredis';
 import type { AppDeps, BotContext } from '../../src/core/telegram/context.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { BOT_INFO, FakeTelegram, TestUser } from './telegram.js';
@@ -17,7 +18,7 @@ export interface TestApp {
 }
 
 export async function createTestApp(
-  opts: { database?: TestDatabase; extraFeatures?: Array<(deps: AppDeps) => Composer<BotContext>> } = {},
+  opts: { database?: TestDatabase; extraFeatures?: Array<(deps: AppDeps) => Composer<BotContext>>; redis?: Redis } = {},
 ): Promise<TestApp> {
   const database = opts.database ?? (await createTestDatabase());
   const tg = new FakeTelegram();
@@ -34,6 +35,7 @@ export async function createTestApp(
     fetch: tg.fetch,
     botInfo: BOT_INFO,
     features: [...(opts.extraFeatures ?? []), ...FEATURES],
+    redis: opts.redis,
   });
   await bot.init();
   return {

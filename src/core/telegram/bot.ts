@@ -68,6 +68,20 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
     }
   });
 
+  // Telegram re-sends a webhook update it thinks was not answered, and grammY does not dedupe
+  // update ids: remember each id for a day so a retried update is handled once.
+  if (opts.redis) {
+    const redis = opts.redis;
+    guarded.use(async (ctx, next) => {
+      const fresh = await redis.set(`sis-upd:${ctx.me.id}:${ctx.update.update_id}`, '1', 'EX', 86_400, 'NX');
+      if (fresh === null) {
+        ctx.log.info('duplicate update ignored');
+        return;
+      }
+      await next();
+    });
+  }
+
   // Only private chats for now; groups arrive with the messaging capability.
   guarded.use(async (ctx, next) => {
     if (ctx.chat && ctx.chat.type !== 'private') return;
