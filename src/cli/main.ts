@@ -47,7 +47,9 @@ export interface CliContext {
 }
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-export const DEFAULT_FIXTURES = path.resolve(HERE, '../../../shared/fixtures');
+// The sample school ships with the repository (a copy of ../shared/fixtures), so the demo works on
+// any fresh checkout.
+export const DEFAULT_FIXTURES = path.resolve(HERE, '../../scripts/demo-school');
 
 function printImport(ctx: CliContext, result: ImportResult<object>, file: string): boolean {
   if (!result.ok) {

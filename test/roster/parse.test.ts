@@ -15,7 +15,7 @@ import {
 } from '../../src/roster/parse.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const FIXTURES = resolve(here, '../../../shared/fixtures');
+const FIXTURES = resolve(here, '../../scripts/demo-school');
 const ROOT = resolve(here, '../..');
 
 const TODAY = '2025-06-01';

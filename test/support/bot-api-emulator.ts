@@ -34,10 +34,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startEmulator(): Promise<TelegramServer> {
+/**
+ * `storeTimeoutSeconds`: how long the emulator keeps messages (it forgets older ones, buttons
+ * included); 1 hour by default, enough for a test file.
+ */
+export async function startEmulator(opts: { storeTimeoutSeconds?: number } = {}): Promise<TelegramServer> {
   // A port freed a moment ago can be taken by someone else before we listen again: retry.
   for (let attempt = 1; ; attempt++) {
-    const server = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 3600 });
+    const server = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: opts.storeTimeoutSeconds ?? 3600 });
     try {
       await server.start();
       return server;

@@ -5,7 +5,7 @@ import type { Db } from '../../src/core/db/client.js';
 import { importStaff, importStudents, type Notifier } from '../../src/roster/service.js';
 import { addSchool } from '../../src/schools/service.js';
 
-export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures');
+export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scripts/demo-school');
 
 export function fixtureFile(name: string): { name: string; bytes: Uint8Array } {
   return { name, bytes: readFileSync(path.join(FIXTURES, name)) };
@@ -15,7 +15,7 @@ export function csvFile(name: string, text: string): { name: string; bytes: Uint
   return { name, bytes: Buffer.from(text, 'utf8') };
 }
 
-/** The sample school from ../shared/fixtures, imported as an operator would. */
+/** The sample school (scripts/demo-school), imported as an operator would. */
 export async function loadDemoSchool(db: Db, notifier?: Notifier, code = 'DEMO-001'): Promise<void> {
   await addSchool(db, { code, nameKm: 'សាលាគំរូ', nameEn: 'Demo School', province: 'PP' }, 'cli');
   const s = await importStudents(db, { schoolCode: code, file: fixtureFile('students.csv'), actor: 'cli', notifier });
