@@ -58,9 +58,9 @@ role-none = no role
 # help
 help-intro = ℹ️ Help
 help-not-linked = You are not linked yet. Tap /start and share your phone number, or type the invite code the school gave you (/code).
-help-principal = Principal: /invite teacher or /invite operator to invite staff, /invite parent STUDENT-CODE to invite a guardian.
-help-operator = Operator: /invite teacher to invite a teacher, /invite parent STUDENT-CODE to invite a guardian.
-help-teacher = Teacher: /invite parent STUDENT-CODE to invite a guardian of a student in your class.
+help-principal = Principal: /today for the day's attendance, /invite teacher or /invite operator to invite staff, /invite parent STUDENT-CODE to invite a guardian.
+help-operator = Operator: /today for every class, /attendance 7A to mark on a teacher's behalf, /substitute, /holiday, /invite teacher to invite a teacher, /invite parent STUDENT-CODE to invite a guardian.
+help-teacher = Teacher: /attendance to take the roll (or type: 7A absent 3 17 late 5), /invite parent STUDENT-CODE to invite a guardian of a student in your class.
 help-parent = Guardian: the school's news about your children comes here. /whoami shows the children you are linked to.
 help-common = /menu main menu · /whoami my account · /language language · /unlink unlink
 
@@ -117,3 +117,87 @@ roster-err-duplicate-phone = Row { $row }: phone number { $value } is already gi
 roster-err-unknown-class = Row { $row }: there is no class { $value } at this school. Import the student list first, or correct the class name.
 roster-err-duplicate-homeroom = Row { $row }: class { $value } already has another homeroom teacher in this file.
 onboarding-linked-later = ✅ { $school } has added your phone number. Your account is now linked. Tap /whoami to see it.
+
+# attendance
+cmd-attendance = Take attendance
+cmd-today = Today's attendance (all classes)
+cmd-substitute = Give a class to a substitute
+cmd-holiday = Holidays
+menu-attendance = 📋 Attendance
+menu-today = 🏫 Today
+shift-morning = morning
+shift-afternoon = afternoon
+list-and = { ", " }
+sheet-title = 📋 Class { $class } · { $shift } shift · { $date }
+sheet-counts = ✅ { $present }  ❌ { $absent }  ⏰ { $late }  📝 { $excused }  (total { $total })
+    girls: ✅ { $presentF }  ❌ { $absentF }  ⏰ { $lateF }  📝 { $excusedF }  (total { $totalF })
+sheet-submitted = ✔️ Submitted at { $time }. Tap a name to change it, then submit again.
+sheet-correcting = ✏️ Correcting — tap «Submit» to save the changes.
+sheet-hint = Tap a name: ✅ present → ❌ absent → ⏰ late → 📝 excused.
+sheet-all-present = ✅ All present
+sheet-submit = 📤 Submit
+sheet-confirm = Submit attendance for class { $class }?
+    ✅ { $present }  ❌ { $absent }  ⏰ { $late }  📝 { $excused }
+    Absent: { $names }
+    Families of absent children are told at once.
+sheet-confirm-yes = 📤 Yes, submit
+sheet-back = ↩️ Back
+sheet-done-short = Submitted
+sheet-done = ✅ Class { $class } submitted at { $time }. Families told: { $alerts }.
+sheet-corrected = ✅ Class { $class } corrected at { $time }. New alerts: { $alerts }, corrections: { $corrections }.
+sheet-correct = ✏️ Correct
+reason-sick = sick
+reason-family = family
+reason-other = other
+reason-ask-note = Please type the reason in a few words:
+answer-sick = family says: sick
+answer-late = family says: coming late
+answer-unaware = family says: did not know
+attendance-denied-forbidden = You cannot take attendance for this class.
+attendance-denied-not-found = This class does not exist.
+attendance-denied-day-closed = That day is closed. Only the school office can correct it (within 7 days).
+attendance-denied-holiday = That day is a school holiday. No attendance is taken.
+attendance-denied-future = Attendance cannot be taken for a day that has not come yet.
+attendance-stale-day = This list is for { $date }. Please open a new one with /attendance.
+attendance-list-changed = The class list has changed. Here is the new list.
+attendance-usage = How to use: /attendance, /attendance 7A or /attendance 7A 2026-11-20
+attendance-no-classes = You have no class to take attendance for today.
+attendance-choose-class = Choose a class ({ $date }):
+attendance-reminder = ⏰ Reminder: attendance for class { $class }, { $shift } shift, { $date } has not been submitted yet.
+attendance-open = 📋 Take attendance now
+quick-twice = Number { $token } appears twice. Please write it again.
+quick-bad-token = I don't understand “{ $token }”. Example: 7A absent 3 17 22 late 5
+quick-out-of-range = Class { $class } has { $max } students. There is no number { $numbers }.
+quick-confirm = Everyone else is marked present. Submit?
+quick-open-list = 📋 Open the list
+today-title = 🏫 Attendance on { $date }
+today-class-done = ✔️ { $class } ({ $shift }) { $time } · { $by } — ✅ { $present } ❌ { $absent } ⏰ { $late } 📝 { $excused } · answers { $answers }
+today-by-office = office
+today-class-missing = … { $class } ({ $shift }) not submitted · { $teacher }{ $linked }
+today-not-linked = (not on Telegram yet)
+today-totals = Total: { $submitted }/{ $classes } classes submitted · ✅ { $present } ❌ { $absent } ⏰ { $late } 📝 { $excused } ({ $students } students)
+today-remind = 🔔 Remind classes not submitted ({ $count })
+today-reminded = Reminders sent: { $count }.
+substitute-usage = How to use: /substitute 7A TEACHER-CODE [2026-11-24]
+substitute-done = ✅ Class { $class } is given to { $name } for { $date }.
+substitute-forbidden = Only the school office or the principal can give a class to a substitute.
+substitute-unknown-class = No such class at your school.
+substitute-unknown-staff = No teacher with that code.
+holiday-list = 📅 Coming holidays:
+holiday-none = No holidays in the next 60 days. Add one: /holiday 2026-12-10 reason
+holiday-usage = How to use: /holiday 2026-12-10 reason · /holiday remove 2026-12-10 · /holiday (list)
+holiday-set = ✅ { $date } is a holiday. No attendance and no alerts that day.
+holiday-removed = ✅ { $date } is a normal school day again.
+alert-absent-one = ⚠️ { $names } (class { $class }) is not at school today, { $date }, { $shift } shift.
+    Please answer the school:
+alert-absent-many = ⚠️ Your children are not at school today, { $date }, { $shift } shift: { $names }.
+    Please answer the school:
+alert-answer-sick = 🤒 I know — sick
+alert-answer-late = 🕒 Coming late
+alert-answer-unaware = ❓ I did not know
+alert-correction-late = ✅ Correction: { $name } (class { $class }) arrived at school at { $time } on { $date } (late).
+alert-correction-present = ✅ Correction: { $name } (class { $class }) is at school on { $date }.
+alert-correction-excused = ✅ Correction: { $name }'s absence (class { $class }) on { $date } is excused.
+alert-not-yours = This message is not for you.
+alert-answer-recorded = Answer received. Thank you!
+alert-answered = ✔️ Your answer: { $answer }

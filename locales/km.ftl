@@ -58,9 +58,9 @@ role-none = គ្មានតួនាទី
 # help
 help-intro = ℹ️ ជំនួយ
 help-not-linked = អ្នកមិនទាន់បានភ្ជាប់ទេ។ ចុច /start ហើយចែករំលែកលេខទូរស័ព្ទ ឬវាយលេខកូដអញ្ជើញដែលសាលាផ្តល់ឱ្យ (/code)។
-help-principal = នាយកសាលា៖ /invite teacher ឬ /invite operator ដើម្បីអញ្ជើញបុគ្គលិក, /invite parent លេខកូដសិស្ស ដើម្បីអញ្ជើញអាណាព្យាបាល។
-help-operator = អ្នកគ្រប់គ្រងទិន្នន័យ៖ /invite teacher ដើម្បីអញ្ជើញគ្រូ, /invite parent លេខកូដសិស្ស ដើម្បីអញ្ជើញអាណាព្យាបាល។
-help-teacher = គ្រូ៖ /invite parent លេខកូដសិស្ស ដើម្បីអញ្ជើញអាណាព្យាបាលរបស់សិស្សក្នុងថ្នាក់អ្នក។
+help-principal = នាយកសាលា៖ /today វត្តមានថ្ងៃនេះ, /invite teacher ឬ /invite operator ដើម្បីអញ្ជើញបុគ្គលិក, /invite parent លេខកូដសិស្ស ដើម្បីអញ្ជើញអាណាព្យាបាល។
+help-operator = អ្នកគ្រប់គ្រងទិន្នន័យ៖ /today វត្តមានគ្រប់ថ្នាក់, /attendance 7A ស្រង់ជំនួសគ្រូ, /substitute, /holiday, /invite teacher ដើម្បីអញ្ជើញគ្រូ, /invite parent លេខកូដសិស្ស ដើម្បីអញ្ជើញអាណាព្យាបាល។
+help-teacher = គ្រូ៖ /attendance ស្រង់វត្តមាន (ឬវាយ៖ 7A អវត្តមាន 3 17 យឺត 5), /invite parent លេខកូដសិស្ស ដើម្បីអញ្ជើញអាណាព្យាបាលរបស់សិស្សក្នុងថ្នាក់អ្នក។
 help-parent = អាណាព្យាបាល៖ អ្នកនឹងទទួលដំណឹងពីសាលាអំពីកូនរបស់អ្នកនៅទីនេះ។ /whoami បង្ហាញកូនដែលភ្ជាប់។
 help-common = /menu ម៉ឺនុយដើម · /whoami គណនីរបស់ខ្ញុំ · /language ភាសា · /unlink ផ្តាច់
 
@@ -117,3 +117,87 @@ roster-err-duplicate-phone = ជួរទី { $row }: លេខទូរស័�
 roster-err-unknown-class = ជួរទី { $row }: មិនមានថ្នាក់ { $value } នៅសាលានេះទេ។ សូមនាំចូលបញ្ជីសិស្សជាមុនសិន ឬកែឈ្មោះថ្នាក់។
 roster-err-duplicate-homeroom = ជួរទី { $row }: ថ្នាក់ { $value } មានគ្រូបន្ទុកថ្នាក់ម្នាក់ទៀតរួចហើយក្នុងឯកសារនេះ។
 onboarding-linked-later = ✅ សាលា { $school } បានបញ្ចូលលេខទូរស័ព្ទរបស់អ្នកហើយ។ គណនីរបស់អ្នកត្រូវបានភ្ជាប់។ ចុច /whoami ដើម្បីមើល។
+
+# attendance
+cmd-attendance = ស្រង់វត្តមានសិស្ស
+cmd-today = វត្តមានថ្ងៃនេះ (គ្រប់ថ្នាក់)
+cmd-substitute = ប្រគល់ថ្នាក់ឱ្យគ្រូជំនួស
+cmd-holiday = ថ្ងៃឈប់សម្រាក
+menu-attendance = 📋 ស្រង់វត្តមាន
+menu-today = 🏫 វត្តមានថ្ងៃនេះ
+shift-morning = ព្រឹក
+shift-afternoon = រសៀល
+list-and = { ", " }
+sheet-title = 📋 ថ្នាក់ { $class } · វេន{ $shift } · { $date }
+sheet-counts = ✅ { $present }  ❌ { $absent }  ⏰ { $late }  📝 { $excused }  (សរុប { $total })
+    ស្រី៖ ✅ { $presentF }  ❌ { $absentF }  ⏰ { $lateF }  📝 { $excusedF }  (សរុប { $totalF })
+sheet-submitted = ✔️ បានបញ្ជូនម៉ោង { $time }។ ចុចលើឈ្មោះដើម្បីកែ រួចបញ្ជូនម្តងទៀត។
+sheet-correcting = ✏️ កំពុងកែ — ចុច «បញ្ជូន» ដើម្បីរក្សាទុកការកែប្រែ។
+sheet-hint = ចុចលើឈ្មោះ៖ ✅ មក → ❌ អវត្តមាន → ⏰ យឺត → 📝 សុំច្បាប់។
+sheet-all-present = ✅ មកទាំងអស់
+sheet-submit = 📤 បញ្ជូន
+sheet-confirm = បញ្ជូនវត្តមានថ្នាក់ { $class }?
+    ✅ { $present }  ❌ { $absent }  ⏰ { $late }  📝 { $excused }
+    អវត្តមាន៖ { $names }
+    អាណាព្យាបាលរបស់សិស្សអវត្តមាននឹងទទួលដំណឹងភ្លាមៗ។
+sheet-confirm-yes = 📤 បាទ/ចាស បញ្ជូន
+sheet-back = ↩️ ត្រឡប់
+sheet-done-short = បានបញ្ជូន
+sheet-done = ✅ បានបញ្ជូនវត្តមានថ្នាក់ { $class } ម៉ោង { $time }។ បានជូនដំណឹងដល់គ្រួសារ { $alerts }។
+sheet-corrected = ✅ បានកែវត្តមានថ្នាក់ { $class } ម៉ោង { $time }។ ដំណឹងថ្មី { $alerts }, ការកែតម្រូវ { $corrections }។
+sheet-correct = ✏️ កែ
+reason-sick = ឈឺ
+reason-family = រឿងគ្រួសារ
+reason-other = ផ្សេងៗ
+reason-ask-note = សូមសរសេរមូលហេតុខ្លីៗ៖
+answer-sick = ឪពុកម្តាយថា៖ ឈឺ
+answer-late = ឪពុកម្តាយថា៖ នឹងមកយឺត
+answer-unaware = ឪពុកម្តាយថា៖ មិនដឹង
+attendance-denied-forbidden = អ្នកមិនអាចស្រង់វត្តមានថ្នាក់នេះបានទេ។
+attendance-denied-not-found = រកមិនឃើញថ្នាក់នេះទេ។
+attendance-denied-day-closed = ថ្ងៃនេះបានបិទហើយ។ មានតែការិយាល័យសាលាទេដែលអាចកែបាន (ក្នុង ៧ ថ្ងៃ)។
+attendance-denied-holiday = ថ្ងៃនេះជាថ្ងៃឈប់សម្រាករបស់សាលា។ មិនចាំបាច់ស្រង់វត្តមានទេ។
+attendance-denied-future = មិនអាចស្រង់វត្តមានសម្រាប់ថ្ងៃខាងមុខបានទេ។
+attendance-stale-day = បញ្ជីនេះសម្រាប់ថ្ងៃ { $date }។ សូមបើកថ្មីតាម /attendance។
+attendance-list-changed = បញ្ជីឈ្មោះថ្នាក់បានផ្លាស់ប្តូរ។ នេះជាបញ្ជីថ្មី។
+attendance-usage = របៀបប្រើ៖ /attendance ឬ /attendance 7A ឬ /attendance 7A 2026-11-20
+attendance-no-classes = អ្នកមិនមានថ្នាក់ដែលត្រូវស្រង់វត្តមានថ្ងៃនេះទេ។
+attendance-choose-class = ជ្រើសរើសថ្នាក់ ({ $date })៖
+attendance-reminder = ⏰ សូមរំលឹក៖ វត្តមានថ្នាក់ { $class } វេន{ $shift } ថ្ងៃ{ $date } មិនទាន់បានបញ្ជូនទេ។
+attendance-open = 📋 ស្រង់វត្តមានឥឡូវ
+quick-twice = លេខ { $token } មានពីរដង។ សូមសរសេរម្តងទៀត។
+quick-bad-token = មិនយល់ “{ $token }”។ ឧទាហរណ៍៖ 7A អវត្តមាន 3 17 22 យឺត 5
+quick-out-of-range = ថ្នាក់ { $class } មានសិស្ស { $max } នាក់។ គ្មានលេខ { $numbers } ទេ។
+quick-confirm = សិស្សផ្សេងទៀតទាំងអស់ត្រូវបានកត់ថាមក។ បញ្ជូន?
+quick-open-list = 📋 បើកបញ្ជី
+today-title = 🏫 វត្តមានថ្ងៃ { $date }
+today-class-done = ✔️ { $class } ({ $shift }) { $time } · { $by } — ✅ { $present } ❌ { $absent } ⏰ { $late } 📝 { $excused } · ចម្លើយ { $answers }
+today-by-office = ការិយាល័យ
+today-class-missing = … { $class } ({ $shift }) មិនទាន់បញ្ជូន · { $teacher }{ $linked }
+today-not-linked = (មិនទាន់ភ្ជាប់ Telegram)
+today-totals = សរុប៖ បានបញ្ជូន { $submitted }/{ $classes } ថ្នាក់ · ✅ { $present } ❌ { $absent } ⏰ { $late } 📝 { $excused } (សិស្ស { $students })
+today-remind = 🔔 រំលឹកថ្នាក់ដែលមិនទាន់បញ្ជូន ({ $count })
+today-reminded = បានផ្ញើការរំលឹក { $count }។
+substitute-usage = របៀបប្រើ៖ /substitute 7A លេខកូដគ្រូ [2026-11-24]
+substitute-done = ✅ ថ្នាក់ { $class } ត្រូវបានប្រគល់ឱ្យ { $name } សម្រាប់ថ្ងៃ { $date }។
+substitute-forbidden = មានតែការិយាល័យសាលា ឬនាយកទេដែលអាចប្រគល់ថ្នាក់បាន។
+substitute-unknown-class = រកមិនឃើញថ្នាក់នេះនៅសាលារបស់អ្នកទេ។
+substitute-unknown-staff = រកមិនឃើញគ្រូដែលមានលេខកូដនេះទេ។
+holiday-list = 📅 ថ្ងៃឈប់សម្រាកខាងមុខ៖
+holiday-none = គ្មានថ្ងៃឈប់សម្រាកក្នុងរយៈពេល ៦០ ថ្ងៃខាងមុខទេ។ បន្ថែម៖ /holiday 2026-12-10 មូលហេតុ
+holiday-usage = របៀបប្រើ៖ /holiday 2026-12-10 មូលហេតុ · /holiday remove 2026-12-10 · /holiday (មើលបញ្ជី)
+holiday-set = ✅ ថ្ងៃ { $date } ជាថ្ងៃឈប់សម្រាក។ គ្មានការស្រង់វត្តមាន ឬដំណឹងទេ។
+holiday-removed = ✅ ថ្ងៃ { $date } ជាថ្ងៃសិក្សាធម្មតាវិញ។
+alert-absent-one = ⚠️ { $names } (ថ្នាក់ { $class }) មិនបានមកសាលាទេ ថ្ងៃ{ $date } វេន{ $shift }។
+    សូមឆ្លើយមកសាលា៖
+alert-absent-many = ⚠️ កូនរបស់អ្នកមិនបានមកសាលាទេ ថ្ងៃ{ $date } វេន{ $shift }៖ { $names }។
+    សូមឆ្លើយមកសាលា៖
+alert-answer-sick = 🤒 ខ្ញុំដឹង — ឈឺ
+alert-answer-late = 🕒 នឹងមកយឺត
+alert-answer-unaware = ❓ ខ្ញុំមិនដឹងទេ
+alert-correction-late = ✅ ការកែតម្រូវ៖ { $name } (ថ្នាក់ { $class }) បានមកដល់សាលាម៉ោង { $time } ថ្ងៃ{ $date } (យឺត)។
+alert-correction-present = ✅ ការកែតម្រូវ៖ { $name } (ថ្នាក់ { $class }) មានវត្តមាននៅសាលា ថ្ងៃ{ $date }។
+alert-correction-excused = ✅ ការកែតម្រូវ៖ អវត្តមានរបស់ { $name } (ថ្នាក់ { $class }) ថ្ងៃ{ $date } ត្រូវបានអនុញ្ញាត (មានច្បាប់)។
+alert-not-yours = ដំណឹងនេះមិនមែនសម្រាប់អ្នកទេ។
+alert-answer-recorded = បានទទួលចម្លើយ។ អរគុណ!
+alert-answered = ✔️ ចម្លើយរបស់អ្នក៖ { $answer }

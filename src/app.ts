@@ -15,11 +15,13 @@ import { startRelay, type Relay } from './core/queue/relay.js';
 import { startSender, type SendOutcome } from './core/queue/sender.js';
 import { createBot } from './core/telegram/bot.js';
 import type { AppDeps } from './core/telegram/context.js';
+import { systemNow } from './core/clock.js';
 import { fallbackFeature, onboardingFeature } from './onboarding/bot.js';
+import { attendanceFeature } from './attendance/bot.js';
 import type { Notifier } from './roster/service.js';
 
 /** Every feature, in the order its handlers run. The fallback stays last. */
-export const FEATURES = [onboardingFeature, fallbackFeature];
+export const FEATURES = [onboardingFeature, attendanceFeature, fallbackFeature];
 
 export async function openAppDatabase(config: Config): Promise<Database> {
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
@@ -30,6 +32,11 @@ export async function openAppDatabase(config: Config): Promise<Database> {
 export function createNotifier(config: Pick<Config, 'DEFAULT_LOCALE'>): Notifier {
   const i18n = createI18n(config.DEFAULT_LOCALE, () => undefined);
   return { t: (locale, key, vars) => i18n.t(locale, key, vars), defaultLocale: config.DEFAULT_LOCALE };
+}
+
+/** The bot's dependencies; `notifier` and `now` get their production defaults. */
+export function createAppDeps(input: Omit<AppDeps, 'notifier' | 'now'> & Partial<Pick<AppDeps, 'notifier' | 'now'>>): AppDeps {
+  return { ...input, notifier: input.notifier ?? createNotifier({ DEFAULT_LOCALE: input.defaultLocale }), now: input.now ?? systemNow };
 }
 
 export interface WorkerHandles {

@@ -7,7 +7,7 @@
 import type { Server } from 'node:http';
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import { ConfigError, loadConfig } from './config.js';
-import { buildBot, createRedis, openAppDatabase, startWorkers, type WorkerHandles } from './app.js';
+import { buildBot, createAppDeps, createRedis, openAppDatabase, startWorkers, type WorkerHandles } from './app.js';
 import { logger } from './core/logger.js';
 import { createWebhookServer } from './core/telegram/webhook.js';
 
@@ -45,13 +45,13 @@ async function main(): Promise<void> {
   if (mode !== 'worker') {
     const bot = buildBot(
       config,
-      {
+      createAppDeps({
         database,
         log: logger,
         defaultLocale: config.DEFAULT_LOCALE,
         botUsername: config.BOT_USERNAME,
         kickOutbox: () => workers?.relay.kick(),
-      },
+      }),
       redis,
     );
     await bot.init();

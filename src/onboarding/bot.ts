@@ -7,6 +7,7 @@ import { Menu } from '@grammyjs/menu';
 import { createConversation, type Conversation } from '@grammyjs/conversations';
 import { loadActor, rolesOf } from '../core/auth/actor.js';
 import { declareCommands, syncCommands } from '../core/telegram/commands.js';
+import { homeButtonsFor } from '../core/telegram/home.js';
 import type { AppDeps, BaseContext, BotContext, ConvContext } from '../core/telegram/context.js';
 import { formatDay } from '../core/i18n/index.js';
 import type { Locale } from '../core/db/schema.js';
@@ -123,6 +124,17 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
       await ctx.answerCallbackQuery({ text: ctx.t('menu-outdated') });
     },
   })
+    .dynamic((ctx, range) => {
+      // Entries of other capabilities, for the roles this user holds.
+      for (const b of homeButtonsFor(ctx)) {
+        range
+          .text(ctx.t(b.labelKey), async (ctx) => {
+            await ctx.answerCallbackQuery();
+            await b.run(ctx);
+          })
+          .row();
+      }
+    })
     .text((ctx) => ctx.t('menu-whoami'), async (ctx) => {
       await ctx.answerCallbackQuery();
       await sendWhoAmI(ctx);

@@ -16,9 +16,9 @@ import {
   studentGuardians,
   students,
   telegramAccounts,
-  type Locale,
 } from '../core/db/schema.js';
 import { audit } from '../core/auth/audit.js';
+import type { Notifier } from '../core/i18n/index.js';
 import { addToOutbox } from '../core/queue/outbox.js';
 import { ensureCurrentYear, getSchool } from '../schools/service.js';
 import { parseStaffRoster, parseStudentRoster, type RosterError, type RosterFile } from './parse.js';
@@ -31,11 +31,7 @@ function chunks<T>(list: T[], size = CHUNK): T[][] {
   return out;
 }
 
-export interface Notifier {
-  /** Renders a text in a recipient's language (Fluent; no grammY). */
-  t(locale: Locale, key: string, vars?: Record<string, string | number>): string;
-  defaultLocale: Locale;
-}
+export type { Notifier };
 
 export interface Counts {
   created: number;

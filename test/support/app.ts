@@ -1,5 +1,5 @@
 import { createBot } from '../../src/core/telegram/bot.js';
-import { FEATURES, createNotifier } from '../../src/app.js';
+import { FEATURES, createAppDeps, createNotifier } from '../../src/app.js';
 import { createLogger } from '../../src/core/logger.js';
 import type { Composer } from 'grammy';
 import type { Redis } from 'ioredis';
@@ -18,17 +18,18 @@ export interface TestApp {
 }
 
 export async function createTestApp(
-  opts: { database?: TestDatabase; extraFeatures?: Array<(deps: AppDeps) => Composer<BotContext>>; redis?: Redis } = {},
+  opts: { database?: TestDatabase; extraFeatures?: Array<(deps: AppDeps) => Composer<BotContext>>; redis?: Redis; now?: () => Date } = {},
 ): Promise<TestApp> {
   const database = opts.database ?? (await createTestDatabase());
   const tg = new FakeTelegram();
-  const deps: AppDeps = {
+  const deps: AppDeps = createAppDeps({
     database,
     log: createLogger('silent'),
     defaultLocale: 'km',
     botUsername: BOT_INFO.username,
     kickOutbox: () => {},
-  };
+    now: opts.now,
+  });
   const bot = createBot({
     token: '123456:TEST-TOKEN-abcdefghij',
     deps,

@@ -1,2 +1,3 @@
 // Every table, for drizzle's relational queries. Capabilities add their schema.ts here.
 export * from './schema.js';
+export * from '../../attendance/schema.js';

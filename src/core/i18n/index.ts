@@ -56,3 +56,9 @@ export function formatDay(locale: Locale, isoDay: string): string {
     year: 'numeric',
   }).format(d);
 }
+
+/** Renders texts for people other than the current user (outbox messages), in their language. */
+export interface Notifier {
+  t(locale: Locale, key: string, vars?: Record<string, string | number>): string;
+  defaultLocale: Locale;
+}

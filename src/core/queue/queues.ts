@@ -11,9 +11,13 @@ export interface OutgoingJob {
   outboxId: number;
 }
 
-export function outgoingJobId(outboxId: number): string {
-  // BullMQ job ids may not contain ':'
-  return `ob-${outboxId}`;
+/**
+ * The row id makes re-enqueueing a row harmless; the row's creation time keeps a restored or
+ * recreated database (ids start again) from colliding with finished jobs Redis still remembers.
+ * BullMQ job ids may not contain ':'.
+ */
+export function outgoingJobId(outboxId: number, createdMs: string | number): string {
+  return `ob-${outboxId}-${createdMs}`;
 }
 
 export function createOutgoingQueue(connection: Redis, prefix: string): Queue<OutgoingJob> {

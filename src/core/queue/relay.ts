@@ -20,8 +20,8 @@ export async function relayOnce(database: Database, queue: Queue<OutgoingJob>, o
   const batchSize = opts.batchSize ?? 500;
   const requeueAfter = opts.requeueAfterSeconds ?? 300;
   return database.db.transaction(async (tx) => {
-    const due = await database.rows<{ id: number; priority: number }>(
-      sql`select id, priority from outbox
+    const due = await database.rows<{ id: number; priority: number; created: string }>(
+      sql`select id, priority, floor(extract(epoch from created_at) * 1000)::bigint::text as created from outbox
           where status = 'pending' and not_before <= now()
             and (enqueued_at is null or enqueued_at < now() - make_interval(secs => ${requeueAfter}))
           order by priority, id
@@ -34,7 +34,7 @@ export async function relayOnce(database: Database, queue: Queue<OutgoingJob>, o
       due.map((r) => ({
         name: 'send',
         data: { outboxId: Number(r.id) },
-        opts: { jobId: outgoingJobId(Number(r.id)), priority: Math.max(1, Number(r.priority)) },
+        opts: { jobId: outgoingJobId(Number(r.id), r.created), priority: Math.max(1, Number(r.priority)) },
       })),
     );
     const ids = due.map((r) => Number(r.id));

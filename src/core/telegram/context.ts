@@ -5,6 +5,8 @@ import type { Actor } from '../auth/actor.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Locale } from '../db/schema.js';
+import type { Now } from '../clock.js';
+import type { Notifier } from '../i18n/index.js';
 
 /** What every feature gets from the app: built once in createBot, never global. */
 export interface AppDeps {
@@ -14,6 +16,10 @@ export interface AppDeps {
   botUsername?: string;
   /** Tell the outbox relay that new rows are waiting (no-op when the relay runs elsewhere). */
   kickOutbox: () => void;
+  /** Renders texts for other people (outbox messages) in their language. */
+  notifier: Notifier;
+  /** The clock; tests pin it. */
+  now: Now;
 }
 
 interface Extras {

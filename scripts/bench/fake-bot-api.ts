@@ -1,0 +1,290 @@
+/**
+ * A fake Telegram Bot API over real HTTP, strict about Telegram's sending limits, for benchmarks.
+ *
+ * - URL shape `${url}/bot${token}/${method}` (grammY's default buildUrl), JSON bodies; point grammY
+ *   at it with `new Api(token, { apiRoot: fake.url })`.
+ * - Message-sending methods (sendMessage, sendPhoto, copyMessage, …) are rate limited; every other
+ *   method answers `true` or a plausible object and is not limited.
+ * - Global limit: at most `globalPerSecond` accepted messages in any rolling `windowMs` (default
+ *   30 per rolling 1000 ms), judged at the moment the request *arrives* (after the inbound half of
+ *   the simulated latency).
+ * - Per chat: a token bucket of `perChatBurst` (3) refilled at `perChatPerSecond` (1/s); groups
+ *   (negative chat ids) are refilled at `groupPerMinute` (20/min).
+ * - Refusals are Telegram's: HTTP 429 `{ ok:false, error_code:429, description:'Too Many Requests:
+ *   retry after N', parameters:{ retry_after:N } }`, N whole seconds ≥ 1 (until a slot frees up).
+ * - Counts accepted messages, 429s (global vs per chat) and duplicates: the same chat_id + text
+ *   (or, without text, the same payload) accepted more than once.
+ * - Simulated network: each request waits half of `latencyMs ± jitterMs` before it is judged and
+ *   the other half before the answer leaves, so both the arrival order and the answer are delayed.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeBotApiOptions {
+  /** accepted messages allowed in any rolling window (Telegram: ~30/s) */
+  globalPerSecond?: number;
+  windowMs?: number;
+  /** steady rate per private chat */
+  perChatPerSecond?: number;
+  /** short bursts allowed to one chat */
+  perChatBurst?: number;
+  /** steady rate per group (negative chat id) */
+  groupPerMinute?: number;
+  /** mean round trip added to each request */
+  latencyMs?: number;
+  /** ± uniform jitter on the round trip */
+  jitterMs?: number;
+  /** keep the timestamp of every accepted message (for post-hoc analysis); default true */
+  recordTimes?: boolean;
+}
+
+export interface TooManyEvent {
+  /** Date.now() when the request was judged */
+  at: number;
+  chatId: number;
+  reason: 'global' | 'chat';
+  retryAfter: number;
+}
+
+export interface FakeBotApiStats {
+  /** HTTP requests of any method */
+  requests: number;
+  /** message-sending requests accepted (= messages "delivered") */
+  accepted: number;
+  /** 429 answers sent, and their split */
+  tooManyRequests: number;
+  tooManyGlobal: number;
+  tooManyPerChat: number;
+  /** accepted messages that repeat an earlier accepted chat_id + text */
+  duplicates: number;
+  /** how many distinct chat_id + text pairs were accepted more than once */
+  duplicatedKeys: number;
+  /** Date.now() of the first and last accepted message (null when none) */
+  firstAcceptedAt: number | null;
+  lastAcceptedAt: number | null;
+  /** the most messages accepted within any rolling window (≤ globalPerSecond by construction) */
+  maxInWindow: number;
+  byMethod: Record<string, number>;
+  tooManyEvents: TooManyEvent[];
+  /** Date.now() of every accepted message, in order (when recordTimes) */
+  acceptedTimes: number[];
+}
+
+export interface FakeBotApi {
+  /** apiRoot for grammY, e.g. http://127.0.0.1:41234 */
+  url: string;
+  stats(): FakeBotApiStats;
+  stop(): Promise<void>;
+}
+
+const SENDING_METHODS = new Set([
+  'sendMessage',
+  'sendPhoto',
+  'sendDocument',
+  'sendVoice',
+  'sendVideo',
+  'sendAudio',
+  'sendAnimation',
+  'sendSticker',
+  'sendLocation',
+  'sendContact',
+  'sendPoll',
+  'sendMediaGroup',
+  'copyMessage',
+  'forwardMessage',
+]);
+
+const BOT_USER = { id: 42, is_bot: true, first_name: 'SIS bench', username: 'sis_bench_bot' };
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
+
+export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<FakeBotApi> {
+  const globalMax = options.globalPerSecond ?? 30;
+  const windowMs = options.windowMs ?? 1000;
+  const chatRate = (options.perChatPerSecond ?? 1) / 1000; // tokens per ms
+  const groupRate = (options.groupPerMinute ?? 20) / 60_000;
+  const burst = options.perChatBurst ?? 3;
+  const latency = options.latencyMs ?? 30;
+  const jitter = options.jitterMs ?? 10;
+  const recordTimes = options.recordTimes ?? true;
+
+  // Accepted timestamps inside the rolling window: a queue with a moving head.
+  let window: number[] = [];
+  let head = 0;
+  const buckets = new Map<number, Bucket>();
+  const seen = new Map<string, number>();
+  let nextMessageId = 1;
+  const s: FakeBotApiStats = {
+    requests: 0,
+    accepted: 0,
+    tooManyRequests: 0,
+    tooManyGlobal: 0,
+    tooManyPerChat: 0,
+    duplicates: 0,
+    duplicatedKeys: 0,
+    firstAcceptedAt: null,
+    lastAcceptedAt: null,
+    maxInWindow: 0,
+    byMethod: {},
+    tooManyEvents: [],
+    acceptedTimes: [],
+  };
+
+  const halfTrip = () => Math.max(0, (latency + (Math.random() * 2 - 1) * jitter) / 2);
+
+  type Answer = { status: number; body: unknown };
+  const tooMany = (retryAfter: number): Answer => ({
+    status: 429,
+    body: {
+      ok: false,
+      error_code: 429,
+      description: `Too Many Requests: retry after ${retryAfter}`,
+      parameters: { retry_after: retryAfter },
+    },
+  });
+
+  /** Judges one message-sending request at time `now` (synchronous: no interleaving). */
+  const judgeMessage = (method: string, payload: Record<string, unknown>, now: number): Answer => {
+    const chatId = Number(payload.chat_id);
+    if (!Number.isFinite(chatId) || chatId === 0) {
+      return { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: chat not found' } };
+    }
+    while (head < window.length && window[head]! <= now - windowMs) head++;
+    if (head > 4096) {
+      window = window.slice(head);
+      head = 0;
+    }
+    const inWindow = window.length - head;
+
+    const rate = chatId < 0 ? groupRate : chatRate;
+    const b = buckets.get(chatId) ?? { tokens: burst, at: now };
+    b.tokens = Math.min(burst, b.tokens + (now - b.at) * rate);
+    b.at = now;
+    buckets.set(chatId, b);
+
+    if (inWindow >= globalMax) {
+      const freeAt = window[head]! + windowMs;
+      const retryAfter = Math.max(1, Math.ceil((freeAt - now) / 1000));
+      s.tooManyRequests++;
+      s.tooManyGlobal++;
+      s.tooManyEvents.push({ at: now, chatId, reason: 'global', retryAfter });
+      return tooMany(retryAfter);
+    }
+    if (b.tokens < 1) {
+      const retryAfter = Math.max(1, Math.ceil((1 - b.tokens) / rate / 1000));
+      s.tooManyRequests++;
+      s.tooManyPerChat++;
+      s.tooManyEvents.push({ at: now, chatId, reason: 'chat', retryAfter });
+      return tooMany(retryAfter);
+    }
+
+    b.tokens -= 1;
+    window.push(now);
+    s.maxInWindow = Math.max(s.maxInWindow, inWindow + 1);
+    s.accepted++;
+    s.firstAcceptedAt ??= now;
+    s.lastAcceptedAt = now;
+    if (recordTimes) s.acceptedTimes.push(now);
+
+    const { chat_id: _ignored, ...rest } = payload;
+    const key = `${chatId}\u0000${typeof payload.text === 'string' ? payload.text : JSON.stringify(rest)}`;
+    const count = (seen.get(key) ?? 0) + 1;
+    seen.set(key, count);
+    if (count > 1) {
+      s.duplicates++;
+      if (count === 2) s.duplicatedKeys++;
+    }
+
+    const date = Math.floor(now / 1000);
+    const chat = chatId < 0 ? { id: chatId, type: 'group', title: `Group ${-chatId}` } : { id: chatId, type: 'private', first_name: `User ${chatId}` };
+    const message: Record<string, unknown> = { message_id: nextMessageId++, date, chat, from: BOT_USER };
+    if (typeof payload.text === 'string') message.text = payload.text;
+    if (method === 'copyMessage') return { status: 200, body: { ok: true, result: { message_id: message.message_id } } };
+    if (method === 'sendMediaGroup') return { status: 200, body: { ok: true, result: [message] } };
+    return { status: 200, body: { ok: true, result: message } };
+  };
+
+  const otherResult = (method: string): unknown => {
+    switch (method) {
+      case 'getMe':
+        return { ...BOT_USER, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false };
+      case 'getUpdates':
+        return [];
+      case 'getWebhookInfo':
+        return { url: '', has_custom_certificate: false, pending_update_count: 0 };
+      case 'getChat':
+        return { id: 1, type: 'private' };
+      default:
+        return true;
+    }
+  };
+
+  const readBody = (req: IncomingMessage) =>
+    new Promise<string>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      req.on('error', reject);
+    });
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    void (async () => {
+      s.requests++;
+      const body = await readBody(req);
+      await sleep(halfTrip());
+      const match = /^\/bot[^/]+\/([A-Za-z]+)$/.exec((req.url ?? '').split('?')[0] ?? '');
+      let answer: Answer;
+      if (!match) {
+        answer = { status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } };
+      } else {
+        const method = match[1]!;
+        s.byMethod[method] = (s.byMethod[method] ?? 0) + 1;
+        let payload: Record<string, unknown> = {};
+        if (body && (req.headers['content-type'] ?? '').includes('json')) {
+          try {
+            payload = JSON.parse(body) as Record<string, unknown>;
+          } catch {
+            payload = {};
+          }
+        }
+        answer = SENDING_METHODS.has(method)
+          ? judgeMessage(method, payload, Date.now())
+          : { status: 200, body: { ok: true, result: otherResult(method) } };
+      }
+      await sleep(halfTrip());
+      const text = JSON.stringify(answer.body);
+      res.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    })().catch((err: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: false, error_code: 500, description: `Internal Server Error: ${String(err)}` }));
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stats: () => ({
+      ...s,
+      byMethod: { ...s.byMethod },
+      tooManyEvents: [...s.tooManyEvents],
+      acceptedTimes: [...s.acceptedTimes],
+    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

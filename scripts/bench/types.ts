@@ -1,0 +1,46 @@
+/**
+ * What a benchmark is and what it reports. A benchmark is `scripts/bench/<name>.ts` whose default
+ * export is a `Bench`; it is listed in run.ts's registry. Each one creates its own resources (a
+ * database from test/support/db.ts, its own Redis key prefix, servers) and removes them itself.
+ */
+
+export interface Figure {
+  label: string;
+  value: number | string;
+  unit?: string;
+  /** e.g. '≥ 28.5', '= 0' */
+  target?: string;
+  /** whether the target is met (absent when the figure has no target) */
+  ok?: boolean;
+}
+
+export interface BenchResult {
+  /** what was measured, in one sentence */
+  measured: string;
+  /** on how much data / under which conditions */
+  data: string;
+  figures: Figure[];
+  /** the headline number compared with the baseline */
+  primary: { label: string; value: number; unit: string };
+  /** what the headline is compared with; `measuredInRun` false for a nominal value (e.g. an API limit) */
+  baseline: { label: string; value: number; unit: string; measuredInRun: boolean };
+  /** the overall target in words */
+  target: string;
+  /** free-form observations (why a target was missed, timings, …) */
+  notes?: string[];
+}
+
+export interface Bench {
+  name: string;
+  description: string;
+  run(): Promise<BenchResult>;
+}
+
+export function fmt(n: number, digits = 1): string {
+  if (!Number.isFinite(n)) return String(n);
+  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+export function int(n: number): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+}

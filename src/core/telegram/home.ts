@@ -1,0 +1,25 @@
+/**
+ * Buttons capabilities add to the home menu (/menu), by role. The onboarding feature renders
+ * them; a capability registers its own entry without touching another capability's bot code.
+ */
+import { rolesOf, type AppRole } from '../auth/actor.js';
+import type { BotContext } from './context.js';
+
+export interface HomeButton {
+  id: string;
+  labelKey: string;
+  roles: AppRole[];
+  run(ctx: BotContext): Promise<void>;
+}
+
+const buttons: HomeButton[] = [];
+
+export function declareHomeButton(button: HomeButton): void {
+  if (!buttons.some((b) => b.id === button.id)) buttons.push(button);
+}
+
+export function homeButtonsFor(ctx: BotContext): HomeButton[] {
+  if (!ctx.actor) return [];
+  const roles = rolesOf(ctx.actor);
+  return buttons.filter((b) => b.roles.some((r) => roles.includes(r)));
+}
