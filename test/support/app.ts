@@ -18,7 +18,7 @@ export interface TestApp {
 }
 
 export async function createTestApp(
-  opts: { database?: TestDatabase; extraFeatures?: Array<(deps: AppDeps) => Composer<BotContext>>; redis?: Redis; now?: () => Date } = {},
+  opts: { database?: TestDatabase; extraFeatures?: Array<(deps: AppDeps) => Composer<BotContext>>; redis?: Redis; now?: () => Date; rateLimit?: { max: number; windowMs: number } } = {},
 ): Promise<TestApp> {
   const database = opts.database ?? (await createTestDatabase());
   const tg = new FakeTelegram();
@@ -37,6 +37,7 @@ export async function createTestApp(
     botInfo: BOT_INFO,
     features: [...(opts.extraFeatures ?? []), ...FEATURES],
     redis: opts.redis,
+    rateLimit: opts.rateLimit,
   });
   await bot.init();
   return {

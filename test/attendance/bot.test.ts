@@ -1,0 +1,274 @@
+/**
+ * Daily attendance driven through the real bot: a teacher marks the class, families get exactly
+ * one alert each through the outbox → queue → sender path, answers and corrections flow back,
+ * stale and forged buttons change nothing, the office sees the day and reminds the missing.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api } from 'grammy';
+import { Redis } from 'ioredis';
+import { and, eq, sql } from 'drizzle-orm';
+import { auditLog, classes, outbox } from '../../src/core/db/schema.js';
+import { attendance, attendanceDrafts, classSubmissions } from '../../src/attendance/schema.js';
+import { createOutgoingQueue } from '../../src/core/queue/queues.js';
+import { relayOnce } from '../../src/core/queue/relay.js';
+import { startSender } from '../../src/core/queue/sender.js';
+import { createLogger } from '../../src/core/logger.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { loadDemoSchool } from '../support/fixtures.js';
+import type { TestUser } from '../support/telegram.js';
+
+// Monday 23 November 2026, 13:10 in Phnom Penh (UTC+7): class 1A (afternoon) is in session.
+let now = new Date('2026-11-23T06:10:00Z');
+let app: TestApp;
+let redis: Redis;
+let stopSender: () => Promise<void>;
+let deliver: () => Promise<void>;
+const t = (locale: 'km' | 'en', key: string, vars?: Record<string, string | number>) => app.notifier.t(locale, key, vars);
+let classId: Record<string, number>;
+
+let teacher: TestUser;
+let parentA: TestUser; // 086 915 326: roll 1 of 1A (and a child in 7A), reads English
+let parentB: TestUser; // 081 600 791: roll 5
+let parentC: TestUser; // 085 299 411: rolls 4 and 6 (siblings in 1A)
+let parentD: TestUser; // 096 617 568: roll 7, present
+let operator: TestUser;
+
+beforeAll(async () => {
+  // Users here act faster than people do: lift the flood guard (it has its own test).
+  app = await createTestApp({ now: () => now, rateLimit: { max: 10_000, windowMs: 1000 } });
+  await loadDemoSchool(app.database.db);
+  classId = Object.fromEntries((await app.database.db.select({ id: classes.id, name: classes.name }).from(classes)).map((c) => [c.name, c.id]));
+
+  redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+  const prefix = `test-att-${randomBytes(4).toString('hex')}`;
+  const queue = createOutgoingQueue(redis, prefix);
+  const sender = startSender({ database: app.database, connection: redis, prefix, api: new Api('123:TEST-TOKEN-abcdefghij', { fetch: app.tg.fetch }), log: createLogger('silent'), perChatIntervalMs: 10 });
+  stopSender = async () => {
+    await sender.close();
+    await queue.close();
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+  };
+  deliver = async () => {
+    await relayOnce(app.database, queue);
+    for (let i = 0; i < 300; i++) {
+      const [row] = await app.database.rows<{ n: number }>(sql`select count(*)::int as n from outbox where status = 'pending'`);
+      if (Number(row!.n) === 0) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error('outbox not drained');
+  };
+
+  teacher = app.user(2001, 'Maly');
+  await teacher.shareContact('016 005 138');
+  parentA = app.user(2101, 'A');
+  await parentA.send('/language');
+  await parentA.press('English');
+  await parentA.shareContact('086 915 326');
+  parentB = app.user(2102, 'B');
+  await parentB.shareContact('081 600 791');
+  parentC = app.user(2103, 'C');
+  await parentC.shareContact('085 299 411');
+  parentD = app.user(2104, 'D');
+  await parentD.shareContact('096 617 568');
+  operator = app.user(2201, 'Op');
+  await operator.shareContact('016 373 035');
+  for (const u of [teacher, parentA, parentB, parentC, parentD, operator]) u.inbox();
+});
+
+afterAll(async () => {
+  await stopSender?.();
+  await redis?.quit();
+  await app?.close();
+});
+
+const alertsOf = (u: TestUser) => u.inbox().filter((m) => m.method === 'sendMessage');
+
+describe('a teacher takes the roll', () => {
+  it('opens the only class directly, marks two children of two families and two siblings absent, confirms, and exactly three alerts arrive', async () => {
+    await teacher.send('/attendance');
+    const [sheet] = teacher.inbox();
+    expect(sheet!.text).toContain(t('km', 'sheet-title', { class: '1A', shift: t('km', 'shift-afternoon'), date: '២៣ វិច្ឆិកា ២០២៦' }));
+    const buttons = sheet!.replyMarkup.inline_keyboard.flat();
+    expect(buttons.filter((b: { callback_data: string }) => b.callback_data.startsWith('at:t:'))).toHaveLength(20); // first page of 32
+    expect(sheet!.replyMarkup.inline_keyboard.flat().map((b: { text: string }) => b.text)).toContain('1/2'.replace(/\d/g, (d) => '០១២៣៤៥៦៧៨៩'[Number(d)]!));
+
+    for (const roll of [1, 5, 4, 6]) await teacher.press(`${roll}. ✅`);
+    const marked = teacher.inbox().at(-1)!;
+    expect(marked.text).toContain('❌ ៤');
+    await teacher.press(t('km', 'sheet-submit'));
+    const confirm = teacher.inbox().at(-1)!;
+    expect(confirm.text).toContain('ស្រេង ដារ៉ា');
+    // Nothing is sent before the confirmation.
+    expect(await app.database.db.select().from(outbox).where(sql`dedupe_key like 'absent:%'`)).toHaveLength(0);
+    await teacher.press(t('km', 'sheet-confirm-yes'));
+    expect(teacher.inbox().at(-1)!.text).toBe(t('km', 'sheet-done', { class: '1A', time: '13:10', alerts: '៣' }));
+
+    await deliver();
+    const a = alertsOf(parentA);
+    const b = alertsOf(parentB);
+    const c = alertsOf(parentC);
+    expect([a.length, b.length, c.length]).toEqual([1, 1, 1]);
+    expect(a[0]!.text).toBe(
+      t('en', 'alert-absent-one', { names: 'Chea Sereyvuth (ជា សេរីវុធ)', class: '1A', shift: t('en', 'shift-afternoon'), date: '23 November 2026' }),
+    );
+    expect(c[0]!.text).toContain('ស្រេង ដារ៉ា');
+    expect(c[0]!.text).toContain('ឈឹម សំណាង');
+    expect(c[0]!.replyMarkup.inline_keyboard.flat().map((x: { text: string }) => x.text)).toEqual([
+      t('km', 'alert-answer-sick'),
+      t('km', 'alert-answer-late'),
+      t('km', 'alert-answer-unaware'),
+    ]);
+    expect(alertsOf(parentD)).toHaveLength(0);
+    expect(alertsOf(teacher)).toHaveLength(0);
+    const rows = await app.database.db.select().from(attendance).where(eq(attendance.classId, classId['1A']!));
+    expect(rows).toHaveLength(32);
+    expect(rows.filter((r) => r.status === 'absent')).toHaveLength(4);
+  });
+
+  it('pressing the old confirm button again submits once more but alerts nobody twice', async () => {
+    const [before] = await app.database.db.select().from(classSubmissions).where(eq(classSubmissions.classId, classId['1A']!));
+    await teacher.pressData(`at:y:${classId['1A']}:20261123`);
+    await deliver();
+    const [after] = await app.database.db.select().from(classSubmissions).where(eq(classSubmissions.classId, classId['1A']!));
+    expect(after!.version).toBe(before!.version + 1);
+    for (const p of [parentA, parentB, parentC]) expect(alertsOf(p)).toHaveLength(0);
+    expect(await app.database.db.select().from(attendance).where(eq(attendance.classId, classId['1A']!))).toHaveLength(32);
+  });
+
+  it('a family answers "sick": the absence becomes excused and the teacher sees the answer', async () => {
+    await parentC.press(t('km', 'alert-answer-sick'));
+    const answered = parentC.inbox();
+    expect(answered.map((m) => m.text)).toContain(t('km', 'alert-answer-recorded'));
+    const rows = await app.database.db
+      .select({ status: attendance.status, reason: attendance.excuseReason })
+      .from(attendance)
+      .where(and(eq(attendance.classId, classId['1A']!), eq(attendance.source, 'guardian')));
+    expect(rows).toEqual([
+      { status: 'excused', reason: 'sick' },
+      { status: 'excused', reason: 'sick' },
+    ]);
+    await teacher.send('/attendance');
+    expect(teacher.inbox().at(-1)!.text).toContain(`🤒 ${t('km', 'answer-sick')}`);
+  });
+
+  it('another family pressing a forged answer button for that alert changes nothing and is audited', async () => {
+    const [alert] = await app.database.rows<{ id: number }>(sql`select id from absence_alerts where response = 'sick'`);
+    await parentD.pressData(`ab:${alert!.id}:u`);
+    expect(parentD.inbox().map((m) => m.text)).toEqual([t('km', 'alert-not-yours')]);
+    const [still] = await app.database.rows<{ response: string }>(sql`select response from absence_alerts where id = ${alert!.id}`);
+    expect(still!.response).toBe('sick');
+    const denied = await app.database.db.select().from(auditLog).where(and(eq(auditLog.actor, 'tg:2104'), eq(auditLog.action, 'alert.answer'), eq(auditLog.outcome, 'denied')));
+    expect(denied).toHaveLength(1);
+  });
+
+  it('a child who arrives after all is corrected to late: the family gets a correction, not a second alarm', async () => {
+    now = new Date('2026-11-23T06:40:00Z'); // 13:40
+    await teacher.press('1. ❌'); // absent → late
+    await teacher.press(t('km', 'sheet-submit'));
+    await teacher.press(t('km', 'sheet-confirm-yes'));
+    expect(teacher.inbox().at(-1)!.text).toBe(t('km', 'sheet-corrected', { class: '1A', time: '13:40', alerts: '០', corrections: '១' }));
+    await deliver();
+    expect(alertsOf(parentA).map((m) => m.text)).toEqual([t('en', 'alert-correction-late', { name: 'Chea Sereyvuth (ជា សេរីវុធ)', class: '1A', time: '13:40', date: '23 November 2026' })]);
+    const corrections = await app.database.db.select().from(auditLog).where(eq(auditLog.action, 'attendance.correct'));
+    expect(corrections.map((c) => c.details)).toContainEqual(expect.objectContaining({ from: 'absent', to: 'late' }));
+  });
+});
+
+describe('what a teacher may not do', () => {
+  it('a forged button for another teacher\'s class is refused, audited, and leaves no trace', async () => {
+    await teacher.pressData(`at:t:${classId['7A']}:20261123:1:0`);
+    expect(teacher.inbox().map((m) => m.text)).toEqual([t('km', 'attendance-denied-forbidden')]);
+    expect(await app.database.db.select().from(attendanceDrafts).where(eq(attendanceDrafts.classId, classId['7A']!))).toHaveLength(0);
+    const denied = await app.database.db.select().from(auditLog).where(and(eq(auditLog.actor, 'tg:2001'), eq(auditLog.action, 'attendance.access'), eq(auditLog.outcome, 'denied')));
+    expect(denied.length).toBeGreaterThan(0);
+  });
+
+  it('a button from yesterday says which day it was and changes nothing', async () => {
+    await teacher.pressData(`at:t:${classId['1A']}:20261122:2:0`);
+    expect(teacher.inbox().map((m) => m.text)).toEqual([t('km', 'attendance-stale-day', { date: '២២ វិច្ឆិកា ២០២៦' })]);
+    expect(await app.database.db.select().from(attendance).where(eq(attendance.day, '2026-11-22'))).toHaveLength(0);
+  });
+
+  it('a parent cannot open attendance at all', async () => {
+    await parentB.send('/attendance');
+    expect(parentB.inbox().map((m) => m.text)).toEqual([t('km', 'attendance-denied-forbidden')]);
+  });
+});
+
+describe('the typed fast path', () => {
+  it('rejects roll numbers out of range, then marks and submits a typed line after confirmation', async () => {
+    await teacher.send('1A absent 3 40');
+    expect(teacher.inbox().map((m) => m.text)).toEqual([t('km', 'quick-out-of-range', { numbers: '40', max: 32, class: '1A' })]);
+    await teacher.send('1A អវត្តមាន 3 យឺត 2 13:55');
+    const preview = teacher.inbox().at(-1)!;
+    expect(preview.text).toContain(t('km', 'quick-confirm'));
+    expect(preview.text).toContain('⏰ 2. គឹម ដារ៉ា 13:55');
+    await teacher.press(t('km', 'sheet-confirm-yes'));
+    const rows = await app.database.db
+      .select({ status: attendance.status, arrivedAt: attendance.arrivedAt })
+      .from(attendance)
+      .innerJoin(sql`students s`, sql`s.id = ${attendance.studentId}`)
+      .where(sql`s.roll_no in (2, 3) and ${attendance.classId} = ${classId['1A']}`)
+      .orderBy(sql`s.roll_no`);
+    expect(rows).toEqual([
+      { status: 'late', arrivedAt: '13:55' },
+      { status: 'absent', arrivedAt: null },
+    ]);
+  });
+});
+
+describe('the office', () => {
+  it('sees which classes submitted, and reminds only the teachers of classes that did not', async () => {
+    // Link the 7A teacher so a reminder can reach them.
+    const t7a = app.user(2002, 'Makara');
+    await t7a.shareContact('016 025 313');
+    t7a.inbox();
+    await operator.send('/today');
+    const [today] = operator.inbox();
+    expect(today!.text).toContain('✔️ 1A');
+    expect(today!.text).toContain('… 7A');
+    await operator.press('🔔');
+    await deliver();
+    expect(t7a.inbox().map((m) => m.text)).toEqual([
+      t('km', 'attendance-reminder', { class: '7A', shift: t('km', 'shift-morning'), date: '២៣ វិច្ឆិកា ២០២៦' }),
+    ]);
+    expect(alertsOf(teacher)).toHaveLength(0); // 1A has submitted: no reminder
+    // Pressing again in the same hour sends nothing new.
+    await operator.press('🔔');
+    await deliver();
+    expect(t7a.inbox()).toHaveLength(0);
+  });
+
+  it('marks a class on a teacher\'s behalf, recorded as the office', async () => {
+    await operator.send('/attendance 7B');
+    await operator.press(t('km', 'sheet-all-present'));
+    await operator.press(t('km', 'sheet-submit'));
+    await operator.press(t('km', 'sheet-confirm-yes'));
+    const [sub] = await app.database.db.select().from(classSubmissions).where(eq(classSubmissions.classId, classId['7B']!));
+    expect(sub!.via).toBe('operator');
+  });
+
+  it('gives a class to a substitute for a day, and the substitute can mark it', async () => {
+    const sub = app.user(2003, 'Vanna');
+    await sub.shareContact('081 883 280'); // 4B homeroom teacher
+    sub.inbox();
+    await operator.send('/substitute 12A DEMO-001-T004');
+    expect(operator.inbox().at(-1)!.text).toContain('12A');
+    await sub.send('/attendance');
+    const chooser = sub.inbox().at(-1)!;
+    const labels = chooser.replyMarkup.inline_keyboard.flat().map((b: { text: string }) => b.text);
+    expect(labels.some((l: string) => l.startsWith('12A'))).toBe(true);
+    expect(labels.some((l: string) => l.startsWith('4B'))).toBe(true);
+  });
+
+  it('declares a holiday: no attendance can be taken that day', async () => {
+    await operator.send('/holiday 2026-11-24 Water Festival');
+    expect(operator.inbox().at(-1)!.text).toBe(t('km', 'holiday-set', { date: '២៤ វិច្ឆិកា ២០២៦' }));
+    now = new Date('2026-11-24T06:10:00Z');
+    await teacher.send('/attendance');
+    expect(teacher.inbox().at(-1)!.text).toBe(t('km', 'attendance-denied-holiday'));
+    now = new Date('2026-11-23T06:40:00Z');
+  });
+});
