@@ -400,11 +400,7 @@ async function main(): Promise<void> {
   workerApi.config.use(shims);
 
   // As src/main.ts does in `all` mode.
-  const workers: WorkerHandles = startWorkers(config, database, redis, logger, workerApi);
-  // Job id = outbox row id, and finished jobs are kept for a while: after ./data/try was deleted
-  // or DATABASE_URL changed, new rows reuse old ids and BullMQ would drop them as duplicates.
-  await workers.queue.clean(0, 100_000, 'completed');
-  await workers.queue.clean(0, 100_000, 'failed');
+  const workers: WorkerHandles = await startWorkers(config, database, redis, logger, workerApi);
   const bot = buildBot(
     config,
     createAppDeps({

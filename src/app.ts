@@ -18,6 +18,7 @@ import type { AppDeps } from './core/telegram/context.js';
 import { systemNow } from './core/clock.js';
 import { fallbackFeature, onboardingFeature } from './onboarding/bot.js';
 import { attendanceFeature } from './attendance/bot.js';
+import { startAttendanceJobs, type AttendanceJobs } from './attendance/jobs.js';
 import type { Notifier } from './roster/service.js';
 
 /** Every feature, in the order its handlers run. The fallback stays last. */
@@ -43,10 +44,11 @@ export interface WorkerHandles {
   queue: Queue<OutgoingJob>;
   relay: Relay;
   sender: Worker<OutgoingJob, SendOutcome>;
+  attendance: AttendanceJobs;
   close(): Promise<void>;
 }
 
-export function startWorkers(config: Config, database: Database, redis: Redis, log: Logger, api?: Api): WorkerHandles {
+export async function startWorkers(config: Config, database: Database, redis: Redis, log: Logger, api?: Api): Promise<WorkerHandles> {
   const queue = createOutgoingQueue(redis, config.QUEUE_PREFIX);
   const relay = startRelay(database, queue, log.child({ part: 'relay' }));
   const sender = startSender({
@@ -57,12 +59,24 @@ export function startWorkers(config: Config, database: Database, redis: Redis, l
     log: log.child({ part: 'sender' }),
     ratePerSecond: config.SEND_RATE_PER_SECOND,
   });
+  const attendance = await startAttendanceJobs({
+    database,
+    connection: redis,
+    prefix: config.QUEUE_PREFIX,
+    log: log.child({ part: 'attendance-jobs' }),
+    notifier: createNotifier(config),
+    now: systemNow,
+    onOutbox: () => relay.kick(),
+  });
   return {
     queue,
     relay,
     sender,
+    attendance,
     async close() {
-      // Order matters: stop feeding the queue, let the sender finish its jobs, then the queue.
+      // Order matters: stop the producers, stop feeding the queue, let the sender finish its
+      // jobs, then the queue.
+      await attendance.close();
       await relay.stop();
       await sender.close();
       await queue.close();

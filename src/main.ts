@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   let runner: RunnerHandle | undefined;
   let server: Server | undefined;
 
-  if (mode !== 'bot') workers = startWorkers(config, database, redis, logger);
+  if (mode !== 'bot') workers = await startWorkers(config, database, redis, logger);
 
   if (mode !== 'worker') {
     const bot = buildBot(

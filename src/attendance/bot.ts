@@ -321,13 +321,15 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
       await ctx.reply(ctx.t('quick-out-of-range', { numbers: outOfRange.join(', '), max: sheet.students.length, class: acc.className }));
       return;
     }
-    // The typed line is the whole list: everyone else is present.
-    await changeMark(db, acc, day, { kind: 'all-present' });
+    // The first list of the day: the typed line is the whole list, everyone else is present.
+    // After a submit it is a correction: only the students it names change.
+    const correcting = sheet.submission !== null;
+    if (!correcting) await changeMark(db, acc, day, { kind: 'all-present' });
     const now = clock(ctx, acc.timezone).time;
     for (const m of parsed.marks) sheet = (await changeMark(db, acc, day, { kind: 'set', roll: m.roll, status: m.status, time: m.time ?? now }))!;
     const { text } = renderSheet(ctx, sheet);
     const compact = compactDay(day);
-    await ctx.reply(`${text}\n\n${ctx.t('quick-confirm')}`, {
+    await ctx.reply(`${text}\n\n${ctx.t(correcting ? 'quick-confirm-correction' : 'quick-confirm')}`, {
       reply_markup: new InlineKeyboard().text(ctx.t('sheet-confirm-yes'), `at:y:${acc.classId}:${compact}`).text(ctx.t('quick-open-list'), `at:p:${acc.classId}:${compact}:0`),
     });
   });
@@ -373,6 +375,10 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
         missing++;
         lines.push(ctx.t('today-class-missing', { class: r.className, shift: ctx.t(`shift-${r.shift}`), teacher: r.teacherName ?? '—', linked: r.teacherLinked ? '' : ctx.t('today-not-linked') }));
       }
+    }
+    const unreachable = rows.filter((r) => r.unreachable > 0);
+    if (unreachable.length > 0) {
+      lines.push(ctx.t('today-unreachable', { list: unreachable.map((r) => `${r.className} ${n(r.unreachable)}`).join(', ') }));
     }
     lines.push(
       ctx.t('today-totals', {

@@ -548,6 +548,8 @@ export interface ClassDay {
   via: string | null;
   counts: Record<string, number> | null;
   answers: number;
+  /** linked guardians of this class whose Telegram answered 403 (blocked the bot) */
+  unreachable: number;
 }
 
 export async function dayOverview(db: Db, schoolId: number, day: string): Promise<ClassDay[]> {
@@ -558,7 +560,12 @@ export async function dayOverview(db: Db, schoolId: number, day: string): Promis
            cs.submitted_at as "submittedAt", cs.via, cs.counts,
            (select count(*)::int from absence_alerts a
              where a.school_id = c.school_id and a.day = ${day} and a.shift = c.shift and a.response is not null
-               and a.student_ids && array(select s.id from students s where s.class_id = c.id)) as answers
+               and a.student_ids && array(select s.id from students s where s.class_id = c.id)) as answers,
+           (select count(distinct g.id)::int from students s
+              join student_guardians sg on sg.student_id = s.id
+              join guardians g on g.id = sg.guardian_id
+              join telegram_accounts ta on ta.telegram_user_id = g.telegram_user_id
+             where s.class_id = c.id and s.active and ta.unreachable_at is not null) as unreachable
       from classes c
       join academic_years ay on ay.id = c.academic_year_id and ay.is_current
       left join staff t on t.id = c.homeroom_staff_id

@@ -198,13 +198,15 @@ describe('what a teacher may not do', () => {
 });
 
 describe('the typed fast path', () => {
-  it('rejects roll numbers out of range, then marks and submits a typed line after confirmation', async () => {
+  it('rejects roll numbers out of range, then corrects the submitted list with a typed line after confirmation', async () => {
     await teacher.send('1A absent 3 40');
     expect(teacher.inbox().map((m) => m.text)).toEqual([t('km', 'quick-out-of-range', { numbers: '40', max: 32, class: '1A' })]);
     await teacher.send('1A អវត្តមាន 3 យឺត 2 13:55');
     const preview = teacher.inbox().at(-1)!;
-    expect(preview.text).toContain(t('km', 'quick-confirm'));
+    // 1A was submitted already: only the named students change, the excused siblings stay so.
+    expect(preview.text).toContain(t('km', 'quick-confirm-correction'));
     expect(preview.text).toContain('⏰ 2. គឹម ដារ៉ា 13:55');
+    expect(preview.text).toContain('📝 4. ស្រេង ដារ៉ា');
     await teacher.press(t('km', 'sheet-confirm-yes'));
     const rows = await app.database.db
       .select({ status: attendance.status, arrivedAt: attendance.arrivedAt })
@@ -241,6 +243,19 @@ describe('the office', () => {
     expect(t7a.inbox()).toHaveLength(0);
   });
 
+  it('sees families who blocked the bot, after the sender got a 403', async () => {
+    const parentE = app.user(2105, 'E');
+    await parentE.shareContact('096 058 856'); // roll 9 of 1A
+    app.tg.respond('sendMessage', (p) => (p.chat_id === 2105 ? { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } : undefined));
+    await teacher.send('1A absent 9');
+    expect(teacher.inbox().at(-1)!.text).toContain(t('km', 'quick-confirm-correction'));
+    await teacher.press(t('km', 'sheet-confirm-yes'));
+    await deliver();
+    app.tg.respond('sendMessage', () => undefined);
+    await operator.send('/today');
+    expect(operator.inbox().at(-1)!.text).toContain(t('km', 'today-unreachable', { list: '1A ១' }));
+  });
+
   it('marks a class on a teacher\'s behalf, recorded as the office', async () => {
     await operator.send('/attendance 7B');
     await operator.press(t('km', 'sheet-all-present'));
@@ -270,5 +285,25 @@ describe('the office', () => {
     await teacher.send('/attendance');
     expect(teacher.inbox().at(-1)!.text).toBe(t('km', 'attendance-denied-holiday'));
     now = new Date('2026-11-23T06:40:00Z');
+  });
+});
+
+describe('a first list typed in one line', () => {
+  it('marks everyone else present', async () => {
+    const t4b = app.user(2004, 'Pov');
+    await t4b.shareContact('081 883 280'); // 4B homeroom
+    t4b.inbox();
+    await t4b.send('4B absent 2 late 3');
+    const preview = t4b.inbox().at(-1)!;
+    expect(preview.text).toContain(t('km', 'quick-confirm'));
+    await t4b.press(t('km', 'sheet-confirm-yes'));
+    const counts = await app.database.rows<{ status: string; n: number }>(
+      sql`select status, count(*)::int as n from attendance where class_id = ${classId['4B']} group by status order by status`,
+    );
+    expect(counts.map((c) => [c.status, Number(c.n)])).toEqual([
+      ['present', 30],
+      ['absent', 1],
+      ['late', 1],
+    ]);
   });
 });

@@ -1,0 +1,102 @@
+/**
+ * Scheduled attendance work, run by the worker process:
+ * - reminders: one BullMQ job scheduler per school and shift, at the school's reminder time in
+ *   the school's own time zone; the job reminds the teachers whose class has not submitted;
+ * - partitions: every night the month partitions of `attendance` for this month and the next
+ *   are created, so rows never fall into the DEFAULT partition.
+ */
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { eq, sql } from 'drizzle-orm';
+import type { Database, Db } from '../core/db/client.js';
+import { schools, type Shift } from '../core/db/schema.js';
+import type { Logger } from '../core/logger.js';
+import type { Notifier } from '../core/i18n/index.js';
+import { addDays, schoolClock, type Now } from '../core/clock.js';
+import { getSettings, remindMissing } from './service.js';
+
+export const ATTENDANCE_QUEUE = 'attendance';
+
+export type AttendanceJob = { kind: 'remind'; schoolId: number; shift: Shift } | { kind: 'partitions' };
+
+export async function ensurePartitions(db: Db, day: string): Promise<string[]> {
+  const next = addDays(`${day.slice(0, 7)}-01`, 32);
+  const rows = await db.execute(sql`select attendance_partition(${day}::date) as a, attendance_partition(${next}::date) as b`);
+  const row = (Array.isArray(rows) ? rows[0] : (rows as { rows: unknown[] }).rows[0]) as { a: string; b: string };
+  return [row.a, row.b];
+}
+
+export function remindSchedulerId(schoolId: number, shift: Shift): string {
+  return `remind-${schoolId}-${shift}`;
+}
+
+/** Creates or updates the reminder schedulers of one school (or all schools). */
+export async function syncSchedules(db: Db, queue: Queue<AttendanceJob>, schoolId?: number): Promise<number> {
+  const list = await db
+    .select({ id: schools.id, timezone: schools.timezone })
+    .from(schools)
+    .where(schoolId === undefined ? undefined : eq(schools.id, schoolId));
+  let n = 0;
+  for (const school of list) {
+    const settings = await getSettings(db, school.id);
+    for (const shift of ['morning', 'afternoon'] as const) {
+      const [h, m] = settings.remindAt[shift].split(':').map(Number);
+      await queue.upsertJobScheduler(
+        remindSchedulerId(school.id, shift),
+        { pattern: `${m} ${h} * * *`, tz: school.timezone },
+        { name: 'remind', data: { kind: 'remind', schoolId: school.id, shift }, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+      );
+      n++;
+    }
+  }
+  await queue.upsertJobScheduler('partitions', { pattern: '5 0 * * *', tz: 'Asia/Phnom_Penh' }, { name: 'partitions', data: { kind: 'partitions' } });
+  return n;
+}
+
+export async function runAttendanceJob(database: Database, job: AttendanceJob, notifier: Notifier, now: Now): Promise<unknown> {
+  const { db } = database;
+  if (job.kind === 'partitions') return ensurePartitions(db, schoolClock('Asia/Phnom_Penh', now()).day);
+  const [school] = await db.select({ timezone: schools.timezone }).from(schools).where(eq(schools.id, job.schoolId));
+  if (!school) return { skipped: 'no-school' };
+  const day = schoolClock(school.timezone, now()).day;
+  return remindMissing(db, { schoolId: job.schoolId, day, shift: job.shift, slot: 'auto', actor: 'system' }, notifier);
+}
+
+export interface AttendanceJobs {
+  queue: Queue<AttendanceJob>;
+  worker: Worker<AttendanceJob>;
+  close(): Promise<void>;
+}
+
+export async function startAttendanceJobs(opts: {
+  database: Database;
+  connection: Redis;
+  prefix: string;
+  log: Logger;
+  notifier: Notifier;
+  now: Now;
+  onOutbox?: () => void;
+}): Promise<AttendanceJobs> {
+  const queue = new Queue<AttendanceJob>(ATTENDANCE_QUEUE, { connection: opts.connection, prefix: opts.prefix });
+  await ensurePartitions(opts.database.db, schoolClock('Asia/Phnom_Penh', opts.now()).day);
+  const schedulers = await syncSchedules(opts.database.db, queue);
+  opts.log.info({ schedulers }, 'attendance schedules synced');
+  const worker = new Worker<AttendanceJob>(
+    ATTENDANCE_QUEUE,
+    async (job: Job<AttendanceJob>) => {
+      const result = await runAttendanceJob(opts.database, job.data, opts.notifier, opts.now);
+      opts.onOutbox?.();
+      return result;
+    },
+    { connection: opts.connection, prefix: opts.prefix, concurrency: 2 },
+  );
+  worker.on('error', (err) => opts.log.error({ err }, 'attendance worker error'));
+  return {
+    queue,
+    worker,
+    async close() {
+      await worker.close();
+      await queue.close();
+    },
+  };
+}

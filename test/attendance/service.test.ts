@@ -1,0 +1,80 @@
+/**
+ * The attendance service without Telegram: races, one row per student/day/shift, and the
+ * person who took the roll not alerted about their own child.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq, sql } from 'drizzle-orm';
+import { classes, guardians, staff, students } from '../../src/core/db/schema.js';
+import { loadActor } from '../../src/core/auth/actor.js';
+import { createNotifier } from '../../src/app.js';
+import { accessClass, changeMark, submitSheet, type ClassAccess } from '../../src/attendance/service.js';
+import { attendance, alertedAbsences } from '../../src/attendance/schema.js';
+import { ensurePartitions } from '../../src/attendance/jobs.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { loadDemoSchool } from '../support/fixtures.js';
+
+let database: TestDatabase;
+const notifier = createNotifier({ DEFAULT_LOCALE: 'km' });
+const DAY = '2026-11-23';
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await loadDemoSchool(database.db);
+  await ensurePartitions(database.db, DAY); // what the worker's nightly job does
+  // Link the 7A teacher (T005), the operator (T002) and two guardians of 7A children.
+  await database.db.update(staff).set({ telegramUserId: 3001 }).where(eq(staff.staffCode, 'DEMO-001-T005'));
+  await database.db.update(staff).set({ telegramUserId: 3002 }).where(eq(staff.staffCode, 'DEMO-001-T002'));
+  const kids = await database.db
+    .select({ id: students.id, guardianId: guardians.id })
+    .from(students)
+    .innerJoin(classes, eq(classes.id, students.classId))
+    .innerJoin(sql`student_guardians sg`, sql`sg.student_id = ${students.id}`)
+    .innerJoin(guardians, sql`${guardians.id} = sg.guardian_id`)
+    .where(and(eq(classes.name, '7A'), sql`${students.rollNo} in (1, 2)`))
+    .orderBy(students.rollNo);
+  await database.db.update(guardians).set({ telegramUserId: 3101 }).where(eq(guardians.id, kids[0]!.guardianId));
+  // The teacher is also the guardian of roll 2.
+  await database.db.update(guardians).set({ telegramUserId: 3001 }).where(eq(guardians.id, kids[1]!.guardianId));
+});
+afterAll(() => database.drop());
+
+async function access(userId: number): Promise<ClassAccess> {
+  const actor = await loadActor(database.db, userId);
+  const [cls] = await database.db.select({ id: classes.id }).from(classes).where(eq(classes.name, '7A'));
+  const a = await accessClass(database.db, actor, cls!.id, DAY, DAY);
+  if (!a.ok) throw new Error(a.reason);
+  return a;
+}
+
+describe('submitting', () => {
+  it('a teacher and the operator submitting the same list at once: one row per student, one alert per family', async () => {
+    const teacherAccess = await access(3001);
+    const operatorAccess = await access(3002);
+    expect(teacherAccess.via).toBe('teacher');
+    expect(operatorAccess.via).toBe('operator');
+    await changeMark(database.db, teacherAccess, DAY, { kind: 'set', roll: 1, status: 'absent' });
+    await changeMark(database.db, teacherAccess, DAY, { kind: 'set', roll: 2, status: 'absent' });
+    const teacher = await loadActor(database.db, 3001);
+    const operator = await loadActor(database.db, 3002);
+    const results = await Promise.all([
+      submitSheet(database.db, teacherAccess, DAY, teacher, notifier),
+      submitSheet(database.db, operatorAccess, DAY, operator, notifier),
+    ]);
+    expect(results.map((r) => r.version).sort()).toEqual([1, 2]);
+    const [rows] = await database.rows<{ n: number }>(sql`select count(*)::int as n from attendance where day = ${DAY}`);
+    expect(Number(rows!.n)).toBe(32);
+    // roll 1's family alerted once in total; roll 2's guardian is the teacher who took the roll.
+    expect(results.reduce((n, r) => n + r.alertsQueued, 0)).toBe(1);
+    const outboxRows = await database.rows<{ chat_id: number }>(sql`select chat_id from outbox where dedupe_key like 'absent:%'`);
+    expect(outboxRows.map((r) => Number(r.chat_id))).toEqual([3101]);
+    expect(await database.db.select().from(alertedAbsences)).toHaveLength(1);
+  });
+
+  it('stores rows in the month partition', async () => {
+    const [where] = await database.rows<{ part: string }>(sql`select tableoid::regclass::text as part from attendance limit 1`);
+    expect(where!.part).toBe('attendance_2026_11');
+    const [count] = await database.rows<{ n: number }>(sql`select count(*)::int as n from only attendance_default`);
+    expect(Number(count!.n)).toBe(0);
+    expect(await database.db.select().from(attendance).where(eq(attendance.status, 'absent'))).toHaveLength(2);
+  });
+});
