@@ -12,7 +12,7 @@ import { createConversation, type Conversation } from '@grammyjs/conversations';
 import { declareCommands } from '../core/telegram/commands.js';
 import { declareHomeButton } from '../core/telegram/home.js';
 import type { AppDeps, BaseContext, BotContext, ConvContext } from '../core/telegram/context.js';
-import { schoolClock } from '../core/clock.js';
+import { isRealDay, schoolClock } from '../core/clock.js';
 import { formatDay, formatNumber } from '../core/i18n/index.js';
 import type { Locale } from '../core/db/schema.js';
 import {
@@ -159,7 +159,7 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
   async function openAttendance(ctx: BotContext, className?: string, dayArg?: string) {
     const today = clock(ctx).day;
     const day = dayArg ?? today;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) {
+    if (!isRealDay(day)) {
       await ctx.reply(ctx.t('attendance-usage'));
       return;
     }
@@ -426,7 +426,7 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
       return;
     }
     const day = dayArg ?? clock(ctx).day;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) {
+    if (!isRealDay(day)) {
       await ctx.reply(ctx.t('substitute-usage'));
       return;
     }
@@ -447,7 +447,7 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
     }
     const undo = first === 'remove' || first === 'off';
     const day = undo ? rest.shift() : first;
-    if (!day || !/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day))) {
+    if (!day || !isRealDay(day)) {
       await ctx.reply(ctx.t('holiday-usage'));
       return;
     }

@@ -30,6 +30,23 @@ export function remindSchedulerId(schoolId: number, shift: Shift): string {
   return `remind-${schoolId}-${shift}`;
 }
 
+/** Syncs one school's schedulers from outside the worker (the CLI); false when Redis is down. */
+export async function syncSchoolSchedules(db: Db, redisUrl: string, prefix: string, schoolId: number): Promise<boolean> {
+  const { Redis } = await import('ioredis');
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: true });
+  try {
+    await connection.connect();
+    const queue = new Queue<AttendanceJob>(ATTENDANCE_QUEUE, { connection, prefix });
+    await syncSchedules(db, queue, schoolId);
+    await queue.close();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    connection.disconnect();
+  }
+}
+
 /** Creates or updates the reminder schedulers of one school (or all schools). */
 export async function syncSchedules(db: Db, queue: Queue<AttendanceJob>, schoolId?: number): Promise<number> {
   const list = await db
@@ -91,10 +108,17 @@ export async function startAttendanceJobs(opts: {
     { connection: opts.connection, prefix: opts.prefix, concurrency: 2 },
   );
   worker.on('error', (err) => opts.log.error({ err }, 'attendance worker error'));
+  // Schools added or re-timed while the worker runs get their schedulers within the hour (the
+  // CLI also syncs the school it changed right away).
+  const resync = setInterval(() => {
+    syncSchedules(opts.database.db, queue).catch((err) => opts.log.error({ err }, 'schedule sync failed'));
+  }, 3_600_000);
+  resync.unref();
   return {
     queue,
     worker,
     async close() {
+      clearInterval(resync);
       await worker.close();
       await queue.close();
     },

@@ -17,6 +17,9 @@ import { createInvite, deepLink, INVITE_KINDS, type InviteKind } from '../onboar
 import { rosterErrorText } from '../roster/parse.js';
 import { importStaff, importStudents, UnknownSchoolError, type ImportResult, type Notifier } from '../roster/service.js';
 import { addSchool, getSchool, SchoolInputError } from '../schools/service.js';
+import { getSettings, setCalendarDay, setSettings, upcomingHolidays } from '../attendance/service.js';
+import { syncSchoolSchedules } from '../attendance/jobs.js';
+import { isRealDay } from '../core/clock.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -26,6 +29,9 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   staff import --school CODE FILE.csv|FILE.xlsx       staff, roles and homeroom classes
   invite --school CODE --role principal|operator|teacher|parent
          [--student CODE | --class 7A] [--staff CODE] [--days N]
+  calendar --school CODE [--holiday DATE [--note TEXT]] [--school-day DATE] [--normal DATE]
+         [--week-days 1,2,3,4,5,6] [--remind-morning HH:MM] [--remind-afternoon HH:MM]
+                                            holidays, school week and reminder times
   demo [--fixtures DIR]                     load the sample school (code DEMO-001)
 
 Options for every command: --lang km|en (language of messages; default DEFAULT_LOCALE)
@@ -153,6 +159,53 @@ async function cmdDemo(ctx: CliContext, fixtures: string): Promise<boolean> {
   return true;
 }
 
+const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+async function syncOrWarn(ctx: CliContext, schoolId: number): Promise<void> {
+  const synced = await syncSchoolSchedules(ctx.database.db, ctx.config.REDIS_URL, ctx.config.QUEUE_PREFIX, schoolId);
+  if (!synced) ctx.out.line('(Redis not reachable: the worker picks up reminder times at its next start or within the hour)');
+}
+
+async function cmdCalendar(ctx: CliContext, schoolCode: string, v: Record<string, string | boolean | undefined>): Promise<boolean> {
+  const { db } = ctx.database;
+  const school = await getSchool(db, schoolCode);
+  if (!school) throw new UsageError(`no school with code ${schoolCode}`);
+  const day = (name: string) => {
+    const d = v[name];
+    if (typeof d !== 'string') return undefined;
+    if (!isRealDay(d)) throw new UsageError(`--${name} takes a date YYYY-MM-DD`);
+    return d;
+  };
+  const holiday = day('holiday');
+  const schoolDay = day('school-day');
+  const normal = day('normal');
+  if (holiday) await setCalendarDay(db, { schoolId: school.id, day: holiday, kind: 'holiday', note: typeof v.note === 'string' ? v.note : undefined, actor: 'cli' });
+  if (schoolDay) await setCalendarDay(db, { schoolId: school.id, day: schoolDay, kind: 'school-day', actor: 'cli' });
+  if (normal) await setCalendarDay(db, { schoolId: school.id, day: normal, kind: 'normal', actor: 'cli' });
+  let weekDays: number[] | undefined;
+  if (typeof v['week-days'] === 'string') {
+    weekDays = v['week-days'].split(',').map((x) => Number(x.trim()));
+    if (weekDays.length === 0 || weekDays.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) throw new UsageError('--week-days takes ISO weekdays 1-7, e.g. 1,2,3,4,5,6');
+  }
+  const remindAt: Record<string, string> = {};
+  for (const shift of ['morning', 'afternoon'] as const) {
+    const x = v[`remind-${shift}`];
+    if (typeof x === 'string') {
+      if (!TIME_RE.test(x)) throw new UsageError(`--remind-${shift} takes HH:MM`);
+      remindAt[shift] = x;
+    }
+  }
+  if (weekDays || Object.keys(remindAt).length > 0) {
+    await setSettings(db, { schoolId: school.id, weekDays, remindAt, actor: 'cli' });
+    await syncOrWarn(ctx, school.id);
+  }
+  const settings = await getSettings(db, school.id);
+  ctx.out.line(`${school.code}: school week ${settings.weekDays.join(',')} (1 = Monday); reminders morning ${settings.remindAt.morning}, afternoon ${settings.remindAt.afternoon} (${school.timezone})`);
+  const holidays = await upcomingHolidays(db, school.id, new Date().toISOString().slice(0, 10), 365);
+  ctx.out.line(holidays.length ? `Holidays: ${holidays.map((h) => `${h.day}${h.note ? ` (${h.note})` : ''}`).join(', ')}` : 'Holidays: none in the coming year');
+  return true;
+}
+
 export async function runCli(argv: string[], env: Record<string, string | undefined>, out: Out): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -170,6 +223,13 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       staff: { type: 'string' },
       days: { type: 'string' },
       fixtures: { type: 'string' },
+      holiday: { type: 'string' },
+      note: { type: 'string' },
+      'school-day': { type: 'string' },
+      normal: { type: 'string' },
+      'week-days': { type: 'string' },
+      'remind-morning': { type: 'string' },
+      'remind-afternoon': { type: 'string' },
       lang: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -192,7 +252,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     // Validate usage before touching the database.
     const hasSub = ['school', 'roster', 'staff'].includes(command);
     const matched = hasSub ? `${command} ${sub ?? ''}`.trim() : command;
-    if (!['migrate', 'school add', 'roster import', 'staff import', 'invite', 'demo'].includes(matched)) {
+    if (!['migrate', 'school add', 'roster import', 'staff import', 'invite', 'demo', 'calendar'].includes(matched)) {
       throw new UsageError(`unknown command "${matched}"`);
     }
     const file = hasSub ? rest[0] : undefined;
@@ -211,6 +271,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
           'cli',
         );
         out.line(`School ${values.code} ${r.created ? 'created' : 'updated'} (id ${r.id}).`);
+        await syncOrWarn(ctx, r.id);
         break;
       }
       case 'roster import':
@@ -231,6 +292,9 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         break;
       case 'demo':
         ok = await cmdDemo(ctx, values.fixtures ?? DEFAULT_FIXTURES);
+        break;
+      case 'calendar':
+        ok = await cmdCalendar(ctx, need('school'), values);
         break;
     }
     return ok ? 0 : 1;

@@ -48,3 +48,10 @@ export function addDays(day: string, n: number): string {
 /** A test or a benchmark can pin "now". */
 export type Now = () => Date;
 export const systemNow: Now = () => new Date();
+
+/** A real calendar day written YYYY-MM-DD (2027-02-30 is not). */
+export function isRealDay(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}

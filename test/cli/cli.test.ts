@@ -88,3 +88,16 @@ describe('admin CLI', () => {
     expect(r.out).toMatch(/link: https:\/\/t\.me\/sis_demo_bot\?start=i/);
   });
 });
+
+describe('admin CLI: calendar', () => {
+  it('sets holidays, the school week and reminder times, and refuses bad values', async () => {
+    const r = await cli('calendar', '--school', 'PP-001', '--holiday', '2027-04-14', '--note', 'Khmer New Year', '--week-days', '1,2,3,4,5', '--remind-morning', '07:15');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('school week 1,2,3,4,5');
+    expect(r.out).toContain('reminders morning 07:15, afternoon 13:30');
+    expect(r.out).toContain('2027-04-14 (Khmer New Year)');
+    expect((await cli('calendar', '--school', 'PP-001', '--holiday', '2027-02-30')).err).toContain('--holiday takes a date');
+    expect((await cli('calendar', '--school', 'PP-001', '--remind-afternoon', '25:00')).err).toContain('--remind-afternoon takes HH:MM');
+    expect((await cli('calendar', '--school', 'PP-001', '--week-days', '0,8')).err).toContain('--week-days');
+  });
+});
