@@ -14,7 +14,7 @@ import { sql } from 'drizzle-orm';
 import type { Worker } from 'bullmq';
 import { addToOutbox } from '../../src/core/queue/outbox.js';
 import { createOutgoingQueue, type OutgoingJob } from '../../src/core/queue/queues.js';
-import { startRelay } from '../../src/core/queue/relay.js';
+import { relayOnce, startRelay } from '../../src/core/queue/relay.js';
 import { startSender, type SendOutcome } from '../../src/core/queue/sender.js';
 import { createRedis } from '../../src/core/queue/redis.js';
 import { createLogger } from '../../src/core/logger.js';
@@ -36,6 +36,8 @@ export interface PipelineOptions {
   jitterMs?: number;
   /** for experiments: a replacement for src's startSender with the same signature */
   startSender?: typeof startSender;
+  /** enqueue every row (relay ticks until empty) before the sender starts; default false */
+  relayFirst?: boolean;
 }
 
 export interface PipelineReport {
@@ -122,6 +124,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineReport
       return worker;
     };
 
+    if (opts.relayFirst) while ((await relayOnce(database, queue)) > 0);
     const t0 = Date.now();
     let sender = start();
     relay = startRelay(database, queue, log);

@@ -183,6 +183,9 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
     await ctx.reply(ctx.t('attendance-choose-class', { date: formatDay(locale(ctx), day) }), { reply_markup: kb });
   }
 
+  // Registered before the handlers that enter it.
+  composer.use(createConversation(excuseNote, { id: 'excuse-note' }));
+
   declareHomeButton({ id: 'attendance', labelKey: 'menu-attendance', roles: ['teacher', 'operator', 'principal'], run: (ctx) => openAttendance(ctx) });
   declareHomeButton({ id: 'today', labelKey: 'menu-today', roles: ['operator', 'principal'], run: (ctx) => showToday(ctx) });
 
@@ -294,7 +297,6 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
       }
     });
   }
-  composer.use(createConversation(excuseNote, { id: 'excuse-note' }));
 
   // --- typed fast path ------------------------------------------------------------------------
   composer.on('message:text', async (ctx, next) => {

@@ -176,6 +176,30 @@ describe('a teacher takes the roll', () => {
   });
 });
 
+describe('excuses', () => {
+  it('an excused child carries a reason: sick by default, family by a tap, or a typed note', async () => {
+    await teacher.send('/attendance');
+    teacher.inbox();
+    // roll 10: present → absent → late → excused
+    for (let i = 0; i < 3; i++) await teacher.press('10. ');
+    const sheet = teacher.inbox().at(-1)!;
+    expect(sheet.text).toContain(`📝 10. គឹម សុផល (${t('km', 'reason-sick')})`);
+    await teacher.press(`👪 ${t('km', 'reason-family')}`);
+    expect(teacher.inbox().at(-1)!.text).toContain(`📝 10. គឹម សុផល (${t('km', 'reason-family')})`);
+    await teacher.press(`✏️ ${t('km', 'reason-other')}`);
+    expect(teacher.inbox().map((m) => m.text)).toEqual([t('km', 'reason-ask-note')]);
+    await teacher.send('ទៅពេទ្យធ្មេញ');
+    expect(teacher.inbox().at(-1)!.text).toContain(`📝 10. គឹម សុផល (${t('km', 'reason-other')}: ទៅពេទ្យធ្មេញ)`);
+    await teacher.press(t('km', 'sheet-submit'));
+    await teacher.press(t('km', 'sheet-confirm-yes'));
+    const [row] = await app.database.rows<{ status: string; excuse_reason: string; excuse_note: string }>(
+      sql`select a.status, a.excuse_reason, a.excuse_note from attendance a join students s on s.id = a.student_id where s.student_code = 'DEMO-001-S00010'`,
+    );
+    expect(row).toEqual({ status: 'excused', excuse_reason: 'other', excuse_note: 'ទៅពេទ្យធ្មេញ' });
+    teacher.inbox();
+  });
+});
+
 describe('what a teacher may not do', () => {
   it('a forged button for another teacher\'s class is refused, audited, and leaves no trace', async () => {
     await teacher.pressData(`at:t:${classId['7A']}:20261123:1:0`);

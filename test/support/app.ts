@@ -24,7 +24,7 @@ export async function createTestApp(
   const tg = new FakeTelegram();
   const deps: AppDeps = createAppDeps({
     database,
-    log: createLogger('silent'),
+    log: createLogger(process.env.TEST_LOG ?? 'silent'),
     defaultLocale: 'km',
     botUsername: BOT_INFO.username,
     kickOutbox: () => {},
