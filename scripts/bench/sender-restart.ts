@@ -2,7 +2,7 @@
  * `sender-restart`: the sender path with the worker force-closed (`worker.close(true)`) once about
  * half the rows were accepted and a new worker started on the same queue. Checks that every row is
  * sent exactly once (no duplicate, none left) and how much the restart costs.
- * BENCH_SENDER_RESTART_N rows (default 1,500, ~50 s at 30/s).
+ * BENCH_SENDER_RESTART_N rows (default 1,000, ~35 s at 30/s).
  */
 import { int, type Bench, type BenchResult } from './types.js';
 import { envInt, runPipeline, senderFigures, senderNotes, TELEGRAM_LIMIT } from './sender.js';
@@ -11,7 +11,7 @@ const bench: Bench = {
   name: 'sender-restart',
   description: 'the sender path with the worker force-closed half-way and a new one started: exactly one message per row',
   async run(): Promise<BenchResult> {
-    const n = envInt('BENCH_SENDER_RESTART_N', 1500);
+    const n = envInt('BENCH_SENDER_RESTART_N', 1000);
     const r = await runPipeline({ n, restartAtFraction: 0.5 });
     const notes = senderNotes(r);
     if (r.restart) {

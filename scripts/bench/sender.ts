@@ -34,8 +34,8 @@ export interface PipelineOptions {
   restartAtFraction?: number;
   latencyMs?: number;
   jitterMs?: number;
-  /** for experiments: a replacement for src's startSender with the same signature */
-  startSender?: typeof startSender;
+  /** for experiments: replacements for src's startSender / startRelay with the same signatures */
+  impl?: { startSender?: typeof startSender; startRelay?: typeof startRelay };
   /** enqueue every row (relay ticks until empty) before the sender starts; default false */
   relayFirst?: boolean;
 }
@@ -112,7 +112,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineReport
 
     const api = new Api(TOKEN, { apiRoot: fake.url });
     const start = () => {
-      const worker = (opts.startSender ?? startSender)({ database, connection: redis, prefix, api, log, ratePerSecond: TELEGRAM_LIMIT });
+      const worker = (opts.impl?.startSender ?? startSender)({ database, connection: redis, prefix, api, log, ratePerSecond: TELEGRAM_LIMIT });
       worker.on('completed', (_job, result) => {
         outcomes[result] = (outcomes[result] ?? 0) + 1;
       });
@@ -127,7 +127,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineReport
     if (opts.relayFirst) while ((await relayOnce(database, queue)) > 0);
     const t0 = Date.now();
     let sender = start();
-    relay = startRelay(database, queue, log);
+    relay = (opts.impl?.startRelay ?? startRelay)(database, queue, log);
 
     let restart: PipelineReport['restart'];
     if (opts.restartAtFraction !== undefined) {

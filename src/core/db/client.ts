@@ -48,8 +48,6 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     const client = postgres(opts.databaseUrl, {
       max: opts.max ?? 10,
       onnotice: () => {},
-      // bigint columns come back as numbers (Telegram ids fit in 2^53)
-      types: { bigint: postgres.BigInt },
     });
     const db = drizzle(client, { schema }) as unknown as Db;
     return {
