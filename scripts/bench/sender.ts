@@ -61,6 +61,8 @@ export interface PipelineReport {
   pausedMs: number;
   outcomes: Record<string, number>;
   restart?: { atAccepted: number; closeMs: number; gapMs: number | null };
+  /** BullMQ job counts once the rows were drained */
+  jobs: Record<string, number>;
   env: string;
 }
 
@@ -172,6 +174,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineReport
     const statusRows = await database.rows<{ status: string; n: number }>(sql`select status, count(*)::int as n from outbox group by status`);
     const [ids] = await database.rows<{ d: number }>(sql`select count(distinct telegram_message_id)::int as d from outbox`);
     const [pg] = await database.rows<{ v: string }>(sql`select current_setting('server_version') as v`);
+    const jobs = await queue.getJobCounts('active', 'waiting', 'prioritized', 'delayed', 'completed', 'failed');
     const redisInfo = await redis.info('server');
     const redisVersion = /redis_version:(\S+)/.exec(redisInfo)?.[1] ?? '?';
 
@@ -186,6 +189,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineReport
       ...analyse(fakeStats.acceptedTimes),
       outcomes,
       restart,
+      jobs,
       env: `Node ${process.version}, Postgres ${pg?.v ?? '?'}, Redis ${redisVersion}`,
     };
   } finally {
@@ -229,6 +233,13 @@ export function senderFigures(r: PipelineReport): Figure[] {
     {
       label: 'job outcomes',
       value: Object.entries(r.outcomes)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    },
+    {
+      label: 'queue jobs after drain',
+      value: Object.entries(r.jobs)
+        .filter(([, v]) => v > 0)
         .map(([k, v]) => `${k} ${v}`)
         .join(', '),
     },

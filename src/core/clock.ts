@@ -11,9 +11,13 @@ export interface SchoolClock {
   isoWeekday: number;
 }
 
-export function schoolClock(timeZone: string, now: Date = new Date()): SchoolClock {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function formatFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formats.get(timeZone);
+  if (!f) {
+    // Building an Intl formatter costs more than using one: one per time zone, reused.
+    f = new Intl.DateTimeFormat('en-CA', {
       timeZone,
       year: 'numeric',
       month: '2-digit',
@@ -22,7 +26,15 @@ export function schoolClock(timeZone: string, now: Date = new Date()): SchoolClo
       minute: '2-digit',
       hourCycle: 'h23',
       weekday: 'short',
-    })
+    });
+    formats.set(timeZone, f);
+  }
+  return f;
+}
+
+export function schoolClock(timeZone: string, now: Date = new Date()): SchoolClock {
+  const parts = Object.fromEntries(
+    formatFor(timeZone)
       .formatToParts(now)
       .map((p) => [p.type, p.value]),
   );

@@ -3,9 +3,9 @@
  * update with two indexed queries; every capability decides from this what the user may do and
  * then checks the exact record it touches.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { classes, guardians, schools, staff, staffRoles, studentGuardians, telegramAccounts, type Locale, type StaffRole } from '../db/schema.js';
+import type { Locale, StaffRole } from '../db/schema.js';
 
 export interface StaffMembership {
   staffId: number;
@@ -42,48 +42,40 @@ export function hasRole(actor: Actor, role: AppRole, schoolId?: number): boolean
   return actor.staff.some((m) => m.roles.includes(role) && (schoolId === undefined || m.schoolId === schoolId));
 }
 
+/**
+ * One round trip: the account's language, its staff memberships (roles, homeroom classes) and
+ * the children it is a guardian of. Runs for every update, so it is a single statement.
+ */
 export async function loadActor(db: Db, telegramUserId: number): Promise<Actor> {
-  const [account] = await db
-    .select({ locale: telegramAccounts.locale, phone: telegramAccounts.phone })
-    .from(telegramAccounts)
-    .where(eq(telegramAccounts.telegramUserId, telegramUserId));
-
-  const staffRows = await db
-    .select({ staffId: staff.id, schoolId: staff.schoolId, schoolCode: schools.code, role: staffRoles.role })
-    .from(staff)
-    .innerJoin(schools, eq(schools.id, staff.schoolId))
-    .leftJoin(staffRoles, eq(staffRoles.staffId, staff.id))
-    .where(and(eq(staff.telegramUserId, telegramUserId), eq(staff.active, true)));
-
-  const memberships = new Map<number, StaffMembership>();
-  for (const r of staffRows) {
-    let m = memberships.get(r.staffId);
-    if (!m) {
-      m = { staffId: r.staffId, schoolId: r.schoolId, schoolCode: r.schoolCode, roles: [], homeroomClassIds: [] };
-      memberships.set(r.staffId, m);
-    }
-    if (r.role && !m.roles.includes(r.role)) m.roles.push(r.role);
-  }
-  if (memberships.size > 0) {
-    const homerooms = await db
-      .select({ id: classes.id, staffId: classes.homeroomStaffId })
-      .from(classes)
-      .where(inArray(classes.homeroomStaffId, [...memberships.keys()]));
-    for (const h of homerooms) if (h.staffId !== null) memberships.get(h.staffId)?.homeroomClassIds.push(h.id);
-  }
-
-  const links = await db
-    .select({ guardianId: guardians.id, studentId: studentGuardians.studentId })
-    .from(guardians)
-    .leftJoin(studentGuardians, eq(studentGuardians.guardianId, guardians.id))
-    .where(eq(guardians.telegramUserId, telegramUserId));
-
+  const result = await db.execute(sql`
+    select
+      (select locale from telegram_accounts where telegram_user_id = ${telegramUserId}) as locale,
+      (select phone is not null from telegram_accounts where telegram_user_id = ${telegramUserId}) as has_phone,
+      (select coalesce(json_agg(json_build_object(
+                'staffId', st.id, 'schoolId', st.school_id, 'schoolCode', sc.code,
+                'roles', coalesce((select json_agg(r.role order by r.role) from staff_roles r where r.staff_id = st.id), '[]'::json),
+                'homeroomClassIds', coalesce((select json_agg(c.id order by c.id) from classes c where c.homeroom_staff_id = st.id), '[]'::json)
+              ) order by st.id), '[]'::json)
+         from staff st join schools sc on sc.id = st.school_id
+        where st.telegram_user_id = ${telegramUserId} and st.active) as staff,
+      (select coalesce(json_agg(json_build_object('guardianId', g.id,
+                'childIds', coalesce((select json_agg(sg.student_id) from student_guardians sg where sg.guardian_id = g.id), '[]'::json))), '[]'::json)
+         from guardians g where g.telegram_user_id = ${telegramUserId}) as guardians`);
+  const row = (Array.isArray(result) ? result[0] : (result as { rows: unknown[] }).rows[0]) as {
+    locale: Locale | null;
+    has_phone: boolean | null;
+    staff: StaffMembership[] | string;
+    guardians: Array<{ guardianId: number; childIds: Array<number | string> }> | string;
+  };
+  // PGlite returns json as text in some versions; postgres.js parses it.
+  const staffList = (typeof row.staff === 'string' ? JSON.parse(row.staff) : row.staff) as StaffMembership[];
+  const guardianList = (typeof row.guardians === 'string' ? JSON.parse(row.guardians) : row.guardians) as Array<{ guardianId: number; childIds: Array<number | string> }>;
   return {
     telegramUserId,
-    locale: account?.locale ?? null,
-    hasPhone: Boolean(account?.phone),
-    staff: [...memberships.values()],
-    guardianIds: [...new Set(links.map((l) => l.guardianId))],
-    childIds: [...new Set(links.flatMap((l) => (l.studentId === null ? [] : [l.studentId])))],
+    locale: row.locale ?? null,
+    hasPhone: Boolean(row.has_phone),
+    staff: staffList.map((m) => ({ ...m, staffId: Number(m.staffId), schoolId: Number(m.schoolId), homeroomClassIds: m.homeroomClassIds.map(Number) })),
+    guardianIds: guardianList.map((g) => Number(g.guardianId)),
+    childIds: [...new Set(guardianList.flatMap((g) => g.childIds.map(Number)))],
   };
 }

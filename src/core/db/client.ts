@@ -47,6 +47,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     const { drizzle } = await import('drizzle-orm/postgres-js');
     const client = postgres(opts.databaseUrl, {
       max: opts.max ?? 10,
+      ...(process.env.SIS_DEBUG_SQL ? { debug: (_c: number, q: string) => console.log('SQL', q.replace(/\s+/g, ' ').slice(0, 140)) } : {}),
       onnotice: () => {},
     });
     const db = drizzle(client, { schema }) as unknown as Db;

@@ -46,15 +46,15 @@ export function formatNumber(locale: Locale, n: number): string {
   return locale === 'km' ? khmerDigits.format(n) : String(n);
 }
 
+// Intl formatters are expensive to build: one per locale, reused.
+const dayFormats: Record<Locale, Intl.DateTimeFormat> = {
+  km: new Intl.DateTimeFormat('km-KH-u-nu-khmr', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }),
+  en: new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }),
+};
+
 /** A school day (YYYY-MM-DD) written out for the reader. */
 export function formatDay(locale: Locale, isoDay: string): string {
-  const d = new Date(`${isoDay}T00:00:00Z`);
-  return new Intl.DateTimeFormat(locale === 'km' ? 'km-KH-u-nu-khmr' : 'en-GB', {
-    timeZone: 'UTC',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(d);
+  return dayFormats[locale].format(new Date(`${isoDay}T00:00:00Z`));
 }
 
 /** Renders texts for people other than the current user (outbox messages), in their language. */

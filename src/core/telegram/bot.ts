@@ -11,7 +11,7 @@ import { sequentialize } from '@grammyjs/runner';
 import type { Redis } from 'ioredis';
 import { loadActor } from '../auth/actor.js';
 import { createI18n } from '../i18n/index.js';
-import { ensureAccount, getLocale, markReachable } from '../../onboarding/service.js';
+import { ensureAccount, getLocale } from '../../onboarding/service.js';
 import type { AppDeps, BotContext, ConvContext } from './context.js';
 import { postgresStorage } from './storage.js';
 
@@ -125,7 +125,6 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
     if (ctx.from) {
       const db = deps.database.db;
       await ensureAccount(db, ctx.from.id);
-      await markReachable(db, ctx.from.id);
       ctx.actor = await loadActor(db, ctx.from.id);
     }
     await next();
