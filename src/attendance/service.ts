@@ -355,12 +355,10 @@ export async function submitSheet(db: Db, access: ClassAccess, day: string, acto
   return db.transaction(async (tx) => {
     // One submit per class at a time (teacher and operator racing, a retried update): the
     // second waits here and then sees what the first saved.
-    // Issued together with the reads: on the one connection of the transaction it runs first,
-    // so the reads see what a submit that held the lock before us saved.
-    const [, { sheet, saved: before }] = await Promise.all([
-      tx.execute(sql`select pg_advisory_xact_lock(${SUBMIT_LOCK}, ${access.classId})`),
-      readSheet(tx, access, day),
-    ]);
+    // Awaited before the reads (not pipelined with them: drizzle does not promise the order in
+    // which concurrently started queries reach the connection).
+    await tx.execute(sql`select pg_advisory_xact_lock(${SUBMIT_LOCK}, ${access.classId})`);
+    const { sheet, saved: before } = await readSheet(tx, access, day);
     const counts = countMarks(sheet);
     const changed = sheet.students.filter((s) => {
       const b = before.get(s.studentId);
@@ -401,9 +399,6 @@ export async function submitSheet(db: Db, access: ClassAccess, day: string, acto
     await audit(tx, entries);
     return { version, counts, changed: changed.length, alertsQueued, correctionsQueued };
   });
-  T.push(performance.now());
-  if (process.env.SUBMIT_TIMING) console.log('submit', T.slice(1).map((t, i) => (t - T[i]!).toFixed(1)).join(' '));
-  return r;
 }
 
 /**

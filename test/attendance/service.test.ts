@@ -63,11 +63,13 @@ describe('submitting', () => {
     expect(results.map((r) => r.version).sort()).toEqual([1, 2]);
     const [rows] = await database.rows<{ n: number }>(sql`select count(*)::int as n from attendance where day = ${DAY}`);
     expect(Number(rows!.n)).toBe(32);
-    // roll 1's family alerted once in total; roll 2's guardian is the teacher who took the roll.
-    expect(results.reduce((n, r) => n + r.alertsQueued, 0)).toBe(1);
-    const outboxRows = await database.rows<{ chat_id: number }>(sql`select chat_id from outbox where dedupe_key like 'absent:%'`);
-    expect(outboxRows.map((r) => Number(r.chat_id))).toEqual([3101]);
-    expect(await database.db.select().from(alertedAbsences)).toHaveLength(1);
+    // Whoever wins, each family is alerted once: roll 1's guardian always; roll 2's guardian is
+    // the teacher, alerted only if the operator's submit won (the teacher did not take the roll).
+    const outboxRows = await database.rows<{ chat_id: string }>(sql`select chat_id from outbox where dedupe_key like 'absent:%' order by chat_id`);
+    const chats = outboxRows.map((r) => Number(r.chat_id));
+    const teacherWon = results.find((r) => r.version === 1) === results[0];
+    expect(chats).toEqual(teacherWon ? [3101] : [3001, 3101]);
+    expect(await database.db.select().from(alertedAbsences)).toHaveLength(chats.length);
   });
 
   it('stores rows in the month partition', async () => {
@@ -76,5 +78,16 @@ describe('submitting', () => {
     const [count] = await database.rows<{ n: number }>(sql`select count(*)::int as n from only attendance_default`);
     expect(Number(count!.n)).toBe(0);
     expect(await database.db.select().from(attendance).where(eq(attendance.status, 'absent'))).toHaveLength(2);
+  });
+});
+
+describe('the person who takes the roll', () => {
+  it('the teacher who takes the roll is not alerted about their own child', async () => {
+    const teacherAccess = await access(3001);
+    const teacher = await loadActor(database.db, 3001);
+    await database.db.execute(sql`delete from alerted_absences; delete from outbox; delete from attendance; delete from class_submissions`);
+    await changeMark(database.db, teacherAccess, DAY, { kind: 'set', roll: 2, status: 'absent' });
+    const r = await submitSheet(database.db, teacherAccess, DAY, teacher, notifier);
+    expect(r.alertsQueued).toBe(0);
   });
 });
