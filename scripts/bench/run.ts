@@ -11,6 +11,7 @@ import type { Bench, BenchResult } from './types.js';
 import { fmt } from './types.js';
 
 const REGISTRY: Array<{ name: string; load: () => Promise<{ default: Bench }> }> = [
+  { name: 'attendance', load: () => import('./attendance.js') },
   { name: 'sender', load: () => import('./sender.js') },
   { name: 'sender-restart', load: () => import('./sender-restart.js') },
 ];

@@ -163,6 +163,17 @@ describe('sender', () => {
     expect(tg.callsOf('sendMessage')).toHaveLength(5);
   });
 
+  it('a job that finds its row leased by another worker comes back when the lease ends, and sends once', async () => {
+    const { tg, queue, start } = setup();
+    await addMessages(1, () => 9500);
+    // As if a worker that died had taken the lease a moment ago.
+    await database.db.execute(sql`update outbox set locked_until = now() + interval '1 second'`);
+    await relayOnce(database, queue);
+    start();
+    await waitFor(async () => (await statuses()).sent === 1);
+    expect(tg.callsOf('sendMessage')).toHaveLength(1);
+  });
+
   it('a second sender started after the first one was stopped mid-flight sends each row once', async () => {
     const { tg, queue, start } = setup();
     let count = 0;

@@ -2,16 +2,22 @@
  * The sender worker: takes one outbox row per job and makes the Bot API call.
  *
  * - A lease on the row (locked_until) means two workers, or a stalled job re-run by BullMQ, never
- *   send the same row at the same time; a row already marked sent is skipped. The only window for
- *   a duplicate is a crash between Telegram's answer and our UPDATE (milliseconds); closing it
- *   fully would need idempotency Telegram does not offer.
- * - The worker's limiter keeps the whole queue under Telegram's ~30 messages/s; a per-chat key in
- *   Redis spaces messages to one chat by 1 s (20/min for groups).
+ *   send the same row at the same time; a row already marked sent is skipped. The window for a
+ *   duplicate is a process crash while requests are in flight: each request whose answer was lost
+ *   (up to `concurrency`) is sent again when its lease expires. Closing it fully would need an
+ *   idempotency key Telegram does not offer.
+ * - Telegram counts ~30 messages per rolling second. A rolling-window gate in Redis, taken right
+ *   before each request, lets at most ratePerSecond requests start in any 1 s + sendGateMarginMs
+ *   (shared by every sender process). BullMQ's own limiter is a fixed window counted when a job is
+ *   taken (it released 30 at once, the next 30 exactly 1 s later: any jitter meant 31 in one
+ *   rolling second); it stays as a ceiling and carries the 429 pause. A per-chat key in Redis spaces
+ *   messages to one chat by 1 s (20/min for groups).
  * - 429: the whole queue pauses for retry_after and the job goes back to waiting.
  * - 403 (blocked, kicked, deactivated): the row and the account are marked unreachable; no retry.
  * - 400: the request itself is wrong; marked failed with Telegram's description; no retry.
  * - Network errors and 5xx: retried with exponential backoff; marked failed when attempts run out.
  */
+import { randomUUID } from 'node:crypto';
 import { Api, GrammyError, HttpError } from 'grammy';
 import { DelayedError, Worker, type Job } from 'bullmq';
 import { and, eq, sql } from 'drizzle-orm';
@@ -35,7 +41,26 @@ export interface SenderOptions {
   /** min ms between two messages to one group (Telegram: 20 per minute) */
   perGroupIntervalMs?: number;
   leaseSeconds?: number;
+  /** added to the 1 s window of the send gate, for network jitter (ms) */
+  sendGateMarginMs?: number;
 }
+
+/** 0 when a request may start now (and records it), else ms to wait. KEYS: window zset, 429 pause key. */
+const SEND_GATE = `
+local pause = redis.call('PTTL', KEYS[2])
+if pause > 0 then return pause end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], window)
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return math.max(1, tonumber(oldest[2]) + window - now)
+`;
 
 export type SendOutcome = 'sent' | 'skipped' | 'unreachable' | 'failed';
 
@@ -45,6 +70,17 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
   const perChat = opts.perChatIntervalMs ?? 1000;
   const perGroup = opts.perGroupIntervalMs ?? 3000;
   const lease = opts.leaseSeconds ?? 60;
+  const rate = opts.ratePerSecond ?? 30;
+  const gateWindowMs = 1000 + (opts.sendGateMarginMs ?? 30);
+  const gateKey = `${prefix}:sendgate`;
+  const pauseKey = `${prefix}:sendgate:pause`;
+  const throughGate = async (id: number) => {
+    for (;;) {
+      const wait = Number(await connection.eval(SEND_GATE, 2, gateKey, pauseKey, gateWindowMs, rate, `${id}:${randomUUID()}`));
+      if (wait <= 0) return;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  };
 
   const worker: Worker<OutgoingJob, SendOutcome> = new Worker<OutgoingJob, SendOutcome>(
     OUTGOING_QUEUE,
@@ -61,7 +97,15 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
           ),
         )
         .returning();
-      if (!row) return 'skipped';
+      if (!row) {
+        // Sent (or given up) already: done. Still pending under another worker's lease (a stalled
+        // job re-run early): come back when the lease ends instead of completing, or the relay's
+        // re-enqueue would find this job id taken for as long as Redis keeps completed jobs.
+        const [other] = await db.select({ status: outbox.status, lockedUntil: outbox.lockedUntil }).from(outbox).where(eq(outbox.id, id));
+        if (other?.status !== 'pending' || !other.lockedUntil) return 'skipped';
+        await job.moveToDelayed(Math.max(Date.now() + 100, other.lockedUntil.getTime() + 100), token);
+        throw new DelayedError();
+      }
 
       // Per-chat spacing: a private chat takes ~1 message/s, a group 20/min.
       const gap = row.chatId < 0 ? perGroup : perChat;
@@ -73,6 +117,7 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
       }
 
       try {
+        await throughGate(id);
         const result = (await api.raw[row.method as 'sendMessage']({
           ...(row.payload as object),
           chat_id: row.chatId,
@@ -89,6 +134,7 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
             const retryAfter = Number(err.parameters.retry_after ?? 1);
             await db.update(outbox).set({ lockedUntil: null, lastError: '429' }).where(eq(outbox.id, id));
             log.warn({ outboxId: id, retryAfter }, 'telegram 429: pausing the outgoing queue');
+            await connection.set(pauseKey, '1', 'PX', retryAfter * 1000);
             await worker.rateLimit(retryAfter * 1000);
             throw Worker.RateLimitError();
           }
