@@ -206,41 +206,34 @@ interface SavedMark {
 /** The sheet and, separately, what is saved for the day (submit compares the two). The five
  * reads are independent: issued together they share one round trip on the connection. */
 async function readSheet(db: Db | Tx, access: Pick<ClassAccess, 'classId' | 'className' | 'shift'>, day: string): Promise<{ sheet: Sheet; saved: Map<number, SavedMark> }> {
-  const at = and(eq(attendance.classId, access.classId), eq(attendance.day, day), eq(attendance.shift, access.shift));
-  const [roster, drafts, savedRows, submissions, responses] = await Promise.all([
-    db
-      .select({ studentId: students.id, roll: students.rollNo, nameKm: students.nameKm, nameEn: students.nameEn, sex: students.sex })
-      .from(students)
-      .where(and(eq(students.classId, access.classId), eq(students.active, true)))
-      .orderBy(asc(students.rollNo), asc(students.id)),
-    db
-      .select({ marks: attendanceDrafts.marks })
-      .from(attendanceDrafts)
-      .where(and(eq(attendanceDrafts.classId, access.classId), eq(attendanceDrafts.day, day), eq(attendanceDrafts.shift, access.shift))),
-    db
-      .select({ studentId: attendance.studentId, status: attendance.status, arrivedAt: attendance.arrivedAt, reason: attendance.excuseReason, note: attendance.excuseNote })
-      .from(attendance)
-      .where(at),
-    db
-      .select({ submittedAt: classSubmissions.submittedAt, via: classSubmissions.via, version: classSubmissions.version, submittedBy: classSubmissions.submittedBy })
-      .from(classSubmissions)
-      .where(and(eq(classSubmissions.classId, access.classId), eq(classSubmissions.day, day), eq(classSubmissions.shift, access.shift))),
-    db
-      .select({ studentIds: absenceAlerts.studentIds, response: absenceAlerts.response })
-      .from(absenceAlerts)
-      .where(
-        and(
-          eq(absenceAlerts.day, day),
-          eq(absenceAlerts.shift, access.shift),
-          sql`${absenceAlerts.response} is not null`,
-          sql`${absenceAlerts.studentIds} && array(select s.id from students s where s.class_id = ${access.classId})`,
-        ),
-      ),
-  ]);
-  const draft = drafts[0];
-  const saved = new Map(savedRows.map((r) => [r.studentId, r]));
+  // One statement: taps and submits read the whole sheet, and round trips are what costs.
+  const result = await db.execute(sql`
+    select
+      (select coalesce(json_agg(json_build_object('studentId', s.id, 'roll', s.roll_no, 'nameKm', s.name_km, 'nameEn', s.name_en, 'sex', s.sex)
+                                order by s.roll_no, s.id), '[]'::json)
+         from students s where s.class_id = ${access.classId} and s.active) as roster,
+      (select d.marks from attendance_drafts d
+        where d.class_id = ${access.classId} and d.day = ${day} and d.shift = ${access.shift}) as draft,
+      (select coalesce(json_agg(json_build_object('studentId', a.student_id, 'status', a.status, 'arrivedAt', a.arrived_at,
+                                                  'reason', a.excuse_reason, 'note', a.excuse_note)), '[]'::json)
+         from attendance a where a.class_id = ${access.classId} and a.day = ${day} and a.shift = ${access.shift}) as saved,
+      (select json_build_object('submittedAt', cs.submitted_at, 'via', cs.via, 'version', cs.version, 'submittedBy', cs.submitted_by)
+         from class_submissions cs where cs.class_id = ${access.classId} and cs.day = ${day} and cs.shift = ${access.shift}) as submission,
+      (select coalesce(json_agg(json_build_object('studentIds', al.student_ids, 'response', al.response)), '[]'::json)
+         from absence_alerts al
+        where al.day = ${day} and al.shift = ${access.shift} and al.response is not null
+          and al.student_ids && array(select s.id from students s where s.class_id = ${access.classId})) as responses`);
+  const row = (Array.isArray(result) ? result[0] : (result as { rows: unknown[] }).rows[0]) as Record<string, unknown>;
+  const json = <T,>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+  const roster = json<Array<{ studentId: number; roll: number | null; nameKm: string; nameEn: string | null; sex: 'M' | 'F' }>>(row.roster);
+  const draft = row.draft === null || row.draft === undefined ? undefined : { marks: json<Record<string, DraftMark>>(row.draft) };
+  const savedRows = json<SavedMark[]>(row.saved);
+  const submission = json<{ submittedAt: string; via: string; version: number; submittedBy: string } | null>(row.submission ?? null);
+  const responses = json<Array<{ studentIds: number[]; response: string }>>(row.responses);
+
+  const saved = new Map(savedRows.map((r) => [Number(r.studentId), { ...r, studentId: Number(r.studentId) }]));
   const responseOf = new Map<number, string>();
-  for (const r of responses) for (const id of r.studentIds) responseOf.set(Number(id), r.response!);
+  for (const r of responses) for (const id of r.studentIds) responseOf.set(Number(id), r.response);
 
   const sheet: Sheet = {
     classId: access.classId,
@@ -248,10 +241,11 @@ async function readSheet(db: Db | Tx, access: Pick<ClassAccess, 'classId' | 'cla
     day,
     shift: access.shift,
     draft: Boolean(draft),
-    submission: submissions[0] ?? null,
+    submission: submission ? { ...submission, submittedAt: new Date(submission.submittedAt) } : null,
     students: roster.map((r, i) => {
-      const fromDraft = draft?.marks[String(r.studentId)];
-      const s = saved.get(r.studentId);
+      const studentId = Number(r.studentId);
+      const fromDraft = draft?.marks[String(studentId)];
+      const s = saved.get(studentId);
       const mark: DraftMark = fromDraft
         ? fromDraft
         : draft
@@ -259,7 +253,7 @@ async function readSheet(db: Db | Tx, access: Pick<ClassAccess, 'classId' | 'cla
           : s
             ? { status: s.status, ...(s.arrivedAt ? { arrivedAt: s.arrivedAt } : {}), ...(s.reason ? { reason: s.reason } : {}), ...(s.note ? { note: s.note } : {}) }
             : { status: 'present' };
-      return { studentId: r.studentId, roll: r.roll ?? i + 1, nameKm: r.nameKm, nameEn: r.nameEn, sex: r.sex, mark, response: responseOf.get(r.studentId) ?? null };
+      return { studentId, roll: r.roll ?? i + 1, nameKm: r.nameKm, nameEn: r.nameEn, sex: r.sex, mark, response: responseOf.get(studentId) ?? null };
     }),
   };
   return { sheet, saved };

@@ -22,21 +22,6 @@ import { normalizePhone } from '../roster/phone.js';
 import { createInvite, hashCode, looksLikeInviteCode, type InviteKind } from './invites.js';
 import type { Actor } from '../core/auth/actor.js';
 
-/**
- * Every update: make sure the account row exists, and since the user just wrote to us, they have
- * not blocked the bot (any more). One statement; it writes only when something changes.
- */
-export async function ensureAccount(db: Db, telegramUserId: number): Promise<void> {
-  await db
-    .insert(telegramAccounts)
-    .values({ telegramUserId })
-    .onConflictDoUpdate({
-      target: telegramAccounts.telegramUserId,
-      set: { unreachableAt: null },
-      setWhere: sql`${telegramAccounts.unreachableAt} is not null`,
-    });
-}
-
 export async function setLocale(db: Db, telegramUserId: number, locale: Locale): Promise<void> {
   await db
     .insert(telegramAccounts)

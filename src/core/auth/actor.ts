@@ -46,8 +46,18 @@ export function hasRole(actor: Actor, role: AppRole, schoolId?: number): boolean
  * One round trip: the account's language, its staff memberships (roles, homeroom classes) and
  * the children it is a guardian of. Runs for every update, so it is a single statement.
  */
-export async function loadActor(db: Db, telegramUserId: number): Promise<Actor> {
+export async function loadActor(db: Db, telegramUserId: number, opts: { touch?: boolean } = {}): Promise<Actor> {
+  // With `touch` (every update): the account row is created if new, and marked reachable (they
+  // just wrote to us), in the same statement.
+  const touch = opts.touch
+    ? sql`with touched as (
+        insert into telegram_accounts (telegram_user_id) values (${telegramUserId})
+        on conflict (telegram_user_id) do update set unreachable_at = null
+        where telegram_accounts.unreachable_at is not null
+        returning 1)`
+    : sql``;
   const result = await db.execute(sql`
+    ${touch}
     select
       (select locale from telegram_accounts where telegram_user_id = ${telegramUserId}) as locale,
       (select phone is not null from telegram_accounts where telegram_user_id = ${telegramUserId}) as has_phone,

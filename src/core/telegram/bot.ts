@@ -11,7 +11,7 @@ import { sequentialize } from '@grammyjs/runner';
 import type { Redis } from 'ioredis';
 import { loadActor } from '../auth/actor.js';
 import { createI18n } from '../i18n/index.js';
-import { ensureAccount, getLocale } from '../../onboarding/service.js';
+import { getLocale } from '../../onboarding/service.js';
 import type { AppDeps, BotContext, ConvContext } from './context.js';
 import { postgresStorage } from './storage.js';
 
@@ -123,9 +123,7 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
 
   guarded.use(async (ctx, next) => {
     if (ctx.from) {
-      const db = deps.database.db;
-      await ensureAccount(db, ctx.from.id);
-      ctx.actor = await loadActor(db, ctx.from.id);
+      ctx.actor = await loadActor(deps.database.db, ctx.from.id, { touch: true });
     }
     await next();
   });
