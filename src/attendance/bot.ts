@@ -105,26 +105,30 @@ export function renderSheet(ctx: BaseContext, sheet: Sheet, page = 0, focusRoll?
   const base = `${sheet.classId}:${compactDay(sheet.day)}`;
   const pages = Math.max(1, Math.ceil(sheet.students.length / PAGE_SIZE));
   const p = Math.min(Math.max(page, 0), pages - 1);
-  const kb = new InlineKeyboard();
-  sheet.students.slice(p * PAGE_SIZE, (p + 1) * PAGE_SIZE).forEach((s, i) => {
-    kb.text(studentLabel(ctx, s), `at:t:${base}:${s.roll}:${p}`);
-    if (i % 2 === 1) kb.row();
-  });
-  kb.row();
+  // Rows are built whole (Telegram refuses empty rows; an InlineKeyboard starts with one).
+  const button = InlineKeyboard.text;
+  const rows: ReturnType<typeof button>[][] = [];
+  const onPage = sheet.students.slice(p * PAGE_SIZE, (p + 1) * PAGE_SIZE);
+  for (let i = 0; i < onPage.length; i += 2) {
+    rows.push(onPage.slice(i, i + 2).map((s) => button(studentLabel(ctx, s), `at:t:${base}:${s.roll}:${p}`)));
+  }
   const focus = focusRoll === undefined ? undefined : sheet.students.find((s) => s.roll === focusRoll);
   if (focus?.mark.status === 'excused') {
-    kb.text(`🤒 ${ctx.t('reason-sick')}`, `at:r:${base}:${focus.roll}:s`)
-      .text(`👪 ${ctx.t('reason-family')}`, `at:r:${base}:${focus.roll}:f`)
-      .text(`✏️ ${ctx.t('reason-other')}`, `at:r:${base}:${focus.roll}:o`)
-      .row();
+    rows.push([
+      button(`🤒 ${ctx.t('reason-sick')}`, `at:r:${base}:${focus.roll}:s`),
+      button(`👪 ${ctx.t('reason-family')}`, `at:r:${base}:${focus.roll}:f`),
+      button(`✏️ ${ctx.t('reason-other')}`, `at:r:${base}:${focus.roll}:o`),
+    ]);
   }
   if (pages > 1) {
-    kb.text(p > 0 ? '◀️' : ' ', p > 0 ? `at:p:${base}:${p - 1}` : 'at:noop')
-      .text(`${formatNumber(loc, p + 1)}/${formatNumber(loc, pages)}`, 'at:noop')
-      .text(p < pages - 1 ? '▶️' : ' ', p < pages - 1 ? `at:p:${base}:${p + 1}` : 'at:noop')
-      .row();
+    rows.push([
+      button(p > 0 ? '◀️' : '·', p > 0 ? `at:p:${base}:${p - 1}` : 'at:noop'),
+      button(`${formatNumber(loc, p + 1)}/${formatNumber(loc, pages)}`, 'at:noop'),
+      button(p < pages - 1 ? '▶️' : '·', p < pages - 1 ? `at:p:${base}:${p + 1}` : 'at:noop'),
+    ]);
   }
-  kb.text(ctx.t('sheet-all-present'), `at:ap:${base}`).text(ctx.t('sheet-submit'), `at:s:${base}`);
+  rows.push([button(ctx.t('sheet-all-present'), `at:ap:${base}`), button(ctx.t('sheet-submit'), `at:s:${base}`)]);
+  const kb = InlineKeyboard.from(rows);
   return { text: lines.join('\n'), keyboard: kb };
 }
 

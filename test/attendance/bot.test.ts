@@ -90,6 +90,9 @@ describe('a teacher takes the roll', () => {
     await teacher.send('/attendance');
     const [sheet] = teacher.inbox();
     expect(sheet!.text).toContain(t('km', 'sheet-title', { class: '1A', shift: t('km', 'shift-afternoon'), date: '២៣ វិច្ឆិកា ២០២៦' }));
+    // Telegram refuses empty rows and blank button labels.
+    for (const row of sheet!.replyMarkup.inline_keyboard) expect(row.length).toBeGreaterThan(0);
+    for (const b of sheet!.replyMarkup.inline_keyboard.flat()) expect(b.text.trim()).not.toBe('');
     const buttons = sheet!.replyMarkup.inline_keyboard.flat();
     expect(buttons.filter((b: { callback_data: string }) => b.callback_data.startsWith('at:t:'))).toHaveLength(20); // first page of 32
     expect(sheet!.replyMarkup.inline_keyboard.flat().map((b: { text: string }) => b.text)).toContain('1/2'.replace(/\d/g, (d) => '០១២៣៤៥៦៧៨៩'[Number(d)]!));

@@ -41,10 +41,26 @@ export class FakeTelegram {
   readonly fetch = (async (url: string | URL, init?: { body?: unknown }) => {
     const method = String(url).split('/').pop()!;
     const payload = typeof init?.body === 'string' ? JSON.parse(init.body) : {};
-    const body = (await this.responders.get(method)?.(payload)) ?? { ok: true, result: this.defaultResult(method, payload) };
+    const body = (await this.responders.get(method)?.(payload)) ?? FakeTelegram.validate(method, payload) ?? { ok: true, result: this.defaultResult(method, payload) };
     this.calls.push({ method, payload, response: body });
     return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
   }) as unknown as typeof fetch;
+
+  /** The checks Telegram makes that a bot most easily gets wrong: answered with its 400s. */
+  static validate(method: string, payload: Record<string, any>): Answer {
+    const bad = (description: string) => ({ ok: false as const, error_code: 400, description: `Bad Request: ${description}` });
+    if (method === 'sendMessage' || method === 'editMessageText') {
+      if (typeof payload.text !== 'string' || payload.text.trim() === '') return bad('message text is empty');
+      if ([...payload.text].length > 4096) return bad('message is too long');
+    }
+    for (const row of payload.reply_markup?.inline_keyboard ?? []) {
+      for (const b of row) {
+        if (typeof b.text !== 'string' || b.text.trim() === '') return bad('button text is empty');
+        if ('callback_data' in b && (Buffer.byteLength(b.callback_data) > 64 || b.callback_data === '')) return bad('BUTTON_DATA_INVALID');
+      }
+    }
+    return undefined;
+  }
 
   private defaultResult(method: string, payload: Record<string, any>): unknown {
     const now = Math.floor(Date.now() / 1000);
