@@ -26,8 +26,8 @@ import { loadActor, rolesOf } from '../src/core/auth/actor.js';
 import type { Database } from '../src/core/db/client.js';
 import { telegramAccounts } from '../src/core/db/schema.js';
 import { logger } from '../src/core/logger.js';
-import { importStaff, importStudents } from '../src/roster/service.js';
-import { addSchool, getSchool } from '../src/schools/service.js';
+import { loadDemoSchool } from '../src/roster/demo.js';
+import { getSchool } from '../src/schools/service.js';
 import { EmulatedUser, holdEmptyPolls, startEmulator, type TelegramServer } from '../test/support/bot-api-emulator.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -229,29 +229,9 @@ function configFromEnv(apiRoot: string): Config {
 
 /** The demo school, loaded as `npm run cli -- demo` does, unless it is there already. */
 async function ensureDemoSchool(config: Config, database: Database): Promise<boolean> {
-  const { db } = database;
-  if (await getSchool(db, SCHOOL)) return false;
-  await addSchool(
-    db,
-    {
-      code: SCHOOL,
-      nameKm: 'សាលាបឋម និងអនុវិទ្យាល័យគំរូ',
-      nameEn: 'Demo Primary and Lower Secondary School',
-      province: 'PP',
-      provinceNameKm: 'ភ្នំពេញ',
-      provinceNameEn: 'Phnom Penh',
-    },
-    'cli',
-  );
-  const notifier = createNotifier(config);
-  for (const [name, importer] of [
-    ['students.csv', importStudents],
-    ['staff.csv', importStaff],
-  ] as const) {
-    const file = { name, bytes: readFileSync(path.join(DEFAULT_FIXTURES, name)) };
-    const result = await importer(db, { schoolCode: SCHOOL, file, actor: 'cli', notifier });
-    if (!result.ok) throw new Error(`${name} from ${DEFAULT_FIXTURES} was refused: ${JSON.stringify(result.errors.slice(0, 3))}`);
-  }
+  if (await getSchool(database.db, SCHOOL)) return false;
+  const loaded = await loadDemoSchool(database.db, { fixtures: DEFAULT_FIXTURES, notifier: createNotifier(config) });
+  if (!loaded.students.ok || !loaded.staff?.ok) throw new Error(`the demo rosters in ${DEFAULT_FIXTURES} were refused`);
   return true;
 }
 

@@ -15,6 +15,7 @@ import { classes, staff, students, type Locale } from '../core/db/schema.js';
 import { isLocale } from '../core/i18n/index.js';
 import { createInvite, deepLink, INVITE_KINDS, type InviteKind } from '../onboarding/invites.js';
 import { rosterErrorText } from '../roster/parse.js';
+import { DEMO_FIXTURES, DEMO_SCHOOL, loadDemoSchool } from '../roster/demo.js';
 import { importStaff, importStudents, UnknownSchoolError, type ImportResult, type Notifier } from '../roster/service.js';
 import { addSchool, getSchool, SchoolInputError } from '../schools/service.js';
 import { getSettings, setCalendarDay, setSettings, upcomingHolidays } from '../attendance/service.js';
@@ -55,7 +56,7 @@ export interface CliContext {
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 // The sample school ships with the repository (a copy of ../shared/fixtures), so the demo works on
 // any fresh checkout.
-export const DEFAULT_FIXTURES = path.resolve(HERE, '../../scripts/demo-school');
+export const DEFAULT_FIXTURES = DEMO_FIXTURES;
 
 function printImport(ctx: CliContext, result: ImportResult<object>, file: string): boolean {
   if (!result.ok) {
@@ -135,27 +136,14 @@ async function cmdInvite(
 }
 
 async function cmdDemo(ctx: CliContext, fixtures: string): Promise<boolean> {
-  const { db } = ctx.database;
-  await addSchool(
-    db,
-    {
-      code: 'DEMO-001',
-      nameKm: 'សាលាបឋម និងអនុវិទ្យាល័យគំរូ',
-      nameEn: 'Demo Primary and Lower Secondary School',
-      province: 'PP',
-      provinceNameKm: 'ភ្នំពេញ',
-      provinceNameEn: 'Phnom Penh',
-    },
-    'cli',
-  );
-  ctx.out.line('School DEMO-001 is ready.');
-  const okStudents = await cmdRosterImport(ctx, 'roster', 'DEMO-001', path.join(fixtures, 'students.csv'));
-  const okStaff = okStudents && (await cmdRosterImport(ctx, 'staff', 'DEMO-001', path.join(fixtures, 'staff.csv')));
-  if (!okStaff) return false;
+  const loaded = await loadDemoSchool(ctx.database.db, { fixtures, notifier: ctx.notifier });
+  ctx.out.line(`School ${DEMO_SCHOOL.code} is ready.`);
+  if (!printImport(ctx, loaded.students, path.join(fixtures, 'students.csv'))) return false;
+  if (!loaded.staff || !printImport(ctx, loaded.staff, path.join(fixtures, 'staff.csv'))) return false;
   ctx.out.line('');
   ctx.out.line('Try it: open the bot, tap Start and share a phone number that is on the roster');
   ctx.out.line('(parents: guardian_phone in students.csv; staff: phone in staff.csv), or use this invite:');
-  await cmdInvite(ctx, { school: 'DEMO-001', role: 'teacher' });
+  await cmdInvite(ctx, { school: DEMO_SCHOOL.code, role: 'teacher' });
   return true;
 }
 
