@@ -21,7 +21,7 @@ import { audit } from '../core/auth/audit.js';
 import type { Notifier } from '../core/i18n/index.js';
 import { addToOutbox } from '../core/queue/outbox.js';
 import { ensureCurrentYear, getSchool } from '../schools/service.js';
-import { parseStaffRoster, parseStudentRoster, type RosterError, type RosterFile } from './parse.js';
+import { parseStaffRoster, parseStudentRoster, type RosterError, type RosterFile, type RosterParseResult } from './parse.js';
 
 const CHUNK = 1000;
 
@@ -77,14 +77,20 @@ export class UnknownSchoolError extends Error {
   }
 }
 
-export async function importStudents(db: Db, input: ImportInput): Promise<ImportResult<StudentImportSummary>> {
+/** The school named by the input, and its file parsed; a refused file is audited. */
+async function openImport<T>(db: Db, input: ImportInput, parse: (file: RosterFile) => Promise<RosterParseResult<T>>, action: string) {
   const school = await getSchool(db, input.schoolCode);
   if (!school) throw new UnknownSchoolError(input.schoolCode);
-  const parsed = await parseStudentRoster(input.file);
+  const parsed = await parse(input.file);
   if (!parsed.ok) {
-    await audit(db, { actor: input.actor, schoolId: school.id, action: 'roster.import', outcome: 'failed', details: { errors: parsed.errors.length, file: fileHash(input.file) } });
-    return parsed;
+    await audit(db, { actor: input.actor, schoolId: school.id, action, outcome: 'failed', details: { errors: parsed.errors.length, file: fileHash(input.file) } });
   }
+  return { school, parsed };
+}
+
+export async function importStudents(db: Db, input: ImportInput): Promise<ImportResult<StudentImportSummary>> {
+  const { school, parsed } = await openImport(db, input, parseStudentRoster, 'roster.import');
+  if (!parsed.ok) return parsed;
   const rows = parsed.rows;
 
   return db.transaction(async (tx) => {
@@ -263,13 +269,8 @@ export async function importStudents(db: Db, input: ImportInput): Promise<Import
 }
 
 export async function importStaff(db: Db, input: ImportInput): Promise<ImportResult<StaffImportSummary>> {
-  const school = await getSchool(db, input.schoolCode);
-  if (!school) throw new UnknownSchoolError(input.schoolCode);
-  const parsed = await parseStaffRoster(input.file);
-  if (!parsed.ok) {
-    await audit(db, { actor: input.actor, schoolId: school.id, action: 'staff.import', outcome: 'failed', details: { errors: parsed.errors.length, file: fileHash(input.file) } });
-    return parsed;
-  }
+  const { school, parsed } = await openImport(db, input, parseStaffRoster, 'staff.import');
+  if (!parsed.ok) return parsed;
   const rows = parsed.rows;
 
   return db.transaction(async (tx) => {
