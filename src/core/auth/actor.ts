@@ -20,6 +20,8 @@ export interface Actor {
   telegramUserId: number;
   locale: Locale | null;
   hasPhone: boolean;
+  /** hash of the command list this chat was last given (see core/telegram/commands.ts) */
+  commandsHash: string | null;
   staff: StaffMembership[];
   /** guardian rows (one per school) linked to this account */
   guardianIds: number[];
@@ -61,6 +63,7 @@ export async function loadActor(db: Db, telegramUserId: number, opts: { touch?: 
     select
       (select locale from telegram_accounts where telegram_user_id = ${telegramUserId}) as locale,
       (select phone is not null from telegram_accounts where telegram_user_id = ${telegramUserId}) as has_phone,
+      (select commands_hash from telegram_accounts where telegram_user_id = ${telegramUserId}) as commands_hash,
       (select coalesce(json_agg(json_build_object(
                 'staffId', st.id, 'schoolId', st.school_id, 'schoolCode', sc.code,
                 'roles', coalesce((select json_agg(r.role order by r.role) from staff_roles r where r.staff_id = st.id), '[]'::json),
@@ -74,6 +77,7 @@ export async function loadActor(db: Db, telegramUserId: number, opts: { touch?: 
   const row = (Array.isArray(result) ? result[0] : (result as { rows: unknown[] }).rows[0]) as {
     locale: Locale | null;
     has_phone: boolean | null;
+    commands_hash: string | null;
     staff: StaffMembership[] | string;
     guardians: Array<{ guardianId: number; childIds: Array<number | string> }> | string;
   };
@@ -84,6 +88,7 @@ export async function loadActor(db: Db, telegramUserId: number, opts: { touch?: 
     telegramUserId,
     locale: row.locale ?? null,
     hasPhone: Boolean(row.has_phone),
+    commandsHash: row.commands_hash ?? null,
     staff: staffList.map((m) => ({ ...m, staffId: Number(m.staffId), schoolId: Number(m.schoolId), homeroomClassIds: m.homeroomClassIds.map(Number) })),
     guardianIds: guardianList.map((g) => Number(g.guardianId)),
     childIds: [...new Set(guardianList.flatMap((g) => g.childIds.map(Number)))],

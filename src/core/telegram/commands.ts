@@ -37,13 +37,16 @@ export async function syncCommands(ctx: BaseContext): Promise<void> {
   if (ctx.chat?.type !== 'private' || !ctx.from) return;
   const commands: BotCommand[] = commandsFor(ctx.actor).map((c) => ({ command: c.command, description: ctx.t(c.descriptionKey) }));
   const hash = createHash('sha1').update(JSON.stringify(commands)).digest('hex');
+  if (ctx.actor.commandsHash === hash) return; // known from the actor: no query at all
   const changed = await rememberCommandsHash(ctx.deps.database.db, ctx.from.id, hash);
+  ctx.actor.commandsHash = hash;
   if (!changed) return;
   try {
     await ctx.api.setMyCommands(commands, { scope: { type: 'chat', chat_id: ctx.chat.id } });
   } catch (err) {
     // Forget the hash so the next update tries again.
     await forgetCommandsHash(ctx.deps.database.db, ctx.from.id);
+    ctx.actor.commandsHash = null;
     ctx.log.warn({ err: (err as Error).message }, 'setMyCommands failed');
   }
 }
