@@ -28,6 +28,10 @@ const TEACHERS = Number(process.env.BENCH_TEACHERS ?? 50);
 const CLASS_SIZE = 40;
 const DAY = '2026-11-23'; // a Monday
 const NOW = new Date('2026-11-23T00:10:00Z'); // 07:10 in Phnom Penh: the morning shift
+// A running server has taken the roll before: last Monday is played first, untimed, so the
+// measured morning finds warm code and prepared statements, as a server that has run for a week would.
+const WARM_DAY = '2026-11-16';
+const WARM_NOW = new Date('2026-11-16T00:10:00Z');
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -94,6 +98,7 @@ const bench: Bench = {
       const t = await importStaff(db, { schoolCode: 'BENCH', file: { name: 't.csv', bytes: Buffer.from(files.staff) }, actor: 'cli' });
       if (!s.ok || !t.ok) throw new Error('roster import failed');
       await ensurePartitions(db, DAY);
+      await ensurePartitions(db, WARM_DAY);
       // Every teacher and every guardian on Telegram.
       await db.execute(sql`update staff set telegram_user_id = 100000 + id`);
       await db.execute(sql`update guardians set telegram_user_id = 200000 + id`);
@@ -115,7 +120,8 @@ const bench: Bench = {
       // The worker (relay + sender) starts after the burst: in production it runs as its own
       // process (`npm run worker`), so it does not compete with update handling for this CPU.
       let kick = () => {};
-      const deps = createAppDeps({ database, log, defaultLocale: 'km', kickOutbox: () => kick(), now: () => NOW });
+      let now = WARM_NOW;
+      const deps = createAppDeps({ database, log, defaultLocale: 'km', kickOutbox: () => kick(), now: () => now });
       const bot = createBot({ token: '1:BENCH-TOKEN-abcdefghij', deps, fetch: tg.fetch, botInfo: BOT_INFO, features: FEATURES, rateLimit: { max: 1e6, windowMs: 1000 } });
       await bot.init();
 
@@ -128,6 +134,20 @@ const bench: Bench = {
         bareTimes.push(...(await Promise.all(teachers.map((x) => timed(() => bare.handleUpdate(command(x.uid, '/ping')))))));
       }
 
+      // Phase 1: every teacher opens the list and marks three children absent, one of them then
+      // late (not timed). Played for last Monday (warm-up, submitted too) and then for today.
+      const ready = teachers.slice(1); // the first teacher is kept for the alert-path phase
+      const mark = (day: string) =>
+        Promise.all(
+          ready.map(async (x) => {
+            await bot.handleUpdate(command(x.uid, '/attendance'));
+            for (const r of [3, 17, 22]) await bot.handleUpdate(callback(x.uid, `at:t:${x.class_id}:${compact(day)}:${r}:0`, 1));
+            await bot.handleUpdate(callback(x.uid, `at:t:${x.class_id}:${compact(day)}:${17}:0`, 1)); // 17 → late
+          }),
+        );
+      await mark(WARM_DAY);
+      await Promise.all(ready.map((x) => bot.handleUpdate(callback(x.uid, `at:y:${x.class_id}:${compact(WARM_DAY)}`, 1))));
+      now = NOW;
       // The full middleware stack on a trivial update (/help), same concurrency: the floor under
       // any feature's latency.
       const helpTimes: number[] = [];
@@ -135,16 +155,7 @@ const bench: Bench = {
         helpTimes.push(...(await Promise.all(teachers.map((x) => timed(() => bot.handleUpdate(command(x.uid, '/help')))))));
       }
 
-      // Phase 1: every teacher opens the list and marks three children absent (not timed).
-      const roll = (x: number) => compact(DAY);
-      const ready = teachers.slice(1); // the first teacher is kept for the alert-path phase
-      await Promise.all(
-        ready.map(async (x) => {
-          await bot.handleUpdate(command(x.uid, '/attendance'));
-          for (const r of [3, 17, 22]) await bot.handleUpdate(callback(x.uid, `at:t:${x.class_id}:${roll(0)}:${r}:0`, 1));
-          await bot.handleUpdate(callback(x.uid, `at:t:${x.class_id}:${roll(0)}:${17}:0`, 1)); // 17 → late
-        }),
-      );
+      await mark(DAY);
       sentAt.clear();
 
       // Phase 2: all press "Yes, submit" at once.
@@ -158,9 +169,9 @@ const bench: Bench = {
       const cpu = process.cpuUsage(cpu0);
       const nodeCpu = (cpu.user + cpu.system) / 1e6;
       if (profiler) await profiler.stop(process.env.BENCH_PROFILE!);
-      const [subs] = await database.rows<{ n: number }>(sql`select count(*)::int as n from class_submissions`);
-      const [rows] = await database.rows<{ n: number }>(sql`select count(*)::int as n from attendance`);
-      const [alerts] = await database.rows<{ n: number }>(sql`select count(*)::int as n from outbox where dedupe_key like 'absent:%'`);
+      const [subs] = await database.rows<{ n: number }>(sql`select count(*)::int as n from class_submissions where day = ${DAY}`);
+      const [rows] = await database.rows<{ n: number }>(sql`select count(*)::int as n from attendance where day = ${DAY}`);
+      const [alerts] = await database.rows<{ n: number }>(sql`select count(*)::int as n from absence_alerts where day = ${DAY}`);
 
       // Phase 2b: the same teachers correct one mark each and submit again, now arriving spread over
       // one second (49 submits/s) instead of in the same millisecond.
@@ -209,7 +220,7 @@ const bench: Bench = {
       const alertP95 = alertLatency.length ? percentile(alertLatency, 95) : Number.NaN;
       return {
         measured: 'latency of the "Yes, submit" update through bot.handleUpdate (grammY middleware, access checks, attendance upsert, submission, alerts into the outbox, audit), all teachers at once, in a bot process without the worker (as `npm run bot`); then, with relay and sender running, submit→sendMessage latency of one alert with an idle queue',
-        data: `${ready.length} classes × ${CLASS_SIZE} students submitted concurrently (3 absent + 1 late each, ${Number(rows!.n)} attendance rows, ${Number(alerts!.n)} alerts queued); ${alertLatency.length} single-alert submits for the alert path; Postgres ${database.kind}`,
+        data: `after an untimed warm-up day, ${ready.length} classes × ${CLASS_SIZE} students submitted concurrently (3 absent + 1 late each, ${Number(rows!.n)} attendance rows, ${Number(alerts!.n)} alerts queued); ${alertLatency.length} single-alert submits for the alert path; Postgres ${database.kind}`,
         figures: [
           { label: 'submit p50', value: percentile(submitTimes, 50), unit: 'ms' },
           { label: 'submit p95', value: p95, unit: 'ms', target: '≤ 150', ok: p95 <= 150 },

@@ -379,8 +379,8 @@ export async function submitSheet(db: Db, access: ClassAccess, day: string, acto
     ]);
     const version = submissionRows[0]!.version;
 
-    const alertsQueued = await queueAbsenceAlerts(tx, access, day, newlyAbsent, targets, actor, notifier);
-    const correctionsQueued = await queueCorrections(tx, access, day, noLongerAbsent, notifier);
+    const alerts = await absenceAlertMessages(tx, access, day, newlyAbsent, targets, actor, notifier);
+    const corrections = await correctionMessages(tx, access, day, noLongerAbsent, notifier);
 
     const entries: AuditEntry[] = [
       { actor: who, schoolId: access.schoolId, action: 'attendance.submit', entity: 'class', entityId: access.classId, details: { day, shift: access.shift, via: access.via, version, counts } },
@@ -390,8 +390,9 @@ export async function submitSheet(db: Db, access: ClassAccess, day: string, acto
         entries.push({ actor: who, schoolId: access.schoolId, action: 'attendance.correct', entity: 'student', entityId: s.studentId, details: { day, shift: access.shift, from: before.get(s.studentId)?.status ?? null, to: s.mark.status, via: access.via } });
       }
     }
-    await audit(tx, entries);
-    return { version, counts, changed: changed.length, alertsQueued, correctionsQueued };
+    // The messages and the audit rows go in together (one round trip).
+    await Promise.all([addToOutbox(tx, [...alerts, ...corrections]), audit(tx, entries)]);
+    return { version, counts, changed: changed.length, alertsQueued: alerts.length, correctionsQueued: corrections.length };
   });
 }
 
@@ -441,7 +442,8 @@ function childName(locale: 'km' | 'en', s: { nameKm: string; nameEn: string | nu
   return locale === 'en' && s.nameEn ? `${s.nameEn} (${s.nameKm})` : s.nameKm;
 }
 
-async function queueAbsenceAlerts(
+/** The alert messages for newly absent children, after claiming each (guardian, child) pair. */
+async function absenceAlertMessages(
   tx: Tx,
   access: ClassAccess,
   day: string,
@@ -449,27 +451,37 @@ async function queueAbsenceAlerts(
   allTargets: GuardianTarget[],
   actor: Actor,
   notifier: Notifier,
-): Promise<number> {
+): Promise<OutgoingMessage[]> {
   // Never alert the person who took the roll about their own child.
   const targets = allTargets.filter((g) => g.telegramUserId !== actor.telegramUserId);
-  if (targets.length === 0) return 0;
+  if (targets.length === 0) return [];
   const byGuardian = new Map<number, GuardianTarget[]>();
   for (const t of targets) byGuardian.set(t.guardianId, [...(byGuardian.get(t.guardianId) ?? []), t]);
 
-  // One alert row per guardian, then claim the (guardian, child) pairs: only pairs this
-  // transaction claims are announced, so no family hears of the same absence twice.
-  const alerts = await tx
-    .insert(absenceAlerts)
-    .values([...byGuardian.entries()].map(([guardianId, list]) => ({ schoolId: access.schoolId, guardianId, day, shift: access.shift, studentIds: list.map((l) => l.studentId) })))
-    .returning({ id: absenceAlerts.id, guardianId: absenceAlerts.guardianId });
-  const alertOf = new Map(alerts.map((a) => [a.guardianId, a.id]));
-  const claimed = await tx
-    .insert(alertedAbsences)
-    .values(targets.map((t) => ({ guardianId: t.guardianId, studentId: t.studentId, day, shift: access.shift, alertId: alertOf.get(t.guardianId)! })))
-    .onConflictDoNothing()
-    .returning({ guardianId: alertedAbsences.guardianId, studentId: alertedAbsences.studentId });
+  // One alert row per guardian and the claim of each (guardian, child) pair, in one statement:
+  // only pairs this transaction claims are announced, so no family hears of an absence twice.
+  const result = await tx.execute(sql`
+    with t(guardian_id, student_id) as (
+      select * from unnest(${pgArray(targets.map((x) => x.guardianId))}::bigint[], ${pgArray(targets.map((x) => x.studentId))}::bigint[])),
+    a as (
+      insert into absence_alerts (school_id, guardian_id, day, shift, student_ids)
+      select ${access.schoolId}::int, guardian_id, ${day}::date, ${access.shift}::shift, array_agg(student_id) from t group by guardian_id
+      returning id, guardian_id),
+    c as (
+      insert into alerted_absences (guardian_id, student_id, day, shift, alert_id)
+      select t.guardian_id, t.student_id, ${day}::date, ${access.shift}::shift, a.id from t join a using (guardian_id)
+      on conflict do nothing
+      returning guardian_id, student_id)
+    select a.id, a.guardian_id as "guardianId",
+           coalesce((select json_agg(c.student_id) from c where c.guardian_id = a.guardian_id), '[]'::json) as claimed
+      from a`);
+  const rowsOut = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{ id: number | string; guardianId: number | string; claimed: unknown }>;
+  const alerts = rowsOut.map((r) => ({ id: Number(r.id), guardianId: Number(r.guardianId) }));
   const claimedBy = new Map<number, number[]>();
-  for (const c of claimed) claimedBy.set(c.guardianId, [...(claimedBy.get(c.guardianId) ?? []), c.studentId]);
+  for (const r of rowsOut) {
+    const ids = (typeof r.claimed === 'string' ? JSON.parse(r.claimed) : r.claimed) as Array<number | string>;
+    if (ids.length > 0) claimedBy.set(Number(r.guardianId), ids.map(Number));
+  }
 
   const unclaimed = alerts.filter((a) => !claimedBy.has(a.guardianId)).map((a) => a.id);
   if (unclaimed.length > 0) await tx.delete(absenceAlerts).where(inArray(absenceAlerts.id, unclaimed));
@@ -511,12 +523,12 @@ async function queueAbsenceAlerts(
       },
     });
   }
-  await addToOutbox(tx, messages);
-  return messages.length;
+  return messages;
 }
 
-async function queueCorrections(tx: Tx, access: ClassAccess, day: string, back: SheetStudent[], notifier: Notifier): Promise<number> {
-  if (back.length === 0) return 0;
+/** Corrections for families told of an absence that is no longer one. */
+async function correctionMessages(tx: Tx, access: ClassAccess, day: string, back: SheetStudent[], notifier: Notifier): Promise<OutgoingMessage[]> {
+  if (back.length === 0) return [];
   const alerted = await tx
     .select({ guardianId: alertedAbsences.guardianId, studentId: alertedAbsences.studentId, correctedTo: alertedAbsences.correctedTo, telegramUserId: guardians.telegramUserId, locale: telegramAccounts.locale })
     .from(alertedAbsences)
@@ -542,8 +554,7 @@ async function queueCorrections(tx: Tx, access: ClassAccess, day: string, back: 
       .set({ correctedTo: s.mark.status })
       .where(and(eq(alertedAbsences.guardianId, a.guardianId), eq(alertedAbsences.studentId, a.studentId), eq(alertedAbsences.day, day), eq(alertedAbsences.shift, access.shift)));
   }
-  await addToOutbox(tx, messages);
-  return messages.length;
+  return messages;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -48,7 +48,11 @@ export function hasRole(actor: Actor, role: AppRole, schoolId?: number): boolean
  * One round trip: the account's language, its staff memberships (roles, homeroom classes) and
  * the children it is a guardian of. Runs for every update, so it is a single statement.
  */
-export async function loadActor(db: Db, telegramUserId: number, opts: { touch?: boolean } = {}): Promise<Actor> {
+export async function loadActor(
+  db: Db,
+  telegramUserId: number,
+  opts: { touch?: boolean; storageKey?: string; onStored?: (value: unknown) => void } = {},
+): Promise<Actor> {
   // With `touch` (every update): the account row is created if new, and marked reachable (they
   // just wrote to us), in the same statement.
   const touch = opts.touch
@@ -64,6 +68,7 @@ export async function loadActor(db: Db, telegramUserId: number, opts: { touch?: 
       (select locale from telegram_accounts where telegram_user_id = ${telegramUserId}) as locale,
       (select phone is not null from telegram_accounts where telegram_user_id = ${telegramUserId}) as has_phone,
       (select commands_hash from telegram_accounts where telegram_user_id = ${telegramUserId}) as commands_hash,
+      ${opts.storageKey ? sql`(select value from bot_storage where key = ${opts.storageKey})` : sql`null`} as stored,
       (select coalesce(json_agg(json_build_object(
                 'staffId', st.id, 'schoolId', st.school_id, 'schoolCode', sc.code,
                 'roles', coalesce((select json_agg(r.role order by r.role) from staff_roles r where r.staff_id = st.id), '[]'::json),
@@ -78,10 +83,13 @@ export async function loadActor(db: Db, telegramUserId: number, opts: { touch?: 
     locale: Locale | null;
     has_phone: boolean | null;
     commands_hash: string | null;
+    stored: unknown;
     staff: StaffMembership[] | string;
     guardians: Array<{ guardianId: number; childIds: Array<number | string> }> | string;
   };
   // PGlite returns json as text in some versions; postgres.js parses it.
+  // A chat's conversation state, read in the same round trip (see core/telegram/bot.ts).
+  opts.onStored?.(typeof row.stored === 'string' ? JSON.parse(row.stored) : (row.stored ?? undefined));
   const staffList = (typeof row.staff === 'string' ? JSON.parse(row.staff) : row.staff) as StaffMembership[];
   const guardianList = (typeof row.guardians === 'string' ? JSON.parse(row.guardians) : row.guardians) as Array<{ guardianId: number; childIds: Array<number | string> }>;
   return {

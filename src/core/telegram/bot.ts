@@ -5,7 +5,7 @@
 import { Bot, Composer, type Middleware } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { autoRetry } from '@grammyjs/auto-retry';
-import { conversations } from '@grammyjs/conversations';
+import { conversations, type ConversationData, type VersionedState } from '@grammyjs/conversations';
 import { limit } from '@grammyjs/ratelimiter';
 import { sequentialize } from '@grammyjs/runner';
 import type { Redis } from 'ioredis';
@@ -33,7 +33,11 @@ export interface CreateBotOptions {
   conversationVersion?: number;
 }
 
+const conversationKey = (chatId: number) => `conv:${chatId}`;
+
 export function createBot(opts: CreateBotOptions): Bot<BotContext> {
+  /** conversation state read with the actor, per update */
+  const preloaded = new WeakMap<object, unknown>();
   const { deps } = opts;
   const bot = new Bot<BotContext>(opts.token, {
     botInfo: opts.botInfo,
@@ -123,19 +127,38 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
 
   guarded.use(async (ctx, next) => {
     if (ctx.from) {
-      ctx.actor = await loadActor(deps.database.db, ctx.from.id, { touch: true });
+      ctx.actor = await loadActor(deps.database.db, ctx.from.id, {
+        touch: true,
+        storageKey: ctx.chatId === undefined ? undefined : conversationKey(ctx.chatId),
+        onStored: (value) => preloaded.set(ctx, value),
+      });
     }
     await next();
   });
   guarded.use(i18n);
 
+  // Conversation state lives in bot_storage under conv:<chat id>. It is read together with the
+  // actor (one round trip per update instead of two) and written through here.
+  const conversationStore = postgresStorage<VersionedState<ConversationData>>(deps.database.db, '');
   guarded.use(
     conversations<BotContext, ConvContext>({
       storage: {
-        type: 'key',
+        type: 'context',
         version: opts.conversationVersion ?? 1,
-        prefix: 'conv:',
-        adapter: postgresStorage(deps.database.db, ''),
+        adapter: {
+          read: async (ctx) => {
+            if (preloaded.has(ctx)) return preloaded.get(ctx) as VersionedState<ConversationData> | undefined;
+            return ctx.chatId === undefined ? undefined : conversationStore.read(conversationKey(ctx.chatId));
+          },
+          write: async (ctx, state) => {
+            if (ctx.chatId !== undefined) await conversationStore.write(conversationKey(ctx.chatId), state);
+            preloaded.set(ctx, state);
+          },
+          delete: async (ctx) => {
+            if (ctx.chatId !== undefined) await conversationStore.delete(conversationKey(ctx.chatId));
+            preloaded.set(ctx, undefined);
+          },
+        },
       },
       plugins: (conversation) => [
         // Inside a conversation the context is new: give it deps, i18n in the user's stored
