@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import { ConfigError, loadConfig } from './config.js';
 import { buildBot, createAppDeps, createRedis, openAppDatabase, startWorkers, type WorkerHandles } from './app.js';
-import { logger } from './core/logger.js';
+import { logger, safeError } from './core/logger.js';
 import { createWebhookServer } from './core/telegram/webhook.js';
 
 type Mode = 'all' | 'bot' | 'worker';
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
       logger.info('stopped');
       process.exit(0);
     } catch (err) {
-      logger.error({ err }, 'shutdown failed');
+      logger.error({ err: safeError(err) }, 'shutdown failed');
       process.exit(1);
     }
   };
@@ -94,6 +94,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  logger.fatal({ err }, 'failed to start');
+  logger.fatal({ err: safeError(err) }, 'failed to start');
   process.exit(1);
 });

@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import { eq, sql } from 'drizzle-orm';
 import type { Database, Db } from '../core/db/client.js';
 import { schools, type Shift } from '../core/db/schema.js';
-import type { Logger } from '../core/logger.js';
+import { safeError, type Logger } from '../core/logger.js';
 import type { Notifier } from '../core/i18n/index.js';
 import { addDays, schoolClock, type Now } from '../core/clock.js';
 import { getSettings, remindMissing } from './service.js';
@@ -107,11 +107,11 @@ export async function startAttendanceJobs(opts: {
     },
     { connection: opts.connection, prefix: opts.prefix, concurrency: 2 },
   );
-  worker.on('error', (err) => opts.log.error({ err }, 'attendance worker error'));
+  worker.on('error', (err) => opts.log.error({ err: safeError(err) }, 'attendance worker error'));
   // Schools added or re-timed while the worker runs get their schedulers within the hour (the
   // CLI also syncs the school it changed right away).
   const resync = setInterval(() => {
-    syncSchedules(opts.database.db, queue).catch((err) => opts.log.error({ err }, 'schedule sync failed'));
+    syncSchedules(opts.database.db, queue).catch((err) => opts.log.error({ err: safeError(err) }, 'schedule sync failed'));
   }, 3_600_000);
   resync.unref();
   return {

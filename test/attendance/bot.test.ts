@@ -334,3 +334,13 @@ describe('a first list typed in one line', () => {
     ]);
   });
 });
+
+describe('a list that changed under the teacher', () => {
+  it('a button for a roll number the class no longer has reloads the list and says so', async () => {
+    now = new Date('2026-11-23T06:40:00Z');
+    await teacher.pressData(`at:t:${classId['1A']}:20261123:99:0`);
+    const got = teacher.inbox();
+    expect(got.map((m) => m.text)).toContain(t('km', 'attendance-list-changed'));
+    expect(got.at(-1)!.text).toContain(t('km', 'sheet-title', { class: '1A', shift: t('km', 'shift-afternoon'), date: '២៣ វិច្ឆិកា ២០២៦' }));
+  });
+});

@@ -86,3 +86,14 @@ describe('duplicate updates', () => {
     }
   });
 });
+
+describe('logs', () => {
+  it('a failed query is logged without its parameters (they can be phones or names)', async () => {
+    const { safeError } = await import('../../src/core/logger.js');
+    const err = new Error('Failed query: insert into guardians (phone, name) values ($1, $2)\nparams: +85512345678,គឹម ស្រីនាង');
+    const logged = JSON.stringify(safeError(err));
+    expect(logged).toContain('Failed query: insert into guardians');
+    expect(logged).not.toContain('+85512345678');
+    expect(logged).not.toContain('គឹម');
+  });
+});

@@ -7,7 +7,7 @@ import { inArray, sql } from 'drizzle-orm';
 import { outbox } from '../db/schema.js';
 import type { Queue } from 'bullmq';
 import type { Database } from '../db/client.js';
-import type { Logger } from '../logger.js';
+import { safeError, type Logger } from '../logger.js';
 import { outgoingJobId, type OutgoingJob } from './queues.js';
 
 export interface RelayOptions {
@@ -66,7 +66,7 @@ export function startRelay(
       // drain: keep going while full batches come back
       while (!stopped && (await relayOnce(database, queue, opts)) >= (opts.batchSize ?? 500));
     } catch (err) {
-      log.error({ err }, 'outbox relay failed; will retry');
+      log.error({ err: safeError(err) }, 'outbox relay failed; will retry');
     }
   };
   const run = () => {

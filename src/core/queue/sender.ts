@@ -24,7 +24,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { Database } from '../db/client.js';
 import { outbox, telegramAccounts } from '../db/schema.js';
-import type { Logger } from '../logger.js';
+import { safeError, type Logger } from '../logger.js';
 import { OUTGOING_QUEUE, type OutgoingJob } from './queues.js';
 
 export interface SenderOptions {
@@ -181,6 +181,6 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
       drainDelay: 1,
     },
   );
-  worker.on('error', (err) => log.error({ err }, 'sender worker error'));
+  worker.on('error', (err) => log.error({ err: safeError(err) }, 'sender worker error'));
   return worker;
 }

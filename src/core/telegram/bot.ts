@@ -9,6 +9,7 @@ import { conversations, type ConversationData, type VersionedState } from '@gram
 import { limit } from '@grammyjs/ratelimiter';
 import { sequentialize } from '@grammyjs/runner';
 import type { Redis } from 'ioredis';
+import { safeError } from '../logger.js';
 import { loadActor } from '../auth/actor.js';
 import { createI18n } from '../i18n/index.js';
 import { getLocale } from '../../onboarding/service.js';
@@ -62,7 +63,7 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   // One error boundary for everything below it: log without personal data, tell the user.
   const guarded = bot.errorBoundary(async (err) => {
     const ctx = err.ctx;
-    ctx.log.error({ err: err.error instanceof Error ? { message: err.error.message, stack: err.error.stack } : String(err.error) }, 'update failed');
+    ctx.log.error({ err: safeError(err.error) }, 'update failed');
     try {
       const text = typeof ctx.t === 'function' ? ctx.t('error-generic') : i18n.t(deps.defaultLocale, 'error-generic');
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text, show_alert: true }).catch(() => {});

@@ -8,6 +8,7 @@ import type { BotCommand } from 'grammy/types';
 import { rolesOf, type Actor, type AppRole } from '../auth/actor.js';
 import { forgetCommandsHash, rememberCommandsHash } from '../../onboarding/service.js';
 import type { BaseContext } from './context.js';
+import { safeError } from '../logger.js';
 
 export interface CommandSpec {
   command: string;
@@ -47,6 +48,6 @@ export async function syncCommands(ctx: BaseContext): Promise<void> {
     // Forget the hash so the next update tries again.
     await forgetCommandsHash(ctx.deps.database.db, ctx.from.id);
     ctx.actor.commandsHash = null;
-    ctx.log.warn({ err: (err as Error).message }, 'setMyCommands failed');
+    ctx.log.warn({ err: safeError(err) }, 'setMyCommands failed');
   }
 }
