@@ -1,3 +1,4 @@
 // Every table, for drizzle's relational queries. Capabilities add their schema.ts here.
 export * from './schema.js';
 export * from '../../attendance/schema.js';
+export * from '../../reports/schema.js';
