@@ -26,6 +26,7 @@ import { loadActor, rolesOf } from '../src/core/auth/actor.js';
 import type { Database } from '../src/core/db/client.js';
 import { telegramAccounts } from '../src/core/db/schema.js';
 import { logger } from '../src/core/logger.js';
+import { createJobAdder } from '../src/core/queue/jobs.js';
 import { loadDemoSchool } from '../src/roster/demo.js';
 import { getSchool } from '../src/schools/service.js';
 import { EmulatedUser, holdEmptyPolls, startEmulator, type TelegramServer } from '../test/support/bot-api-emulator.js';
@@ -381,6 +382,7 @@ async function main(): Promise<void> {
 
   // As src/main.ts does in `all` mode.
   const workers: WorkerHandles = await startWorkers(config, database, redis, logger, workerApi);
+  const jobs = createJobAdder(redis, config.QUEUE_PREFIX);
   const bot = buildBot(
     config,
     createAppDeps({
@@ -389,6 +391,7 @@ async function main(): Promise<void> {
       defaultLocale: config.DEFAULT_LOCALE,
       botUsername: config.BOT_USERNAME,
       kickOutbox: () => workers.relay.kick(),
+      jobs,
     }),
     redis,
   );
@@ -667,6 +670,7 @@ async function main(): Promise<void> {
         : undefined,
     );
     await step('workers', () => workers.close());
+    await step('jobs', () => jobs.close());
     await step('redis', () => redis.quit());
     await step('database', () => database.close());
     await step('emulator', () => server.stop());

@@ -19,10 +19,13 @@ import { systemNow } from './core/clock.js';
 import { fallbackFeature, onboardingFeature } from './onboarding/bot.js';
 import { attendanceFeature } from './attendance/bot.js';
 import { startAttendanceJobs, type AttendanceJobs } from './attendance/jobs.js';
+import { reportsFeature } from './reports/bot.js';
+import { startReportJobs, type ReportJobs } from './reports/jobs.js';
+import { reportFileResolver } from './reports/service.js';
 import type { Notifier } from './roster/service.js';
 
 /** Every feature, in the order its handlers run. The fallback stays last. */
-export const FEATURES = [onboardingFeature, attendanceFeature, fallbackFeature];
+export const FEATURES = [onboardingFeature, attendanceFeature, reportsFeature, fallbackFeature];
 
 export async function openAppDatabase(config: Config): Promise<Database> {
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
@@ -36,8 +39,17 @@ export function createNotifier(config: Pick<Config, 'DEFAULT_LOCALE'>): Notifier
 }
 
 /** The bot's dependencies; `notifier` and `now` get their production defaults. */
-export function createAppDeps(input: Omit<AppDeps, 'notifier' | 'now'> & Partial<Pick<AppDeps, 'notifier' | 'now'>>): AppDeps {
-  return { ...input, notifier: input.notifier ?? createNotifier({ DEFAULT_LOCALE: input.defaultLocale }), now: input.now ?? systemNow };
+export function createAppDeps(input: Omit<AppDeps, 'notifier' | 'now' | 'jobs'> & Partial<Pick<AppDeps, 'notifier' | 'now' | 'jobs'>>): AppDeps {
+  return {
+    ...input,
+    notifier: input.notifier ?? createNotifier({ DEFAULT_LOCALE: input.defaultLocale }),
+    now: input.now ?? systemNow,
+    jobs: input.jobs ?? {
+      add: async () => {
+        throw new Error('no job queue configured');
+      },
+    },
+  };
 }
 
 export interface WorkerHandles {
@@ -45,6 +57,7 @@ export interface WorkerHandles {
   relay: Relay;
   sender: Worker<OutgoingJob, SendOutcome>;
   attendance: AttendanceJobs;
+  reports: ReportJobs;
   close(): Promise<void>;
 }
 
@@ -58,6 +71,7 @@ export async function startWorkers(config: Config, database: Database, redis: Re
     api: api ?? new Api(config.BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT }),
     log: log.child({ part: 'sender' }),
     ratePerSecond: config.SEND_RATE_PER_SECOND,
+    resolvePayload: reportFileResolver(database.db),
   });
   const attendance = await startAttendanceJobs({
     database,
@@ -68,14 +82,25 @@ export async function startWorkers(config: Config, database: Database, redis: Re
     now: systemNow,
     onOutbox: () => relay.kick(),
   });
+  const reports = await startReportJobs({
+    database,
+    connection: redis,
+    prefix: config.QUEUE_PREFIX,
+    log: log.child({ part: 'report-jobs' }),
+    notifier: createNotifier(config),
+    now: systemNow,
+    onOutbox: () => relay.kick(),
+  });
   return {
     queue,
     relay,
     sender,
     attendance,
+    reports,
     async close() {
       // Order matters: stop the producers, stop feeding the queue, let the sender finish its
       // jobs, then the queue.
+      await reports.close();
       await attendance.close();
       await relay.stop();
       await sender.close();

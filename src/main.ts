@@ -10,6 +10,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { buildBot, createAppDeps, createRedis, openAppDatabase, startWorkers, type WorkerHandles } from './app.js';
 import { logger, safeError } from './core/logger.js';
 import { createWebhookServer } from './core/telegram/webhook.js';
+import { createJobAdder } from './core/queue/jobs.js';
 
 type Mode = 'all' | 'bot' | 'worker';
 
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
   let server: Server | undefined;
 
   if (mode !== 'bot') workers = await startWorkers(config, database, redis, logger);
+  const jobs = createJobAdder(redis, config.QUEUE_PREFIX);
 
   if (mode !== 'worker') {
     const bot = buildBot(
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
         defaultLocale: config.DEFAULT_LOCALE,
         botUsername: config.BOT_USERNAME,
         kickOutbox: () => workers?.relay.kick(),
+        jobs,
       }),
       redis,
     );
@@ -80,6 +83,7 @@ async function main(): Promise<void> {
       if (runner?.isRunning()) await runner.stop();
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
       await workers?.close();
+      await jobs.close();
       await redis.quit();
       await database.close();
       logger.info('stopped');

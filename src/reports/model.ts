@@ -54,7 +54,7 @@ export interface StudentLine {
   rate: number | null;
   /** longest run of consecutive school days absent */
   maxConsecutiveAbsent: number;
-  /** absent ≥ 3 school days in a row, or absent on ≥ 10 % of the days with a mark */
+  /** absent ≥ 3 school days in a row, or on ≥ 10 % of the days with a mark (10 days or more) */
   chronic: boolean;
 }
 

@@ -167,7 +167,8 @@ export async function buildSchoolReport(database: Database, scope: ReportScope):
       days: daysMarked,
       rate: daysMarked > 0 ? (present + late) / daysMarked : null,
       maxConsecutiveAbsent: maxRun,
-      chronic: maxRun >= 3 || (daysMarked > 0 && absent / daysMarked >= 0.1),
+      // The share rule needs a month-like span: on a day or two, one absence would be "10 %".
+      chronic: maxRun >= 3 || (daysMarked >= 10 && absent / daysMarked >= 0.1),
     };
   });
 

@@ -7,7 +7,16 @@ import type { AppDeps, BotContext } from '../../src/core/telegram/context.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { BOT_INFO, FakeTelegram, TestUser } from './telegram.js';
 
+export interface QueuedJob {
+  queue: string;
+  name: string;
+  data: unknown;
+  jobId?: string;
+}
+
 export interface TestApp {
+  /** jobs the bot handed to the worker (tests run them with the capability's job runner) */
+  jobs: QueuedJob[];
   database: TestDatabase;
   tg: FakeTelegram;
   bot: ReturnType<typeof createBot>;
@@ -22,7 +31,13 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const database = opts.database ?? (await createTestDatabase());
   const tg = new FakeTelegram();
+  const jobs: QueuedJob[] = [];
   const deps: AppDeps = createAppDeps({
+    jobs: {
+      add: async (queue, name, data, jobId) => {
+        if (!jobs.some((j) => j.jobId !== undefined && j.jobId === jobId)) jobs.push({ queue, name, data, jobId });
+      },
+    },
     database,
     log: createLogger(process.env.TEST_LOG ?? 'silent'),
     defaultLocale: 'km',
@@ -41,6 +56,7 @@ export async function createTestApp(
   });
   await bot.init();
   return {
+    jobs,
     database,
     tg,
     bot,

@@ -40,11 +40,43 @@ export class FakeTelegram {
 
   readonly fetch = (async (url: string | URL, init?: { body?: unknown }) => {
     const method = String(url).split('/').pop()!;
-    const payload = typeof init?.body === 'string' ? JSON.parse(init.body) : {};
+    const payload = typeof init?.body === 'string' ? JSON.parse(init.body) : init?.body ? await FakeTelegram.readMultipart(init.body) : {};
     const body = (await this.responders.get(method)?.(payload)) ?? FakeTelegram.validate(method, payload) ?? { ok: true, result: this.defaultResult(method, payload) };
     this.calls.push({ method, payload, response: body });
     return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
   }) as unknown as typeof fetch;
+
+  /**
+   * An upload (multipart/form-data from grammY's InputFile): its text fields, and for each file
+   * field `{ upload: filename, bytes }`, so tests can see what was sent and open the file.
+   */
+  static async readMultipart(body: unknown): Promise<Record<string, any>> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(Buffer.from(chunk));
+    const raw = Buffer.concat(chunks);
+    const text = raw.toString('latin1');
+    const boundary = text.slice(2, text.indexOf('\r\n'));
+    const out: Record<string, any> = {};
+    for (const part of text.split(`--${boundary}`)) {
+      const m = /name="([^"]+)"(?:;\s*filename="?([^"\r\n;]*)"?)?[\s\S]*?\r\n\r\n([\s\S]*)\r\n$/.exec(part);
+      if (!m) continue;
+      const value = Buffer.from(m[3]!, 'latin1');
+      if (m[2] !== undefined) out[`__file_${m[1]}`] = { upload: m[2], bytes: value };
+      else out[m[1]!] = value.toString('utf8');
+    }
+    // attach://x references point at file fields
+    for (const [k, v] of Object.entries(out)) {
+      if (typeof v === 'string' && v.startsWith('attach://')) out[k] = out[`__file_${v.slice(9)}`];
+      else if (typeof v === 'string' && /^[\[{]/.test(v)) {
+        try {
+          out[k] = JSON.parse(v);
+        } catch {
+          /* a text field that looks like JSON but is not */
+        }
+      }
+    }
+    return out;
+  }
 
   /** The checks Telegram makes that a bot most easily gets wrong: answered with its 400s. */
   static validate(method: string, payload: Record<string, any>): Answer {
@@ -70,14 +102,19 @@ export class FakeTelegram {
       case 'sendMessage':
       case 'sendPhoto':
       case 'sendDocument':
-      case 'copyMessage':
+      case 'copyMessage': {
+        const id = this.nextMessageId++;
         return {
-          message_id: this.nextMessageId++,
+          message_id: id,
           date: now,
-          chat: { id: payload.chat_id, type: Number(payload.chat_id) < 0 ? 'group' : 'private' },
+          chat: { id: Number(payload.chat_id), type: Number(payload.chat_id) < 0 ? 'group' : 'private' },
           text: payload.text,
+          caption: payload.caption,
           reply_markup: payload.reply_markup,
+          ...(method === 'sendPhoto' ? { photo: [{ file_id: `photo-${id}`, file_unique_id: `u${id}`, width: 320, height: 200 }] } : {}),
+          ...(method === 'sendDocument' ? { document: { file_id: `doc-${id}`, file_unique_id: `u${id}` } } : {}),
         };
+      }
       case 'editMessageText':
         return { message_id: payload.message_id, date: now, chat: { id: payload.chat_id, type: 'private' }, text: payload.text };
       default:

@@ -43,7 +43,17 @@ export interface SenderOptions {
   leaseSeconds?: number;
   /** added to the 1 s window of the send gate, for network jitter (ms) */
   sendGateMarginMs?: number;
+  /**
+   * Turns references in a payload into uploads (files kept in Postgres are not copied into the
+   * outbox) and hears Telegram's answer, so a capability can keep the file_id for next time.
+   */
+  resolvePayload?: PayloadResolver;
 }
+
+export type PayloadResolver = (
+  method: string,
+  payload: Record<string, unknown>,
+) => Promise<{ payload: Record<string, unknown>; onSent?: (result: unknown) => Promise<void> } | null>;
 
 /** 0 when a request may start now (and records it), else ms to wait. KEYS: window zset, 429 pause key. */
 const SEND_GATE = `
@@ -117,11 +127,13 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
       }
 
       try {
+        const resolved = (await opts.resolvePayload?.(row.method, row.payload)) ?? null;
         await throughGate(id);
         const result = (await api.raw[row.method as 'sendMessage']({
-          ...(row.payload as object),
+          ...(resolved?.payload ?? row.payload),
           chat_id: row.chatId,
         } as never)) as unknown as { message_id?: number } | true;
+        await resolved?.onSent?.(result);
         const messageId = typeof result === 'object' && result && 'message_id' in result ? result.message_id : null;
         await db
           .update(outbox)

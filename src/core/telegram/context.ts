@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import type { Locale } from '../db/schema.js';
 import type { Now } from '../clock.js';
 import type { Notifier } from '../i18n/index.js';
+import type { JobAdder } from '../queue/jobs.js';
 
 /** What every feature gets from the app: built once in createBot, never global. */
 export interface AppDeps {
@@ -20,6 +21,8 @@ export interface AppDeps {
   notifier: Notifier;
   /** The clock; tests pin it. */
   now: Now;
+  /** Hands work (reports) to the worker process. */
+  jobs: Pick<JobAdder, 'add'>;
 }
 
 interface Extras {

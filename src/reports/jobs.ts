@@ -1,0 +1,104 @@
+/**
+ * Report work in the worker: reports asked for in the chat, and per school two job schedulers in
+ * the school's time zone — the day's report after the afternoon shift ends, and every morning a
+ * check whether it is the first school day of the month (then last month's report goes out).
+ */
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { eq } from 'drizzle-orm';
+import type { Database } from '../core/db/client.js';
+import { schools, type Locale } from '../core/db/schema.js';
+import { safeError, type Logger } from '../core/logger.js';
+import type { Notifier } from '../core/i18n/index.js';
+import { addToOutbox } from '../core/queue/outbox.js';
+import { schoolClock, type Now } from '../core/clock.js';
+import { obtainReport, reportMessages, sendScheduledReports, type ReportRequest } from './service.js';
+
+export const REPORTS_QUEUE = 'reports';
+
+export type ReportJob =
+  | { kind: 'request'; request: ReportRequest; chatId: number; requestKey: string }
+  | { kind: 'scheduled'; schoolId: number; report: 'daily' | 'monthly' };
+
+function addMinutes(hhmm: string, minutes: number): [number, number] {
+  const [h, m] = hhmm.split(':').map(Number);
+  const total = (h! * 60 + m! + minutes) % (24 * 60);
+  return [Math.floor(total / 60), total % 60];
+}
+
+export async function syncReportSchedules(database: Database, queue: Queue<ReportJob>, schoolId?: number): Promise<number> {
+  const list = await database.db
+    .select({ id: schools.id, timezone: schools.timezone, shifts: schools.shifts })
+    .from(schools)
+    .where(schoolId === undefined ? undefined : eq(schools.id, schoolId));
+  for (const school of list) {
+    const lastEnd = school.shifts.afternoon?.end ?? school.shifts.morning?.end ?? '17:00';
+    const [h, m] = addMinutes(lastEnd, 30);
+    await queue.upsertJobScheduler(
+      `report-daily-${school.id}`,
+      { pattern: `${m} ${h} * * *`, tz: school.timezone },
+      { name: 'scheduled', data: { kind: 'scheduled', schoolId: school.id, report: 'daily' }, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+    );
+    await queue.upsertJobScheduler(
+      `report-monthly-${school.id}`,
+      { pattern: '30 6 * * *', tz: school.timezone },
+      { name: 'scheduled', data: { kind: 'scheduled', schoolId: school.id, report: 'monthly' }, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+    );
+  }
+  return list.length * 2;
+}
+
+export async function runReportJob(database: Database, job: ReportJob, notifier: Notifier, now: Now): Promise<unknown> {
+  if (job.kind === 'request') {
+    const r = await obtainReport(database, job.request, notifier);
+    await addToOutbox(database.db, reportMessages(r.id, r.summary, job.chatId, job.request.schoolId, job.requestKey, job.request.period));
+    return { report: r.id, reused: r.reused };
+  }
+  const [school] = await database.db.select({ timezone: schools.timezone }).from(schools).where(eq(schools.id, job.schoolId));
+  if (!school) return { skipped: 'no-school' };
+  return sendScheduledReports(database, { schoolId: job.schoolId, today: schoolClock(school.timezone, now()).day, kind: job.report }, notifier);
+}
+
+export interface ReportJobs {
+  queue: Queue<ReportJob>;
+  close(): Promise<void>;
+}
+
+export async function startReportJobs(opts: {
+  database: Database;
+  connection: Redis;
+  prefix: string;
+  log: Logger;
+  notifier: Notifier;
+  now: Now;
+  onOutbox?: () => void;
+}): Promise<ReportJobs> {
+  const queue = new Queue<ReportJob>(REPORTS_QUEUE, { connection: opts.connection, prefix: opts.prefix });
+  const n = await syncReportSchedules(opts.database, queue);
+  opts.log.info({ schedulers: n }, 'report schedules synced');
+  const worker = new Worker<ReportJob>(
+    REPORTS_QUEUE,
+    async (job: Job<ReportJob>) => {
+      const result = await runReportJob(opts.database, job.data, opts.notifier, opts.now);
+      opts.onOutbox?.();
+      return result;
+    },
+    // Rendering is CPU work: one report at a time per worker process.
+    { connection: opts.connection, prefix: opts.prefix, concurrency: 1 },
+  );
+  worker.on('error', (err) => opts.log.error({ err: safeError(err) }, 'report worker error'));
+  const resync = setInterval(() => {
+    syncReportSchedules(opts.database, queue).catch((err) => opts.log.error({ err: safeError(err) }, 'report schedule sync failed'));
+  }, 3_600_000);
+  resync.unref();
+  return {
+    queue,
+    async close() {
+      clearInterval(resync);
+      await worker.close();
+      await queue.close();
+    },
+  };
+}
+
+export type { Locale };

@@ -1,0 +1,212 @@
+/**
+ * Making and delivering reports. Runs in the worker (reports/jobs.ts), never in an update
+ * handler: the bot only asks for a report, the worker computes, renders, stores and queues it.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import { InputFile } from 'grammy';
+import type { Database, Db } from '../core/db/client.js';
+import { schools, staff, staffRoles, telegramAccounts, type Locale } from '../core/db/schema.js';
+import { addDays, isoWeekday } from '../core/clock.js';
+import { formatDay, formatNumber, type Notifier } from '../core/i18n/index.js';
+import { addToOutbox, type OutgoingMessage } from '../core/queue/outbox.js';
+import type { PayloadResolver } from '../core/queue/sender.js';
+import { audit } from '../core/auth/audit.js';
+import type { SchoolReport } from './model.js';
+import { buildSchoolReport, schoolDays, type ReportScope } from './queries.js';
+import { renderReportChart } from './render.js';
+import { renderReportWorkbook } from './workbook.js';
+import { reports } from './schema.js';
+
+export type ReportKind = SchoolReport['kind'];
+
+export interface ReportRequest {
+  schoolId: number;
+  kind: ReportKind;
+  from: string;
+  to: string;
+  period: string;
+  /** 'school' or 'class:<id>,<id>' */
+  scope: string;
+  classIds?: number[];
+  locale: Locale;
+  requestedBy: string;
+  /** the school's today, to decide what "not submitted" means and whether a stored copy is final */
+  today: string;
+}
+
+export function percent(locale: Locale, rate: number | null): string {
+  if (rate === null) return '—';
+  return `${formatNumber(locale, Math.round(rate * 1000) / 10)}%`;
+}
+
+export function reportSummary(report: SchoolReport, locale: Locale, t: Notifier['t']): string {
+  const n = (x: number) => formatNumber(locale, x);
+  const name = locale === 'km' ? report.school.nameKm : report.school.nameEn;
+  const periodText = report.kind === 'daily' ? formatDay(locale, report.from) : `${formatDay(locale, report.from)} – ${formatDay(locale, report.to)}`;
+  const chronic = report.students.filter((s) => s.chronic).length;
+  const missingClasses = new Set(report.notSubmitted.map((m) => `${m.className}/${m.shift}`)).size;
+  return [
+    t(locale, 'report-summary-title', { school: name, period: periodText }),
+    t(locale, 'report-summary-rate', {
+      rate: percent(locale, report.rate),
+      rateF: percent(locale, report.totals.totalF ? (report.totals.presentF + report.totals.lateF) / report.totals.totalF : null),
+      days: n(report.schoolDays.length),
+    }),
+    t(locale, 'report-summary-counts', {
+      present: n(report.totals.present),
+      absent: n(report.totals.absent),
+      late: n(report.totals.late),
+      excused: n(report.totals.excused),
+    }),
+    t(locale, 'report-summary-flags', { chronic: n(chronic), missing: n(missingClasses) }),
+  ].join('\n');
+}
+
+/**
+ * Returns the stored report for this school, period, scope and language, computing and rendering
+ * it only when there is none, or when the period is not over yet (today's numbers still move).
+ */
+export async function obtainReport(database: Database, req: ReportRequest, notifier: Notifier): Promise<{ id: number; summary: string; reused: boolean }> {
+  const { db } = database;
+  const final = req.to < req.today;
+  const [stored] = await db
+    .select({ id: reports.id, summary: reports.summary })
+    .from(reports)
+    .where(and(eq(reports.schoolId, req.schoolId), eq(reports.kind, req.kind), eq(reports.period, req.period), eq(reports.scope, req.scope), eq(reports.locale, req.locale)));
+  if (stored && final) return { ...stored, reused: true };
+
+  const t0 = performance.now();
+  const scope: ReportScope = { schoolId: req.schoolId, from: req.from, to: req.to, kind: req.kind, period: req.period, classIds: req.classIds, today: req.today };
+  const data = await buildSchoolReport(database, scope);
+  const t1 = performance.now();
+  const [png, xlsx] = await Promise.all([renderReportChart(data, req.locale, notifier.t), renderReportWorkbook(data, req.locale, notifier.t)]);
+  const t2 = performance.now();
+  const summary = reportSummary(data, req.locale, notifier.t);
+  const values = {
+    schoolId: req.schoolId,
+    kind: req.kind,
+    period: req.period,
+    scope: req.scope,
+    locale: req.locale,
+    requestedBy: req.requestedBy,
+    summary,
+    png,
+    xlsx,
+    pngFileId: null,
+    xlsxFileId: null,
+    queryMs: Math.round(t1 - t0),
+    renderMs: Math.round(t2 - t1),
+  };
+  const [row] = await db
+    .insert(reports)
+    .values(values)
+    .onConflictDoUpdate({ target: [reports.schoolId, reports.kind, reports.period, reports.scope, reports.locale], set: { ...values, createdAt: sql`now()` } })
+    .returning({ id: reports.id });
+  return { id: row!.id, summary, reused: false };
+}
+
+export function reportMessages(reportId: number, summary: string, chatId: number, schoolId: number, key: string, period: string): OutgoingMessage[] {
+  return [
+    { dedupeKey: `${key}:photo`, schoolId, chatId, method: 'sendPhoto', priority: 6, payload: { photo: { report: reportId, part: 'png' }, caption: summary.slice(0, 1024) } },
+    {
+      dedupeKey: `${key}:xlsx`,
+      schoolId,
+      chatId,
+      method: 'sendDocument',
+      // after the picture, whose caption is the summary
+      priority: 7,
+      payload: { document: { report: reportId, part: 'xlsx', name: `report-${period}.xlsx` } },
+    },
+  ];
+}
+
+/** Files of a stored report: the first send uploads the bytes, later ones reuse Telegram's file_id. */
+export function reportFileResolver(db: Db): PayloadResolver {
+  return async (method, payload) => {
+    const field = method === 'sendPhoto' ? 'photo' : method === 'sendDocument' ? 'document' : null;
+    const ref = field ? (payload[field] as { report?: number; part?: 'png' | 'xlsx'; name?: string } | undefined) : undefined;
+    if (!field || !ref || typeof ref !== 'object' || typeof ref.report !== 'number') return null;
+    const [row] = await db.select().from(reports).where(eq(reports.id, ref.report));
+    if (!row) throw new Error(`report ${ref.report} is gone`);
+    const part = ref.part === 'xlsx' ? 'xlsx' : 'png';
+    const fileId = part === 'png' ? row.pngFileId : row.xlsxFileId;
+    const file = fileId ?? new InputFile(part === 'png' ? row.png : row.xlsx, ref.name ?? `report-${row.period}.${part}`);
+    return {
+      payload: { ...payload, [field]: file },
+      onSent: async (result) => {
+        if (fileId) return;
+        const r = result as { photo?: Array<{ file_id: string }>; document?: { file_id: string } };
+        const id = part === 'png' ? r.photo?.at(-1)?.file_id : r.document?.file_id;
+        if (id) await db.update(reports).set(part === 'png' ? { pngFileId: id } : { xlsxFileId: id }).where(eq(reports.id, row.id));
+      },
+    };
+  };
+}
+
+/** Principal and operators of a school who are on Telegram, with their language. */
+export async function schoolLeaders(db: Db, schoolId: number): Promise<Array<{ telegramUserId: number; locale: Locale | null }>> {
+  const rows = await db
+    .selectDistinct({ telegramUserId: staff.telegramUserId, locale: telegramAccounts.locale })
+    .from(staff)
+    .innerJoin(staffRoles, eq(staffRoles.staffId, staff.id))
+    .leftJoin(telegramAccounts, eq(telegramAccounts.telegramUserId, staff.telegramUserId))
+    .where(and(eq(staff.schoolId, schoolId), eq(staff.active, true), sql`${staffRoles.role} in ('principal', 'operator')`, sql`${staff.telegramUserId} is not null`));
+  return rows.map((r) => ({ telegramUserId: r.telegramUserId!, locale: r.locale }));
+}
+
+/**
+ * The scheduled reports of one school: the day's report after the last shift, and on the first
+ * school day of a month the report of the month before. Each leader gets each report once, even
+ * if the job runs twice (outbox dedupe keys name school, period and recipient).
+ */
+export async function sendScheduledReports(
+  database: Database,
+  input: { schoolId: number; today: string; kind: 'daily' | 'monthly' },
+  notifier: Notifier,
+): Promise<{ sent: number; period: string | null }> {
+  const { db } = database;
+  const [school] = await db.select({ id: schools.id }).from(schools).where(eq(schools.id, input.schoolId));
+  if (!school) return { sent: 0, period: null };
+  let from: string;
+  let to: string;
+  let period: string;
+  if (input.kind === 'daily') {
+    const days = await schoolDays(database, input.schoolId, input.today, input.today);
+    if (days.length === 0) return { sent: 0, period: null };
+    from = to = period = input.today;
+  } else {
+    const monthStart = `${input.today.slice(0, 7)}-01`;
+    const firstSchoolDay = (await schoolDays(database, input.schoolId, monthStart, addDays(monthStart, 14)))[0];
+    if (firstSchoolDay !== input.today) return { sent: 0, period: null };
+    const prevEnd = addDays(monthStart, -1);
+    from = `${prevEnd.slice(0, 7)}-01`;
+    to = prevEnd;
+    period = prevEnd.slice(0, 7);
+  }
+  const leaders = await schoolLeaders(db, input.schoolId);
+  const messages: OutgoingMessage[] = [];
+  const byLocale = new Map<Locale, { id: number; summary: string }>();
+  for (const leader of leaders) {
+    const locale = leader.locale ?? notifier.defaultLocale;
+    let report = byLocale.get(locale);
+    if (!report) {
+      report = await obtainReport(
+        database,
+        // The day's report is computed afresh (a copy made on request earlier in the day is stale);
+        // last month's is final and reused.
+        { schoolId: input.schoolId, kind: input.kind, from, to, period, scope: 'school', locale, requestedBy: 'system', today: input.today },
+        notifier,
+      );
+      byLocale.set(locale, report);
+    }
+    messages.push(...reportMessages(report.id, report.summary, leader.telegramUserId, input.schoolId, `report:${input.kind}:${input.schoolId}:${period}:${leader.telegramUserId}`, period));
+  }
+  const inserted = await addToOutbox(db, messages);
+  await audit(db, { actor: 'system', schoolId: input.schoolId, action: `report.${input.kind}`, details: { period, recipients: leaders.length, queued: inserted.length } });
+  return { sent: inserted.length / 2, period };
+}
+
+/** Monday of the week of `day`. */
+export function weekStart(day: string): string {
+  return addDays(day, 1 - isoWeekday(day));
+}
