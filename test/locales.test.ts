@@ -44,7 +44,9 @@ describe('locales', () => {
       for (const m of text.matchAll(/descriptionKey: '([a-z0-9-]+)'/g)) used.add(m[1]!);
     }
     // keys built at run time from a known set of values
-    for (const r of ['principal', 'operator', 'teacher', 'parent']) used.add(`role-${r}`).add(`help-${r}`);
+    for (const r of ['director', 'principal', 'operator', 'teacher', 'parent']) used.add(`role-${r}`).add(`help-${r}`);
+    for (const r of ['none-submitted', 'few-submitted', 'low-attendance', 'few-families']) used.add(`rollup-reason-${r}`);
+    for (const c of ['code', 'name', 'classes', 'submitted', 'submitted-share', 'students', 'guardians', 'linked-share', 'present', 'late', 'excused', 'absent', 'rate', 'girls-rate', 'call']) used.add(`rollup-col-${c}`);
     for (const r of ['invalid', 'expired', 'used', 'revoked', 'ok-parent', 'ok-staff']) used.add(`invite-${r}`);
     for (const r of ['not-own-contact', 'bad-phone', 'not-cambodian', 'not-found']) used.add(`onboarding-${r}`);
     for (const r of ['forbidden', 'unknown-student']) used.add(`invite-denied-${r}`);

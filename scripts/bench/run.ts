@@ -14,6 +14,7 @@ const REGISTRY: Array<{ name: string; load: () => Promise<{ default: Bench }> }>
   { name: 'attendance', load: () => import('./attendance.js') },
   { name: 'sender', load: () => import('./sender.js') },
   { name: 'sender-restart', load: () => import('./sender-restart.js') },
+  { name: 'report-monthly', load: () => import('./report-monthly.js') },
 ];
 
 function print(bench: Bench, result: BenchResult, seconds: number): boolean {

@@ -7,11 +7,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { ConfigError, loadConfigWithoutBot, type Config } from '../config.js';
 import { createNotifier, openAppDatabase } from '../app.js';
 import type { Database } from '../core/db/client.js';
-import { classes, staff, students, type Locale } from '../core/db/schema.js';
+import { classes, officials, provinces, staff, students, type Locale } from '../core/db/schema.js';
+import { normalizePhone } from '../roster/phone.js';
+import { audit } from '../core/auth/audit.js';
 import { isLocale } from '../core/i18n/index.js';
 import { createInvite, deepLink, INVITE_KINDS, type InviteKind } from '../onboarding/invites.js';
 import { rosterErrorText } from '../roster/parse.js';
@@ -33,6 +35,9 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   calendar --school CODE [--holiday DATE [--note TEXT]] [--school-day DATE] [--normal DATE]
          [--week-days 1,2,3,4,5,6] [--remind-morning HH:MM] [--remind-afternoon HH:MM]
                                             holidays, school week and reminder times
+  official add --phone PHONE --name NAME [--province CODE]
+                                            a provincial director (or, without --province, a
+                                            national administrator); linked when they share PHONE
   demo [--fixtures DIR]                     load the sample school (code DEMO-001)
 
 Options for every command: --lang km|en (language of messages; default DEFAULT_LOCALE)
@@ -212,6 +217,8 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       days: { type: 'string' },
       fixtures: { type: 'string' },
       holiday: { type: 'string' },
+      phone: { type: 'string' },
+      name: { type: 'string' },
       note: { type: 'string' },
       'school-day': { type: 'string' },
       normal: { type: 'string' },
@@ -238,9 +245,9 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       return v;
     };
     // Validate usage before touching the database.
-    const hasSub = ['school', 'roster', 'staff'].includes(command);
+    const hasSub = ['school', 'roster', 'staff', 'official'].includes(command);
     const matched = hasSub ? `${command} ${sub ?? ''}`.trim() : command;
-    if (!['migrate', 'school add', 'roster import', 'staff import', 'invite', 'demo', 'calendar'].includes(matched)) {
+    if (!['migrate', 'school add', 'roster import', 'staff import', 'invite', 'demo', 'calendar', 'official add'].includes(matched)) {
       throw new UsageError(`unknown command "${matched}"`);
     }
     const file = hasSub ? rest[0] : undefined;
@@ -281,6 +288,28 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       case 'demo':
         ok = await cmdDemo(ctx, values.fixtures ?? DEFAULT_FIXTURES);
         break;
+      case 'official add': {
+        const phone = normalizePhone(need('phone'));
+        if (!phone.ok) throw new UsageError('--phone is not a Cambodian phone number');
+        let provinceId: number | null = null;
+        if (values.province) {
+          const [p] = await database.db.select({ id: provinces.id }).from(provinces).where(eq(provinces.code, values.province));
+          if (!p) throw new UsageError(`no province with code ${values.province}`);
+          provinceId = p.id;
+        }
+        const [row] = await database.db
+          .insert(officials)
+          .values({ phone: phone.e164, name: need('name'), provinceId })
+          .onConflictDoUpdate({ target: officials.phone, set: { name: need('name'), provinceId } })
+          .returning({ id: officials.id });
+        // Someone who already shared this phone is linked at once.
+        await database.db.execute(
+          sql`update officials o set telegram_user_id = ta.telegram_user_id from telegram_accounts ta where o.id = ${row!.id} and ta.phone = o.phone`,
+        );
+        await audit(database.db, { actor: 'cli', action: 'official.set', entity: 'official', entityId: row!.id, details: { provinceId } });
+        out.line(`Official ${row!.id} ${provinceId === null ? '(national)' : `(province ${values.province})`} saved; linked when they share their phone.`);
+        break;
+      }
       case 'calendar':
         ok = await cmdCalendar(ctx, need('school'), values);
         break;

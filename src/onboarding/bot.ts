@@ -20,7 +20,7 @@ declareCommands(
   { command: 'whoami', descriptionKey: 'cmd-whoami', roles: 'everyone' },
   { command: 'language', descriptionKey: 'cmd-language', roles: 'everyone' },
   { command: 'help', descriptionKey: 'cmd-help', roles: 'everyone' },
-  { command: 'unlink', descriptionKey: 'cmd-unlink', roles: ['principal', 'operator', 'teacher', 'parent'] },
+  { command: 'unlink', descriptionKey: 'cmd-unlink', roles: ['director', 'principal', 'operator', 'teacher', 'parent'] },
   { command: 'invite', descriptionKey: 'cmd-invite', roles: ['principal', 'operator', 'teacher'] },
 );
 
@@ -35,7 +35,7 @@ function currentLocale(ctx: BaseContext): Locale {
 }
 
 function isLinked(ctx: BaseContext): boolean {
-  return ctx.actor.staff.length > 0 || ctx.actor.childIds.length > 0;
+  return ctx.actor.staff.length > 0 || ctx.actor.childIds.length > 0 || ctx.actor.officeProvinces.length > 0;
 }
 
 async function refreshActor(ctx: BaseContext): Promise<void> {
@@ -52,6 +52,10 @@ function schoolName(locale: Locale, s: { schoolNameKm: string; schoolNameEn: str
 
 export function renderWhoAmI(t: BaseContext['t'], locale: Locale, who: WhoAmI): string {
   const lines: string[] = [];
+  for (const o of who.offices) {
+    const province = locale === 'km' ? o.provinceNameKm : o.provinceNameEn;
+    lines.push(province ? t('whoami-office-province', { province }) : t('whoami-office-national'));
+  }
   for (const s of who.staff) {
     lines.push(
       t('whoami-staff', {
@@ -282,7 +286,7 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
   // --- unlinking -----------------------------------------------------------------------------
   composer.command('unlink', async (ctx) => {
     const who = await whoAmI(db, ctx.from!.id);
-    if (who.staff.length === 0 && who.guardianOf.length === 0) {
+    if (who.staff.length === 0 && who.guardianOf.length === 0 && who.offices.length === 0) {
       await ctx.reply(ctx.t('whoami-nobody'));
       return;
     }

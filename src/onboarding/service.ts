@@ -8,6 +8,8 @@ import {
   classes,
   guardians,
   invites,
+  officials,
+  provinces,
   schools,
   staff,
   staffRoles,
@@ -105,7 +107,8 @@ async function countLinks(tx: Tx, telegramUserId: number): Promise<number> {
     .from(guardians)
     .where(eq(guardians.telegramUserId, telegramUserId));
   const [s] = await tx.select({ n: sql<number>`count(*)::int` }).from(staff).where(eq(staff.telegramUserId, telegramUserId));
-  return (g?.n ?? 0) + (s?.n ?? 0);
+  const [o] = await tx.select({ n: sql<number>`count(*)::int` }).from(officials).where(eq(officials.telegramUserId, telegramUserId));
+  return (g?.n ?? 0) + (s?.n ?? 0) + (o?.n ?? 0);
 }
 
 /**
@@ -128,11 +131,17 @@ export async function linkRecordsByPhone(
     .set({ telegramUserId, updatedAt: sql`now()` })
     .where(and(eq(staff.phone, phone), eq(staff.active, true), sql`${staff.telegramUserId} is distinct from ${telegramUserId}`))
     .returning({ id: staff.id, schoolId: staff.schoolId });
+  const o = await tx
+    .update(officials)
+    .set({ telegramUserId })
+    .where(and(eq(officials.phone, phone), sql`${officials.telegramUserId} is distinct from ${telegramUserId}`))
+    .returning({ id: officials.id });
   await audit(tx, [
     ...g.map((r) => ({ actor, schoolId: r.schoolId, action: 'link.guardian', entity: 'guardian', entityId: r.id, details: { telegramUserId, via: 'phone' } })),
     ...s.map((r) => ({ actor, schoolId: r.schoolId, action: 'link.staff', entity: 'staff', entityId: r.id, details: { telegramUserId, via: 'phone' } })),
+    ...o.map((r) => ({ actor, action: 'link.official', entity: 'official', entityId: r.id, details: { telegramUserId, via: 'phone' } })),
   ]);
-  return { guardiansLinked: g.length, staffLinked: s.length };
+  return { guardiansLinked: g.length, staffLinked: s.length + o.length };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -264,6 +273,7 @@ async function staffRowFor(
 // Who am I
 
 export interface WhoAmI {
+  offices: Array<{ provinceNameKm: string | null; provinceNameEn: string | null }>;
   staff: Array<{
     staffId: number;
     schoolCode: string;
@@ -340,7 +350,12 @@ export async function whoAmI(db: Db, telegramUserId: number): Promise<WhoAmI> {
     }
     g.children.push({ studentId: r.studentId, nameKm: r.nameKm, nameEn: r.nameEn, className: r.className });
   }
-  return { staff: [...byStaff.values()], guardianOf: [...byGuardian.values()] };
+  const offices = await db
+    .select({ provinceNameKm: provinces.nameKm, provinceNameEn: provinces.nameEn })
+    .from(officials)
+    .leftJoin(provinces, eq(provinces.id, officials.provinceId))
+    .where(eq(officials.telegramUserId, telegramUserId));
+  return { offices, staff: [...byStaff.values()], guardianOf: [...byGuardian.values()] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -374,6 +389,12 @@ export async function unlink(db: Db, telegramUserId: number, target: UnlinkTarge
         .returning({ id: staff.id, schoolId: staff.schoolId });
     }
     if (target.kind === 'all') {
+      const o = await tx
+        .update(officials)
+        .set({ telegramUserId: null })
+        .where(eq(officials.telegramUserId, telegramUserId))
+        .returning({ id: officials.id });
+      await audit(tx, o.map((r) => ({ actor, action: 'unlink.official', entity: 'official', entityId: r.id })));
       // Forget the phone too: linking again needs a fresh contact share.
       await tx
         .update(telegramAccounts)

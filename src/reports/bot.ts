@@ -18,7 +18,7 @@ import { REPORTS_QUEUE, type ReportJob } from './jobs.js';
 import { weekStart, type ReportRequest } from './service.js';
 
 declareCommands(
-  { command: 'report', descriptionKey: 'cmd-report', roles: ['principal', 'operator', 'teacher', 'parent'] },
+  { command: 'report', descriptionKey: 'cmd-report', roles: ['director', 'principal', 'operator', 'teacher', 'parent'] },
   { command: 'student', descriptionKey: 'cmd-student', roles: ['principal', 'operator', 'teacher'] },
 );
 
@@ -74,6 +74,19 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
       return;
     }
     const office = ctx.actor.staff.find((m) => m.roles.includes('principal') || m.roles.includes('operator'));
+    if (!classToken && !office && ctx.actor.officeProvinces.length > 0) {
+      // A provincial director (or the national administrator): the roll-up across schools, by day.
+      if (period.kind !== 'daily') {
+        await ctx.reply(ctx.t('rollup-daily-only'));
+        return;
+      }
+      const provinceId = ctx.actor.officeProvinces.includes(null) ? null : ctx.actor.officeProvinces[0]!;
+      const key = `rollup:req:${ctx.from!.id}:${period.period}:${ctx.update.update_id}`;
+      const job: ReportJob = { kind: 'rollup', provinceId, day: period.from, today: today(), locale: loc, chatId: ctx.chat!.id, requestedBy: actorOf(ctx.from!.id), key };
+      await deps.jobs.add(REPORTS_QUEUE, 'rollup', job, key);
+      await ctx.reply(ctx.t('report-preparing', { period: formatDay(loc, period.from) }));
+      return;
+    }
     const teacherOf = ctx.actor.staff.length > 0 ? await classesFor(db, ctx.actor, today()) : [];
     let schoolId: number;
     let classIds: number[] | undefined;
@@ -153,6 +166,12 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
       .text(ctx.t('report-btn-lastmonth'), 'rp:lastmonth');
 
   async function openMenu(ctx: BotContext) {
+    if (ctx.actor.staff.length === 0 && ctx.actor.officeProvinces.length > 0) {
+      await ctx.reply(ctx.t('report-choose'), {
+        reply_markup: new InlineKeyboard().text(ctx.t('report-btn-today'), 'rp:today').text(ctx.t('report-btn-yesterday'), 'rp:yesterday'),
+      });
+      return;
+    }
     if (ctx.actor.staff.length === 0) {
       if (ctx.actor.childIds.length > 0) {
         const t = today();
@@ -163,7 +182,7 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
     await ctx.reply(ctx.t('report-choose'), { reply_markup: menuKeyboard(ctx) });
   }
 
-  declareHomeButton({ id: 'report', labelKey: 'menu-report', roles: ['principal', 'operator', 'teacher', 'parent'], run: (ctx) => openMenu(ctx) });
+  declareHomeButton({ id: 'report', labelKey: 'menu-report', roles: ['director', 'principal', 'operator', 'teacher', 'parent'], run: (ctx) => openMenu(ctx) });
 
   composer.command('report', async (ctx) => {
     const args = ctx.match.trim().split(/\s+/).filter(Boolean);

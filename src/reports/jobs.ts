@@ -5,7 +5,7 @@
  */
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../core/db/client.js';
 import { schools, type Locale } from '../core/db/schema.js';
 import { safeError, type Logger } from '../core/logger.js';
@@ -13,12 +13,15 @@ import type { Notifier } from '../core/i18n/index.js';
 import { addToOutbox } from '../core/queue/outbox.js';
 import { schoolClock, type Now } from '../core/clock.js';
 import { obtainReport, reportMessages, sendScheduledReports, type ReportRequest } from './service.js';
+import { deliverRollup } from './rollup.js';
 
 export const REPORTS_QUEUE = 'reports';
 
 export type ReportJob =
   | { kind: 'request'; request: ReportRequest; chatId: number; requestKey: string }
-  | { kind: 'scheduled'; schoolId: number; report: 'daily' | 'monthly' };
+  | { kind: 'scheduled'; schoolId: number; report: 'daily' | 'monthly' }
+  | { kind: 'rollup'; provinceId: number | null; day: string; today: string; locale: Locale; chatId: number; requestedBy: string; key: string }
+  | { kind: 'rollup-daily' };
 
 function addMinutes(hhmm: string, minutes: number): [number, number] {
   const [h, m] = hhmm.split(':').map(Number);
@@ -45,7 +48,9 @@ export async function syncReportSchedules(database: Database, queue: Queue<Repor
       { name: 'scheduled', data: { kind: 'scheduled', schoolId: school.id, report: 'monthly' }, opts: { removeOnComplete: 100, removeOnFail: 100 } },
     );
   }
-  return list.length * 2;
+  // The officials' roll-up of the day, after the afternoon shift everywhere.
+  await queue.upsertJobScheduler('rollup-daily', { pattern: '0 18 * * *', tz: 'Asia/Phnom_Penh' }, { name: 'rollup-daily', data: { kind: 'rollup-daily' } });
+  return list.length * 2 + 1;
 }
 
 export async function runReportJob(database: Database, job: ReportJob, notifier: Notifier, now: Now): Promise<unknown> {
@@ -53,6 +58,24 @@ export async function runReportJob(database: Database, job: ReportJob, notifier:
     const r = await obtainReport(database, job.request, notifier);
     await addToOutbox(database.db, reportMessages(r.id, r.summary, job.chatId, job.request.schoolId, job.requestKey, job.request.period));
     return { report: r.id, reused: r.reused };
+  }
+  if (job.kind === 'rollup') return deliverRollup(database, job, notifier);
+  if (job.kind === 'rollup-daily') {
+    const day = schoolClock('Asia/Phnom_Penh', now()).day;
+    const people = await database.rows<{ province_id: number | null; telegram_user_id: string; locale: Locale | null }>(
+      sql`select o.province_id, o.telegram_user_id, ta.locale from officials o
+            left join telegram_accounts ta on ta.telegram_user_id = o.telegram_user_id
+           where o.telegram_user_id is not null`,
+    );
+    for (const p of people) {
+      const chatId = Number(p.telegram_user_id);
+      await deliverRollup(
+        database,
+        { provinceId: p.province_id === null ? null : Number(p.province_id), day, today: day, locale: p.locale ?? notifier.defaultLocale, chatId, requestedBy: 'system', key: `rollup:daily:${day}:${chatId}` },
+        notifier,
+      );
+    }
+    return { recipients: people.length };
   }
   const [school] = await database.db.select({ timezone: schools.timezone }).from(schools).where(eq(schools.id, job.schoolId));
   if (!school) return { skipped: 'no-school' };

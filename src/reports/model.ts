@@ -77,6 +77,8 @@ export interface MissingLine {
 
 export interface SchoolReport {
   kind: 'daily' | 'monthly' | 'range';
+  /** 'shift' (default): lines grouped under shift headings; 'none': one list (a roll-up of schools) */
+  grouping?: 'shift' | 'none';
   school: SchoolRef;
   /** first and last day of the period (equal for a daily report) */
   from: string;

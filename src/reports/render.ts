@@ -100,7 +100,7 @@ interface Shape {
 }
 
 interface Group {
-  heading: TextPiece;
+  heading: TextPiece | null;
   rows: Row[];
 }
 
@@ -176,7 +176,8 @@ export async function renderReportChart(report: SchoolReport, locale: Locale, t:
     { colour: null, label: t(locale, 'report-not-submitted') },
   ];
 
-  const shifts = [...new Set(report.classes.map((c) => c.shift))];
+  // A roll-up of schools is one list; a school's classes are grouped by shift.
+  const shifts: Array<ClassLine['shift'] | null> = report.grouping === 'none' ? [null] : [...new Set(report.classes.map((c) => c.shift))];
   const notSubmittedLabel = t(locale, 'report-not-submitted');
 
   const [title, subtitle, totals, legend, groups, totalLabel, totalRate, empty] = await Promise.all([
@@ -187,15 +188,18 @@ export async function renderReportChart(report: SchoolReport, locale: Locale, t:
     Promise.all(
       shifts.map(
         async (shift): Promise<Group> => ({
-          heading: await text(capitalise(t(locale, 'report-shift-heading', { shift: t(locale, `shift-${shift}`) })), {
-            size: 30,
-            bold: true,
-            color: '#333333',
-            maxWidth: textWidth,
-          }),
+          heading:
+            shift === null
+              ? null
+              : await text(capitalise(t(locale, 'report-shift-heading', { shift: t(locale, `shift-${shift}`) })), {
+                  size: 30,
+                  bold: true,
+                  color: '#333333',
+                  maxWidth: textWidth,
+                }),
           rows: await Promise.all(
             report.classes
-              .filter((c) => c.shift === shift)
+              .filter((c) => shift === null || c.shift === shift)
               .map(async (line): Promise<Row> => {
                 const missing = isMissing(line);
                 const partial = !missing && report.kind !== 'daily' && line.submittedDays < line.schoolDays;
@@ -288,8 +292,10 @@ export async function renderReportChart(report: SchoolReport, locale: Locale, t:
     y += empty.height + 24;
   }
   for (const group of groups) {
-    place(group.heading, PAD, y + (HEADING_H - group.heading.height) / 2 + 4);
-    y += HEADING_H;
+    if (group.heading) {
+      place(group.heading, PAD, y + (HEADING_H - group.heading.height) / 2 + 4);
+      y += HEADING_H;
+    }
     group.rows.forEach((row, i) => drawRow(row, i % 2 === 1));
     y += 8;
   }

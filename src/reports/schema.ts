@@ -2,6 +2,7 @@
  * Generated reports are kept: who asked, which period, when, the files, and Telegram's file ids
  * once sent, so the same report goes out again without recomputing or re-uploading.
  */
+import { sql } from 'drizzle-orm';
 import { bigserial, customType, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { schools } from '../core/db/schema.js';
 
@@ -14,9 +15,8 @@ export const reports = pgTable(
   'reports',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    schoolId: integer('school_id')
-      .notNull()
-      .references(() => schools.id),
+    /** null for a roll-up across schools (scope province:<id> or national) */
+    schoolId: integer('school_id').references(() => schools.id),
     /** daily | monthly | range */
     kind: text('kind').notNull(),
     /** 2026-11-23, 2026-10, 2026-11-16..2026-11-21 */
@@ -38,6 +38,7 @@ export const reports = pgTable(
   },
   (t) => [
     uniqueIndex('reports_period_uq').on(t.schoolId, t.kind, t.period, t.scope, t.locale),
+    uniqueIndex('reports_rollup_uq').on(t.kind, t.period, t.scope, t.locale).where(sql`${t.schoolId} is null`),
     index('reports_school_created_idx').on(t.schoolId, t.createdAt),
   ],
 );

@@ -105,7 +105,7 @@ export async function obtainReport(database: Database, req: ReportRequest, notif
   return { id: row!.id, summary, reused: false };
 }
 
-export function reportMessages(reportId: number, summary: string, chatId: number, schoolId: number, key: string, period: string): OutgoingMessage[] {
+export function reportMessages(reportId: number, summary: string, chatId: number, schoolId: number | null, key: string, period: string): OutgoingMessage[] {
   return [
     { dedupeKey: `${key}:photo`, schoolId, chatId, method: 'sendPhoto', priority: 6, payload: { photo: { report: reportId, part: 'png' }, caption: summary.slice(0, 1024) } },
     {

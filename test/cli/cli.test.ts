@@ -101,3 +101,12 @@ describe('admin CLI: calendar', () => {
     expect((await cli('calendar', '--school', 'PP-001', '--week-days', '0,8')).err).toContain('--week-days');
   });
 });
+
+describe('admin CLI: officials', () => {
+  it('adds a provincial director by phone, and refuses an unknown province or a foreign phone', async () => {
+    const r = await cli('official', 'add', '--phone', '017 000 009', '--name', 'Provincial Director', '--province', 'PP');
+    expect(r).toMatchObject({ code: 0, out: expect.stringContaining('(province PP) saved') });
+    expect((await cli('official', 'add', '--phone', '017 000 010', '--name', 'X', '--province', 'ZZ')).err).toContain('no province with code ZZ');
+    expect((await cli('official', 'add', '--phone', '+66 81 234 5678', '--name', 'X')).err).toContain('--phone is not a Cambodian phone number');
+  });
+});

@@ -27,20 +27,24 @@ export interface Actor {
   guardianIds: number[];
   /** student ids this account is a guardian of */
   childIds: number[];
+  /** provincial offices (province id) or the national one (null) this account speaks for */
+  officeProvinces: Array<number | null>;
 }
 
-export type AppRole = StaffRole | 'parent';
+export type AppRole = StaffRole | 'parent' | 'director';
 
 export function rolesOf(actor: Actor): AppRole[] {
   const roles = new Set<AppRole>();
   for (const m of actor.staff) for (const r of m.roles) roles.add(r);
   if (actor.childIds.length > 0) roles.add('parent');
-  // Stable order: the most powerful first.
-  return (['principal', 'operator', 'teacher', 'parent'] as const).filter((r) => roles.has(r));
+  if (actor.officeProvinces.length > 0) roles.add('director');
+  // Stable order: the widest view first.
+  return (['director', 'principal', 'operator', 'teacher', 'parent'] as const).filter((r) => roles.has(r));
 }
 
 export function hasRole(actor: Actor, role: AppRole, schoolId?: number): boolean {
   if (role === 'parent') return actor.childIds.length > 0;
+  if (role === 'director') return actor.officeProvinces.length > 0;
   return actor.staff.some((m) => m.roles.includes(role) && (schoolId === undefined || m.schoolId === schoolId));
 }
 
@@ -78,7 +82,8 @@ export async function loadActor(
         where st.telegram_user_id = ${telegramUserId} and st.active) as staff,
       (select coalesce(json_agg(json_build_object('guardianId', g.id,
                 'childIds', coalesce((select json_agg(sg.student_id) from student_guardians sg where sg.guardian_id = g.id), '[]'::json))), '[]'::json)
-         from guardians g where g.telegram_user_id = ${telegramUserId}) as guardians`);
+         from guardians g where g.telegram_user_id = ${telegramUserId}) as guardians,
+      (select coalesce(json_agg(o.province_id), '[]'::json) from officials o where o.telegram_user_id = ${telegramUserId}) as offices`);
   const row = (Array.isArray(result) ? result[0] : (result as { rows: unknown[] }).rows[0]) as {
     locale: Locale | null;
     has_phone: boolean | null;
@@ -86,6 +91,7 @@ export async function loadActor(
     stored: unknown;
     staff: StaffMembership[] | string;
     guardians: Array<{ guardianId: number; childIds: Array<number | string> }> | string;
+    offices: Array<number | null> | string;
   };
   // PGlite returns json as text in some versions; postgres.js parses it.
   // A chat's conversation state, read in the same round trip (see core/telegram/bot.ts).
@@ -100,5 +106,6 @@ export async function loadActor(
     staff: staffList.map((m) => ({ ...m, staffId: Number(m.staffId), schoolId: Number(m.schoolId), homeroomClassIds: m.homeroomClassIds.map(Number) })),
     guardianIds: guardianList.map((g) => Number(g.guardianId)),
     childIds: [...new Set(guardianList.flatMap((g) => g.childIds.map(Number)))],
+    officeProvinces: (typeof row.offices === 'string' ? (JSON.parse(row.offices) as Array<number | null>) : row.offices).map((p) => (p === null ? null : Number(p))),
   };
 }

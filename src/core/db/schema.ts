@@ -337,3 +337,21 @@ export const botStorage = pgTable('bot_storage', {
   value: jsonb('value').notNull(),
   updatedAt: updatedAt(),
 });
+
+/**
+ * Provincial directors (a province) and national administrators (no province): they see
+ * adoption and attendance across schools, never a child's record.
+ */
+export const officials = pgTable(
+  'officials',
+  {
+    id: serial('id').primaryKey(),
+    /** E.164; linked when the person shares this phone */
+    phone: text('phone').notNull().unique(),
+    name: text('name').notNull(),
+    provinceId: integer('province_id').references(() => provinces.id),
+    telegramUserId: bigint('telegram_user_id', { mode: 'number' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('officials_telegram_idx').on(t.telegramUserId)],
+);

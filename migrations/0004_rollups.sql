@@ -1,0 +1,2 @@
+ALTER TABLE "reports" ALTER COLUMN "school_id" DROP NOT NULL;--> statement-breakpoint
+CREATE UNIQUE INDEX "reports_rollup_uq" ON "reports" USING btree ("kind","period","scope","locale") WHERE "reports"."school_id" is null;
