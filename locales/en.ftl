@@ -304,3 +304,4 @@ rollup-adoption = Schools using the system today { $using }/{ $schools } · clas
 rollup-rate = Attendance { $rate }
 rollup-calls = Schools to call ({ $count }): { $list }
 rollup-no-calls = No school needs a call.
+rollup-chart-capped = The picture shows the { $shown } schools most in need of attention out of { $schools }; the Excel file lists them all.

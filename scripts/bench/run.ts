@@ -15,6 +15,7 @@ const REGISTRY: Array<{ name: string; load: () => Promise<{ default: Bench }> }>
   { name: 'sender', load: () => import('./sender.js') },
   { name: 'sender-restart', load: () => import('./sender-restart.js') },
   { name: 'report-monthly', load: () => import('./report-monthly.js') },
+  { name: 'rollup', load: () => import('./rollup.js') },
 ];
 
 function print(bench: Bench, result: BenchResult, seconds: number): boolean {

@@ -125,10 +125,23 @@ export function callReasons(s: Omit<RollupLine, 'reasons'>): CallReason[] {
   return reasons;
 }
 
+/**
+ * Telegram refuses photos whose width + height exceed 10,000 px: the picture shows at most this
+ * many schools, those needing attention first (no list, then the lowest attendance); the
+ * workbook lists them all.
+ */
+export const CHART_MAX_SCHOOLS = 60;
+
+function needFirst(a: RollupLine, b: RollupLine): number {
+  const score = (s: RollupLine) => (s.submitted === 0 ? -1 : (s.rate ?? 0));
+  return score(a) - score(b) || a.code.localeCompare(b.code);
+}
+
 /** The roll-up drawn with the school chart: one bar per school, no shift headings. */
 export function rollupAsReport(r: Rollup, locale: Locale, t: Notifier['t']): SchoolReport {
   const label = r.province ? (locale === 'km' ? r.province.nameKm : r.province.nameEn) : t(locale, 'rollup-national');
-  const classes: ClassLine[] = r.schools.map((s) => ({
+  const shown = r.schools.length > CHART_MAX_SCHOOLS ? [...r.schools].sort(needFirst).slice(0, CHART_MAX_SCHOOLS) : r.schools;
+  const classes: ClassLine[] = shown.map((s) => ({
     className: s.code,
     shift: 'morning',
     students: s.students,
@@ -215,6 +228,7 @@ export function rollupSummary(r: Rollup, locale: Locale, t: Notifier['t']): stri
     }),
     t(locale, 'rollup-rate', { rate: percent(locale, report.rate) }),
     calls.length ? t(locale, 'rollup-calls', { list: calls.slice(0, 15).map((s) => s.code).join(', '), count: n(calls.length) }) : t(locale, 'rollup-no-calls'),
+    ...(r.schools.length > CHART_MAX_SCHOOLS ? [t(locale, 'rollup-chart-capped', { shown: n(CHART_MAX_SCHOOLS), schools: n(r.schools.length) })] : []),
   ].join('\n');
 }
 

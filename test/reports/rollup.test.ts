@@ -73,3 +73,20 @@ describe('province roll-up', () => {
     expect(queued[0]!.payload.caption).not.toContain('KD-1');
   });
 });
+
+describe('a large roll-up', () => {
+  it('draws at most the schools most in need, so the picture stays within Telegram\'s photo limits', async () => {
+    const { rollupAsReport, CHART_MAX_SCHOOLS } = await import('../../src/reports/rollup.js');
+    const line = (i: number) => ({
+      code: `S${String(i).padStart(4, '0')}`, nameKm: 'x', nameEn: 'x', classes: 10, submitted: i % 7 === 0 ? 0 : 10, students: 300, guardians: 300, guardiansLinked: 200,
+      counts: { present: 250 + (i % 40), absent: 50 - (i % 40), late: 0, excused: 0, total: 300, presentF: 0, absentF: 0, lateF: 0, excusedF: 0, totalF: 0 },
+      rate: (250 + (i % 40)) / 300, reasons: [],
+    });
+    const r = { day: DAY, province: null, schools: Array.from({ length: 500 }, (_, i) => line(i)) };
+    const report = rollupAsReport(r, 'km', app.notifier.t);
+    expect(report.classes).toHaveLength(CHART_MAX_SCHOOLS);
+    // schools with no list come first, then the lowest rates
+    expect(report.classes.slice(0, 5).every((c) => c.submittedDays === 0)).toBe(true);
+    expect(report.totals.total).toBe(500 * 300);
+  });
+});
