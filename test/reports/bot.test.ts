@@ -118,6 +118,20 @@ describe('reports on request', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(doc.payload.document.bytes) as never);
     expect(wb.worksheets.length).toBeGreaterThanOrEqual(3);
+    // The Summary's totals row (its last) holds the month's marks as the attendance rows count them.
+    const summarySheet = wb.worksheets[0]!;
+    const totalsRow = summarySheet.getRow(summarySheet.rowCount);
+    const cell = (c: number) => {
+      const v = totalsRow.getCell(c).value as number | { formula: string; result?: number };
+      // exceljs stores no cached result for a SUM that is 0; Excel computes it on opening.
+      return typeof v === 'object' && v !== null ? (v.result ?? (v.formula ? 0 : undefined)) : v;
+    };
+    const [counts] = await app.database.rows<Record<string, number>>(
+      sql`select count(*) filter (where status = 'present')::int as present, count(*) filter (where status = 'absent')::int as absent,
+                 count(*) filter (where status = 'late')::int as late, count(*) filter (where status = 'excused')::int as excused, count(*)::int as total
+            from attendance where day between '2026-11-01' and '2026-11-24'`,
+    );
+    expect([7, 8, 9, 10, 11].map(cell)).toEqual([counts!.present, counts!.absent, counts!.late, counts!.excused, counts!.total].map(Number));
 
     const [truth] = await app.database.rows<{ absent: number; total: number }>(
       sql`select count(*) filter (where status = 'absent')::int as absent, count(*)::int as total from attendance`,
