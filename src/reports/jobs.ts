@@ -110,6 +110,9 @@ export async function startReportJobs(opts: {
     { connection: opts.connection, prefix: opts.prefix, concurrency: 1 },
   );
   worker.on('error', (err) => opts.log.error({ err: safeError(err) }, 'report worker error'));
+  // The first report of a process pays for loading the font and starting the text engine and
+  // exceljs (0.5-1 s); pay it now, not on a principal's request.
+  void warmRenderers(opts.notifier).catch((err) => opts.log.warn({ err: safeError(err) }, 'renderer warm-up failed'));
   const resync = setInterval(() => {
     syncReportSchedules(opts.database, queue).catch((err) => opts.log.error({ err: safeError(err) }, 'report schedule sync failed'));
   }, 3_600_000);
@@ -125,3 +128,24 @@ export async function startReportJobs(opts: {
 }
 
 export type { Locale };
+
+async function warmRenderers(notifier: Notifier): Promise<void> {
+  const { renderReportChart } = await import('./render.js');
+  const { renderReportWorkbook } = await import('./workbook.js');
+  const zero = { present: 0, absent: 0, late: 0, excused: 0, total: 0, presentF: 0, absentF: 0, lateF: 0, excusedF: 0, totalF: 0 };
+  const empty = {
+    kind: 'daily' as const,
+    school: { code: '-', nameKm: 'សាលា', nameEn: 'School' },
+    from: '2026-01-05',
+    to: '2026-01-05',
+    period: '2026-01-05',
+    schoolDays: ['2026-01-05'],
+    classes: [],
+    totals: zero,
+    rate: null,
+    students: [],
+    daily: [],
+    notSubmitted: [],
+  };
+  await Promise.all([renderReportChart(empty, notifier.defaultLocale, notifier.t), renderReportWorkbook(empty, notifier.defaultLocale, notifier.t)]);
+}
