@@ -3,26 +3,19 @@
  * one alert each through the outbox → queue → sender path, answers and corrections flow back,
  * stale and forged buttons change nothing, the office sees the day and reminds the missing.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api } from 'grammy';
-import { Redis } from 'ioredis';
 import { and, eq, sql } from 'drizzle-orm';
 import { auditLog, classes, outbox } from '../../src/core/db/schema.js';
 import { attendance, attendanceDrafts, classSubmissions } from '../../src/attendance/schema.js';
-import { createOutgoingQueue } from '../../src/core/queue/queues.js';
-import { relayOnce } from '../../src/core/queue/relay.js';
-import { startSender } from '../../src/core/queue/sender.js';
-import { createLogger } from '../../src/core/logger.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { startTestDelivery } from '../support/delivery.js';
 import { loadDemoSchool } from '../support/fixtures.js';
 import type { TestUser } from '../support/telegram.js';
 
 // Monday 23 November 2026, 13:10 in Phnom Penh (UTC+7): class 1A (afternoon) is in session.
 let now = new Date('2026-11-23T06:10:00Z');
 let app: TestApp;
-let redis: Redis;
-let stopSender: () => Promise<void>;
+let stopDelivery: () => Promise<void>;
 let deliver: () => Promise<void>;
 const t = (locale: 'km' | 'en', key: string, vars?: Record<string, string | number>) => app.notifier.t(locale, key, vars);
 let classId: Record<string, number>;
@@ -40,25 +33,9 @@ beforeAll(async () => {
   await loadDemoSchool(app.database.db);
   classId = Object.fromEntries((await app.database.db.select({ id: classes.id, name: classes.name }).from(classes)).map((c) => [c.name, c.id]));
 
-  redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
-  const prefix = `test-att-${randomBytes(4).toString('hex')}`;
-  const queue = createOutgoingQueue(redis, prefix);
-  const sender = startSender({ database: app.database, connection: redis, prefix, api: new Api('123:TEST-TOKEN-abcdefghij', { fetch: app.tg.fetch }), log: createLogger('silent'), perChatIntervalMs: 10 });
-  stopSender = async () => {
-    await sender.close();
-    await queue.close();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-  };
-  deliver = async () => {
-    await relayOnce(app.database, queue);
-    for (let i = 0; i < 300; i++) {
-      const [row] = await app.database.rows<{ n: number }>(sql`select count(*)::int as n from outbox where status = 'pending'`);
-      if (Number(row!.n) === 0) return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error('outbox not drained');
-  };
+  const delivery = startTestDelivery(app);
+  deliver = delivery.deliver;
+  stopDelivery = delivery.stop;
 
   teacher = app.user(2001, 'Maly');
   await teacher.shareContact('016 005 138');
@@ -78,8 +55,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stopSender?.();
-  await redis?.quit();
+  await stopDelivery?.();
   await app?.close();
 });
 

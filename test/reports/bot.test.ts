@@ -3,12 +3,9 @@
  * match the attendance rows; scheduled reports reach the leaders once; teachers see only their
  * classes; parents their children; bad periods and other people's classes are refused.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import sharp from 'sharp';
-import { Api } from 'grammy';
-import { Redis } from 'ioredis';
 import { and, eq, sql } from 'drizzle-orm';
 import { auditLog, classes } from '../../src/core/db/schema.js';
 import { loadActor } from '../../src/core/auth/actor.js';
@@ -17,18 +14,14 @@ import { ensurePartitions } from '../../src/attendance/jobs.js';
 import { runReportJob, type ReportJob } from '../../src/reports/jobs.js';
 import { reportFileResolver, sendScheduledReports } from '../../src/reports/service.js';
 import { reports } from '../../src/reports/schema.js';
-import { createOutgoingQueue } from '../../src/core/queue/queues.js';
-import { relayOnce } from '../../src/core/queue/relay.js';
-import { startSender } from '../../src/core/queue/sender.js';
-import { createLogger } from '../../src/core/logger.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { startTestDelivery } from '../support/delivery.js';
 import { loadDemoSchool } from '../support/fixtures.js';
 import type { TestUser } from '../support/telegram.js';
 
 let now = new Date('2026-11-24T10:00:00Z'); // Tuesday 24 November 2026, 17:00 in Phnom Penh
 let app: TestApp;
-let redis: Redis;
-let stop: () => Promise<void>;
+let stopDelivery: () => Promise<void>;
 let deliver: () => Promise<void>;
 let principal: TestUser;
 let teacher: TestUser; // 1A
@@ -47,33 +40,9 @@ beforeAll(async () => {
   app = await createTestApp({ now: () => now, rateLimit: { max: 10_000, windowMs: 1000 } });
   await loadDemoSchool(app.database.db);
   await ensurePartitions(app.database.db, '2026-11-01');
-  redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
-  const prefix = `test-rep-${randomBytes(4).toString('hex')}`;
-  const queue = createOutgoingQueue(redis, prefix);
-  const sender = startSender({
-    database: app.database,
-    connection: redis,
-    prefix,
-    api: new Api('123:TEST-TOKEN-abcdefghij', { fetch: app.tg.fetch }),
-    log: createLogger('silent'),
-    perChatIntervalMs: 10,
-    resolvePayload: reportFileResolver(app.database.db),
-  });
-  stop = async () => {
-    await sender.close();
-    await queue.close();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-  };
-  deliver = async () => {
-    await relayOnce(app.database, queue);
-    for (let i = 0; i < 500; i++) {
-      const [row] = await app.database.rows<{ n: number }>(sql`select count(*)::int as n from outbox where status = 'pending'`);
-      if (Number(row!.n) === 0) return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error('outbox not drained');
-  };
+  const delivery = startTestDelivery(app, { resolvePayload: reportFileResolver(app.database.db) });
+  deliver = delivery.deliver;
+  stopDelivery = delivery.stop;
 
   principal = app.user(9001, 'Sophea');
   await principal.shareContact('093 388 921');
@@ -96,8 +65,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stop?.();
-  await redis?.quit();
+  await stopDelivery?.();
   await app?.close();
 });
 
