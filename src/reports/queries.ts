@@ -26,6 +26,43 @@ export function rateOf(b: Pick<Breakdown, 'present' | 'late' | 'total'>): number
   return b.total > 0 ? (b.present + b.late) / b.total : null;
 }
 
+/**
+ * The columns of a Breakdown (see model.ts): marks by status, all and girls. `status` and `sex`
+ * name columns of the query (trusted identifiers, never user input); count(status) skips the
+ * nulls of an outer join.
+ */
+export function breakdownColumns(status: string, sex: string): SQL {
+  const s = sql.raw(status);
+  const f = sql.raw(`${sex} = 'F'`);
+  return sql`count(${s}) filter (where ${s} = 'present')::int as present,
+             count(${s}) filter (where ${s} = 'absent')::int as absent,
+             count(${s}) filter (where ${s} = 'late')::int as late,
+             count(${s}) filter (where ${s} = 'excused')::int as excused,
+             count(${s})::int as total,
+             count(${s}) filter (where ${s} = 'present' and ${f})::int as "presentF",
+             count(${s}) filter (where ${s} = 'absent' and ${f})::int as "absentF",
+             count(${s}) filter (where ${s} = 'late' and ${f})::int as "lateF",
+             count(${s}) filter (where ${s} = 'excused' and ${f})::int as "excusedF",
+             count(${s}) filter (where ${f})::int as "totalF"`;
+}
+
+/** Numbers of a row into a Breakdown. */
+export function breakdownOf(r: Record<string, unknown>): Breakdown {
+  const num = (v: unknown) => Number(v ?? 0);
+  return {
+    present: num(r.present),
+    absent: num(r.absent),
+    late: num(r.late),
+    excused: num(r.excused),
+    total: num(r.total),
+    presentF: num(r.presentF),
+    absentF: num(r.absentF),
+    lateF: num(r.lateF),
+    excusedF: num(r.excusedF),
+    totalF: num(r.totalF),
+  };
+}
+
 function intArray(ids: number[]): SQL {
   return sql.raw(`'{${ids.map((i) => Math.trunc(i)).join(',')}}'::int[]`);
 }
@@ -66,16 +103,7 @@ export async function buildSchoolReport(database: Database, scope: ReportScope):
                (select count(*)::int from students s where s.class_id = c.id and s.active and s.sex = 'F') as "studentsF",
                (select count(*)::int from class_submissions cs
                  where cs.class_id = c.id and cs.day = any(${dayList})) as "submittedDays",
-               count(m.status) filter (where m.status = 'present')::int as present,
-               count(m.status) filter (where m.status = 'absent')::int as absent,
-               count(m.status) filter (where m.status = 'late')::int as late,
-               count(m.status) filter (where m.status = 'excused')::int as excused,
-               count(m.status)::int as total,
-               count(m.status) filter (where m.status = 'present' and m.sex = 'F')::int as "presentF",
-               count(m.status) filter (where m.status = 'absent' and m.sex = 'F')::int as "absentF",
-               count(m.status) filter (where m.status = 'late' and m.sex = 'F')::int as "lateF",
-               count(m.status) filter (where m.status = 'excused' and m.sex = 'F')::int as "excusedF",
-               count(m.status) filter (where m.sex = 'F')::int as "totalF"
+               ${breakdownColumns('m.status', 'm.sex')}
           from classes c
           join academic_years ay on ay.id = c.academic_year_id and ay.is_current
           left join marks m on m.class_id = c.id
@@ -85,18 +113,7 @@ export async function buildSchoolReport(database: Database, scope: ReportScope):
   );
   const num = (v: unknown) => Number(v ?? 0);
   const classes: ClassLine[] = classRows.map((r) => {
-    const counts: Breakdown = {
-      present: num(r.present),
-      absent: num(r.absent),
-      late: num(r.late),
-      excused: num(r.excused),
-      total: num(r.total),
-      presentF: num(r.presentF),
-      absentF: num(r.absentF),
-      lateF: num(r.lateF),
-      excusedF: num(r.excusedF),
-      totalF: num(r.totalF),
-    };
+    const counts = breakdownOf(r);
     return {
       className: String(r.className),
       shift: r.shift as Shift,

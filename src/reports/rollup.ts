@@ -11,7 +11,7 @@ import { formatDay, formatNumber, type Notifier } from '../core/i18n/index.js';
 import { addToOutbox, type OutgoingMessage } from '../core/queue/outbox.js';
 import { audit } from '../core/auth/audit.js';
 import type { Breakdown, ClassLine, SchoolReport } from './model.js';
-import { rateOf } from './queries.js';
+import { breakdownColumns, breakdownOf, rateOf } from './queries.js';
 import { renderReportChart } from './render.js';
 import { reports } from './schema.js';
 import { percent, reportMessages } from './service.js';
@@ -53,16 +53,7 @@ export async function buildRollup(database: Database, input: { provinceId: numbe
                 where school_id in (select id from sc) group by school_id),
         st as (select school_id, count(*)::int as n from students where active and school_id in (select id from sc) group by school_id),
         att as (select a.school_id,
-                       count(*) filter (where a.status = 'present')::int as present,
-                       count(*) filter (where a.status = 'absent')::int as absent,
-                       count(*) filter (where a.status = 'late')::int as late,
-                       count(*) filter (where a.status = 'excused')::int as excused,
-                       count(*)::int as total,
-                       count(*) filter (where a.status = 'present' and p.sex = 'F')::int as "presentF",
-                       count(*) filter (where a.status = 'absent' and p.sex = 'F')::int as "absentF",
-                       count(*) filter (where a.status = 'late' and p.sex = 'F')::int as "lateF",
-                       count(*) filter (where a.status = 'excused' and p.sex = 'F')::int as "excusedF",
-                       count(*) filter (where p.sex = 'F')::int as "totalF"
+                       ${breakdownColumns('a.status', 'p.sex')}
                   from attendance a join students p on p.id = a.student_id
                  where a.day = ${input.day}::date and a.school_id in (select id from sc)
                  group by a.school_id)
@@ -86,18 +77,7 @@ export async function buildRollup(database: Database, input: { provinceId: numbe
     day: input.day,
     province,
     schools: rows.map((r) => {
-      const counts: Breakdown = {
-        present: num(r.present),
-        absent: num(r.absent),
-        late: num(r.late),
-        excused: num(r.excused),
-        total: num(r.total),
-        presentF: num(r.presentF),
-        absentF: num(r.absentF),
-        lateF: num(r.lateF),
-        excusedF: num(r.excusedF),
-        totalF: num(r.totalF),
-      };
+      const counts = breakdownOf(r);
       const line = {
         code: String(r.code),
         nameKm: String(r.nameKm),
