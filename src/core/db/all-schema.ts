@@ -2,3 +2,4 @@
 export * from './schema.js';
 export * from '../../attendance/schema.js';
 export * from '../../reports/schema.js';
+export * from '../../qr/schema.js';
