@@ -73,24 +73,17 @@ export async function startWorkers(config: Config, database: Database, redis: Re
     ratePerSecond: config.SEND_RATE_PER_SECOND,
     resolvePayload: reportFileResolver(database.db),
   });
-  const attendance = await startAttendanceJobs({
+  // Capabilities' scheduled work shares one set of dependencies.
+  const jobDeps = {
     database,
     connection: redis,
     prefix: config.QUEUE_PREFIX,
-    log: log.child({ part: 'attendance-jobs' }),
     notifier: createNotifier(config),
     now: systemNow,
     onOutbox: () => relay.kick(),
-  });
-  const reports = await startReportJobs({
-    database,
-    connection: redis,
-    prefix: config.QUEUE_PREFIX,
-    log: log.child({ part: 'report-jobs' }),
-    notifier: createNotifier(config),
-    now: systemNow,
-    onOutbox: () => relay.kick(),
-  });
+  };
+  const attendance = await startAttendanceJobs({ ...jobDeps, log: log.child({ part: 'attendance-jobs' }) });
+  const reports = await startReportJobs({ ...jobDeps, log: log.child({ part: 'report-jobs' }) });
   return {
     queue,
     relay,

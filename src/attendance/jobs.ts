@@ -5,12 +5,11 @@
  * - partitions: every night the month partitions of `attendance` for this month and the next
  *   are created, so rows never fall into the DEFAULT partition.
  */
-import { Queue, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Queue } from 'bullmq';
 import { eq, sql } from 'drizzle-orm';
 import type { Database, Db } from '../core/db/client.js';
 import { schools, type Shift } from '../core/db/schema.js';
-import { safeError, type Logger } from '../core/logger.js';
+import { startScheduledWorker, type JobDeps, type ScheduledWorker } from '../core/queue/scheduled.js';
 import type { Notifier } from '../core/i18n/index.js';
 import { addDays, schoolClock, type Now } from '../core/clock.js';
 import { getSettings, remindMissing } from './service.js';
@@ -79,48 +78,15 @@ export async function runAttendanceJob(database: Database, job: AttendanceJob, n
   return remindMissing(db, { schoolId: job.schoolId, day, shift: job.shift, slot: 'auto', actor: 'system' }, notifier);
 }
 
-export interface AttendanceJobs {
-  queue: Queue<AttendanceJob>;
-  worker: Worker<AttendanceJob>;
-  close(): Promise<void>;
-}
+export type AttendanceJobs = ScheduledWorker<AttendanceJob>;
 
-export async function startAttendanceJobs(opts: {
-  database: Database;
-  connection: Redis;
-  prefix: string;
-  log: Logger;
-  notifier: Notifier;
-  now: Now;
-  onOutbox?: () => void;
-}): Promise<AttendanceJobs> {
-  const queue = new Queue<AttendanceJob>(ATTENDANCE_QUEUE, { connection: opts.connection, prefix: opts.prefix });
+export async function startAttendanceJobs(opts: JobDeps): Promise<AttendanceJobs> {
   await ensurePartitions(opts.database.db, schoolClock('Asia/Phnom_Penh', opts.now()).day);
-  const schedulers = await syncSchedules(opts.database.db, queue);
-  opts.log.info({ schedulers }, 'attendance schedules synced');
-  const worker = new Worker<AttendanceJob>(
-    ATTENDANCE_QUEUE,
-    async (job: Job<AttendanceJob>) => {
-      const result = await runAttendanceJob(opts.database, job.data, opts.notifier, opts.now);
-      opts.onOutbox?.();
-      return result;
-    },
-    { connection: opts.connection, prefix: opts.prefix, concurrency: 2 },
-  );
-  worker.on('error', (err) => opts.log.error({ err: safeError(err) }, 'attendance worker error'));
-  // Schools added or re-timed while the worker runs get their schedulers within the hour (the
-  // CLI also syncs the school it changed right away).
-  const resync = setInterval(() => {
-    syncSchedules(opts.database.db, queue).catch((err) => opts.log.error({ err: safeError(err) }, 'schedule sync failed'));
-  }, 3_600_000);
-  resync.unref();
-  return {
-    queue,
-    worker,
-    async close() {
-      clearInterval(resync);
-      await worker.close();
-      await queue.close();
-    },
-  };
+  return startScheduledWorker<AttendanceJob>({
+    ...opts,
+    name: ATTENDANCE_QUEUE,
+    concurrency: 2,
+    sync: (queue) => syncSchedules(opts.database.db, queue),
+    run: (job) => runAttendanceJob(opts.database, job, opts.notifier, opts.now),
+  });
 }

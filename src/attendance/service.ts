@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../core/db/client.js';
-import { classes, guardians, schools, staff, studentGuardians, students, telegramAccounts, type Shift } from '../core/db/schema.js';
+import { classes, guardians, staff, studentGuardians, telegramAccounts, type Shift } from '../core/db/schema.js';
 import type { Actor } from '../core/auth/actor.js';
 import { actorOf, audit, type AuditEntry } from '../core/auth/audit.js';
 import { addDays, isoWeekday, schoolClock } from '../core/clock.js';

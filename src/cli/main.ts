@@ -58,7 +58,6 @@ export interface CliContext {
   out: Out;
 }
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
 // The sample school ships with the repository (a copy of ../shared/fixtures), so the demo works on
 // any fresh checkout.
 export const DEFAULT_FIXTURES = DEMO_FIXTURES;

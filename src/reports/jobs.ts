@@ -3,12 +3,12 @@
  * the school's time zone — the day's report after the afternoon shift ends, and every morning a
  * check whether it is the first school day of the month (then last month's report goes out).
  */
-import { Queue, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../core/db/client.js';
 import { schools, type Locale } from '../core/db/schema.js';
-import { safeError, type Logger } from '../core/logger.js';
+import { safeError } from '../core/logger.js';
+import { startScheduledWorker, type JobDeps, type ScheduledWorker } from '../core/queue/scheduled.js';
 import type { Notifier } from '../core/i18n/index.js';
 import { addToOutbox } from '../core/queue/outbox.js';
 import { schoolClock, type Now } from '../core/clock.js';
@@ -82,52 +82,22 @@ export async function runReportJob(database: Database, job: ReportJob, notifier:
   return sendScheduledReports(database, { schoolId: job.schoolId, today: schoolClock(school.timezone, now()).day, kind: job.report }, notifier);
 }
 
-export interface ReportJobs {
-  queue: Queue<ReportJob>;
-  close(): Promise<void>;
-}
+export type ReportJobs = ScheduledWorker<ReportJob>;
 
-export async function startReportJobs(opts: {
-  database: Database;
-  connection: Redis;
-  prefix: string;
-  log: Logger;
-  notifier: Notifier;
-  now: Now;
-  onOutbox?: () => void;
-}): Promise<ReportJobs> {
-  const queue = new Queue<ReportJob>(REPORTS_QUEUE, { connection: opts.connection, prefix: opts.prefix });
-  const n = await syncReportSchedules(opts.database, queue);
-  opts.log.info({ schedulers: n }, 'report schedules synced');
-  const worker = new Worker<ReportJob>(
-    REPORTS_QUEUE,
-    async (job: Job<ReportJob>) => {
-      const result = await runReportJob(opts.database, job.data, opts.notifier, opts.now);
-      opts.onOutbox?.();
-      return result;
-    },
+export async function startReportJobs(opts: JobDeps): Promise<ReportJobs> {
+  const jobs = await startScheduledWorker<ReportJob>({
+    ...opts,
+    name: REPORTS_QUEUE,
     // Rendering is CPU work: one report at a time per worker process.
-    { connection: opts.connection, prefix: opts.prefix, concurrency: 1 },
-  );
-  worker.on('error', (err) => opts.log.error({ err: safeError(err) }, 'report worker error'));
+    concurrency: 1,
+    sync: (queue) => syncReportSchedules(opts.database, queue),
+    run: (job) => runReportJob(opts.database, job, opts.notifier, opts.now),
+  });
   // The first report of a process pays for loading the font and starting the text engine and
   // exceljs (0.5-1 s); pay it now, not on a principal's request.
   void warmRenderers(opts.notifier).catch((err) => opts.log.warn({ err: safeError(err) }, 'renderer warm-up failed'));
-  const resync = setInterval(() => {
-    syncReportSchedules(opts.database, queue).catch((err) => opts.log.error({ err: safeError(err) }, 'report schedule sync failed'));
-  }, 3_600_000);
-  resync.unref();
-  return {
-    queue,
-    async close() {
-      clearInterval(resync);
-      await worker.close();
-      await queue.close();
-    },
-  };
+  return jobs;
 }
-
-export type { Locale };
 
 async function warmRenderers(notifier: Notifier): Promise<void> {
   const { renderReportChart } = await import('./render.js');

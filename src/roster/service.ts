@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../core/db/client.js';
 import {
-  academicYears,
   classes,
   guardians,
   staff,

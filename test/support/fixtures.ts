@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Db } from '../../src/core/db/client.js';
 import type { Notifier } from '../../src/roster/service.js';
 import { DEMO_FIXTURES, loadDemoSchool as loadDemo } from '../../src/roster/demo.js';

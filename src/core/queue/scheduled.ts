@@ -1,0 +1,66 @@
+/**
+ * A capability's worker queue: its job schedulers synced at start and every hour (schools added
+ * or re-timed while the worker runs), a worker that runs its jobs and then wakes the outbox
+ * relay (jobs write messages), and an orderly close.
+ */
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { safeError, type Logger } from '../logger.js';
+import type { Database } from '../db/client.js';
+import type { Notifier } from '../i18n/index.js';
+import type { Now } from '../clock.js';
+
+/** What a capability's scheduled jobs are given by the worker process. */
+export interface JobDeps {
+  database: Database;
+  connection: Redis;
+  prefix: string;
+  log: Logger;
+  notifier: Notifier;
+  now: Now;
+  onOutbox?: () => void;
+}
+
+export interface ScheduledWorker<J> {
+  queue: Queue<J>;
+  worker: Worker<J>;
+  close(): Promise<void>;
+}
+
+export async function startScheduledWorker<J>(opts: {
+  name: string;
+  connection: Redis;
+  prefix: string;
+  log: Logger;
+  concurrency: number;
+  /** creates or updates the queue's job schedulers; returns how many */
+  sync(queue: Queue<J>): Promise<number>;
+  run(job: J): Promise<unknown>;
+  onOutbox?: () => void;
+}): Promise<ScheduledWorker<J>> {
+  const queue = new Queue<J>(opts.name, { connection: opts.connection, prefix: opts.prefix });
+  opts.log.info({ schedulers: await opts.sync(queue) }, `${opts.name} schedules synced`);
+  const worker = new Worker<J>(
+    opts.name,
+    async (job: Job<J>) => {
+      const result = await opts.run(job.data);
+      opts.onOutbox?.();
+      return result;
+    },
+    { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency },
+  );
+  worker.on('error', (err) => opts.log.error({ err: safeError(err) }, `${opts.name} worker error`));
+  const resync = setInterval(() => {
+    opts.sync(queue).catch((err) => opts.log.error({ err: safeError(err) }, `${opts.name} schedule sync failed`));
+  }, 3_600_000);
+  resync.unref();
+  return {
+    queue,
+    worker,
+    async close() {
+      clearInterval(resync);
+      await worker.close();
+      await queue.close();
+    },
+  };
+}
