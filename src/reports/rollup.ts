@@ -4,7 +4,7 @@
  * and which schools need a call. One set-based statement over the day's partition, by school.
  */
 import ExcelJS from 'exceljs';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Database } from '../core/db/client.js';
 import type { Locale } from '../core/db/schema.js';
 import { formatDay, formatNumber, type Notifier } from '../core/i18n/index.js';
@@ -13,8 +13,7 @@ import { audit } from '../core/auth/audit.js';
 import type { Breakdown, ClassLine, SchoolReport } from './model.js';
 import { breakdownColumns, breakdownOf, rateOf } from './queries.js';
 import { renderReportChart } from './render.js';
-import { reports } from './schema.js';
-import { percent, reportMessages } from './service.js';
+import { percent, reportMessages, storedOrMade } from './service.js';
 
 export type CallReason = 'none-submitted' | 'few-submitted' | 'low-attendance' | 'few-families';
 
@@ -220,44 +219,18 @@ export async function deliverRollup(
 ): Promise<{ reportId: number; reused: boolean }> {
   const { db } = database;
   const scope = input.provinceId === null ? 'national' : `province:${input.provinceId}`;
-  const [stored] = await db
-    .select({ id: reports.id, summary: reports.summary })
-    .from(reports)
-    .where(and(isNull(reports.schoolId), eq(reports.kind, 'rollup'), eq(reports.period, input.day), eq(reports.scope, scope), eq(reports.locale, input.locale)));
-  let id: number;
-  let summary: string;
-  let reused = false;
-  if (stored && input.day < input.today) {
-    ({ id, summary } = stored);
-    reused = true;
-  } else {
-    const t0 = performance.now();
-    const r = await buildRollup(database, { provinceId: input.provinceId, day: input.day });
-    const t1 = performance.now();
-    const [png, xlsx] = await Promise.all([renderReportChart(rollupAsReport(r, input.locale, notifier.t), input.locale, notifier.t), renderRollupWorkbook(r, input.locale, notifier.t)]);
-    summary = rollupSummary(r, input.locale, notifier.t);
-    const values = {
-      schoolId: null,
-      kind: 'rollup',
-      period: input.day,
-      scope,
-      locale: input.locale,
-      requestedBy: input.requestedBy,
-      summary,
-      png,
-      xlsx,
-      pngFileId: null,
-      xlsxFileId: null,
-      queryMs: Math.round(t1 - t0),
-      renderMs: Math.round(performance.now() - t1),
-    };
-    const [row] = await db
-      .insert(reports)
-      .values(values)
-      .onConflictDoUpdate({ target: [reports.kind, reports.period, reports.scope, reports.locale], targetWhere: sql`school_id is null`, set: { ...values, createdAt: sql`now()` } })
-      .returning({ id: reports.id });
-    id = row!.id;
-  }
+  const { id, summary, reused } = await storedOrMade(
+    db,
+    { schoolId: null, kind: 'rollup', period: input.day, scope, locale: input.locale },
+    { final: input.day < input.today, requestedBy: input.requestedBy },
+    async () => {
+      const t0 = performance.now();
+      const r = await buildRollup(database, { provinceId: input.provinceId, day: input.day });
+      const t1 = performance.now();
+      const [png, xlsx] = await Promise.all([renderReportChart(rollupAsReport(r, input.locale, notifier.t), input.locale, notifier.t), renderRollupWorkbook(r, input.locale, notifier.t)]);
+      return { png, xlsx, summary: rollupSummary(r, input.locale, notifier.t), queryMs: Math.round(t1 - t0), renderMs: Math.round(performance.now() - t1) };
+    },
+  );
   const messages: OutgoingMessage[] = reportMessages(id, summary, input.chatId, null, input.key, input.day);
   await addToOutbox(db, messages);
   await audit(db, { actor: input.requestedBy, action: 'report.rollup', details: { scope, day: input.day, reused } });

@@ -2,7 +2,7 @@
  * Making and delivering reports. Runs in the worker (reports/jobs.ts), never in an update
  * handler: the bot only asks for a report, the worker computes, renders, stores and queues it.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { InputFile } from 'grammy';
 import type { Database, Db } from '../core/db/client.js';
 import { schools, staff, staffRoles, telegramAccounts, type Locale } from '../core/db/schema.js';
@@ -62,47 +62,72 @@ export function reportSummary(report: SchoolReport, locale: Locale, t: Notifier[
   ].join('\n');
 }
 
-/**
- * Returns the stored report for this school, period, scope and language, computing and rendering
- * it only when there is none, or when the period is not over yet (today's numbers still move).
- */
-export async function obtainReport(database: Database, req: ReportRequest, notifier: Notifier): Promise<{ id: number; summary: string; reused: boolean }> {
-  const { db } = database;
-  const final = req.to < req.today;
-  const [stored] = await db
-    .select({ id: reports.id, summary: reports.summary })
-    .from(reports)
-    .where(and(eq(reports.schoolId, req.schoolId), eq(reports.kind, req.kind), eq(reports.period, req.period), eq(reports.scope, req.scope), eq(reports.locale, req.locale)));
-  if (stored && final) return { ...stored, reused: true };
+/** Which stored report: a school's (schoolId) or a roll-up across schools (schoolId null). */
+export interface ReportKey {
+  schoolId: number | null;
+  kind: string;
+  period: string;
+  scope: string;
+  locale: Locale;
+}
 
-  const t0 = performance.now();
-  const scope: ReportScope = { schoolId: req.schoolId, from: req.from, to: req.to, kind: req.kind, period: req.period, classIds: req.classIds, today: req.today };
-  const data = await buildSchoolReport(database, scope);
-  const t1 = performance.now();
-  const [png, xlsx] = await Promise.all([renderReportChart(data, req.locale, notifier.t), renderReportWorkbook(data, req.locale, notifier.t)]);
-  const t2 = performance.now();
-  const summary = reportSummary(data, req.locale, notifier.t);
-  const values = {
-    schoolId: req.schoolId,
-    kind: req.kind,
-    period: req.period,
-    scope: req.scope,
-    locale: req.locale,
-    requestedBy: req.requestedBy,
-    summary,
-    png,
-    xlsx,
-    pngFileId: null,
-    xlsxFileId: null,
-    queryMs: Math.round(t1 - t0),
-    renderMs: Math.round(t2 - t1),
-  };
+export interface MadeReport {
+  png: Buffer;
+  xlsx: Buffer;
+  summary: string;
+  queryMs: number;
+  renderMs: number;
+}
+
+/**
+ * The stored report for this key, made only when there is none, or when the period is not over
+ * yet (`final` false: today's numbers still move). Made reports replace the stored copy, and
+ * with it Telegram's file ids of the old files.
+ */
+export async function storedOrMade(
+  db: Db,
+  key: ReportKey,
+  opts: { final: boolean; requestedBy: string },
+  make: () => Promise<MadeReport>,
+): Promise<{ id: number; summary: string; reused: boolean }> {
+  const sameKey = and(
+    key.schoolId === null ? isNull(reports.schoolId) : eq(reports.schoolId, key.schoolId),
+    eq(reports.kind, key.kind),
+    eq(reports.period, key.period),
+    eq(reports.scope, key.scope),
+    eq(reports.locale, key.locale),
+  );
+  const [stored] = await db.select({ id: reports.id, summary: reports.summary }).from(reports).where(sameKey);
+  if (stored && opts.final) return { ...stored, reused: true };
+  const values = { ...key, ...(await make()), requestedBy: opts.requestedBy, pngFileId: null, xlsxFileId: null };
+  // Two unique indexes: one for schools' reports, a partial one for roll-ups.
+  const conflict =
+    key.schoolId === null
+      ? { target: [reports.kind, reports.period, reports.scope, reports.locale], targetWhere: sql`school_id is null` }
+      : { target: [reports.schoolId, reports.kind, reports.period, reports.scope, reports.locale] };
   const [row] = await db
     .insert(reports)
     .values(values)
-    .onConflictDoUpdate({ target: [reports.schoolId, reports.kind, reports.period, reports.scope, reports.locale], set: { ...values, createdAt: sql`now()` } })
+    .onConflictDoUpdate({ ...conflict, set: { ...values, createdAt: sql`now()` } })
     .returning({ id: reports.id });
-  return { id: row!.id, summary, reused: false };
+  return { id: row!.id, summary: values.summary, reused: false };
+}
+
+/** A school's report for a request: computed, rendered and stored, or the stored copy. */
+export async function obtainReport(database: Database, req: ReportRequest, notifier: Notifier): Promise<{ id: number; summary: string; reused: boolean }> {
+  return storedOrMade(
+    database.db,
+    { schoolId: req.schoolId, kind: req.kind, period: req.period, scope: req.scope, locale: req.locale },
+    { final: req.to < req.today, requestedBy: req.requestedBy },
+    async () => {
+      const t0 = performance.now();
+      const scope: ReportScope = { schoolId: req.schoolId, from: req.from, to: req.to, kind: req.kind, period: req.period, classIds: req.classIds, today: req.today };
+      const data = await buildSchoolReport(database, scope);
+      const t1 = performance.now();
+      const [png, xlsx] = await Promise.all([renderReportChart(data, req.locale, notifier.t), renderReportWorkbook(data, req.locale, notifier.t)]);
+      return { png, xlsx, summary: reportSummary(data, req.locale, notifier.t), queryMs: Math.round(t1 - t0), renderMs: Math.round(performance.now() - t1) };
+    },
+  );
 }
 
 export function reportMessages(reportId: number, summary: string, chatId: number, schoolId: number | null, key: string, period: string): OutgoingMessage[] {
