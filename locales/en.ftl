@@ -52,6 +52,7 @@ whoami-nobody = Your account is not linked to any school or student yet. Tap /st
 role-principal = principal
 role-operator = school operator
 role-teacher = teacher
+role-gatekeeper = gate keeper
 role-parent = guardian
 role-none = no role
 
@@ -305,3 +306,58 @@ rollup-rate = Attendance { $rate }
 rollup-calls = Schools to call ({ $count }): { $list }
 rollup-no-calls = No school needs a call.
 rollup-chart-capped = The picture shows the { $shown } schools most in need of attention out of { $schools }; the Excel file lists them all.
+
+## qr scanning
+help-gatekeeper = Gate keeper: scan each student's card with the phone camera (the link opens this bot), send a photo of the card, or tap /scan to keep scanning card after card in the scanner.
+cmd-scan = Scan student cards
+cmd-notices = Arrival notices on or off
+scan-notice-arrived = ✅ { $name } arrived at school at { $time }.
+scan-notice-late = ⏰ { $name } arrived at school late, at { $time }.
+scan-notices-off-button = 🔕 Stop arrival notices
+scan-notices-on-button = 🔔 Send arrival notices again
+scan-notices-off-done = 🔕 Arrival notices are off. You will still be told at once if your child is absent. /notices turns them back on.
+scan-notices-on-done = 🔔 Arrival notices are on: you will be told when your child's card is scanned at the gate.
+scan-notices-status-on = 🔔 Arrival notices are ON: you are told when your child's card is scanned at the gate. Absence alerts always come.
+scan-notices-status-off = 🔕 Arrival notices are OFF. Absence alerts still come.
+scan-notices-parents-only = Arrival notices are for guardians of students.
+scan-arrived = ✅ { $name } · class { $class } — arrived { $time }
+scan-arrived-late = ⏰ { $name } · class { $class } — arrived LATE { $time }
+scan-families-told = 👪 Family told: { $count }
+scan-departed = 👋 { $name } · class { $class } — left { $time } (arrived { $arrived })
+scan-repeat = ↩️ { $name } was already scanned (arrived { $arrived }). Nothing changed.
+scan-repeat-left = ↩️ { $name } was already scanned: arrived { $arrived }, left { $left }. Nothing changed.
+scan-denied-malformed = ❌ That is not a student card code. Scan the QR on the card again.
+scan-denied-forged = ❌ This card is not valid: its code was not made by this school system. Keep the card and tell the office.
+scan-denied-revoked = ❌ This card was replaced by a new one and no longer works. Keep it and tell the office.
+scan-denied-unknown = ❌ No current student has this card.
+scan-denied-other-school = ❌ This card belongs to a student of another school. Nothing was recorded.
+scan-denied-not-scanner = ℹ️ This is a student card. Only the school's gate keeper, operator or teachers can record scans with it.
+scan-photo-none = 🔍 No QR code found in the photo. Hold the card flat, fill the picture with it and try again.
+scan-photo-many = 🔍 The photo shows { $count } codes. Send one card per photo.
+scan-photo-bad = ❌ That picture could not be read. Send a photo of one card.
+scan-photo-too-big = ❌ That picture is too large. Send it as a photo, not as a file.
+scan-howto = 📷 Three ways to record arrivals:
+    1. Point the phone camera at a card: the link opens this bot and the arrival is recorded.
+    2. Send a photo of a card here.
+    3. Tap the button below to open the gate scanner and scan card after card.
+scan-howto-no-app = 📷 Two ways to record arrivals:
+    1. Point the phone camera at a card: the link opens this bot and the arrival is recorded.
+    2. Send a photo of a card here.
+scan-open-app = 📷 Open the gate scanner
+scan-menu-button = Scanner
+scan-app-title = Gate scanner
+scan-app-start = 📷 Scan cards
+scan-app-hint = Point at a student card
+scan-app-empty = No scans yet. Tap the button and point the camera at a card.
+scan-app-denied = ❌ This scanner is only for school staff who record arrivals.
+scan-app-failed = ⚠️ Could not record: check the connection and scan again.
+cutoff-teacher = 📋 Class { $class }, { $shift } { $date }: { $count } students were not scanned at the gate by { $time } and are proposed ABSENT:
+    { $names }
+    Tap ✅ to confirm and tell their families, or open the list to change it.
+cutoff-teacher-sent = 📋 Class { $class }, { $shift } { $date }: { $count } students were not scanned by { $time }. They are marked absent and their families are being told:
+    { $names }
+    Open the list to correct it if a child is here.
+cutoff-confirm = ✅ Confirm — tell families
+cutoff-open = 📋 Open the list
+cutoff-office-no-scans = ⚠️ No cards were scanned this { $shift } ({ $date }) at { $school }, so no absent list was proposed. Was the gate scanner used today?
+today-by-scan = gate scans

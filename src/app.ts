@@ -2,6 +2,7 @@
  * Wiring shared by main.ts (the long-running processes) and the CLI: open the database and run
  * migrations, connect Redis, build the bot with every feature, start the queue's workers.
  */
+import { createHmac, randomBytes } from 'node:crypto';
 import { Api } from 'grammy';
 import type { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -22,15 +23,27 @@ import { startAttendanceJobs, type AttendanceJobs } from './attendance/jobs.js';
 import { reportsFeature } from './reports/bot.js';
 import { startReportJobs, type ReportJobs } from './reports/jobs.js';
 import { reportFileResolver } from './reports/service.js';
+import { scanFeature } from './qr/scan-bot.js';
+import { startScanJobs, type ScanJobs } from './qr/jobs.js';
 import type { Notifier } from './roster/service.js';
 
 /** Every feature, in the order its handlers run. The fallback stays last. */
-export const FEATURES = [onboardingFeature, attendanceFeature, reportsFeature, fallbackFeature];
+// scanFeature comes first: it takes `/start <card token>` before onboarding reads start payloads as invites.
+export const FEATURES = [scanFeature, onboardingFeature, attendanceFeature, reportsFeature, fallbackFeature];
 
 export async function openAppDatabase(config: Config): Promise<Database> {
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
   await migrateDatabase(database);
   return database;
+}
+
+/**
+ * The secret that signs student cards: CARD_SECRET, or else one derived from the bot token (so a
+ * deployment works out of the box, but rotating the token would void every printed card: set
+ * CARD_SECRET in production).
+ */
+export function cardSecretOf(config: Pick<Config, 'BOT_TOKEN'> & { CARD_SECRET?: string }): string {
+  return config.CARD_SECRET ?? createHmac('sha256', config.BOT_TOKEN).update('sis-card-secret-v1').digest('base64url');
 }
 
 export function createNotifier(config: Pick<Config, 'DEFAULT_LOCALE'>): Notifier {
@@ -39,9 +52,14 @@ export function createNotifier(config: Pick<Config, 'DEFAULT_LOCALE'>): Notifier
 }
 
 /** The bot's dependencies; `notifier` and `now` get their production defaults. */
-export function createAppDeps(input: Omit<AppDeps, 'notifier' | 'now' | 'jobs'> & Partial<Pick<AppDeps, 'notifier' | 'now' | 'jobs'>>): AppDeps {
+export function createAppDeps(
+  input: Omit<AppDeps, 'notifier' | 'now' | 'jobs' | 'cardSecret'> & Partial<Pick<AppDeps, 'notifier' | 'now' | 'jobs' | 'cardSecret'>>,
+): AppDeps {
   return {
     ...input,
+    // Tests and benchmarks only: a deployment passes the configured secret (see qr/secret.ts),
+    // or cards printed by one process would not scan in another.
+    cardSecret: input.cardSecret ?? randomBytes(32).toString('base64url'),
     notifier: input.notifier ?? createNotifier({ DEFAULT_LOCALE: input.defaultLocale }),
     now: input.now ?? systemNow,
     jobs: input.jobs ?? {
@@ -58,6 +76,7 @@ export interface WorkerHandles {
   sender: Worker<OutgoingJob, SendOutcome>;
   attendance: AttendanceJobs;
   reports: ReportJobs;
+  scans: ScanJobs;
   close(): Promise<void>;
 }
 
@@ -84,15 +103,18 @@ export async function startWorkers(config: Config, database: Database, redis: Re
   };
   const attendance = await startAttendanceJobs({ ...jobDeps, log: log.child({ part: 'attendance-jobs' }) });
   const reports = await startReportJobs({ ...jobDeps, log: log.child({ part: 'report-jobs' }) });
+  const scans = await startScanJobs({ ...jobDeps, log: log.child({ part: 'scan-jobs' }) });
   return {
     queue,
     relay,
     sender,
     attendance,
     reports,
+    scans,
     async close() {
       // Order matters: stop the producers, stop feeding the queue, let the sender finish its
       // jobs, then the queue.
+      await scans.close();
       await reports.close();
       await attendance.close();
       await relay.stop();

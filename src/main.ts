@@ -7,9 +7,10 @@
 import type { Server } from 'node:http';
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import { ConfigError, loadConfig } from './config.js';
-import { buildBot, createAppDeps, createRedis, openAppDatabase, startWorkers, type WorkerHandles } from './app.js';
+import { buildBot, cardSecretOf, createAppDeps, createRedis, openAppDatabase, startWorkers, type WorkerHandles } from './app.js';
 import { logger, safeError } from './core/logger.js';
-import { createWebhookServer } from './core/telegram/webhook.js';
+import { createHttpServer, createWebhookServer } from './core/telegram/webhook.js';
+import { miniAppRoutes } from './qr/miniapp.js';
 import { createJobAdder } from './core/queue/jobs.js';
 
 type Mode = 'all' | 'bot' | 'worker';
@@ -45,26 +46,30 @@ async function main(): Promise<void> {
   const jobs = createJobAdder(redis, config.QUEUE_PREFIX);
 
   if (mode !== 'worker') {
-    const bot = buildBot(
-      config,
-      createAppDeps({
-        database,
-        log: logger,
-        defaultLocale: config.DEFAULT_LOCALE,
-        botUsername: config.BOT_USERNAME,
-        kickOutbox: () => workers?.relay.kick(),
-        jobs,
-      }),
-      redis,
-    );
+    const deps = createAppDeps({
+      database,
+      log: logger,
+      defaultLocale: config.DEFAULT_LOCALE,
+      botUsername: config.BOT_USERNAME,
+      kickOutbox: () => workers?.relay.kick(),
+      jobs,
+      cardSecret: cardSecretOf(config),
+      webAppUrl: config.WEBAPP_URL,
+    });
+    const bot = buildBot(config, deps, redis);
+    const routes = config.WEBAPP_URL ? miniAppRoutes(deps, config.BOT_TOKEN, new URL(config.WEBAPP_URL).pathname) : [];
     await bot.init();
     logger.info({ username: bot.botInfo.username, mode: config.BOT_MODE }, 'bot ready');
     if (config.BOT_MODE === 'webhook') {
-      server = createWebhookServer(bot, { path: new URL(config.WEBHOOK_URL!).pathname, secretToken: config.WEBHOOK_SECRET! });
+      server = createWebhookServer(bot, { path: new URL(config.WEBHOOK_URL!).pathname, secretToken: config.WEBHOOK_SECRET! }, routes);
       server.listen(config.PORT);
       await bot.api.setWebhook(config.WEBHOOK_URL!, { secret_token: config.WEBHOOK_SECRET, drop_pending_updates: false });
     } else {
       await bot.api.deleteWebhook();
+      if (routes.length > 0) {
+        server = createHttpServer(routes);
+        server.listen(config.PORT);
+      }
       runner = run(bot, {
         runner: { fetch: { allowed_updates: ['message', 'callback_query', 'my_chat_member'] } },
       });

@@ -369,7 +369,7 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
             class: r.className,
             shift: ctx.t(`shift-${r.shift}`),
             time: schoolClock('Asia/Phnom_Penh', r.submittedAt).time,
-            by: r.via === 'operator' ? ctx.t('today-by-office') : (r.teacherName ?? '—'),
+            by: r.via === 'operator' ? ctx.t('today-by-office') : r.via === 'scan' ? ctx.t('today-by-scan') : (r.teacherName ?? '—'),
             present: n(r.counts.present ?? 0),
             absent: n(r.counts.absent ?? 0),
             late: n(r.counts.late ?? 0),

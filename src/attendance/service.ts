@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../core/db/client.js';
-import { classes, guardians, staff, studentGuardians, telegramAccounts, type Shift } from '../core/db/schema.js';
+import { classes, guardians, staff, studentGuardians, students, telegramAccounts, type Shift } from '../core/db/schema.js';
 import type { Actor } from '../core/auth/actor.js';
 import { actorOf, audit, type AuditEntry } from '../core/auth/audit.js';
 import { addDays, isoWeekday, schoolClock } from '../core/clock.js';
@@ -29,14 +29,16 @@ export const STATUS_CYCLE: AttendanceStatus[] = ['present', 'absent', 'late', 'e
 /** how many days back an operator may still correct a list */
 export const OPERATOR_CORRECTION_DAYS = 7;
 
-export type Via = 'teacher' | 'operator';
+/** who submitted: the class's teacher, the office on their behalf, or the gate-scan cutoff */
+export type Via = 'teacher' | 'operator' | 'scan';
 
 export type Denied = { ok: false; reason: 'forbidden' | 'not-found' | 'day-closed' | 'holiday' | 'future' };
 
 export interface ClassAccess {
   ok: true;
   via: Via;
-  staffId: number;
+  /** null when the system submits (the scan cutoff) */
+  staffId: number | null;
   classId: number;
   className: string;
   schoolId: number;
@@ -222,7 +224,9 @@ async function readSheet(db: Db | Tx, access: Pick<ClassAccess, 'classId' | 'cla
       (select coalesce(json_agg(json_build_object('studentIds', al.student_ids, 'response', al.response)), '[]'::json)
          from absence_alerts al
         where al.day = ${day} and al.shift = ${access.shift} and al.response is not null
-          and al.student_ids && array(select s.id from students s where s.class_id = ${access.classId})) as responses`);
+          and al.student_ids && array(select s.id from students s where s.class_id = ${access.classId})) as responses,
+      (select coalesce(json_agg(json_build_object('studentId', k.student_id, 'late', k.late, 'time', k.arrived_time)), '[]'::json)
+         from checkins k where k.class_id = ${access.classId} and k.day = ${day} and k.shift = ${access.shift}) as scans`);
   const row = (Array.isArray(result) ? result[0] : (result as { rows: unknown[] }).rows[0]) as Record<string, unknown>;
   const json = <T,>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
   const roster = json<Array<{ studentId: number; roll: number | null; nameKm: string; nameEn: string | null; sex: 'M' | 'F' }>>(row.roster);
@@ -230,6 +234,8 @@ async function readSheet(db: Db | Tx, access: Pick<ClassAccess, 'classId' | 'cla
   const savedRows = json<SavedMark[]>(row.saved);
   const submission = json<{ submittedAt: string; via: string; version: number; submittedBy: string } | null>(row.submission ?? null);
   const responses = json<Array<{ studentIds: number[]; response: string }>>(row.responses);
+  // Gate scans pre-fill a list nobody has marked yet: a late scan shows as late with its time.
+  const lateScans = new Map(json<Array<{ studentId: number; late: boolean; time: string }>>(row.scans).filter((k) => k.late).map((k) => [Number(k.studentId), k.time]));
 
   const saved = new Map(savedRows.map((r) => [Number(r.studentId), { ...r, studentId: Number(r.studentId) }]));
   const responseOf = new Map<number, string>();
@@ -252,7 +258,9 @@ async function readSheet(db: Db | Tx, access: Pick<ClassAccess, 'classId' | 'cla
           ? { status: 'present' }
           : s
             ? { status: s.status, ...(s.arrivedAt ? { arrivedAt: s.arrivedAt } : {}), ...(s.reason ? { reason: s.reason } : {}), ...(s.note ? { note: s.note } : {}) }
-            : { status: 'present' };
+            : lateScans.has(studentId)
+              ? { status: 'late', arrivedAt: lateScans.get(studentId)! }
+              : { status: 'present' };
       return { studentId, roll: r.roll ?? i + 1, nameKm: r.nameKm, nameEn: r.nameEn, sex: r.sex, mark, response: responseOf.get(studentId) ?? null };
     }),
   };
@@ -344,8 +352,8 @@ interface GuardianTarget {
  * families of children newly absent (not excused, not already alerted, not the person who took
  * the roll); families of a child alerted earlier and now present or late get a correction.
  */
-export async function submitSheet(db: Db, access: ClassAccess, day: string, actor: Actor, notifier: Notifier): Promise<SubmitResult> {
-  const who = actorOf(actor.telegramUserId);
+export async function submitSheet(db: Db, access: ClassAccess, day: string, actor: Actor, notifier: Notifier, opts: { who?: string } = {}): Promise<SubmitResult> {
+  const who = opts.who ?? actorOf(actor.telegramUserId);
   return db.transaction(async (tx) => {
     // One submit per class at a time (teacher and operator racing, a retried update): the
     // second waits here and then sees what the first saved.
@@ -555,6 +563,34 @@ async function correctionMessages(tx: Tx, access: ClassAccess, day: string, back
       .where(and(eq(alertedAbsences.guardianId, a.guardianId), eq(alertedAbsences.studentId, a.studentId), eq(alertedAbsences.day, day), eq(alertedAbsences.shift, access.shift)));
   }
   return messages;
+}
+
+/**
+ * A child already submitted as absent is scanned at the gate: the row becomes late with the scan's
+ * time, and families told of the absence get the usual correction (never a second alarm).
+ */
+export async function markLateArrival(
+  db: Db,
+  input: { studentId: number; classId: number; className: string; schoolId: number; day: string; shift: Shift; time: string; who: string },
+  notifier: Notifier,
+): Promise<number> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(attendance)
+      .set({ status: 'late', arrivedAt: input.time, source: 'scan', markedBy: input.who, updatedAt: sql`now()` })
+      .where(and(eq(attendance.studentId, input.studentId), eq(attendance.day, input.day), eq(attendance.shift, input.shift), eq(attendance.status, 'absent')))
+      .returning({ studentId: attendance.studentId });
+    if (!row) return 0;
+    const [student] = await tx.select({ nameKm: students.nameKm, nameEn: students.nameEn }).from(students).where(eq(students.id, input.studentId));
+    const access = { ok: true as const, via: 'scan' as const, staffId: null, classId: input.classId, className: input.className, schoolId: input.schoolId, shift: input.shift, timezone: '' };
+    const back: SheetStudent = { studentId: input.studentId, roll: 0, nameKm: student!.nameKm, nameEn: student!.nameEn, sex: 'M', mark: { status: 'late', arrivedAt: input.time }, response: null };
+    const corrections = await correctionMessages(tx, access, input.day, [back], notifier);
+    await Promise.all([
+      addToOutbox(tx, corrections),
+      audit(tx, { actor: input.who, schoolId: input.schoolId, action: 'attendance.correct', entity: 'student', entityId: input.studentId, details: { day: input.day, shift: input.shift, from: 'absent', to: 'late', via: 'scan' } }),
+    ]);
+    return corrections.length;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

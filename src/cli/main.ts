@@ -30,7 +30,7 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   school add --code CODE --name-km NAME --name-en NAME --province CODE [--timezone TZ]
   roster import --school CODE FILE.csv|FILE.xlsx      students, classes and guardians
   staff import --school CODE FILE.csv|FILE.xlsx       staff, roles and homeroom classes
-  invite --school CODE --role principal|operator|teacher|parent
+  invite --school CODE --role principal|operator|teacher|gatekeeper|parent
          [--student CODE | --class 7A] [--staff CODE] [--days N]
   calendar --school CODE [--holiday DATE [--note TEXT]] [--school-day DATE] [--normal DATE]
          [--week-days 1,2,3,4,5,6] [--remind-morning HH:MM] [--remind-afternoon HH:MM]

@@ -10,7 +10,7 @@ import { invites, type StaffRole } from '../core/db/schema.js';
 import { audit } from '../core/auth/audit.js';
 
 export type InviteKind = StaffRole | 'parent';
-export const INVITE_KINDS: readonly InviteKind[] = ['principal', 'operator', 'teacher', 'parent'];
+export const INVITE_KINDS: readonly InviteKind[] = ['principal', 'operator', 'teacher', 'gatekeeper', 'parent'];
 
 const CODE_RE = /^i[A-Za-z0-9_-]{22}$/;
 export const STAFF_INVITE_DAYS = 7;

@@ -424,9 +424,10 @@ export type StaffInviteResult =
 /** Which invites a role may issue: principals any; operators staff below them and parents;
  * teachers only parents of children in their own homeroom classes. */
 const MAY_INVITE: Record<StaffRole, readonly InviteKind[]> = {
-  principal: ['principal', 'operator', 'teacher', 'parent'],
-  operator: ['teacher', 'parent'],
+  principal: ['principal', 'operator', 'teacher', 'gatekeeper', 'parent'],
+  operator: ['teacher', 'gatekeeper', 'parent'],
   teacher: ['parent'],
+  gatekeeper: [],
 };
 
 export async function inviteAsStaff(

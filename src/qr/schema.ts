@@ -1,9 +1,20 @@
 /**
- * Student cards: the version in a card's token must match the student's current version, so
- * re-issuing a lost card (version + 1) makes the old one stop working at once.
+ * Student cards and what scanning them records.
+ *
+ * - student_cards: the version in a card's token must match the student's current version, so
+ *   re-issuing a lost card (version + 1) makes the old one stop working at once.
+ * - checkins: one row per student per school day per shift (the primary key), so a double scan,
+ *   two gate phones or a retried update can never make two arrivals. National scale is about one
+ *   row per student per day (≈ 3.3 M a day), so like `attendance` it is partitioned by month on
+ *   `day` (hand-written in the migration; the worker creates partitions ahead) and has no
+ *   foreign keys: the scan path writes only ids it has just verified.
+ * - scan_settings: per school; a school that has not turned scanning on never gets a cutoff.
+ * - cutoff_runs: one row per class, day and shift once the cutoff has proposed its absent list,
+ *   which makes the cutoff job idempotent (the teacher's confirmation is the class submission).
  */
-import { bigint, integer, pgTable, smallint, text, timestamp } from 'drizzle-orm/pg-core';
-import { schools, students } from '../core/db/schema.js';
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, date, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import { classes, schools, shiftEnum, students } from '../core/db/schema.js';
 
 export const studentCards = pgTable('student_cards', {
   studentId: bigint('student_id', { mode: 'number' })
@@ -16,3 +27,60 @@ export const studentCards = pgTable('student_cards', {
   issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
   issuedBy: text('issued_by').notNull(),
 });
+
+export const checkins = pgTable(
+  'checkins',
+  {
+    studentId: bigint('student_id', { mode: 'number' }).notNull(),
+    day: date('day').notNull(),
+    shift: shiftEnum('shift').notNull(),
+    schoolId: integer('school_id').notNull(),
+    classId: integer('class_id').notNull(),
+    arrivedAt: timestamp('arrived_at', { withTimezone: true }).notNull(),
+    /** HH:MM in the school's time zone, as shown to the family and in the sheet */
+    arrivedTime: text('arrived_time').notNull(),
+    late: boolean('late').notNull(),
+    /** staff id of whoever scanned */
+    arrivedBy: integer('arrived_by').notNull(),
+    /** camera (deep link) | photo | miniapp */
+    arrivedVia: text('arrived_via').notNull(),
+    departedAt: timestamp('departed_at', { withTimezone: true }),
+    departedBy: integer('departed_by'),
+    /** last accepted scan, for the cooldown that ignores repeats */
+    lastScanAt: timestamp('last_scan_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.studentId, t.day, t.shift] }), index('checkins_class_day_idx').on(t.classId, t.day, t.shift)],
+);
+
+export type AlertMode = 'confirm' | 'immediate';
+
+export const scanSettings = pgTable('scan_settings', {
+  schoolId: integer('school_id')
+    .primaryKey()
+    .references(() => schools.id),
+  enabled: boolean('enabled').notNull().default(true),
+  /** HH:MM per shift after which an arrival is late (default: shift start + 10 min) */
+  lateAfter: jsonb('late_after').$type<Partial<Record<'morning' | 'afternoon', string>>>().notNull().default(sql`'{}'::jsonb`),
+  /** HH:MM per shift when the unscanned become the proposed absent list (default: shift start + 60 min) */
+  cutoffAt: jsonb('cutoff_at').$type<Partial<Record<'morning' | 'afternoon', string>>>().notNull().default(sql`'{}'::jsonb`),
+  /** confirm: the homeroom teacher confirms the list in one tap; immediate: families are alerted at cutoff */
+  alertMode: text('alert_mode').$type<AlertMode>().notNull().default('confirm'),
+  /** a second scan within this many seconds is a repeat, not a departure */
+  cooldownSeconds: integer('cooldown_seconds').notNull().default(300),
+});
+
+export const cutoffRuns = pgTable(
+  'cutoff_runs',
+  {
+    classId: integer('class_id')
+      .notNull()
+      .references(() => classes.id, { onDelete: 'cascade' }),
+    day: date('day').notNull(),
+    shift: shiftEnum('shift').notNull(),
+    schoolId: integer('school_id').notNull(),
+    /** student ids proposed absent (no scan, no teacher mark) */
+    proposed: bigint('proposed', { mode: 'number' }).array().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.classId, t.day, t.shift] }), index('cutoff_runs_school_day_idx').on(t.schoolId, t.day)],
+);

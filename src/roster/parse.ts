@@ -77,7 +77,7 @@ export interface RosterParseOptions {
 
 export type Shift = 'morning' | 'afternoon';
 export type Sex = 'M' | 'F';
-export type Role = 'principal' | 'operator' | 'teacher';
+export type Role = 'principal' | 'operator' | 'teacher' | 'gatekeeper';
 
 export interface Guardian {
   name: string | null;
@@ -221,6 +221,11 @@ const ROLES: ReadonlyMap<string, Role> = new Map([
   ['teacher', 'teacher'],
   ['គ្រូ', 'teacher'],
   ['គ្រូបង្រៀន', 'teacher'],
+  ['gatekeeper', 'gatekeeper'],
+  ['gate keeper', 'gatekeeper'],
+  ['guard', 'gatekeeper'],
+  ['អ្នកយាមទ្វារ', 'gatekeeper'],
+  ['អ្នកយាម', 'gatekeeper'],
 ]);
 
 const lookupKey = (s: string) => s.toLowerCase().replace(/\s+/g, '');

@@ -101,18 +101,14 @@ describe('renderReportChart', () => {
     expect(meta.width).toBe(CHART_WIDTH);
   });
 
-  it('renders 40 classes quickly', async () => {
+  // Its speed is measured by `npm run bench report-monthly`, not here.
+  it('renders 40 classes as a photo Telegram accepts', async () => {
     const big = sampleReport({ kind: 'monthly', classes: 40 });
-    await renderReportChart(big, 'km', t);
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const start = performance.now();
-      await renderReportChart(big, i % 2 ? 'en' : 'km', t);
-      times.push(performance.now() - start);
+    for (const locale of ['km', 'en'] as const) {
+      const meta = await sharp(await renderReportChart(big, locale, t)).metadata();
+      expect(meta.width).toBe(CHART_WIDTH);
+      expect(meta.width! + meta.height!).toBeLessThanOrEqual(10_000);
     }
-    times.sort((a, b) => a - b);
-    // ≈ 50-70 ms on a 2-core machine; generous bound against noisy CI neighbours
-    expect(times[2]).toBeLessThan(400);
   });
 });
 

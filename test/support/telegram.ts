@@ -38,7 +38,20 @@ export class FakeTelegram {
     this.responders.set(method, responder);
   }
 
+  /** Files users "sent" (photos), by file_id: getFile answers for them and their download URL serves the bytes. */
+  private readonly files = new Map<string, Uint8Array>();
+
+  addFile(fileId: string, bytes: Uint8Array): void {
+    this.files.set(fileId, bytes);
+  }
+
   readonly fetch = (async (url: string | URL, init?: { body?: unknown }) => {
+    const fileMatch = /\/file\/bot[^/]+\/files\/(.+)$/.exec(String(url));
+    if (fileMatch) {
+      const bytes = this.files.get(decodeURIComponent(fileMatch[1]!));
+      this.calls.push({ method: 'downloadFile', payload: { file_path: fileMatch[1] } });
+      return bytes ? new Response(bytes, { status: 200 }) : new Response('Not Found', { status: 404 });
+    }
     const method = String(url).split('/').pop()!;
     const payload = typeof init?.body === 'string' ? JSON.parse(init.body) : init?.body ? await FakeTelegram.readMultipart(init.body) : {};
     const body = (await this.responders.get(method)?.(payload)) ?? FakeTelegram.validate(method, payload) ?? { ok: true, result: this.defaultResult(method, payload) };
@@ -115,6 +128,10 @@ export class FakeTelegram {
           ...(method === 'sendDocument' ? { document: { file_id: `doc-${id}`, file_unique_id: `u${id}` } } : {}),
         };
       }
+      case 'getFile': {
+        const bytes = this.files.get(String(payload.file_id));
+        return bytes ? { file_id: payload.file_id, file_unique_id: `u-${payload.file_id}`, file_size: bytes.length, file_path: `files/${payload.file_id}` } : undefined;
+      }
       case 'editMessageText':
         return { message_id: payload.message_id, date: now, chat: { id: payload.chat_id, type: 'private' }, text: payload.text };
       default:
@@ -173,6 +190,25 @@ export class TestUser {
     const entities = text.startsWith('/') ? [{ type: 'bot_command' as const, offset: 0, length: text.split(/\s/)[0]!.length }] : undefined;
     await this.update({
       message: { message_id: messageId++, date: Math.floor(Date.now() / 1000), chat: this.chat(), from: this.from, text, ...(entities ? { entities } : {}) },
+    });
+  }
+
+  /** Sends a photo (the bytes become downloadable through getFile, as from Telegram's servers). */
+  async sendPhoto(bytes: Uint8Array, caption?: string): Promise<void> {
+    const fileId = `photo-in-${this.id}-${messageId}`;
+    this.tg.addFile(fileId, bytes);
+    await this.update({
+      message: {
+        message_id: messageId++,
+        date: Math.floor(Date.now() / 1000),
+        chat: this.chat(),
+        from: this.from,
+        photo: [
+          { file_id: `${fileId}-thumb`, file_unique_id: `t${fileId}`, width: 90, height: 68, file_size: 1200 },
+          { file_id: fileId, file_unique_id: `u${fileId}`, width: 1280, height: 960, file_size: bytes.length },
+        ],
+        ...(caption ? { caption } : {}),
+      },
     });
   }
 

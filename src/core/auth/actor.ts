@@ -39,7 +39,7 @@ export function rolesOf(actor: Actor): AppRole[] {
   if (actor.childIds.length > 0) roles.add('parent');
   if (actor.officeProvinces.length > 0) roles.add('director');
   // Stable order: the widest view first.
-  return (['director', 'principal', 'operator', 'teacher', 'parent'] as const).filter((r) => roles.has(r));
+  return (['director', 'principal', 'operator', 'teacher', 'gatekeeper', 'parent'] as const).filter((r) => roles.has(r));
 }
 
 export function hasRole(actor: Actor, role: AppRole, schoolId?: number): boolean {

@@ -31,7 +31,7 @@ const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull(
 
 export const shiftEnum = pgEnum('shift', ['morning', 'afternoon']);
 export const sexEnum = pgEnum('sex', ['M', 'F']);
-export const staffRoleEnum = pgEnum('staff_role', ['principal', 'operator', 'teacher']);
+export const staffRoleEnum = pgEnum('staff_role', ['principal', 'operator', 'teacher', 'gatekeeper']);
 export const localeEnum = pgEnum('locale', ['km', 'en']);
 
 export type Shift = (typeof shiftEnum.enumValues)[number];
@@ -236,11 +236,13 @@ export const telegramAccounts = pgTable('telegram_accounts', {
   unreachableAt: timestamp('unreachable_at', { withTimezone: true }),
   /** Hash of the command list last set for this chat, so we call setMyCommands only on change */
   commandsHash: text('commands_hash'),
+  /** Arrival notices from card scans; a parent may turn them off and still get absence alerts */
+  arrivalNotices: boolean('arrival_notices').notNull().default(true),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
 
-export const inviteKindEnum = pgEnum('invite_kind', ['principal', 'operator', 'teacher', 'parent']);
+export const inviteKindEnum = pgEnum('invite_kind', ['principal', 'operator', 'teacher', 'gatekeeper', 'parent']);
 
 /**
  * Printed or sent invite codes. Only the SHA-256 of the code is stored, so a leaked database

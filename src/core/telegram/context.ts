@@ -23,6 +23,10 @@ export interface AppDeps {
   now: Now;
   /** Hands work (reports) to the worker process. */
   jobs: Pick<JobAdder, 'add'>;
+  /** Signs and checks student card tokens (QR); the same in every process of a deployment. */
+  cardSecret: string;
+  /** Public https address of the gate-scanner Mini App, when this deployment serves it. */
+  webAppUrl?: string;
 }
 
 interface Extras {

@@ -1,24 +1,40 @@
 /**
- * Webhook mode: a plain HTTP server that passes Telegram's POSTs to grammY only when they carry
- * our secret token (header X-Telegram-Bot-Api-Secret-Token; grammY answers 401 otherwise), plus
- * a health check for the load balancer.
+ * The bot's own HTTP server: Telegram's webhook POSTs (passed to grammY only when they carry our
+ * secret token, header X-Telegram-Bot-Api-Secret-Token; grammY answers 401 otherwise), a health
+ * check for the load balancer, and whatever routes capabilities serve (the gate-scanner Mini App).
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { webhookCallback, type Bot } from 'grammy';
 
-export function createWebhookServer(bot: Bot<any>, opts: { path: string; secretToken: string }): Server {
+export interface HttpRoute {
+  method: 'GET' | 'POST';
+  path: string;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void> | void;
+}
+
+export function webhookRoute(bot: Bot<any>, opts: { path: string; secretToken: string }): HttpRoute {
   const handle = webhookCallback(bot, 'http', { secretToken: opts.secretToken, onTimeout: 'return' });
+  return { method: 'POST', path: opts.path, handle: (req, res) => handle(req, res) };
+}
+
+export function createHttpServer(routes: HttpRoute[]): Server {
   return createServer((req, res) => {
-    if (req.method === 'GET' && req.url === '/healthz') {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       return;
     }
-    if (req.method === 'POST' && req.url === opts.path) {
-      handle(req, res).catch(() => {
-        if (!res.headersSent) res.writeHead(500).end();
-      });
+    const route = routes.find((r) => r.method === req.method && r.path === path);
+    if (!route) {
+      res.writeHead(404).end();
       return;
     }
-    res.writeHead(404).end();
+    Promise.resolve(route.handle(req, res)).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+    });
   });
+}
+
+export function createWebhookServer(bot: Bot<any>, opts: { path: string; secretToken: string }, extra: HttpRoute[] = []): Server {
+  return createHttpServer([webhookRoute(bot, opts), ...extra]);
 }

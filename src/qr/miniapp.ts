@@ -1,0 +1,202 @@
+/**
+ * The gate-scanner Mini App, served by the bot's own HTTP server (WEBAPP_URL names its public
+ * address; its path is where the page lives, the API under `<path>/api/`).
+ *
+ * The page opens Telegram's native scanner (showScanQrPopup) and keeps it open card after card,
+ * listing each student's name and time. The server trusts a request only when its `initData`
+ * verifies against the bot token (HMAC-SHA256 keyed by HMAC("WebAppData", token)) and is fresh;
+ * the Telegram user in it is then an ordinary actor, and the scan goes through recordScan like
+ * every other scan. Bad initData: 401, nothing recorded, the denial audited.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { loadActor } from '../core/auth/actor.js';
+import { audit } from '../core/auth/audit.js';
+import type { Locale } from '../core/db/schema.js';
+import type { AppDeps } from '../core/telegram/context.js';
+import type { HttpRoute } from '../core/telegram/webhook.js';
+import { safeError } from '../core/logger.js';
+import { extractCardToken, recordScan, scanningMemberships } from './scan.js';
+import { afterScan, scanResultText } from './scan-bot.js';
+
+/** initData older than this is refused (a leaked one stops working). */
+export const INIT_DATA_MAX_AGE_SECONDS = 24 * 3600;
+const MAX_BODY_BYTES = 8 * 1024;
+
+export type InitDataCheck = { ok: true; userId: number; authDate: number } | { ok: false; reason: 'missing' | 'bad-hash' | 'expired' | 'no-user' };
+
+export function verifyInitData(initData: string, botToken: string, nowSeconds: number, maxAgeSeconds = INIT_DATA_MAX_AGE_SECONDS): InitDataCheck {
+  if (!initData) return { ok: false, reason: 'missing' };
+  const params = new URLSearchParams(initData);
+  const hash = params.get('hash');
+  if (!hash || !/^[0-9a-f]{64}$/.test(hash)) return { ok: false, reason: 'bad-hash' };
+  const secret = createHmac('sha256', 'WebAppData').update(botToken).digest();
+  const matches = (exclude: string[]) => {
+    const check = [...params.entries()]
+      .filter(([k]) => !exclude.includes(k))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n');
+    return timingSafeEqual(createHmac('sha256', secret).update(check).digest(), Buffer.from(hash, 'hex'));
+  };
+  // Telegram's rule is "every field but hash"; clients that add the Ed25519 `signature` field are
+  // also accepted when it was left out of the HMAC (both are keyed by our bot token).
+  if (!matches(['hash']) && !(params.has('signature') && matches(['hash', 'signature']))) return { ok: false, reason: 'bad-hash' };
+  const authDate = Number(params.get('auth_date'));
+  if (!Number.isFinite(authDate) || nowSeconds - authDate > maxAgeSeconds || authDate - nowSeconds > 300) return { ok: false, reason: 'expired' };
+  let userId: unknown;
+  try {
+    userId = (JSON.parse(params.get('user') ?? 'null') as { id?: unknown } | null)?.id;
+  } catch {
+    return { ok: false, reason: 'no-user' };
+  }
+  if (typeof userId !== 'number' || !Number.isSafeInteger(userId)) return { ok: false, reason: 'no-user' };
+  return { ok: true, userId, authDate };
+}
+
+/** Signs initData as Telegram does (tests, and `npm run try`). */
+export function signInitData(fields: Record<string, string>, botToken: string): string {
+  const secret = createHmac('sha256', 'WebAppData').update(botToken).digest();
+  const check = Object.entries(fields)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n');
+  const params = new URLSearchParams(fields);
+  params.set('hash', createHmac('sha256', secret).update(check).digest('hex'));
+  return params.toString();
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown> | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return null;
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return body && typeof body === 'object' ? (body as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+}
+
+export function miniAppRoutes(deps: AppDeps, botToken: string, basePath: string): HttpRoute[] {
+  const base = basePath.replace(/\/+$/, '') || '';
+  const db = deps.database.db;
+  const t = (locale: Locale, key: string, vars?: Record<string, string | number>) => deps.notifier.t(locale, key, vars);
+
+  /** The verified actor behind a request, or the answer already sent. */
+  async function authenticate(req: IncomingMessage, res: ServerResponse) {
+    const body = await readJson(req);
+    if (!body) {
+      send(res, 400, { error: 'bad-request' });
+      return null;
+    }
+    const check = verifyInitData(typeof body.initData === 'string' ? body.initData : '', botToken, Math.floor(deps.now().getTime() / 1000));
+    if (!check.ok) {
+      await audit(db, { actor: 'miniapp', action: 'scan.miniapp', outcome: 'denied', details: { reason: check.reason } });
+      send(res, 401, { error: 'bad-init-data', text: t(deps.defaultLocale, 'scan-app-denied') });
+      return null;
+    }
+    const actor = await loadActor(db, check.userId);
+    const locale = actor.locale ?? deps.defaultLocale;
+    if (scanningMemberships(actor).length === 0) {
+      await audit(db, { actor: `tg:${check.userId}`, action: 'scan.miniapp', outcome: 'denied', details: { reason: 'not-scanner' } });
+      send(res, 403, { error: 'not-scanner', text: t(locale, 'scan-app-denied') });
+      return null;
+    }
+    return { body, actor, locale };
+  }
+
+  const page: HttpRoute = {
+    method: 'GET',
+    path: base || '/',
+    handle: (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' }).end(PAGE_HTML.replaceAll('__API__', `${base}/api`));
+    },
+  };
+
+  const hello: HttpRoute = {
+    method: 'POST',
+    path: `${base}/api/hello`,
+    handle: async (req, res) => {
+      const who = await authenticate(req, res);
+      if (!who) return;
+      const l = who.locale;
+      send(res, 200, {
+        lang: l,
+        title: t(l, 'scan-app-title'),
+        start: t(l, 'scan-app-start'),
+        hint: t(l, 'scan-app-hint'),
+        empty: t(l, 'scan-app-empty'),
+        failed: t(l, 'scan-app-failed'),
+      });
+    },
+  };
+
+  const scan: HttpRoute = {
+    method: 'POST',
+    path: `${base}/api/scan`,
+    handle: async (req, res) => {
+      const who = await authenticate(req, res);
+      if (!who) return;
+      const token = extractCardToken(typeof who.body.text === 'string' ? who.body.text : '');
+      if (!token) {
+        await audit(db, { actor: `tg:${who.actor.telegramUserId}`, action: 'scan.record', outcome: 'denied', details: { reason: 'malformed', via: 'miniapp' } });
+        send(res, 200, { ok: false, text: t(who.locale, 'scan-denied-malformed') });
+        return;
+      }
+      try {
+        const result = await recordScan(db, { actor: who.actor, token, via: 'miniapp', secret: deps.cardSecret, notifier: deps.notifier, now: deps.now() });
+        await afterScan(deps, result, who.actor.telegramUserId);
+        send(res, 200, { ok: result.ok, kind: result.ok ? result.kind : result.reason, text: scanResultText((key, vars) => t(who.locale, key, vars), who.locale, result) });
+      } catch (err) {
+        deps.log.error({ err: safeError(err) }, 'mini app scan failed');
+        send(res, 500, { ok: false, text: t(who.locale, 'scan-app-failed') });
+      }
+    },
+  };
+
+  return [page, hello, scan];
+}
+
+/**
+ * The page: no text of its own (every word comes from /api/hello in the user's language), the
+ * Noto Sans Khmer the phone has, Telegram's theme colours. A card the camera still sees is not
+ * sent again for 3 s (the native scanner reports the same code many times a second).
+ */
+const PAGE_HTML = `<!doctype html>
+<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<script src="https://telegram.org/js/telegram-web-app.js"></script>
+<style>
+body{font-family:"Noto Sans Khmer","Khmer OS",system-ui,sans-serif;margin:0;padding:16px;background:var(--tg-theme-bg-color,#fff);color:var(--tg-theme-text-color,#000)}
+h1{font-size:20px;margin:0 0 12px}
+button{width:100%;padding:14px;font-size:18px;border:0;border-radius:10px;background:var(--tg-theme-button-color,#2481cc);color:var(--tg-theme-button-text-color,#fff)}
+ol{list-style:none;padding:0;margin:16px 0 0}li{padding:10px 0;border-bottom:1px solid rgba(127,127,127,.25);white-space:pre-line}
+.bad{color:#c0392b}
+</style></head>
+<body><h1 id="title"></h1><button id="start" disabled>…</button><ol id="list"></ol><p id="empty"></p>
+<script>
+const tg = window.Telegram.WebApp; tg.ready(); tg.expand();
+let texts = {}; const recent = new Map();
+const post = (path, body) => fetch('__API__' + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(Object.assign({ initData: tg.initData }, body)) }).then(async (r) => Object.assign({ status: r.status }, await r.json()));
+function show(text, bad) { const li = document.createElement('li'); li.textContent = text; if (bad) li.className = 'bad'; document.getElementById('list').prepend(li); document.getElementById('empty').textContent = ''; }
+post('/hello', {}).then((r) => {
+  if (r.status !== 200) { document.getElementById('title').textContent = r.text || ''; return; }
+  texts = r; document.documentElement.lang = r.lang; document.title = r.title;
+  document.getElementById('title').textContent = r.title; document.getElementById('empty').textContent = r.empty;
+  const b = document.getElementById('start'); b.textContent = r.start; b.disabled = false;
+  b.onclick = () => tg.showScanQrPopup({ text: r.hint }, (data) => {
+    const last = recent.get(data); const now = Date.now();
+    if (last && now - last < 3000) return; recent.set(data, now);
+    post('/scan', { text: data }).then((s) => { show(s.text, !s.ok); tg.HapticFeedback && tg.HapticFeedback.notificationOccurred(s.ok ? 'success' : 'error'); })
+      .catch(() => show(texts.failed, true));
+  });
+}).catch(() => {});
+</script></body></html>`;

@@ -1,0 +1,170 @@
+/**
+ * Scanning in the chat:
+ * - a phone camera reads a card's QR (a t.me link) and opens the bot with `/start <token>`;
+ * - a photo of a card sent to the bot is decoded;
+ * - /scan explains both and opens the gate-scanner Mini App (see miniapp.ts) when it is served.
+ * Parents: the button under each arrival notice, and /notices, turn arrival notices off or on.
+ * Every scan goes through recordScan, the one rule for all three ways in.
+ */
+import { Composer, InlineKeyboard, type Api } from 'grammy';
+import type { PhotoSize } from 'grammy/types';
+import { sql } from 'drizzle-orm';
+import { declareCommands } from '../core/telegram/commands.js';
+import type { AppDeps, BaseContext, BotContext } from '../core/telegram/context.js';
+import { actorOf } from '../core/auth/audit.js';
+import { formatNumber } from '../core/i18n/index.js';
+import type { Locale } from '../core/db/schema.js';
+import { safeError } from '../core/logger.js';
+import { markLateArrival } from '../attendance/service.js';
+import { decodeQrCodes } from './decode.js';
+import { extractCardToken, recordScan, scanningMemberships, setArrivalNotices, type ScanResult, type ScanVia } from './scan.js';
+
+declareCommands(
+  { command: 'scan', descriptionKey: 'cmd-scan', roles: ['gatekeeper', 'operator', 'teacher'] },
+  { command: 'notices', descriptionKey: 'cmd-notices', roles: ['parent'] },
+);
+
+/** Telegram keeps photos up to 2560 px; the decoder needs far less, and the download costs. */
+const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
+
+function localeOf(ctx: BaseContext): Locale {
+  return ctx.actor.locale ?? ctx.deps.defaultLocale;
+}
+
+/** The text shown to the scanner for a result, in their language (also used by the Mini App). */
+export function scanResultText(t: (key: string, vars?: Record<string, string | number>) => string, locale: Locale, result: ScanResult): string {
+  if (!result.ok) return t(`scan-denied-${result.reason}`);
+  const s = result.student;
+  const name = locale === 'en' && s.nameEn ? s.nameEn : s.nameKm;
+  const digits = (hhmm: string) => (locale === 'km' ? hhmm.replace(/\d/g, (d) => formatNumber('km', Number(d))) : hhmm);
+  if (result.kind === 'arrival') {
+    const line = t(result.late ? 'scan-arrived-late' : 'scan-arrived', { name, class: s.className, time: digits(result.time) });
+    return result.noticesQueued > 0 ? `${line}\n${t('scan-families-told', { count: formatNumber(locale, result.noticesQueued) })}` : line;
+  }
+  if (result.kind === 'departure') return t('scan-departed', { name, class: s.className, time: digits(result.time), arrived: digits(result.arrivedTime) });
+  return result.departedTime
+    ? t('scan-repeat-left', { name, arrived: digits(result.arrivedTime), left: digits(result.departedTime) })
+    : t('scan-repeat', { name, arrived: digits(result.arrivedTime) });
+}
+
+/** After an accepted arrival: a child already submitted absent becomes late, and families get a correction. */
+export async function afterScan(deps: AppDeps, result: ScanResult, telegramUserId: number): Promise<void> {
+  if (result.ok && result.kind === 'arrival' && result.markedAbsent) {
+    await markLateArrival(
+      deps.database.db,
+      { studentId: result.student.studentId, classId: result.student.classId, className: result.student.className, schoolId: result.student.schoolId, day: result.day, shift: result.shift, time: result.time, who: actorOf(telegramUserId) },
+      deps.notifier,
+    );
+  }
+  if (result.ok && result.kind === 'arrival') deps.kickOutbox();
+}
+
+async function downloadFile(api: Api, fileId: string): Promise<Uint8Array> {
+  const file = await api.getFile(fileId);
+  if (!file.file_path) throw new Error('no file path');
+  const root = api.options?.apiRoot ?? 'https://api.telegram.org';
+  const fetchImpl = api.options?.fetch ?? fetch;
+  const res = await fetchImpl(`${root}/file/bot${api.token}/${file.file_path}`);
+  if (!res.ok) throw new Error(`download failed: ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/** The size the decoder reads best from: the largest under the byte cap (Telegram lists smallest first). */
+function pickPhoto(sizes: PhotoSize[]): PhotoSize | undefined {
+  const fitting = sizes.filter((p) => (p.file_size ?? 0) <= PHOTO_MAX_BYTES);
+  return fitting.at(-1);
+}
+
+export function scanFeature(deps: AppDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  const db = deps.database.db;
+
+  async function scan(ctx: BotContext, token: string, via: ScanVia) {
+    const result = await recordScan(db, { actor: ctx.actor, token, via, secret: deps.cardSecret, notifier: deps.notifier, now: deps.now() });
+    await afterScan(deps, result, ctx.from!.id);
+    await ctx.reply(scanResultText(ctx.t, localeOf(ctx), result));
+  }
+
+  // A card read by the phone camera: t.me/<bot>?start=<token>. Other start payloads (invites) go on.
+  composer.command('start', async (ctx, next) => {
+    const token = extractCardToken(ctx.match);
+    if (!token) return next();
+    await scan(ctx, token, 'camera');
+  });
+
+  // A photo of a card, from someone who scans. Photos from anyone else go on to other features.
+  composer.on('message:photo', async (ctx, next) => {
+    if (scanningMemberships(ctx.actor).length === 0) return next();
+    const photo = pickPhoto(ctx.message.photo);
+    if (!photo) {
+      await ctx.reply(ctx.t('scan-photo-too-big'));
+      return;
+    }
+    let texts: string[];
+    try {
+      texts = await decodeQrCodes(await downloadFile(ctx.api, photo.file_id));
+    } catch (err) {
+      ctx.log.warn({ err: safeError(err) }, 'card photo could not be read');
+      await ctx.reply(ctx.t('scan-photo-bad'));
+      return;
+    }
+    if (texts.length === 0) {
+      await ctx.reply(ctx.t('scan-photo-none'));
+      return;
+    }
+    if (texts.length > 1) {
+      await ctx.reply(ctx.t('scan-photo-many', { count: formatNumber(localeOf(ctx), texts.length) }));
+      return;
+    }
+    const token = extractCardToken(texts[0]!);
+    if (!token) {
+      await ctx.reply(ctx.t('scan-denied-malformed'));
+      return;
+    }
+    await scan(ctx, token, 'photo');
+  });
+
+  composer.command('scan', async (ctx) => {
+    if (scanningMemberships(ctx.actor).length === 0) {
+      await ctx.reply(ctx.t('scan-denied-not-scanner'));
+      return;
+    }
+    if (!deps.webAppUrl) {
+      await ctx.reply(ctx.t('scan-howto-no-app'));
+      return;
+    }
+    const url = deps.webAppUrl;
+    await ctx.reply(ctx.t('scan-howto'), { reply_markup: new InlineKeyboard().webApp(ctx.t('scan-open-app'), url) });
+    // The chat's menu button opens the scanner too, one tap from the chat at every shift.
+    await ctx.api
+      .setChatMenuButton({ chat_id: ctx.chat!.id, menu_button: { type: 'web_app', text: ctx.t('scan-menu-button'), web_app: { url } } })
+      .catch((err) => ctx.log.warn({ err: safeError(err) }, 'menu button not set'));
+  });
+
+  // --- arrival notices, for parents -----------------------------------------------------------
+  const noticesKeyboard = (ctx: BaseContext, on: boolean) =>
+    new InlineKeyboard().text(ctx.t(on ? 'scan-notices-off-button' : 'scan-notices-on-button'), on ? 'an:off' : 'an:on');
+
+  composer.command('notices', async (ctx) => {
+    if (ctx.actor.childIds.length === 0) {
+      await ctx.reply(ctx.t('scan-notices-parents-only'));
+      return;
+    }
+    const rows = await deps.database.rows<{ on: boolean }>(sql`select arrival_notices as "on" from telegram_accounts where telegram_user_id = ${ctx.from!.id}`);
+    const on = rows[0]?.on ?? true;
+    await ctx.reply(ctx.t(on ? 'scan-notices-status-on' : 'scan-notices-status-off'), { reply_markup: noticesKeyboard(ctx, on) });
+  });
+
+  composer.callbackQuery(/^an:(on|off)$/, async (ctx) => {
+    if (ctx.actor.childIds.length === 0) {
+      await ctx.answerCallbackQuery({ text: ctx.t('scan-notices-parents-only'), show_alert: true });
+      return;
+    }
+    const on = ctx.match[1] === 'on';
+    await setArrivalNotices(db, ctx.from.id, on);
+    await ctx.answerCallbackQuery();
+    await ctx.reply(ctx.t(on ? 'scan-notices-on-done' : 'scan-notices-off-done'), { reply_markup: noticesKeyboard(ctx, on) });
+  });
+
+  return composer;
+}
