@@ -11,8 +11,9 @@
  *   statement, so a notice exists exactly when the arrival does, and the dedupe key makes a
  *   retried update produce none twice.
  *
- * The morning rush is the hot path (≈ 1,800 scans/s nationally): the whole accepted scan is ONE
- * statement (card check, insert or departure update, notices, audit row), with the notice texts rendered
+ * The morning rush is the hot path (≈ 1,800 scans/s nationally): accepted scans are written by ONE
+ * set-based statement (card check, insert or departure update, notices, audit rows) for every
+ * scan that arrived at the same moment (see ScanBatcher), with the notice texts rendered
  * per language beforehand and the child's name and time filled in by Postgres.
  */
 import { sql } from 'drizzle-orm';
@@ -82,6 +83,7 @@ function templatesFor(notifier: Notifier) {
 }
 
 interface ScanRow {
+  idx: number;
   kind: 'arrival' | 'departure' | 'repeat';
   student_id: string | number;
   school_id: number;
@@ -97,6 +99,161 @@ interface ScanRow {
   now_time: string;
   notices: number;
   was_absent: boolean;
+}
+
+/** One verified scan waiting for the database. */
+interface PendingScan {
+  studentId: number;
+  version: number;
+  memberships: Array<{ schoolId: number; staffId: number }>;
+  via: ScanVia;
+  who: string;
+  now: Date;
+  resolve(row: ScanRow | undefined): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * Scans that arrive together (many gates at the morning rush) are written by ONE statement: the
+ * updates that became ready in the same turn of the event loop are collected and flushed on the
+ * next one, so no scan waits for a timer, and under load one round trip, one plan and one commit
+ * serve dozens of scans. A student appears at most once per statement (a second scan of the same
+ * card in the same instant goes into the next one, where it is a repeat).
+ */
+class ScanBatcher {
+  private pending: PendingScan[] = [];
+  private scheduled = false;
+  static readonly MAX = 128;
+
+  constructor(
+    private readonly db: Db,
+    private readonly notifier: Notifier,
+  ) {}
+
+  add(scan: Omit<PendingScan, 'resolve' | 'reject'>): Promise<ScanRow | undefined> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ ...scan, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch: PendingScan[] = [];
+    const rest: PendingScan[] = [];
+    const students = new Set<number>();
+    for (const p of this.pending) {
+      if (batch.length < ScanBatcher.MAX && !students.has(p.studentId)) {
+        batch.push(p);
+        students.add(p.studentId);
+      } else rest.push(p);
+    }
+    this.pending = rest;
+    this.scheduled = rest.length > 0;
+    if (this.scheduled) setImmediate(() => void this.flush());
+    try {
+      const rows = await writeScans(this.db, this.notifier, batch);
+      const byIdx = new Map(rows.map((r) => [Number(r.idx), r]));
+      batch.forEach((p, i) => p.resolve(byIdx.get(i)));
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+    }
+  }
+}
+
+const batchers = new WeakMap<Db, WeakMap<Notifier, ScanBatcher>>();
+
+function batcherFor(db: Db, notifier: Notifier): ScanBatcher {
+  let byNotifier = batchers.get(db);
+  if (!byNotifier) batchers.set(db, (byNotifier = new WeakMap()));
+  let b = byNotifier.get(notifier);
+  if (!b) byNotifier.set(notifier, (b = new ScanBatcher(db, notifier)));
+  return b;
+}
+
+/** A Postgres array literal passed as one text parameter (the statement text never changes). */
+const pgArray = (values: Array<string | number>) => `{${values.map((v) => (typeof v === 'number' ? String(v) : `"${v.replace(/(["\\])/g, '\\$1')}"`)).join(',')}}`;
+
+async function writeScans(db: Db, notifier: Notifier, scans: PendingScan[]): Promise<ScanRow[]> {
+  const t = templatesFor(notifier);
+  const scanner = scans.flatMap((p, idx) => p.memberships.map((m) => ({ idx, ...m })));
+  const result = await db.execute(sql`
+    with input as (
+      select * from unnest(${pgArray(scans.map((_, i) => i))}::int[], ${pgArray(scans.map((p) => p.studentId))}::bigint[],
+                           ${pgArray(scans.map((p) => p.version))}::int[], ${pgArray(scans.map((p) => p.now.toISOString()))}::timestamptz[],
+                           ${pgArray(scans.map((p) => p.via))}::text[], ${pgArray(scans.map((p) => p.who))}::text[])
+        as i(idx, student_id, version, at, via, who)),
+    scanner as (
+      select * from unnest(${pgArray(scanner.map((m) => m.idx))}::int[], ${pgArray(scanner.map((m) => m.schoolId))}::int[], ${pgArray(scanner.map((m) => m.staffId))}::int[])
+        as x(idx, school_id, staff_id)),
+    card as (
+      select i.idx, i.at, i.via, i.who, s.id as student_id, s.school_id, s.class_id, s.name_km, s.name_en, c.name as class_name, c.shift,
+             sc.staff_id, sch.timezone,
+             (i.at at time zone sch.timezone)::date as day,
+             to_char(i.at at time zone sch.timezone, 'HH24:MI') as hhmm,
+             coalesce(ss.late_after ->> c.shift::text,
+                      to_char((sch.shifts -> c.shift::text ->> 'start')::time + interval '10 minutes', 'HH24:MI')) as late_after,
+             coalesce(ss.cooldown_seconds, 300) as cooldown
+        from input i
+        join student_cards k on k.student_id = i.student_id and k.version = i.version
+        join students s on s.id = k.student_id and s.active
+        join classes c on c.id = s.class_id
+        join schools sch on sch.id = s.school_id
+        join scanner sc on sc.idx = i.idx and sc.school_id = s.school_id
+        left join scan_settings ss on ss.school_id = s.school_id),
+    before as (
+      select c.idx, k.arrived_time, k.late, to_char(k.departed_at at time zone c.timezone, 'HH24:MI') as departed_time
+        from checkins k join card c on k.student_id = c.student_id and k.day = c.day and k.shift = c.shift),
+    arrival as (
+      insert into checkins (student_id, day, shift, school_id, class_id, arrived_at, arrived_time, late, arrived_by, arrived_via, last_scan_at)
+      select student_id, day, shift, school_id, class_id, at, hhmm, hhmm > late_after, staff_id, via, at from card
+      on conflict do nothing
+      returning student_id, late, arrived_time),
+    departure as (
+      update checkins k set departed_at = c.at, departed_by = c.staff_id, last_scan_at = c.at
+        from card c
+       where k.student_id = c.student_id and k.day = c.day and k.shift = c.shift
+         and not exists (select 1 from arrival a where a.student_id = c.student_id)
+         and k.departed_at is null
+         and k.last_scan_at < c.at - make_interval(secs => c.cooldown)
+      returning k.student_id),
+    notices as (
+      insert into outbox (dedupe_key, school_id, chat_id, method, payload, priority)
+      select 'arr:' || c.day || ':' || c.shift || ':' || c.student_id || ':' || g.telegram_user_id, c.school_id, g.telegram_user_id, 'sendMessage',
+             replace(replace(
+               case when coalesce(ta.locale::text, ${notifier.defaultLocale}) = 'en'
+                    then case when a.late then ${t['en-late']} else ${t['en-on']} end
+                    else case when a.late then ${t['km-late']} else ${t['km-on']} end end,
+               ${NAME}, (select substr(j, 2, length(j) - 2) from (select to_json(
+                 case when coalesce(ta.locale::text, ${notifier.defaultLocale}) = 'en' and c.name_en is not null
+                      then c.name_en || ' (' || c.name_km || ')' else c.name_km end)::text as j) x)),
+               ${TIME}, case when coalesce(ta.locale::text, ${notifier.defaultLocale}) = 'en' then a.arrived_time
+                             else translate(a.arrived_time, '0123456789', '០១២៣៤៥៦៧៨៩') end)::jsonb,
+             6
+        from arrival a join card c on c.student_id = a.student_id
+        join student_guardians sg on sg.student_id = c.student_id
+        join guardians g on g.id = sg.guardian_id and g.telegram_user_id is not null
+        left join telegram_accounts ta on ta.telegram_user_id = g.telegram_user_id
+       where coalesce(ta.arrival_notices, true) and ta.unreachable_at is null
+      on conflict (dedupe_key) do nothing
+      returning split_part(dedupe_key, ':', 4)::bigint as student_id),
+    outcome as (
+      select c.*, case when exists (select 1 from arrival a where a.student_id = c.student_id) then 'arrival'
+                       when exists (select 1 from departure d where d.student_id = c.student_id) then 'departure'
+                       else 'repeat' end as kind
+        from card c),
+    audited as (
+      insert into audit_log (actor, school_id, action, entity, entity_id, details)
+      select o.who, o.school_id, 'scan.record', 'student', o.student_id::text, jsonb_build_object('via', o.via, 'kind', o.kind)
+        from outcome o)
+    select o.idx, o.kind, o.student_id, o.school_id, o.class_id, o.name_km, o.name_en, o.class_name, o.day::text as day, o.shift, o.hhmm as now_time,
+           coalesce(a.late, b.late) as late, coalesce(a.arrived_time, b.arrived_time) as arrived_time, b.departed_time,
+           (select count(*) from notices n where n.student_id = o.student_id)::int as notices,
+           exists (select 1 from attendance at where at.student_id = o.student_id and at.day = o.day and at.shift = o.shift and at.status = 'absent') as was_absent
+      from outcome o left join arrival a on a.student_id = o.student_id left join before b on b.idx = o.idx`);
+  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as ScanRow[];
 }
 
 export async function recordScan(
@@ -115,78 +272,8 @@ export async function recordScan(
   const check = verifyCard(input.secret, input.token);
   if (!check.ok) return deny(check.reason);
   const { studentId, version } = check.claims;
-  const t = templatesFor(input.notifier);
-  const now = input.now.toISOString();
 
-  const result = await db.execute(sql`
-    with scanner(school_id, staff_id) as (
-      select * from unnest(${`{${memberships.map((m) => m.schoolId).join(',')}}`}::int[], ${`{${memberships.map((m) => m.staffId).join(',')}}`}::int[])),
-    card as (
-      select s.id as student_id, s.school_id, s.class_id, s.name_km, s.name_en, c.name as class_name, c.shift, sc.staff_id,
-             (${now}::timestamptz at time zone sch.timezone)::date as day,
-             to_char(${now}::timestamptz at time zone sch.timezone, 'HH24:MI') as hhmm,
-             coalesce(ss.late_after ->> c.shift::text,
-                      to_char((sch.shifts -> c.shift::text ->> 'start')::time + interval '10 minutes', 'HH24:MI')) as late_after,
-             coalesce(ss.cooldown_seconds, 300) as cooldown
-        from student_cards k
-        join students s on s.id = k.student_id and s.active
-        join classes c on c.id = s.class_id
-        join schools sch on sch.id = s.school_id
-        join scanner sc on sc.school_id = s.school_id
-        left join scan_settings ss on ss.school_id = s.school_id
-       where k.student_id = ${studentId} and k.version = ${version}),
-    before as (
-      select k.arrived_time, k.departed_at, k.last_scan_at, k.late
-        from checkins k join card c on k.student_id = c.student_id and k.day = c.day and k.shift = c.shift),
-    arrival as (
-      insert into checkins (student_id, day, shift, school_id, class_id, arrived_at, arrived_time, late, arrived_by, arrived_via, last_scan_at)
-      select student_id, day, shift, school_id, class_id, ${now}::timestamptz, hhmm, hhmm > late_after, staff_id, ${input.via}, ${now}::timestamptz
-        from card
-      on conflict do nothing
-      returning late, arrived_time),
-    departure as (
-      update checkins k set departed_at = ${now}::timestamptz, departed_by = c.staff_id, last_scan_at = ${now}::timestamptz
-        from card c
-       where k.student_id = c.student_id and k.day = c.day and k.shift = c.shift
-         and not exists (select 1 from arrival)
-         and k.departed_at is null
-         and k.last_scan_at < ${now}::timestamptz - make_interval(secs => c.cooldown)
-      returning k.arrived_time),
-    notices as (
-      insert into outbox (dedupe_key, school_id, chat_id, method, payload, priority)
-      select 'arr:' || c.day || ':' || c.shift || ':' || c.student_id || ':' || g.telegram_user_id, c.school_id, g.telegram_user_id, 'sendMessage',
-             replace(replace(
-               case when coalesce(ta.locale::text, ${input.notifier.defaultLocale}) = 'en'
-                    then case when a.late then ${t['en-late']} else ${t['en-on']} end
-                    else case when a.late then ${t['km-late']} else ${t['km-on']} end end,
-               ${NAME}, (select substr(j, 2, length(j) - 2) from (select to_json(
-                 case when coalesce(ta.locale::text, ${input.notifier.defaultLocale}) = 'en' and c.name_en is not null
-                      then c.name_en || ' (' || c.name_km || ')' else c.name_km end)::text as j) x)),
-               ${TIME}, case when coalesce(ta.locale::text, ${input.notifier.defaultLocale}) = 'en' then a.arrived_time
-                             else translate(a.arrived_time, '0123456789', '០១២៣៤៥៦៧៨៩') end)::jsonb,
-             6
-        from arrival a cross join card c
-        join student_guardians sg on sg.student_id = c.student_id
-        join guardians g on g.id = sg.guardian_id and g.telegram_user_id is not null
-        left join telegram_accounts ta on ta.telegram_user_id = g.telegram_user_id
-       where coalesce(ta.arrival_notices, true) and ta.unreachable_at is null
-      on conflict (dedupe_key) do nothing
-      returning 1),
-    audited as (
-      insert into audit_log (actor, school_id, action, entity, entity_id, details)
-      select ${who}, c.school_id, 'scan.record', 'student', c.student_id::text,
-             jsonb_build_object('via', ${input.via}::text, 'kind',
-               case when exists (select 1 from arrival) then 'arrival' when exists (select 1 from departure) then 'departure' else 'repeat' end)
-        from card c)
-    select case when exists (select 1 from arrival) then 'arrival' when exists (select 1 from departure) then 'departure' else 'repeat' end as kind,
-           c.student_id, c.school_id, c.class_id, c.name_km, c.name_en, c.class_name, c.day::text as day, c.shift, c.hhmm as now_time,
-           coalesce((select late from arrival), (select late from before)) as late,
-           coalesce((select arrived_time from arrival), (select arrived_time from before)) as arrived_time,
-           (select to_char(departed_at at time zone sch.timezone, 'HH24:MI') from before, schools sch where sch.id = c.school_id) as departed_time,
-           (select count(*) from notices)::int as notices,
-           exists (select 1 from attendance at where at.student_id = c.student_id and at.day = c.day and at.shift = c.shift and at.status = 'absent') as was_absent
-      from card c`);
-  const row = (Array.isArray(result) ? result[0] : (result as { rows: unknown[] }).rows[0]) as ScanRow | undefined;
+  const row = await batcherFor(db, input.notifier).add({ studentId, version, memberships, via: input.via, who, now: input.now });
   if (!row) return deny(...(await whyRefused(db, studentId, version, memberships)), studentId);
 
   const student: ScannedStudent = {
