@@ -22,6 +22,8 @@ import { importStaff, importStudents, UnknownSchoolError, type ImportResult, typ
 import { addSchool, getSchool, SchoolInputError } from '../schools/service.js';
 import { getSettings, setCalendarDay, setSettings, upcomingHolidays } from '../attendance/service.js';
 import { syncSchoolSchedules } from '../attendance/jobs.js';
+import { getScanSettings, ScanSettingsError, setScanSettings, type ScanSettingsChange, type ScanSettingsView } from '../qr/settings.js';
+import { syncSchoolScanSchedules } from '../qr/jobs.js';
 import { isRealDay } from '../core/clock.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -39,6 +41,9 @@ const USAGE = `Usage: npm run cli -- <command> [options]
                                             a provincial director (or, without --province, a
                                             national administrator); linked when they share PHONE
   demo [--fixtures DIR]                     load the sample school (code DEMO-001)
+  scanning --school CODE [--on | --off] [--mode confirm|immediate] [--late-morning HH:MM]
+         [--late-afternoon HH:MM] [--cutoff-morning HH:MM] [--cutoff-afternoon HH:MM] [--cooldown MINUTES]
+                                            gate scanning: late time, cutoff and how families are told
 
 Options for every command: --lang km|en (language of messages; default DEFAULT_LOCALE)
 Database: DATABASE_URL, or embedded PGlite in PGLITE_DIR when unset (stop the bot first).`;
@@ -198,6 +203,54 @@ async function cmdCalendar(ctx: CliContext, schoolCode: string, v: Record<string
   return true;
 }
 
+async function cmdScanning(ctx: CliContext, schoolCode: string, v: Record<string, string | boolean | undefined>): Promise<boolean> {
+  const { db } = ctx.database;
+  const school = await getSchool(db, schoolCode);
+  if (!school) throw new UsageError(`no school with code ${schoolCode}`);
+  if (v.on && v.off) throw new UsageError('--on or --off, not both');
+  if (v.mode !== undefined && v.mode !== 'confirm' && v.mode !== 'immediate') throw new UsageError('--mode takes confirm or immediate');
+  const times = (kind: 'late' | 'cutoff') => {
+    const out: Partial<Record<'morning' | 'afternoon', string>> = {};
+    for (const shift of ['morning', 'afternoon'] as const) {
+      const x = v[`${kind}-${shift}`];
+      if (typeof x === 'string') {
+        if (!TIME_RE.test(x)) throw new UsageError(`--${kind}-${shift} takes HH:MM`);
+        out[shift] = x;
+      }
+    }
+    return out;
+  };
+  let cooldownSeconds: number | undefined;
+  if (typeof v.cooldown === 'string') {
+    if (!/^\d{1,3}$/.test(v.cooldown)) throw new UsageError('--cooldown takes minutes, e.g. 5');
+    cooldownSeconds = Number(v.cooldown) * 60;
+  }
+  const change: ScanSettingsChange = {
+    ...(v.on ? { enabled: true } : v.off ? { enabled: false } : {}),
+    ...(typeof v.mode === 'string' ? { alertMode: v.mode as 'confirm' | 'immediate' } : {}),
+    lateAfter: times('late'),
+    cutoffAt: times('cutoff'),
+    ...(cooldownSeconds !== undefined ? { cooldownSeconds } : {}),
+  };
+  const changing = v.on || v.off || v.mode || cooldownSeconds !== undefined || Object.keys(change.lateAfter!).length + Object.keys(change.cutoffAt!).length > 0;
+  let view: ScanSettingsView;
+  try {
+    view = changing ? await setScanSettings(db, school.id, change, 'cli') : await getScanSettings(db, school.id);
+  } catch (err) {
+    if (err instanceof ScanSettingsError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (changing && !(await syncSchoolScanSchedules(db, ctx.config.REDIS_URL, ctx.config.QUEUE_PREFIX, school.id))) {
+    ctx.out.line('(Redis not reachable: the worker picks up the cutoff times at its next start or within the hour)');
+  }
+  ctx.out.line(
+    `${school.code}: scanning ${view.enabled ? 'on' : 'off'}; ${view.alertMode === 'immediate' ? 'families told at cutoff' : 'teacher confirms first'}; ` +
+      `morning late after ${view.shifts.morning.lateAfter}, cutoff ${view.shifts.morning.cutoffAt}; ` +
+      `afternoon late after ${view.shifts.afternoon.lateAfter}, cutoff ${view.shifts.afternoon.cutoffAt}; repeat scans ignored for ${view.cooldownSeconds / 60} min (${school.timezone})`,
+  );
+  return true;
+}
+
 export async function runCli(argv: string[], env: Record<string, string | undefined>, out: Out): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -224,6 +277,14 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       'week-days': { type: 'string' },
       'remind-morning': { type: 'string' },
       'remind-afternoon': { type: 'string' },
+      on: { type: 'boolean' },
+      off: { type: 'boolean' },
+      mode: { type: 'string' },
+      'late-morning': { type: 'string' },
+      'late-afternoon': { type: 'string' },
+      'cutoff-morning': { type: 'string' },
+      'cutoff-afternoon': { type: 'string' },
+      cooldown: { type: 'string' },
       lang: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -246,7 +307,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     // Validate usage before touching the database.
     const hasSub = ['school', 'roster', 'staff', 'official'].includes(command);
     const matched = hasSub ? `${command} ${sub ?? ''}`.trim() : command;
-    if (!['migrate', 'school add', 'roster import', 'staff import', 'invite', 'demo', 'calendar', 'official add'].includes(matched)) {
+    if (!['migrate', 'school add', 'roster import', 'staff import', 'invite', 'demo', 'calendar', 'official add', 'scanning'].includes(matched)) {
       throw new UsageError(`unknown command "${matched}"`);
     }
     const file = hasSub ? rest[0] : undefined;
@@ -311,6 +372,9 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       }
       case 'calendar':
         ok = await cmdCalendar(ctx, need('school'), values);
+        break;
+      case 'scanning':
+        ok = await cmdScanning(ctx, need('school'), values);
         break;
     }
     return ok ? 0 : 1;

@@ -17,7 +17,8 @@ import type { AlertMode } from './schema.js';
 
 export const SCANS_QUEUE = 'scans';
 
-export type ScanJob = { kind: 'cutoff'; schoolId: number; shift: Shift } | { kind: 'partitions' };
+/** `sync`: the office changed a school's settings in the bot; its schedulers follow at once. */
+export type ScanJob = { kind: 'cutoff'; schoolId: number; shift: Shift } | { kind: 'partitions' } | { kind: 'sync'; schoolId: number };
 
 const rowsOf = <T,>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
 
@@ -79,7 +80,8 @@ export async function syncSchoolScanSchedules(db: Db, redisUrl: string, prefix: 
   }
 }
 
-export async function runScanJob(database: Database, job: ScanJob, notifier: Notifier, now: Now): Promise<unknown> {
+export async function runScanJob(database: Database, job: ScanJob, notifier: Notifier, now: Now, queue?: Queue<ScanJob>): Promise<unknown> {
+  if (job.kind === 'sync') return queue ? syncScanSchedules(database.db, queue, job.schoolId) : 0;
   if (job.kind === 'partitions') return ensureCheckinPartitions(database.db, schoolClock('Asia/Phnom_Penh', now()).day);
   return runCutoff(database.db, { schoolId: job.schoolId, shift: job.shift, now: now(), notifier });
 }
@@ -88,11 +90,16 @@ export type ScanJobs = ScheduledWorker<ScanJob>;
 
 export async function startScanJobs(opts: JobDeps): Promise<ScanJobs> {
   await ensureCheckinPartitions(opts.database.db, schoolClock('Asia/Phnom_Penh', opts.now()).day);
-  return startScheduledWorker<ScanJob>({
+  let queueRef: Queue<ScanJob> | undefined;
+  const scheduled = await startScheduledWorker<ScanJob>({
     ...opts,
     name: SCANS_QUEUE,
     concurrency: 2,
-    sync: (queue) => syncScanSchedules(opts.database.db, queue),
-    run: (job) => runScanJob(opts.database, job, opts.notifier, opts.now),
+    sync: (queue) => {
+      queueRef = queue;
+      return syncScanSchedules(opts.database.db, queue);
+    },
+    run: (job) => runScanJob(opts.database, job, opts.notifier, opts.now, queueRef),
   });
+  return scheduled;
 }

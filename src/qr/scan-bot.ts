@@ -11,17 +11,20 @@ import type { PhotoSize } from 'grammy/types';
 import { sql } from 'drizzle-orm';
 import { declareCommands } from '../core/telegram/commands.js';
 import type { AppDeps, BaseContext, BotContext } from '../core/telegram/context.js';
-import { actorOf } from '../core/auth/audit.js';
+import { actorOf, audit } from '../core/auth/audit.js';
 import { formatNumber } from '../core/i18n/index.js';
 import type { Locale } from '../core/db/schema.js';
 import { safeError } from '../core/logger.js';
 import { markLateArrival } from '../attendance/service.js';
 import { decodeQrCodes } from './decode.js';
+import { getScanSettings, HHMM, ScanSettingsError, setScanSettings, type ScanSettingsChange, type ScanSettingsView } from './settings.js';
+import { SCANS_QUEUE, type ScanJob } from './jobs.js';
 import { extractCardToken, recordScan, scanningMemberships, setArrivalNotices, type ScanResult, type ScanVia } from './scan.js';
 
 declareCommands(
   { command: 'scan', descriptionKey: 'cmd-scan', roles: ['gatekeeper', 'operator', 'teacher'] },
   { command: 'notices', descriptionKey: 'cmd-notices', roles: ['parent'] },
+  { command: 'scanning', descriptionKey: 'cmd-scanning', roles: ['principal', 'operator'] },
 );
 
 /** Telegram keeps photos up to 2560 px; the decoder needs far less, and the download costs. */
@@ -139,6 +142,83 @@ export function scanFeature(deps: AppDeps): Composer<BotContext> {
     await ctx.api
       .setChatMenuButton({ chat_id: ctx.chat!.id, menu_button: { type: 'web_app', text: ctx.t('scan-menu-button'), web_app: { url } } })
       .catch((err) => ctx.log.warn({ err: safeError(err) }, 'menu button not set'));
+  });
+
+  // --- the school's scanning settings, for the office ---------------------------------------
+  const officeSchool = (ctx: BaseContext) => ctx.actor.staff.find((m) => m.roles.includes('principal') || m.roles.includes('operator'));
+
+  function settingsText(ctx: BaseContext, v: ScanSettingsView): string {
+    const shift = (x: 'morning' | 'afternoon') =>
+      ctx.t('scanning-shift', { shift: ctx.t(`shift-${x}`), late: v.shifts[x].lateAfter, cutoff: v.shifts[x].cutoffAt });
+    return [
+      ctx.t(v.enabled ? 'scanning-on' : 'scanning-off'),
+      shift('morning'),
+      shift('afternoon'),
+      ctx.t(v.alertMode === 'immediate' ? 'scanning-mode-immediate' : 'scanning-mode-confirm'),
+      ctx.t('scanning-cooldown', { minutes: formatNumber(localeOf(ctx), Math.round(v.cooldownSeconds / 60)) }),
+      ctx.t('scanning-howto'),
+    ].join('\n');
+  }
+
+  const settingsKeyboard = (ctx: BaseContext, v: ScanSettingsView) =>
+    new InlineKeyboard()
+      .text(ctx.t(v.enabled ? 'scanning-turn-off' : 'scanning-turn-on'), v.enabled ? 'sc:off' : 'sc:on')
+      .row()
+      .text(ctx.t(v.alertMode === 'immediate' ? 'scanning-use-confirm' : 'scanning-use-immediate'), v.alertMode === 'immediate' ? 'sc:confirm' : 'sc:immediate');
+
+  async function applySettings(ctx: BotContext, schoolId: number, change: ScanSettingsChange): Promise<ScanSettingsView | null> {
+    try {
+      const view = await setScanSettings(db, schoolId, change, actorOf(ctx.from!.id));
+      const job: ScanJob = { kind: 'sync', schoolId };
+      await deps.jobs.add(SCANS_QUEUE, 'sync', job).catch((err) => ctx.log.warn({ err: safeError(err) }, 'scan schedule sync not queued; the worker syncs hourly'));
+      return view;
+    } catch (err) {
+      if (err instanceof ScanSettingsError) {
+        await ctx.reply(ctx.t(`scanning-error-${err.code}`, err.vars));
+        return null;
+      }
+      throw err;
+    }
+  }
+
+  composer.command('scanning', async (ctx) => {
+    const office = officeSchool(ctx);
+    if (!office) {
+      await audit(db, { actor: actorOf(ctx.from!.id), action: 'scan.settings', outcome: 'denied' });
+      await ctx.reply(ctx.t('scanning-office-only'));
+      return;
+    }
+    // Typed changes: `/scanning late morning 07:15`, `/scanning cutoff afternoon 14:00`, `/scanning cooldown 5`.
+    const [what, shiftWord, time] = ctx.match.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    if (what) {
+      const shift = shiftWord === 'morning' || shiftWord === 'ព្រឹក' ? 'morning' : shiftWord === 'afternoon' || shiftWord === 'រសៀល' ? 'afternoon' : null;
+      let change: ScanSettingsChange | null = null;
+      if ((what === 'late' || what === 'cutoff') && shift && time && HHMM.test(time)) change = what === 'late' ? { lateAfter: { [shift]: time } } : { cutoffAt: { [shift]: time } };
+      else if (what === 'cooldown' && shiftWord && /^\d{1,3}$/.test(shiftWord)) change = { cooldownSeconds: Number(shiftWord) * 60 };
+      if (!change) {
+        await ctx.reply(ctx.t('scanning-usage'));
+        return;
+      }
+      const view = await applySettings(ctx, office.schoolId, change);
+      if (view) await ctx.reply(settingsText(ctx, view), { reply_markup: settingsKeyboard(ctx, view) });
+      return;
+    }
+    const view = await getScanSettings(db, office.schoolId);
+    await ctx.reply(settingsText(ctx, view), { reply_markup: settingsKeyboard(ctx, view) });
+  });
+
+  composer.callbackQuery(/^sc:(on|off|confirm|immediate)$/, async (ctx) => {
+    const office = officeSchool(ctx);
+    if (!office) {
+      await audit(db, { actor: actorOf(ctx.from.id), action: 'scan.settings', outcome: 'denied' });
+      await ctx.answerCallbackQuery({ text: ctx.t('scanning-office-only'), show_alert: true });
+      return;
+    }
+    const op = ctx.match[1];
+    const change: ScanSettingsChange = op === 'on' || op === 'off' ? { enabled: op === 'on' } : { alertMode: op as 'confirm' | 'immediate' };
+    await ctx.answerCallbackQuery();
+    const view = await applySettings(ctx, office.schoolId, change);
+    if (view) await ctx.editMessageText(settingsText(ctx, view), { reply_markup: settingsKeyboard(ctx, view) });
   });
 
   // --- arrival notices, for parents -----------------------------------------------------------
