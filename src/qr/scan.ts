@@ -22,6 +22,7 @@ import type { Actor } from '../core/auth/actor.js';
 import { actorOf, audit } from '../core/auth/audit.js';
 import type { Notifier } from '../core/i18n/index.js';
 import type { Locale, StaffRole } from '../core/db/schema.js';
+import { createMicroBatcher, pgArrayLiteral, type MicroBatcher } from '../core/db/batch.js';
 import { verifyCard } from './tokens.js';
 
 export const SCANNING_ROLES: readonly StaffRole[] = ['gatekeeper', 'operator', 'teacher'];
@@ -109,72 +110,33 @@ interface PendingScan {
   via: ScanVia;
   who: string;
   now: Date;
-  resolve(row: ScanRow | undefined): void;
-  reject(err: unknown): void;
 }
 
 /**
- * Scans that arrive together (many gates at the morning rush) are written by ONE statement: the
- * updates that became ready in the same turn of the event loop are collected and flushed on the
- * next one, so no scan waits for a timer, and under load one round trip, one plan and one commit
- * serve dozens of scans. A student appears at most once per statement (a second scan of the same
- * card in the same instant goes into the next one, where it is a repeat).
+ * Scans that arrive together (many gates at the morning rush) are written by ONE statement (see
+ * core/db/batch.ts). A student appears at most once per statement: a second scan of the same card
+ * in the same instant goes into the next one, where it is a repeat.
  */
-class ScanBatcher {
-  private pending: PendingScan[] = [];
-  private scheduled = false;
-  static readonly MAX = 128;
+const batchers = new WeakMap<Db, WeakMap<Notifier, MicroBatcher<PendingScan, ScanRow | undefined>>>();
 
-  constructor(
-    private readonly db: Db,
-    private readonly notifier: Notifier,
-  ) {}
-
-  add(scan: Omit<PendingScan, 'resolve' | 'reject'>): Promise<ScanRow | undefined> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ ...scan, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => void this.flush());
-      }
-    });
-  }
-
-  private async flush(): Promise<void> {
-    const batch: PendingScan[] = [];
-    const rest: PendingScan[] = [];
-    const students = new Set<number>();
-    for (const p of this.pending) {
-      if (batch.length < ScanBatcher.MAX && !students.has(p.studentId)) {
-        batch.push(p);
-        students.add(p.studentId);
-      } else rest.push(p);
-    }
-    this.pending = rest;
-    this.scheduled = rest.length > 0;
-    if (this.scheduled) setImmediate(() => void this.flush());
-    try {
-      const rows = await writeScans(this.db, this.notifier, batch);
-      const byIdx = new Map(rows.map((r) => [Number(r.idx), r]));
-      batch.forEach((p, i) => p.resolve(byIdx.get(i)));
-    } catch (err) {
-      for (const p of batch) p.reject(err);
-    }
-  }
-}
-
-const batchers = new WeakMap<Db, WeakMap<Notifier, ScanBatcher>>();
-
-function batcherFor(db: Db, notifier: Notifier): ScanBatcher {
+function batcherFor(db: Db, notifier: Notifier): MicroBatcher<PendingScan, ScanRow | undefined> {
   let byNotifier = batchers.get(db);
   if (!byNotifier) batchers.set(db, (byNotifier = new WeakMap()));
   let b = byNotifier.get(notifier);
-  if (!b) byNotifier.set(notifier, (b = new ScanBatcher(db, notifier)));
+  if (!b) {
+    b = createMicroBatcher<PendingScan, ScanRow | undefined>({
+      keyOf: (p) => p.studentId,
+      run: async (scans) => {
+        const byIdx = new Map((await writeScans(db, notifier, scans)).map((r) => [Number(r.idx), r]));
+        return scans.map((_, i) => byIdx.get(i));
+      },
+    });
+    byNotifier.set(notifier, b);
+  }
   return b;
 }
 
-/** A Postgres array literal passed as one text parameter (the statement text never changes). */
-const pgArray = (values: Array<string | number>) => `{${values.map((v) => (typeof v === 'number' ? String(v) : `"${v.replace(/(["\\])/g, '\\$1')}"`)).join(',')}}`;
+const pgArray = pgArrayLiteral;
 
 async function writeScans(db: Db, notifier: Notifier, scans: PendingScan[]): Promise<ScanRow[]> {
   const t = templatesFor(notifier);
