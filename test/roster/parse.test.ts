@@ -72,7 +72,8 @@ describe('sample fixtures', () => {
   it('parses staff.csv with zero errors', async () => {
     const bytes = readFileSync(resolve(FIXTURES, 'staff.csv'));
     const rows = rowsOf(await parseStaffRoster({ name: 'staff.csv', bytes }));
-    expect(rows).toHaveLength(7);
+    expect(rows).toHaveLength(8);
+    expect(rows.at(-1)).toMatchObject({ staffCode: 'DEMO-001-T008', roles: ['gatekeeper'], homeroomClass: null });
     expect(rows[0]).toEqual({
       rowNumber: 2,
       staffCode: 'DEMO-001-T001',
