@@ -305,3 +305,8 @@ rollup-rate = Attendance { $rate }
 rollup-calls = Schools to call ({ $count }): { $list }
 rollup-no-calls = No school needs a call.
 rollup-chart-capped = The picture shows the { $shown } schools most in need of attention out of { $schools }; the Excel file lists them all.
+
+## qr cards
+qr-card-title = Student card
+qr-card-class = Class
+qr-card-code = Student ID

@@ -305,3 +305,8 @@ rollup-rate = អត្រាវត្តមាន { $rate }
 rollup-calls = ត្រូវទូរស័ព្ទទៅ { $count } សាលា៖ { $list }
 rollup-no-calls = គ្មានសាលាណាត្រូវទូរស័ព្ទទៅទេ។
 rollup-chart-capped = រូបភាពបង្ហាញសាលា { $shown } ដែលត្រូវការការយកចិត្តទុកដាក់ជាងគេ ក្នុងចំណោម { $schools }។ ឯកសារ Excel មានសាលាទាំងអស់។
+
+## qr cards
+qr-card-title = កាតសិស្ស
+qr-card-class = ថ្នាក់
+qr-card-code = អត្តលេខសិស្ស

@@ -16,6 +16,7 @@ const REGISTRY: Array<{ name: string; load: () => Promise<{ default: Bench }> }>
   { name: 'sender-restart', load: () => import('./sender-restart.js') },
   { name: 'report-monthly', load: () => import('./report-monthly.js') },
   { name: 'rollup', load: () => import('./rollup.js') },
+  { name: 'qr-decode', load: () => import('./qr-decode.js') },
 ];
 
 function print(bench: Bench, result: BenchResult, seconds: number): boolean {
