@@ -12,7 +12,7 @@ import type { Logger } from './core/logger.js';
 import { createRedis } from './core/queue/redis.js';
 import { createOutgoingQueue, type OutgoingJob } from './core/queue/queues.js';
 import { startRelay, type Relay } from './core/queue/relay.js';
-import { startSender, type SendOutcome } from './core/queue/sender.js';
+import { composeResolvers, startSender, type SendOutcome } from './core/queue/sender.js';
 import { createBot } from './core/telegram/bot.js';
 import type { AppDeps } from './core/telegram/context.js';
 import { systemNow } from './core/clock.js';
@@ -23,9 +23,13 @@ import { reportsFeature } from './reports/bot.js';
 import { startReportJobs, type ReportJobs } from './reports/jobs.js';
 import { reportFileResolver } from './reports/service.js';
 import type { Notifier } from './roster/service.js';
+import { qrCardsFeature } from './qr/bot.js';
+import { cardFileResolver } from './qr/files.js';
+import { startCardJobs, type CardJobs } from './qr/jobs.js';
+import { cardSecret } from './qr/secret.js';
 
 /** Every feature, in the order its handlers run. The fallback stays last. */
-export const FEATURES = [onboardingFeature, attendanceFeature, reportsFeature, fallbackFeature];
+export const FEATURES = [onboardingFeature, attendanceFeature, reportsFeature, qrCardsFeature, fallbackFeature];
 
 export async function openAppDatabase(config: Config): Promise<Database> {
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
@@ -58,6 +62,7 @@ export interface WorkerHandles {
   sender: Worker<OutgoingJob, SendOutcome>;
   attendance: AttendanceJobs;
   reports: ReportJobs;
+  cards: CardJobs;
   close(): Promise<void>;
 }
 
@@ -71,7 +76,7 @@ export async function startWorkers(config: Config, database: Database, redis: Re
     api: api ?? new Api(config.BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT }),
     log: log.child({ part: 'sender' }),
     ratePerSecond: config.SEND_RATE_PER_SECOND,
-    resolvePayload: reportFileResolver(database.db),
+    resolvePayload: composeResolvers(reportFileResolver(database.db), cardFileResolver(database.db)),
   });
   // Capabilities' scheduled work shares one set of dependencies.
   const jobDeps = {
@@ -84,15 +89,18 @@ export async function startWorkers(config: Config, database: Database, redis: Re
   };
   const attendance = await startAttendanceJobs({ ...jobDeps, log: log.child({ part: 'attendance-jobs' }) });
   const reports = await startReportJobs({ ...jobDeps, log: log.child({ part: 'report-jobs' }) });
+  const cards = await startCardJobs({ ...jobDeps, secret: cardSecret(config), log: log.child({ part: 'card-jobs' }) });
   return {
     queue,
     relay,
     sender,
     attendance,
     reports,
+    cards,
     async close() {
       // Order matters: stop the producers, stop feeding the queue, let the sender finish its
       // jobs, then the queue.
+      await cards.close();
       await reports.close();
       await attendance.close();
       await relay.stop();

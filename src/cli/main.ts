@@ -3,7 +3,7 @@
  * the bot calls. Exit code 0 on success, 1 when the input was refused (with every reason), 2 on
  * wrong usage.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,6 +23,9 @@ import { addSchool, getSchool, SchoolInputError } from '../schools/service.js';
 import { getSettings, setCalendarDay, setSettings, upcomingHolidays } from '../attendance/service.js';
 import { syncSchoolSchedules } from '../attendance/jobs.js';
 import { isRealDay } from '../core/clock.js';
+import { cardsFor, type CardData } from '../qr/cards.js';
+import { renderCardPng, renderClassSheetPdf } from '../qr/render.js';
+import { cardSecret } from '../qr/secret.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -39,6 +42,11 @@ const USAGE = `Usage: npm run cli -- <command> [options]
                                             a provincial director (or, without --province, a
                                             national administrator); linked when they share PHONE
   demo [--fixtures DIR]                     load the sample school (code DEMO-001)
+  cards --school CODE [--class 7A] --out DIR
+                                            student cards: one PNG per student (file name: the
+                                            student code) and one printable A4 PDF per class;
+                                            needs BOT_USERNAME, and CARD_SECRET or BOT_TOKEN as
+                                            the bot has them (they sign the QR codes)
 
 Options for every command: --lang km|en (language of messages; default DEFAULT_LOCALE)
 Database: DATABASE_URL, or embedded PGlite in PGLITE_DIR when unset (stop the bot first).`;
@@ -151,6 +159,61 @@ async function cmdDemo(ctx: CliContext, fixtures: string): Promise<boolean> {
   return true;
 }
 
+/** A file name from a student code or class name (codes are the school's own text). */
+function safeFileName(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_').slice(0, 80) || '_';
+}
+
+async function cmdCards(ctx: CliContext, env: Record<string, string | undefined>, opts: { school: string; class?: string; out: string }): Promise<boolean> {
+  // Cards printed here must verify in the bot: the same key (CARD_SECRET, or the one derived from
+  // the bot's token) and the same bot name in the link. A placeholder token would print cards
+  // the bot refuses.
+  if (!ctx.config.CARD_SECRET && !env.BOT_TOKEN?.trim()) {
+    throw new UsageError('cards are signed with CARD_SECRET (or, when it is unset, a key derived from BOT_TOKEN): set CARD_SECRET (recommended) or BOT_TOKEN exactly as the bot has them');
+  }
+  const botUsername = ctx.config.BOT_USERNAME?.replace(/^@/, '');
+  if (!botUsername) throw new UsageError("set BOT_USERNAME (the bot's username without @): every card's QR code is a t.me link to the bot");
+  const { db } = ctx.database;
+  const school = await getSchool(db, opts.school);
+  if (!school) throw new UsageError(`no school with code ${opts.school}`);
+  let classId: number | undefined;
+  if (opts.class) {
+    const name = opts.class.replace(/\s+/g, '').toUpperCase();
+    const [row] = await db
+      .select({ id: classes.id })
+      .from(classes)
+      .innerJoin(sql`academic_years ay`, sql`ay.id = ${classes.academicYearId} and ay.is_current`)
+      .where(and(eq(classes.schoolId, school.id), eq(classes.name, name)));
+    if (!row) throw new UsageError(`no class ${name} this year at ${school.code}`);
+    classId = row.id;
+  }
+  const cards = await cardsFor(db, { schoolId: school.id, classId, issuedBy: 'cli' }, cardSecret({ CARD_SECRET: ctx.config.CARD_SECRET, BOT_TOKEN: env.BOT_TOKEN?.trim() ?? '' }), botUsername);
+  if (cards.length === 0) {
+    ctx.out.error(`No active students${opts.class ? ` in class ${opts.class}` : ''} at ${school.code}: no cards made.`);
+    return false;
+  }
+  await mkdir(opts.out, { recursive: true });
+  const byClass = new Map<number, { cards: CardData[]; pngs: Buffer[] }>();
+  for (const card of cards) {
+    const png = await renderCardPng(card);
+    await writeFile(path.join(opts.out, `${safeFileName(card.studentCode)}.png`), png);
+    const group = byClass.get(card.classId) ?? byClass.set(card.classId, { cards: [], pngs: [] }).get(card.classId)!;
+    group.cards.push(card);
+    group.pngs.push(png);
+  }
+  const schoolName = ctx.locale === 'km' ? school.nameKm : school.nameEn;
+  for (const group of byClass.values()) {
+    const className = group.cards[0]!.className;
+    const title = ctx.notifier.t(ctx.locale, 'qr-sheet-title', { school: schoolName, class: className });
+    const pdf = await renderClassSheetPdf(group.cards, title, { cardPngs: group.pngs });
+    await writeFile(path.join(opts.out, `${safeFileName(className)}.pdf`), pdf);
+    ctx.out.line(`${className}: ${group.cards.length} cards → ${safeFileName(className)}.pdf`);
+  }
+  await audit(db, { actor: 'cli', schoolId: school.id, action: 'card.export', entity: classId ? 'class' : 'school', entityId: classId ?? school.id, details: { students: cards.length, classes: byClass.size } });
+  ctx.out.line(`${cards.length} student cards (PNG) and ${byClass.size} class sheet(s) (PDF, A4, print at 100 %) written to ${opts.out}`);
+  return true;
+}
+
 const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 async function syncOrWarn(ctx: CliContext, schoolId: number): Promise<void> {
@@ -225,6 +288,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       'remind-morning': { type: 'string' },
       'remind-afternoon': { type: 'string' },
       lang: { type: 'string' },
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -246,7 +310,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     // Validate usage before touching the database.
     const hasSub = ['school', 'roster', 'staff', 'official'].includes(command);
     const matched = hasSub ? `${command} ${sub ?? ''}`.trim() : command;
-    if (!['migrate', 'school add', 'roster import', 'staff import', 'invite', 'demo', 'calendar', 'official add'].includes(matched)) {
+    if (!['migrate', 'school add', 'roster import', 'staff import', 'invite', 'demo', 'calendar', 'official add', 'cards'].includes(matched)) {
       throw new UsageError(`unknown command "${matched}"`);
     }
     const file = hasSub ? rest[0] : undefined;
@@ -311,6 +375,9 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       }
       case 'calendar':
         ok = await cmdCalendar(ctx, need('school'), values);
+        break;
+      case 'cards':
+        ok = await cmdCards(ctx, env, { school: need('school'), class: values.class, out: need('out') });
         break;
     }
     return ok ? 0 : 1;

@@ -34,7 +34,7 @@ export type CardResolution =
   | { ok: false; reason: 'malformed' | 'forged' | 'revoked' | 'unknown' };
 
 export class CardError extends Error {
-  constructor(readonly reason: 'not-found' | 'version-limit') {
+  constructor(readonly reason: 'not-found' | 'stale' | 'version-limit') {
     super(`card: ${reason}`);
   }
 }
@@ -160,46 +160,86 @@ export async function cardOf(db: Executor, input: { studentId: number; schoolId:
   return toCard(row, secret, botUsername);
 }
 
+export interface ReissueInput {
+  studentId: number;
+  schoolId: number;
+  actorStaffId: number | null;
+  /** audit actor ('tg:<id>', 'cli'); default 'staff:<actorStaffId>' */
+  actor?: string;
+  /**
+   * The version the person saw when they asked (0: no card yet). When given, the card is
+   * re-issued only if it is still that version, so a double tap or a stale button re-issues once.
+   */
+  expectVersion?: number;
+}
+
 /**
- * A new card for a student (a lost or stolen card): the version goes up by one, so the old
- * card's token stops verifying at once. Audited. Throws CardError('not-found') when the student is
- * not an active student of this school in a current class (nothing changes then).
+ * Bumps a student's card version (audited): the old card's token stops verifying at once. Needs
+ * no card secret (the bot process asks; the worker draws the new card). Returns the new version;
+ * throws CardError('not-found') when the student is not an active student of this school in a
+ * current class, CardError('stale') when `expectVersion` no longer matches. Nothing changes then.
  */
-export async function reissueCard(
-  db: Db,
-  input: { studentId: number; schoolId: number; actorStaffId: number | null; /** audit actor; default staff:<id> */ actor?: string },
-  secret: CardKey,
-  botUsername: string,
-): Promise<CardData> {
-  cardLink(botUsername, 'c');
+export async function bumpCardVersion(ex: Executor, input: ReissueInput): Promise<number> {
   const actor = input.actor ?? (input.actorStaffId === null ? 'system' : `staff:${input.actorStaffId}`);
-  return db.transaction(async (tx) => {
-    const bumped = rowsOf<{ version: number }>(
-      await tx.execute(sql`
-        insert into student_cards (student_id, school_id, version, issued_by)
-        select s.id, s.school_id, 1, ${actor}
+  const expect = input.expectVersion;
+  const current = sql`
+    select s.id, s.school_id
+      from students s
+      join classes c on c.id = s.class_id
+      join academic_years ay on ay.id = c.academic_year_id and ay.is_current
+     where s.id = ${input.studentId} and s.school_id = ${input.schoolId} and s.active`;
+  const bumped = rowsOf<{ version: number }>(
+    await ex.execute(
+      expect !== undefined && expect > 0
+        ? // a card the person saw: bump exactly that version
+          sql`
+          update student_cards card set version = card.version + 1, issued_at = now(), issued_by = ${actor}
+            from (${current}) s
+           where card.student_id = s.id and card.version = ${expect} and card.version < ${MAX_VERSION}
+          returning card.version`
+        : // no card seen (0) or no expectation: the first card, or the next version of the current one
+          sql`
+          insert into student_cards (student_id, school_id, version, issued_by)
+          select id, school_id, 1, ${actor} from (${current}) s
+          on conflict (student_id) do update
+             set version = student_cards.version + 1, issued_at = now(), issued_by = excluded.issued_by
+           where student_cards.version < ${MAX_VERSION} ${expect === 0 ? sql`and false` : sql``}
+          returning version`,
+    ),
+  );
+  if (bumped.length === 0) {
+    const [row] = rowsOf<{ version: number }>(
+      await ex.execute(sql`
+        select coalesce(card.version, 0) as version
           from students s
           join classes c on c.id = s.class_id
           join academic_years ay on ay.id = c.academic_year_id and ay.is_current
-         where s.id = ${input.studentId} and s.school_id = ${input.schoolId} and s.active
-        on conflict (student_id) do update
-           set version = student_cards.version + 1, issued_at = now(), issued_by = excluded.issued_by
-         where student_cards.version < ${MAX_VERSION}
-        returning version`),
+          left join student_cards card on card.student_id = s.id
+         where s.id = ${input.studentId} and s.school_id = ${input.schoolId} and s.active`),
     );
-    if (bumped.length === 0) {
-      const [exists] = rowsOf<{ n: number }>(await tx.execute(sql`select 1 as n from student_cards where student_id = ${input.studentId} and school_id = ${input.schoolId}`));
-      throw new CardError(exists ? 'version-limit' : 'not-found');
-    }
-    const version = Number(bumped[0]!.version);
-    await audit(tx, {
-      actor,
-      schoolId: input.schoolId,
-      action: 'card.reissue',
-      entity: 'student',
-      entityId: input.studentId,
-      details: { version, ...(input.actorStaffId === null ? {} : { staffId: input.actorStaffId }) },
-    });
+    if (!row) throw new CardError('not-found');
+    throw new CardError(expect !== undefined && Number(row.version) !== expect ? 'stale' : 'version-limit');
+  }
+  const version = Number(bumped[0]!.version);
+  await audit(ex, {
+    actor,
+    schoolId: input.schoolId,
+    action: 'card.reissue',
+    entity: 'student',
+    entityId: input.studentId,
+    details: { version, ...(input.actorStaffId === null ? {} : { staffId: input.actorStaffId }) },
+  });
+  return version;
+}
+
+/**
+ * A new card for a student (a lost or stolen card): the version goes up by one, so the old
+ * card's token stops verifying at once. Audited. Throws CardError like bumpCardVersion.
+ */
+export async function reissueCard(db: Db, input: ReissueInput, secret: CardKey, botUsername: string): Promise<CardData> {
+  cardLink(botUsername, 'c');
+  return db.transaction(async (tx) => {
+    await bumpCardVersion(tx, input);
     const card = await cardOf(tx, { studentId: input.studentId, schoolId: input.schoolId }, secret, botUsername);
     if (!card) throw new CardError('not-found');
     return card;

@@ -18,7 +18,7 @@ import sharp from 'sharp';
 import { PDFDocument, PDFImage, PDFRawStream, PngEmbedder, rgb as pdfRgb, type PDFContext, type PDFRef } from 'pdf-lib';
 import type { Locale } from '../core/db/schema.js';
 import { createI18n } from '../core/i18n/index.js';
-import { renderText, type TextPiece } from '../reports/fonts.js';
+import { renderText, type TextPiece, type TextStyle } from '../reports/fonts.js';
 import type { CardData } from './cards.js';
 
 /** ID-1 card, ISO/IEC 7810 */
@@ -50,13 +50,35 @@ let defaultLabels: CardLabels | undefined;
 
 /** Bilingual labels from the locale files, Khmer first: one printed card serves every reader. */
 export function bilingualLabels(t: (locale: Locale, key: string) => string = (locale, key) => i18n().t(locale, key)): CardLabels {
-  const both = (key: string) => `${t('km', key)} · ${t('en', key)}`;
+  const both = (key: string) => (['km', 'en'] as const).map((locale) => t(locale, key)).join(' · ');
   return { title: both('qr-card-title'), class: both('qr-card-class'), code: both('qr-card-code') };
 }
 
 let i18nInstance: ReturnType<typeof createI18n> | undefined;
 function i18n() {
   return (i18nInstance ??= createI18n('km', () => undefined));
+}
+
+/**
+ * Texts that repeat on every card of a sheet (school names, labels, the class) are drawn once:
+ * a small cache of the last pieces, bounded so a worker drawing many schools stays small.
+ */
+const pieces = new Map<string, Promise<TextPiece>>();
+const PIECE_CACHE_SIZE = 48;
+
+function cachedText(text: string, style: TextStyle): Promise<TextPiece> {
+  const key = JSON.stringify([text, style.size, style.bold ?? false, style.color ?? '', style.maxWidth ?? 0]);
+  let piece = pieces.get(key);
+  if (piece) {
+    // most recently used goes last
+    pieces.delete(key);
+  } else {
+    piece = renderText(text, style);
+    piece.catch(() => pieces.delete(key));
+  }
+  pieces.set(key, piece);
+  if (pieces.size > PIECE_CACHE_SIZE) pieces.delete(pieces.keys().next().value!);
+  return piece;
 }
 
 /** A QR code as a square of booleans (true = dark), error correction as asked, smallest version that fits. */
@@ -81,15 +103,15 @@ export async function renderCardPng(card: CardData, opts: CardRenderOptions = {}
   const colW = W - colX - pad;
 
   const [schoolKm, schoolEn, nameKm, nameEn, classLabel, classValue, codeLabel, codeValue, title] = await Promise.all([
-    renderText(card.schoolNameKm, { size: u(38), bold: true, color: WHITE, maxWidth: W - 2 * pad }),
-    renderText(card.schoolNameEn, { size: u(25), color: WHITE, maxWidth: W - 2 * pad }),
+    cachedText(card.schoolNameKm, { size: u(38), bold: true, color: WHITE, maxWidth: W - 2 * pad }),
+    cachedText(card.schoolNameEn, { size: u(25), color: WHITE, maxWidth: W - 2 * pad }),
     renderText(card.nameKm, { size: u(58), bold: true, color: INK, maxWidth: colW }),
     card.nameEn ? renderText(card.nameEn.toUpperCase(), { size: u(36), color: INK, maxWidth: colW }) : null,
-    renderText(labels.class, { size: u(24), color: MUTED, maxWidth: colW }),
-    renderText(card.className, { size: u(50), bold: true, color: INK, maxWidth: colW }),
-    renderText(labels.code, { size: u(24), color: MUTED, maxWidth: colW }),
+    cachedText(labels.class, { size: u(24), color: MUTED, maxWidth: colW }),
+    cachedText(card.className, { size: u(50), bold: true, color: INK, maxWidth: colW }),
+    cachedText(labels.code, { size: u(24), color: MUTED, maxWidth: colW }),
     renderText(card.studentCode, { size: u(38), bold: true, color: INK, maxWidth: colW }),
-    renderText(labels.title, { size: u(21), color: MUTED, maxWidth: colW }),
+    cachedText(labels.title, { size: u(21), color: MUTED, maxWidth: colW }),
   ]);
 
   const canvas = new Canvas(W, H);
