@@ -233,7 +233,10 @@ export function qrCardsFeature(deps: AppDeps): Composer<BotContext> {
     }
     let version: number;
     try {
-      version = await bumpCardVersion(db, { studentId, schoolId: student.schoolId, actorStaffId: office.staffId, actor: actorOf(ctx.from.id), expectVersion: seen });
+      // the new version and its audit row together
+      version = await db.transaction((tx) =>
+        bumpCardVersion(tx, { studentId, schoolId: student.schoolId, actorStaffId: office.staffId, actor: actorOf(ctx.from.id), expectVersion: seen }),
+      );
     } catch (err) {
       if (!(err instanceof CardError)) throw err;
       await ctx.answerCallbackQuery({ text: ctx.t(err.reason === 'stale' ? 'qr-reissue-stale' : 'qr-card-gone'), show_alert: true });

@@ -2,8 +2,8 @@
  * Reading QR codes from photos (a teacher's or a gate phone's picture of one or more cards).
  *
  * sharp decodes the picture (JPEG, PNG, WebP, …), turns it upright by its EXIF orientation,
- * shrinks very large photos and hands ZXing one byte of grey per pixel (as a PGM); ZXing-C++ compiled to
- * WebAssembly (zxing-wasm) finds every QR code in it. The .wasm is read from the installed package
+ * shrinks very large photos and hands ZXing one byte of grey per pixel (as a PGM); ZXing-C++
+ * compiled to WebAssembly (zxing-wasm) finds every QR code in it. The .wasm is read from the installed package
  * (never fetched from a CDN: servers may be offline), once per process.
  *
  * For input that is not a picture, decodeQrCodes returns [] (it never throws for bad input);
@@ -42,11 +42,11 @@ let ready: Promise<void> | undefined;
 export function warmUpDecoder(): Promise<void> {
   ready ??= (async () => {
     const wasmBinary = readFileSync(require.resolve('zxing-wasm/reader/zxing_reader.wasm'));
-    const module = await prepareZXingModule({
+    // Later readBarcodes calls find this module (same overrides) instead of fetching one.
+    await prepareZXingModule({
       overrides: { wasmBinary: wasmBinary.buffer.slice(wasmBinary.byteOffset, wasmBinary.byteOffset + wasmBinary.byteLength) as ArrayBuffer },
       fireImmediately: true,
     });
-    void module;
   })().catch((err: unknown) => {
     ready = undefined; // a later call may try again
     throw err;
