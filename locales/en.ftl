@@ -379,3 +379,36 @@ scanning-error-no-school = Your school was not found.
 scanning-error-bad-time = { $time } is not a time. Write it as HH:MM, e.g. 07:15.
 scanning-error-bad-cooldown = The cooldown must be between 1 and 240 minutes.
 scanning-error-cutoff-before-late = The cutoff ({ $cutoff }) must come after the late time ({ $late }). Nothing was changed.
+
+## qr cards
+qr-card-title = Student card
+qr-card-class = Class
+qr-card-code = Student ID
+qr-cmd-cards = Print a class's student cards
+qr-cmd-card = One student's card, or a new card for a lost one
+qr-menu-cards = 🪪 Student cards
+qr-choose-class = Print student cards for which class?
+qr-btn-all-classes = All classes
+qr-no-classes = You have no class to print student cards for. Cards are printed by the principal, the school's operator or the homeroom teacher.
+qr-class-denied = You cannot print cards for class { $class } (no such class, or not yours).
+qr-denied = You are not allowed to do this. Nothing changed.
+qr-preparing-class = 🪪 Preparing the student cards of class { $class } (a PDF to print on A4). It will arrive shortly.
+qr-preparing-all = 🪪 Preparing student cards for { $count } classes: one PDF per class, arriving one after another.
+qr-sheet-title = { $school } · Class { $class }
+qr-sheet-caption = 🪪 Student cards of class { $class }: { $count } students. Print on A4 at actual size (100%) and cut along the dashed lines.
+qr-sheet-empty = Class { $class } has no students: no cards to print.
+qr-card-usage = Type /card and the student code (e.g. /card S00123) for a student's card, or /card S00123 new to issue a new card for a lost one.
+qr-student-not-found = No student with code { $code } at your school.
+qr-student-denied = This student is not in your class.
+qr-reissue-office-only = Only the principal or the school's operator can issue a new card. Please tell the school office.
+qr-card-gone = This student is not on a class list of this school year, so no card can be made.
+qr-card-preparing = 🪪 Preparing the card of { $name } (class { $class })…
+qr-card-caption = 🪪 { $name } · class { $class } · { $code }
+qr-card-caption-new = 🪪 New card for { $name } (class { $class }, { $code }). The old card no longer works.
+qr-reissue-confirm = Issue a new card for { $name } (class { $class }, { $code })?
+    The old card stops working at once.
+qr-btn-reissue = Yes, issue a new card
+qr-btn-cancel = Cancel
+qr-reissued = ✅ New card issued for { $code } (card no. { $version }). The old card no longer works. The new card is on its way…
+qr-reissue-stale = This card was already replaced. Nothing changed.
+qr-cancelled = Cancelled. Nothing changed.

@@ -20,7 +20,7 @@ import { Api, type Transformer } from 'grammy';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { inArray } from 'drizzle-orm';
 import { loadConfig, ConfigError, type Config } from '../src/config.js';
-import { buildBot, cardSecretOf, createAppDeps, createNotifier, createRedis, openAppDatabase, startWorkers, type WorkerHandles } from '../src/app.js';
+import { buildBot, cardSecret, createAppDeps, createNotifier, createRedis, openAppDatabase, startWorkers, type WorkerHandles } from '../src/app.js';
 import { DEFAULT_FIXTURES } from '../src/cli/main.js';
 import { loadActor, rolesOf } from '../src/core/auth/actor.js';
 import type { Database } from '../src/core/db/client.js';
@@ -392,7 +392,7 @@ async function main(): Promise<void> {
       botUsername: config.BOT_USERNAME,
       kickOutbox: () => workers.relay.kick(),
       jobs,
-      cardSecret: cardSecretOf(config),
+      cardSecret: cardSecret(config),
     }),
     redis,
   );

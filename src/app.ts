@@ -2,7 +2,7 @@
  * Wiring shared by main.ts (the long-running processes) and the CLI: open the database and run
  * migrations, connect Redis, build the bot with every feature, start the queue's workers.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Api } from 'grammy';
 import type { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -13,7 +13,7 @@ import type { Logger } from './core/logger.js';
 import { createRedis } from './core/queue/redis.js';
 import { createOutgoingQueue, type OutgoingJob } from './core/queue/queues.js';
 import { startRelay, type Relay } from './core/queue/relay.js';
-import { startSender, type SendOutcome } from './core/queue/sender.js';
+import { composeResolvers, startSender, type SendOutcome } from './core/queue/sender.js';
 import { createBot } from './core/telegram/bot.js';
 import type { AppDeps } from './core/telegram/context.js';
 import { systemNow } from './core/clock.js';
@@ -24,26 +24,23 @@ import { reportsFeature } from './reports/bot.js';
 import { startReportJobs, type ReportJobs } from './reports/jobs.js';
 import { reportFileResolver } from './reports/service.js';
 import { scanFeature } from './qr/scan-bot.js';
-import { startScanJobs, type ScanJobs } from './qr/jobs.js';
+import { startScanJobs, type ScanJobs } from './qr/scan-jobs.js';
 import type { Notifier } from './roster/service.js';
+import { qrCardsFeature } from './qr/bot.js';
+import { cardFileResolver } from './qr/files.js';
+import { startCardJobs, type CardJobs } from './qr/card-jobs.js';
+import { cardSecret } from './qr/secret.js';
 
-/** Every feature, in the order its handlers run. The fallback stays last. */
-// scanFeature comes first: it takes `/start <card token>` before onboarding reads start payloads as invites.
-export const FEATURES = [scanFeature, onboardingFeature, attendanceFeature, reportsFeature, fallbackFeature];
+/**
+ * Every feature, in the order its handlers run. The fallback stays last; scanFeature comes first:
+ * it takes `/start <card token>` before onboarding reads start payloads as invites.
+ */
+export const FEATURES = [scanFeature, onboardingFeature, attendanceFeature, reportsFeature, qrCardsFeature, fallbackFeature];
 
 export async function openAppDatabase(config: Config): Promise<Database> {
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
   await migrateDatabase(database);
   return database;
-}
-
-/**
- * The secret that signs student cards: CARD_SECRET, or else one derived from the bot token (so a
- * deployment works out of the box, but rotating the token would void every printed card: set
- * CARD_SECRET in production).
- */
-export function cardSecretOf(config: Pick<Config, 'BOT_TOKEN'> & { CARD_SECRET?: string }): string {
-  return config.CARD_SECRET ?? createHmac('sha256', config.BOT_TOKEN).update('sis-card-secret-v1').digest('base64url');
 }
 
 export function createNotifier(config: Pick<Config, 'DEFAULT_LOCALE'>): Notifier {
@@ -59,7 +56,7 @@ export function createAppDeps(
     ...input,
     // Tests and benchmarks only: a deployment passes the configured secret (see qr/secret.ts),
     // or cards printed by one process would not scan in another.
-    cardSecret: input.cardSecret ?? randomBytes(32).toString('base64url'),
+    cardSecret: input.cardSecret ?? randomBytes(32),
     notifier: input.notifier ?? createNotifier({ DEFAULT_LOCALE: input.defaultLocale }),
     now: input.now ?? systemNow,
     jobs: input.jobs ?? {
@@ -77,6 +74,7 @@ export interface WorkerHandles {
   attendance: AttendanceJobs;
   reports: ReportJobs;
   scans: ScanJobs;
+  cards: CardJobs;
   close(): Promise<void>;
 }
 
@@ -90,7 +88,7 @@ export async function startWorkers(config: Config, database: Database, redis: Re
     api: api ?? new Api(config.BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT }),
     log: log.child({ part: 'sender' }),
     ratePerSecond: config.SEND_RATE_PER_SECOND,
-    resolvePayload: reportFileResolver(database.db),
+    resolvePayload: composeResolvers(reportFileResolver(database.db), cardFileResolver(database.db)),
   });
   // Capabilities' scheduled work shares one set of dependencies.
   const jobDeps = {
@@ -104,6 +102,7 @@ export async function startWorkers(config: Config, database: Database, redis: Re
   const attendance = await startAttendanceJobs({ ...jobDeps, log: log.child({ part: 'attendance-jobs' }) });
   const reports = await startReportJobs({ ...jobDeps, log: log.child({ part: 'report-jobs' }) });
   const scans = await startScanJobs({ ...jobDeps, log: log.child({ part: 'scan-jobs' }) });
+  const cards = await startCardJobs({ ...jobDeps, secret: cardSecret(config), log: log.child({ part: 'card-jobs' }) });
   return {
     queue,
     relay,
@@ -111,9 +110,11 @@ export async function startWorkers(config: Config, database: Database, redis: Re
     attendance,
     reports,
     scans,
+    cards,
     async close() {
       // Order matters: stop the producers, stop feeding the queue, let the sender finish its
       // jobs, then the queue.
+      await cards.close();
       await scans.close();
       await reports.close();
       await attendance.close();
@@ -134,4 +135,4 @@ export function buildBot(config: Config, deps: AppDeps, redis?: Redis) {
   });
 }
 
-export { createRedis };
+export { cardSecret, createRedis };

@@ -36,14 +36,14 @@ const ConfigSchema = z
         .optional(),
     ),
     PORT: z.coerce.number().int().min(1).max(65535).default(8080),
-    /** Signs student QR cards; at least 32 characters. Unset: derived from BOT_TOKEN (see app.ts). */
-    CARD_SECRET: optionalText.pipe(z.string().min(32, 'CARD_SECRET must be at least 32 characters').optional()),
     /** Public https address of the gate-scanner Mini App (served by this process on PORT) */
     WEBAPP_URL: optionalText.pipe(z.url('WEBAPP_URL must be the https address of the scanner page').optional()),
     DEFAULT_LOCALE: z.enum(['km', 'en'], { error: 'DEFAULT_LOCALE must be km or en' }).default('km'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Messages per second the sender may use overall (Telegram allows about 30) */
     SEND_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(30),
+    /** Signs the QR codes of student cards (src/qr/secret.ts); derived from BOT_TOKEN when unset */
+    CARD_SECRET: optionalText.pipe(z.string().min(32, 'CARD_SECRET must be at least 32 characters (e.g. openssl rand -base64 32)').optional()),
   })
   .superRefine((c, ctx) => {
     if (c.BOT_MODE === 'webhook') {

@@ -12,7 +12,7 @@ import { sql } from 'drizzle-orm';
 import { createAppDeps, FEATURES } from '../../src/app.js';
 import { createBot } from '../../src/core/telegram/bot.js';
 import { createLogger } from '../../src/core/logger.js';
-import { ensureCheckinPartitions } from '../../src/qr/jobs.js';
+import { ensureCheckinPartitions } from '../../src/qr/scan-jobs.js';
 import { signCard } from '../../src/qr/tokens.js';
 import { importStaff, importStudents } from '../../src/roster/service.js';
 import { addSchool } from '../../src/schools/service.js';

@@ -17,6 +17,7 @@ const REGISTRY: Array<{ name: string; load: () => Promise<{ default: Bench }> }>
   { name: 'report-monthly', load: () => import('./report-monthly.js') },
   { name: 'rollup', load: () => import('./rollup.js') },
   { name: 'checkin', load: () => import('./checkin.js') },
+  { name: 'qr-decode', load: () => import('./qr-decode.js') },
 ];
 
 function print(bench: Bench, result: BenchResult, seconds: number): boolean {

@@ -3,7 +3,7 @@
  * the bot calls. Exit code 0 on success, 1 when the input was refused (with every reason), 2 on
  * wrong usage.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,8 +23,11 @@ import { addSchool, getSchool, SchoolInputError } from '../schools/service.js';
 import { getSettings, setCalendarDay, setSettings, upcomingHolidays } from '../attendance/service.js';
 import { syncSchoolSchedules } from '../attendance/jobs.js';
 import { getScanSettings, ScanSettingsError, setScanSettings, type ScanSettingsChange, type ScanSettingsView } from '../qr/settings.js';
-import { syncSchoolScanSchedules } from '../qr/jobs.js';
+import { syncSchoolScanSchedules } from '../qr/scan-jobs.js';
 import { isRealDay } from '../core/clock.js';
+import { cardsFor, type CardData } from '../qr/cards.js';
+import { renderCardPng, renderClassSheetPdf } from '../qr/render.js';
+import { cardSecret } from '../qr/secret.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -44,6 +47,11 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   scanning --school CODE [--on | --off] [--mode confirm|immediate] [--late-morning HH:MM]
          [--late-afternoon HH:MM] [--cutoff-morning HH:MM] [--cutoff-afternoon HH:MM] [--cooldown MINUTES]
                                             gate scanning: late time, cutoff and how families are told
+  cards --school CODE [--class 7A] --out DIR
+                                            student cards: one PNG per student (file name: the
+                                            student code) and one printable A4 PDF per class;
+                                            needs BOT_USERNAME, and CARD_SECRET or BOT_TOKEN as
+                                            the bot has them (they sign the QR codes)
 
 Options for every command: --lang km|en (language of messages; default DEFAULT_LOCALE)
 Database: DATABASE_URL, or embedded PGlite in PGLITE_DIR when unset (stop the bot first).`;
@@ -153,6 +161,61 @@ async function cmdDemo(ctx: CliContext, fixtures: string): Promise<boolean> {
   ctx.out.line('Try it: open the bot, tap Start and share a phone number that is on the roster');
   ctx.out.line('(parents: guardian_phone in students.csv; staff: phone in staff.csv), or use this invite:');
   await cmdInvite(ctx, { school: DEMO_SCHOOL.code, role: 'teacher' });
+  return true;
+}
+
+/** A file name from a student code or class name (codes are the school's own text). */
+function safeFileName(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_').slice(0, 80) || '_';
+}
+
+async function cmdCards(ctx: CliContext, env: Record<string, string | undefined>, opts: { school: string; class?: string; out: string }): Promise<boolean> {
+  // Cards printed here must verify in the bot: the same key (CARD_SECRET, or the one derived from
+  // the bot's token) and the same bot name in the link. A placeholder token would print cards
+  // the bot refuses.
+  if (!ctx.config.CARD_SECRET && !env.BOT_TOKEN?.trim()) {
+    throw new UsageError('cards are signed with CARD_SECRET (or, when it is unset, a key derived from BOT_TOKEN): set CARD_SECRET (recommended) or BOT_TOKEN exactly as the bot has them');
+  }
+  const botUsername = ctx.config.BOT_USERNAME?.replace(/^@/, '');
+  if (!botUsername) throw new UsageError("set BOT_USERNAME (the bot's username without @): every card's QR code is a t.me link to the bot");
+  const { db } = ctx.database;
+  const school = await getSchool(db, opts.school);
+  if (!school) throw new UsageError(`no school with code ${opts.school}`);
+  let classId: number | undefined;
+  if (opts.class) {
+    const name = opts.class.replace(/\s+/g, '').toUpperCase();
+    const [row] = await db
+      .select({ id: classes.id })
+      .from(classes)
+      .innerJoin(sql`academic_years ay`, sql`ay.id = ${classes.academicYearId} and ay.is_current`)
+      .where(and(eq(classes.schoolId, school.id), eq(classes.name, name)));
+    if (!row) throw new UsageError(`no class ${name} this year at ${school.code}`);
+    classId = row.id;
+  }
+  const cards = await cardsFor(db, { schoolId: school.id, classId, issuedBy: 'cli' }, cardSecret({ CARD_SECRET: ctx.config.CARD_SECRET, BOT_TOKEN: env.BOT_TOKEN?.trim() ?? '' }), botUsername);
+  if (cards.length === 0) {
+    ctx.out.error(`No active students${opts.class ? ` in class ${opts.class}` : ''} at ${school.code}: no cards made.`);
+    return false;
+  }
+  await mkdir(opts.out, { recursive: true });
+  const byClass = new Map<number, { cards: CardData[]; pngs: Buffer[] }>();
+  for (const card of cards) {
+    const png = await renderCardPng(card);
+    await writeFile(path.join(opts.out, `${safeFileName(card.studentCode)}.png`), png);
+    const group = byClass.get(card.classId) ?? byClass.set(card.classId, { cards: [], pngs: [] }).get(card.classId)!;
+    group.cards.push(card);
+    group.pngs.push(png);
+  }
+  const schoolName = ctx.locale === 'km' ? school.nameKm : school.nameEn;
+  for (const group of byClass.values()) {
+    const className = group.cards[0]!.className;
+    const title = ctx.notifier.t(ctx.locale, 'qr-sheet-title', { school: schoolName, class: className });
+    const pdf = await renderClassSheetPdf(group.cards, title, { cardPngs: group.pngs });
+    await writeFile(path.join(opts.out, `${safeFileName(className)}.pdf`), pdf);
+    ctx.out.line(`${className}: ${group.cards.length} cards → ${safeFileName(className)}.pdf`);
+  }
+  await audit(db, { actor: 'cli', schoolId: school.id, action: 'card.export', entity: classId ? 'class' : 'school', entityId: classId ?? school.id, details: { students: cards.length, classes: byClass.size } });
+  ctx.out.line(`${cards.length} student cards (PNG) and ${byClass.size} class sheet(s) (PDF, A4, print at 100 %) written to ${opts.out}`);
   return true;
 }
 
@@ -286,6 +349,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       'cutoff-afternoon': { type: 'string' },
       cooldown: { type: 'string' },
       lang: { type: 'string' },
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -307,7 +371,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     // Validate usage before touching the database.
     const hasSub = ['school', 'roster', 'staff', 'official'].includes(command);
     const matched = hasSub ? `${command} ${sub ?? ''}`.trim() : command;
-    if (!['migrate', 'school add', 'roster import', 'staff import', 'invite', 'demo', 'calendar', 'official add', 'scanning'].includes(matched)) {
+    if (!['migrate', 'school add', 'roster import', 'staff import', 'invite', 'demo', 'calendar', 'official add', 'scanning', 'cards'].includes(matched)) {
       throw new UsageError(`unknown command "${matched}"`);
     }
     const file = hasSub ? rest[0] : undefined;
@@ -375,6 +439,9 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         break;
       case 'scanning':
         ok = await cmdScanning(ctx, need('school'), values);
+        break;
+      case 'cards':
+        ok = await cmdCards(ctx, env, { school: need('school'), class: values.class, out: need('out') });
         break;
     }
     return ok ? 0 : 1;

@@ -16,9 +16,9 @@ import { formatNumber } from '../core/i18n/index.js';
 import type { Locale } from '../core/db/schema.js';
 import { safeError } from '../core/logger.js';
 import { markLateArrival } from '../attendance/service.js';
-import { decodeQrCodes } from './decode.js';
+import { readQrPhoto, type QrPhoto } from './decode.js';
 import { getScanSettings, HHMM, ScanSettingsError, setScanSettings, type ScanSettingsChange, type ScanSettingsView } from './settings.js';
-import { SCANS_QUEUE, type ScanJob } from './jobs.js';
+import { SCANS_QUEUE, type ScanJob } from './scan-jobs.js';
 import { extractCardToken, recordScan, scanningMemberships, setArrivalNotices, type ScanResult, type ScanVia } from './scan.js';
 
 declareCommands(
@@ -103,14 +103,19 @@ export function scanFeature(deps: AppDeps): Composer<BotContext> {
       await ctx.reply(ctx.t('scan-photo-too-big'));
       return;
     }
-    let texts: string[];
+    let read: QrPhoto;
     try {
-      texts = await decodeQrCodes(await downloadFile(ctx.api, photo.file_id));
+      read = await readQrPhoto(await downloadFile(ctx.api, photo.file_id));
     } catch (err) {
-      ctx.log.warn({ err: safeError(err) }, 'card photo could not be read');
+      ctx.log.warn({ err: safeError(err) }, 'card photo could not be downloaded');
       await ctx.reply(ctx.t('scan-photo-bad'));
       return;
     }
+    if (!read.ok) {
+      await ctx.reply(ctx.t(read.reason === 'too-large' ? 'scan-photo-too-big' : 'scan-photo-bad'));
+      return;
+    }
+    const { texts } = read;
     if (texts.length === 0) {
       await ctx.reply(ctx.t('scan-photo-none'));
       return;

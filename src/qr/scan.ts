@@ -220,7 +220,7 @@ async function writeScans(db: Db, notifier: Notifier, scans: PendingScan[]): Pro
 
 export async function recordScan(
   db: Db,
-  input: { actor: Actor; token: string; via: ScanVia; secret: string; notifier: Notifier; now: Date },
+  input: { actor: Actor; token: string; via: ScanVia; secret: string | Buffer; notifier: Notifier; now: Date },
 ): Promise<ScanResult> {
   const { actor } = input;
   const who = actorOf(actor.telegramUserId);

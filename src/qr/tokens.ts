@@ -17,11 +17,14 @@ export interface CardClaims {
   version: number;
 }
 
-function mac(secret: string, body: Buffer): Buffer {
+/** The key: CARD_SECRET or a key derived from the bot token (see secret.ts). */
+export type CardKey = string | Buffer;
+
+function mac(secret: CardKey, body: Buffer): Buffer {
   return createHmac('sha256', secret).update('sis-card-v1').update(body).digest().subarray(0, MAC_BYTES);
 }
 
-export function signCard(secret: string, claims: CardClaims): string {
+export function signCard(secret: CardKey, claims: CardClaims): string {
   if (!Number.isSafeInteger(claims.studentId) || claims.studentId < 0 || claims.studentId >= 2 ** 48) throw new RangeError('student id out of range');
   if (!Number.isInteger(claims.version) || claims.version < 0 || claims.version > 0xffff) throw new RangeError('card version out of range');
   const body = Buffer.alloc(8);
@@ -33,7 +36,7 @@ export function signCard(secret: string, claims: CardClaims): string {
 export type CardCheck = { ok: true; claims: CardClaims } | { ok: false; reason: 'malformed' | 'forged' };
 
 /** Checks shape and signature only; whether the version is current is a database question. */
-export function verifyCard(secret: string, token: string): CardCheck {
+export function verifyCard(secret: CardKey, token: string): CardCheck {
   if (!TOKEN_RE.test(token)) return { ok: false, reason: 'malformed' };
   const raw = Buffer.from(token.slice(1), 'base64url');
   if (raw.length !== 8 + MAC_BYTES) return { ok: false, reason: 'malformed' };

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { runCli } from '../../src/cli/main.js';
 import { getScanSettings } from '../../src/qr/settings.js';
-import { SCANS_QUEUE } from '../../src/qr/jobs.js';
+import { SCANS_QUEUE } from '../../src/qr/scan-jobs.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { loadDemoSchool } from '../support/fixtures.js';
 import type { TestUser } from '../support/telegram.js';

@@ -55,6 +55,17 @@ export type PayloadResolver = (
   payload: Record<string, unknown>,
 ) => Promise<{ payload: Record<string, unknown>; onSent?: (result: unknown) => Promise<void> } | null>;
 
+/** Several capabilities' resolvers as one: the first that recognises the payload answers. */
+export function composeResolvers(...resolvers: PayloadResolver[]): PayloadResolver {
+  return async (method, payload) => {
+    for (const resolve of resolvers) {
+      const resolved = await resolve(method, payload);
+      if (resolved) return resolved;
+    }
+    return null;
+  };
+}
+
 /** 0 when a request may start now (and records it), else ms to wait. KEYS: window zset, 429 pause key. */
 const SEND_GATE = `
 local pause = redis.call('PTTL', KEYS[2])

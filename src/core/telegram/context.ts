@@ -24,7 +24,7 @@ export interface AppDeps {
   /** Hands work (reports) to the worker process. */
   jobs: Pick<JobAdder, 'add'>;
   /** Signs and checks student card tokens (QR); the same in every process of a deployment. */
-  cardSecret: string;
+  cardSecret: Buffer;
   /** Public https address of the gate-scanner Mini App, when this deployment serves it. */
   webAppUrl?: string;
 }

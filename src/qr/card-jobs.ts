@@ -1,0 +1,138 @@
+/**
+ * Card work in the worker: drawing a class's sheet (PDF) or one student's card (PNG), storing it
+ * (files.ts) and queueing it to the person who asked. The bot only checks who may ask and adds the
+ * job; drawing 40 cards takes a second or two of CPU, which has no place in an update handler.
+ */
+import { and, eq } from 'drizzle-orm';
+import type { Database } from '../core/db/client.js';
+import { classes, type Locale } from '../core/db/schema.js';
+import { formatNumber, type Notifier } from '../core/i18n/index.js';
+import { addToOutbox } from '../core/queue/outbox.js';
+import { safeError } from '../core/logger.js';
+import { startScheduledWorker, type JobDeps, type ScheduledWorker } from '../core/queue/scheduled.js';
+import { cardOf, cardsFor, type CardData } from './cards.js';
+import { contentKey, storedOrMadeFile, type CardFileRef } from './files.js';
+import { renderCardPng, renderClassSheetPdf } from './render.js';
+import type { CardKey } from './tokens.js';
+
+export const CARDS_QUEUE = 'cards';
+
+interface Delivery {
+  schoolId: number;
+  chatId: number;
+  locale: Locale;
+  /** 'tg:<id>' */
+  requestedBy: string;
+  botUsername: string;
+  /** unique per request: names the outbox rows, so a re-run job sends nothing twice */
+  key: string;
+}
+
+export type CardJob =
+  | (Delivery & { kind: 'sheet'; classIds: number[] })
+  | (Delivery & { kind: 'card'; studentId: number; reissued?: boolean });
+
+function schoolName(card: CardData, locale: Locale): string {
+  return locale === 'km' ? card.schoolNameKm : card.schoolNameEn;
+}
+
+function displayName(card: CardData, locale: Locale): string {
+  return locale === 'en' && card.nameEn ? card.nameEn : card.nameKm;
+}
+
+export async function runCardJob(database: Database, job: CardJob, secret: CardKey, notifier: Notifier): Promise<unknown> {
+  const { db } = database;
+  const t = (key: string, vars?: Record<string, string | number>) => notifier.t(job.locale, key, vars);
+  if (job.kind === 'card') {
+    const card = await cardOf(db, { studentId: job.studentId, schoolId: job.schoolId, issuedBy: job.requestedBy }, secret, job.botUsername);
+    if (!card) {
+      await addToOutbox(db, { dedupeKey: `${job.key}:gone`, schoolId: job.schoolId, chatId: job.chatId, payload: { text: t('qr-card-gone') } });
+      return { sent: 0 };
+    }
+    const file = await storedOrMadeFile(
+      db,
+      { schoolId: job.schoolId, kind: 'card', scope: `student:${card.studentId}`, contentKey: contentKey('card', { cards: [card] }), fileName: `${card.studentCode}.png`, requestedBy: job.requestedBy },
+      () => renderCardPng(card),
+    );
+    const vars = { name: displayName(card, job.locale), class: card.className, code: card.studentCode };
+    const document: CardFileRef = { cardFile: file.id, name: `${card.studentCode}.png` };
+    await addToOutbox(db, {
+      dedupeKey: `${job.key}:card`,
+      schoolId: job.schoolId,
+      chatId: job.chatId,
+      method: 'sendDocument',
+      payload: { document, caption: t(job.reissued ? 'qr-card-caption-new' : 'qr-card-caption', vars) },
+    });
+    return { file: file.id, reused: file.reused };
+  }
+
+  const results: Array<{ classId: number; file?: number; reused?: boolean; students: number }> = [];
+  for (const classId of job.classIds) {
+    const cards = await cardsFor(db, { schoolId: job.schoolId, classId, issuedBy: job.requestedBy }, secret, job.botUsername);
+    if (cards.length === 0) {
+      const [cls] = await db.select({ name: classes.name }).from(classes).where(and(eq(classes.id, classId), eq(classes.schoolId, job.schoolId)));
+      await addToOutbox(db, { dedupeKey: `${job.key}:${classId}:empty`, schoolId: job.schoolId, chatId: job.chatId, payload: { text: t('qr-sheet-empty', { class: cls?.name ?? '?' }) } });
+      results.push({ classId, students: 0 });
+      continue;
+    }
+    const first = cards[0]!;
+    const title = t('qr-sheet-title', { school: schoolName(first, job.locale), class: first.className });
+    const fileName = `${first.className}.pdf`;
+    const file = await storedOrMadeFile(
+      db,
+      { schoolId: job.schoolId, kind: 'sheet', scope: `class:${classId}`, contentKey: contentKey('sheet', { title, cards }), fileName, requestedBy: job.requestedBy },
+      async () => {
+        // One card at a time: rendering is CPU work, and a worker runs one card job at a time.
+        const pngs: Buffer[] = [];
+        for (const card of cards) pngs.push(await renderCardPng(card));
+        return renderClassSheetPdf(cards, title, { cardPngs: pngs });
+      },
+    );
+    const document: CardFileRef = { cardFile: file.id, name: fileName };
+    await addToOutbox(db, {
+      dedupeKey: `${job.key}:${classId}`,
+      schoolId: job.schoolId,
+      chatId: job.chatId,
+      method: 'sendDocument',
+      // a whole school's sheets are bulk: below people's own messages
+      priority: job.classIds.length > 1 ? 8 : 6,
+      payload: { document, caption: t('qr-sheet-caption', { class: first.className, count: formatNumber(job.locale, cards.length) }) },
+    });
+    results.push({ classId, file: file.id, reused: file.reused, students: cards.length });
+  }
+  return { classes: results };
+}
+
+export type CardJobs = ScheduledWorker<CardJob>;
+
+export async function startCardJobs(opts: JobDeps & { secret: CardKey }): Promise<CardJobs> {
+  const jobs = await startScheduledWorker<CardJob>({
+    ...opts,
+    name: CARDS_QUEUE,
+    // Drawing is CPU work: one job at a time per worker process.
+    concurrency: 1,
+    // nothing scheduled: cards are made on request
+    sync: async () => 0,
+    run: (job) => runCardJob(opts.database, job, opts.secret, opts.notifier),
+  });
+  // The first card of a process pays for loading the font and the text engine: pay it now.
+  void warmRenderer().catch((err) => opts.log.warn({ err: safeError(err) }, 'card renderer warm-up failed'));
+  return jobs;
+}
+
+async function warmRenderer(): Promise<void> {
+  await renderCardPng({
+    studentId: 0,
+    studentCode: 'S0',
+    nameKm: 'សិស្ស',
+    nameEn: 'Student',
+    classId: 0,
+    className: '1A',
+    schoolId: 0,
+    schoolNameKm: 'សាលា',
+    schoolNameEn: 'School',
+    version: 1,
+    token: 'c',
+    link: 'https://t.me/warm_up_bot?start=c',
+  });
+}
