@@ -22,10 +22,15 @@ import { startAttendanceJobs, type AttendanceJobs } from './attendance/jobs.js';
 import { reportsFeature } from './reports/bot.js';
 import { startReportJobs, type ReportJobs } from './reports/jobs.js';
 import { reportFileResolver } from './reports/service.js';
+import { questionsFeature } from './questions/bot.js';
+import { startQuestionJobs, type QuestionJobs } from './questions/jobs.js';
 import type { Notifier } from './roster/service.js';
 
-/** Every feature, in the order its handlers run. The fallback stays last. */
-export const FEATURES = [onboardingFeature, attendanceFeature, reportsFeature, fallbackFeature];
+/**
+ * Every feature, in the order its handlers run. The fallback stays last. Questions come before
+ * attendance so a teacher's typed answer is never read as a quick attendance line.
+ */
+export const FEATURES = [onboardingFeature, questionsFeature, attendanceFeature, reportsFeature, fallbackFeature];
 
 export async function openAppDatabase(config: Config): Promise<Database> {
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
@@ -58,6 +63,7 @@ export interface WorkerHandles {
   sender: Worker<OutgoingJob, SendOutcome>;
   attendance: AttendanceJobs;
   reports: ReportJobs;
+  questions: QuestionJobs;
   close(): Promise<void>;
 }
 
@@ -84,15 +90,18 @@ export async function startWorkers(config: Config, database: Database, redis: Re
   };
   const attendance = await startAttendanceJobs({ ...jobDeps, log: log.child({ part: 'attendance-jobs' }) });
   const reports = await startReportJobs({ ...jobDeps, log: log.child({ part: 'report-jobs' }) });
+  const questions = await startQuestionJobs({ ...jobDeps, log: log.child({ part: 'question-jobs' }) });
   return {
     queue,
     relay,
     sender,
     attendance,
     reports,
+    questions,
     async close() {
       // Order matters: stop the producers, stop feeding the queue, let the sender finish its
       // jobs, then the queue.
+      await questions.close();
       await reports.close();
       await attendance.close();
       await relay.stop();
