@@ -173,7 +173,7 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
   composer.use(createConversation(answer, { id: ANSWER }));
 
   async function enterCompose(ctx: BotContext, args: ComposeArgs, schoolId: number) {
-    // Stop early (before they type) when the parent has used up their questions.
+    // Checked again here: an old button skips /ask, and the child's school sets the limit.
     const standing = await rateStanding(db, ctx.from!.id, schoolId, deps.now());
     if (!standing.ok) {
       await deny(ctx, refusalText(ctx, standing));
@@ -213,6 +213,12 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
     const children = await childrenToAsk(db, ctx.actor);
     if (children.length === 0) {
       await ctx.reply(ctx.t('q-no-children'));
+      return;
+    }
+    // Stop early (before they choose and type) when the parent has used up their questions.
+    const standing = await rateStanding(db, ctx.from!.id, children[0]!.schoolId, deps.now());
+    if (!standing.ok) {
+      await deny(ctx, refusalText(ctx, standing));
       return;
     }
     if (children.length === 1) {

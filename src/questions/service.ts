@@ -4,7 +4,7 @@
  * No grammY: plain inputs, plain results. Every change writes its audit row and its outgoing
  * message (through the outbox) in one transaction; every refusal is audited.
  */
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../core/db/client.js';
 import { telegramAccounts, type Locale } from '../core/db/schema.js';
 import type { Actor } from '../core/auth/actor.js';
@@ -281,8 +281,7 @@ export interface AskInput {
 export async function askQuestion(db: Db, input: AskInput, env: { notifier: Notifier; now: Date }): Promise<AskResult> {
   const { actor, notifier, now } = { ...input, ...env };
   const who = actorOf(actor.telegramUserId);
-  const followUp = 'threadId' in input.to;
-  const action = followUp ? 'question.followup' : 'question.ask';
+  const action = 'threadId' in input.to ? 'question.followup' : 'question.ask';
 
   // Who and about whom: a follow-up is the asker's own thread, still to a teacher of the child.
   let existing: ThreadRow | undefined;
@@ -301,6 +300,16 @@ export async function askQuestion(db: Db, input: AskInput, env: { notifier: Noti
     ({ studentId, staffId } = input.to);
   }
   const resolved = await resolveTarget(db, actor, studentId, staffId, action);
+  if (resolved.ok && !existing) {
+    // One parent, one child, one teacher: one thread, so the history reads as one conversation.
+    const [known] = await db
+      .select({ id: questionThreads.id })
+      .from(questionThreads)
+      .where(and(eq(questionThreads.parentUserId, actor.telegramUserId), eq(questionThreads.studentId, studentId), eq(questionThreads.staffId, staffId)))
+      .orderBy(desc(questionThreads.id))
+      .limit(1);
+    if (known) existing = await loadThread(db, known.id);
+  }
   if (!resolved.ok) return resolved;
   const { child, teacher, guardianId } = resolved.target;
 
@@ -375,7 +384,7 @@ export async function askQuestion(db: Db, input: AskInput, env: { notifier: Noti
     const locale = dest!.locale ?? notifier.defaultLocale;
     const t = (key: string, vars?: Record<string, string | number>) => notifier.t(locale, key, vars);
     const [guardian] = rowsOf<{ name: string | null }>(await tx.execute(sql`select name from guardians where id = ${guardianId}`));
-    const text = questionCopy(t, locale, { child, className: child.className, guardianName: guardian?.name ?? null, urgent: input.urgent, followUp, body: content.body });
+    const text = questionCopy(t, locale, { child, className: child.className, guardianName: guardian?.name ?? null, urgent: input.urgent, followUp: Boolean(existing), body: content.body });
     const delayed = deliverAt.getTime() > now.getTime();
     await addToOutbox(tx, {
       dedupeKey: `q:${message!.id}:staff`,
