@@ -23,6 +23,8 @@ import { addSchool, getSchool, SchoolInputError } from '../schools/service.js';
 import { getSettings, setCalendarDay, setSettings, upcomingHolidays } from '../attendance/service.js';
 import { syncSchoolSchedules } from '../attendance/jobs.js';
 import { isRealDay } from '../core/clock.js';
+import { addClassTeacher, listClassTeachers, removeClassTeacher } from '../questions/teaching.js';
+import { getQuestionRules, setQuestionRules } from '../questions/service.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -39,6 +41,12 @@ const USAGE = `Usage: npm run cli -- <command> [options]
                                             a provincial director (or, without --province, a
                                             national administrator); linked when they share PHONE
   demo [--fixtures DIR]                     load the sample school (code DEMO-001)
+  teach --school CODE --class 7A [--staff CODE [--subject NAME] [--remove]]
+                                            subject teachers of a class (parents may write to
+                                            them); without --staff, lists the class's teachers
+  questions --school CODE [--within HOURS] [--per-hour N] [--per-day N]
+                                            parents' questions: hours before an unanswered one
+                                            goes to the principal, and questions per parent
 
 Options for every command: --lang km|en (language of messages; default DEFAULT_LOCALE)
 Database: DATABASE_URL, or embedded PGlite in PGLITE_DIR when unset (stop the bot first).`;
@@ -139,6 +147,50 @@ async function cmdInvite(
   return true;
 }
 
+async function cmdTeach(ctx: CliContext, schoolCode: string, v: { class?: string; staff?: string; subject?: string; remove?: boolean }): Promise<boolean> {
+  const { db } = ctx.database;
+  const school = await getSchool(db, schoolCode);
+  if (!school) throw new UsageError(`no school with code ${schoolCode}`);
+  if (!v.class) throw new UsageError('--class is required');
+  if (v.staff) {
+    const r = v.remove
+      ? await removeClassTeacher(db, { schoolId: school.id, className: v.class, staffCode: v.staff, actor: 'cli' })
+      : await addClassTeacher(db, { schoolId: school.id, className: v.class, staffCode: v.staff, subject: v.subject, actor: 'cli' });
+    if (!r.ok) {
+      ctx.out.error(r.reason === 'unknown-class' ? `no class ${v.class} at ${schoolCode} this year` : `no active staff ${v.staff} at ${schoolCode}`);
+      return false;
+    }
+  } else if (v.remove) throw new UsageError('--remove needs --staff');
+  const list = await listClassTeachers(db, school.id, v.class);
+  if (!list) {
+    ctx.out.error(`no class ${v.class} at ${schoolCode} this year`);
+    return false;
+  }
+  ctx.out.line(`Class ${list.className}:`);
+  for (const t of list.teachers) ctx.out.line(`  ${t.staffCode}\t${t.homeroom ? 'homeroom' : t.subject || 'subject teacher'}\t${t.nameKm}${t.linked ? '' : '\t(not on Telegram)'}`);
+  if (list.teachers.length === 0) ctx.out.line('  (none)');
+  return true;
+}
+
+async function cmdQuestions(ctx: CliContext, schoolCode: string, v: Record<string, string | boolean | undefined>): Promise<boolean> {
+  const { db } = ctx.database;
+  const school = await getSchool(db, schoolCode);
+  if (!school) throw new UsageError(`no school with code ${schoolCode}`);
+  const number = (name: string, max: number) => {
+    const x = v[name];
+    if (typeof x !== 'string') return undefined;
+    const n = Number(x);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`--${name} takes a whole number 1-${max}`);
+    return n;
+  };
+  const changes = { answerWithinHours: number('within', 168), maxPerHour: number('per-hour', 100), maxPerDay: number('per-day', 500) };
+  const rules = Object.values(changes).some((x) => x !== undefined)
+    ? await setQuestionRules(db, { schoolId: school.id, ...changes, actor: 'cli' })
+    : await getQuestionRules(db, school.id);
+  ctx.out.line(`${school.code}: unanswered questions go to the principal after ${rules.answerWithinHours} h; each parent may send ${rules.maxPerHour} per hour, ${rules.maxPerDay} per day`);
+  return true;
+}
+
 async function cmdDemo(ctx: CliContext, fixtures: string): Promise<boolean> {
   const loaded = await loadDemoSchool(ctx.database.db, { fixtures, notifier: ctx.notifier });
   ctx.out.line(`School ${DEMO_SCHOOL.code} is ready.`);
@@ -224,6 +276,11 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       'week-days': { type: 'string' },
       'remind-morning': { type: 'string' },
       'remind-afternoon': { type: 'string' },
+      subject: { type: 'string' },
+      remove: { type: 'boolean' },
+      within: { type: 'string' },
+      'per-hour': { type: 'string' },
+      'per-day': { type: 'string' },
       lang: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -246,7 +303,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     // Validate usage before touching the database.
     const hasSub = ['school', 'roster', 'staff', 'official'].includes(command);
     const matched = hasSub ? `${command} ${sub ?? ''}`.trim() : command;
-    if (!['migrate', 'school add', 'roster import', 'staff import', 'invite', 'demo', 'calendar', 'official add'].includes(matched)) {
+    if (!['migrate', 'school add', 'roster import', 'staff import', 'invite', 'demo', 'calendar', 'official add', 'teach', 'questions'].includes(matched)) {
       throw new UsageError(`unknown command "${matched}"`);
     }
     const file = hasSub ? rest[0] : undefined;
@@ -311,6 +368,12 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       }
       case 'calendar':
         ok = await cmdCalendar(ctx, need('school'), values);
+        break;
+      case 'teach':
+        ok = await cmdTeach(ctx, need('school'), values);
+        break;
+      case 'questions':
+        ok = await cmdQuestions(ctx, need('school'), values);
         break;
     }
     return ok ? 0 : 1;

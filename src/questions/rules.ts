@@ -103,11 +103,3 @@ export function deliveryTime(now: Date, timeZone: string, quiet: QuietHours | nu
   const day = c.time < quiet.endsAt ? c.day : addDays(c.day, 1);
   return zonedInstant(day, quiet.endsAt, timeZone);
 }
-
-/** Median of a list of numbers (null for none). */
-export function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
