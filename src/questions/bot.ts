@@ -23,7 +23,7 @@ import type { AppDeps, BaseContext, BotContext, ConvContext } from '../core/tele
 import { formatNumber } from '../core/i18n/index.js';
 import type { Locale } from '../core/db/schema.js';
 import { MAX_CAPTION_CHARS, MAX_MEDIA_BYTES, MAX_TEXT_CHARS, MAX_VOICE_SECONDS, parseTime, type Content } from './rules.js';
-import { childName, formatDuration, formatMoment, historyText, staffName } from './render.js';
+import { childName, formatDuration, formatMoment, historyText, plainName } from './render.js';
 import {
   answerQuestion,
   askQuestion,
@@ -192,13 +192,13 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
     }
     if (child.teachers.length === 1) {
       const t = child.teachers[0]!;
-      await enterCompose(ctx, { to: { studentId: child.studentId, staffId: t.staffId }, teacher: staffName(loc, t), child: childName(loc, child) }, child.schoolId);
+      await enterCompose(ctx, { to: { studentId: child.studentId, staffId: t.staffId }, teacher: plainName(loc, t), child: childName(loc, child) }, child.schoolId);
       return;
     }
     const kb = new InlineKeyboard();
     for (const t of child.teachers) {
       const role = t.homeroom ? ctx.t('q-homeroom') : t.subject || ctx.t('q-subject-teacher');
-      kb.text(`${staffName(loc, t)} — ${role}`, `q:t:${child.studentId}:${t.staffId}`).row();
+      kb.text(`${plainName(loc, t)} — ${role}`, `q:t:${child.studentId}:${t.staffId}`).row();
     }
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
     await ctx.reply(ctx.t('q-choose-teacher', { child: childName(loc, child) }), { reply_markup: kb });
@@ -247,7 +247,7 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
     if (!r.ok) return deny(ctx, ctx.t(`q-denied-${r.reason}`));
     const loc = locale(ctx);
     const { child, teacher } = r.target;
-    await enterCompose(ctx, { to: { studentId: child.studentId, staffId: teacher.staffId }, teacher: staffName(loc, teacher), child: childName(loc, child) }, child.schoolId);
+    await enterCompose(ctx, { to: { studentId: child.studentId, staffId: teacher.staffId }, teacher: plainName(loc, teacher), child: childName(loc, child) }, child.schoolId);
   });
 
   // The parent writes again in a thread (after an answer, or to add something).
@@ -256,7 +256,7 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
     const r = await mayFollowUp(db, ctx.actor, threadId);
     if (!r.ok) return deny(ctx, ctx.t(`q-denied-${r.reason}`));
     const loc = locale(ctx);
-    await enterCompose(ctx, { to: { threadId }, teacher: staffName(loc, r.teacher), child: childName(loc, r.child) }, r.schoolId);
+    await enterCompose(ctx, { to: { threadId }, teacher: plainName(loc, r.teacher), child: childName(loc, r.child) }, r.schoolId);
   });
 
   // --- the teacher answers -------------------------------------------------------------------------
@@ -299,15 +299,16 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
   });
 
   // --- lists ---------------------------------------------------------------------------------------
-  function summaryLine(ctx: BotContext, s: ThreadSummary, now: Date, show: 'teacher' | 'child' | 'both'): string {
+  /** One thread in a list: the child (and, for lists across teachers, the teacher), its state and age. */
+  function summaryLine(ctx: BotContext, s: ThreadSummary, now: Date, show: 'child' | 'child-and-teacher'): string {
     const loc = locale(ctx);
-    const who = show === 'teacher' ? staffName(loc, s.teacher) : show === 'child' ? `${childName(loc, s.child)} · ${s.className ?? '—'}` : `${s.className ?? '—'} ${childName(loc, s.child)} → ${staffName(loc, s.teacher)}`;
+    const who = show === 'child' ? `${childName(loc, s.child)} · ${s.className ?? '—'}` : `${s.className ?? '—'} ${childName(loc, s.child)} → ${plainName(loc, s.teacher)}`;
     const state =
       s.status === 'open' && s.awaitingSince
         ? ctx.t('q-list-waiting', { waited: formatDuration(ctx.t, loc, Math.max(0, now.getTime() - new Date(s.awaitingSince).getTime()) / 1000) })
         : ctx.t(s.status === 'open' ? 'q-list-open' : 'q-list-answered');
     const overdue = s.status === 'open' && s.dueAt && new Date(s.dueAt).getTime() <= now.getTime() ? ' ⚠️' : '';
-    return `• ${s.urgent && s.status === 'open' ? '🔴 ' : ''}${who} — ${state}${overdue}`;
+    return `${s.urgent && s.status === 'open' ? '🔴 ' : ''}${who} — ${state}${overdue}`;
   }
 
   /** One button per listed thread, numbered like the list, to open its history. */
@@ -315,7 +316,7 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
     const loc = locale(ctx);
     const kb = new InlineKeyboard();
     list.forEach((s, i) => {
-      kb.text(`${formatNumber(loc, i + 1)}. ${staffName(loc, s.child)}`.slice(0, 60), `q:h:${s.id}`);
+      kb.text(`${formatNumber(loc, i + 1)}. ${plainName(loc, s.child)}`.slice(0, 60), `q:h:${s.id}`);
       if (i % 2 === 1) kb.row();
     });
     return kb;
@@ -330,12 +331,12 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
     for (const m of principalOf) {
       const o = await schoolOverview(db, ctx.actor, m.schoolId, now);
       const lines = [ctx.t('q-school-title', { open: n(o.open), overdue: n(o.overdue), hours: n(o.answerWithinHours) })];
-      o.oldest.forEach((s, i) => lines.push(`${n(i + 1)}. ${summaryLine(ctx, s, now, 'both').slice(2)}`));
+      o.oldest.forEach((s, i) => lines.push(`${n(i + 1)}. ${summaryLine(ctx, s, now, 'child-and-teacher')}`));
       if (o.teachers.length > 0) lines.push('', ctx.t('q-school-teachers'));
       for (const t of o.teachers) {
         lines.push(
           ctx.t('q-school-teacher', {
-            teacher: staffName(loc, t),
+            teacher: plainName(loc, t),
             open: n(t.open),
             overdue: n(t.overdue),
             answered: n(t.answered),
@@ -351,7 +352,7 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
       const mine = await openThreadsFor(db, ctx.actor.staff.map((m) => m.staffId));
       if (mine.total === 0) await ctx.reply(ctx.t('q-mine-none'));
       else {
-        const lines = [ctx.t('q-mine-title', { count: n(mine.total) }), ...mine.threads.map((s, i) => `${n(i + 1)}. ${summaryLine(ctx, s, now, 'child').slice(2)}`)];
+        const lines = [ctx.t('q-mine-title', { count: n(mine.total) }), ...mine.threads.map((s, i) => `${n(i + 1)}. ${summaryLine(ctx, s, now, 'child')}`)];
         await ctx.reply(lines.join('\n'), { reply_markup: threadButtons(ctx, mine.threads) });
       }
       shown = true;
@@ -360,7 +361,7 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
       const own = await parentThreads(db, ctx.from!.id);
       if (own.length === 0) await ctx.reply(ctx.t('q-parent-none'));
       else {
-        const lines = [ctx.t('q-parent-title'), ...own.map((s, i) => `${n(i + 1)}. ${summaryLine(ctx, s, now, 'both').slice(2)}`)];
+        const lines = [ctx.t('q-parent-title'), ...own.map((s, i) => `${n(i + 1)}. ${summaryLine(ctx, s, now, 'child-and-teacher')}`)];
         await ctx.reply(lines.join('\n'), { reply_markup: threadButtons(ctx, own) });
       }
       shown = true;
@@ -443,7 +444,7 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
       const lines = [ctx.t('q-teaches-list', { class: list.className })];
       for (const t of list.teachers) {
         const role = t.homeroom ? ctx.t('q-homeroom') : t.subject || ctx.t('q-subject-teacher');
-        lines.push(`• ${staffName(loc, t)} (${t.staffCode}) — ${role}${t.linked ? '' : ` · ${ctx.t('q-teaches-not-linked')}`}`);
+        lines.push(`• ${plainName(loc, t)} (${t.staffCode}) — ${role}${t.linked ? '' : ` · ${ctx.t('q-teaches-not-linked')}`}`);
       }
       if (list.teachers.length === 0) lines.push(ctx.t('q-teaches-empty'));
       await ctx.reply(lines.join('\n'));
@@ -452,7 +453,7 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
     if (args.length >= 2 && args[0]?.toLowerCase() !== 'remove') {
       const r = await addClassTeacher(db, { schoolId, className: args[0]!, staffCode: args[1]!, subject: args.slice(2).join(' '), actor: who });
       if (!r.ok) return problem(r.reason);
-      await ctx.reply(ctx.t('q-teaches-added', { name: r.staffName, class: r.className }));
+      await ctx.reply(ctx.t('q-teaches-added', { name: r.plainName, class: r.className }));
       return;
     }
     await ctx.reply(ctx.t('q-teaches-usage'));

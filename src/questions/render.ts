@@ -18,8 +18,8 @@ export function childName(locale: Locale, s: Named): string {
   return locale === 'en' && s.nameEn ? `${s.nameEn} (${s.nameKm})` : s.nameKm;
 }
 
-/** A member of staff by the name the reader uses. */
-export function staffName(locale: Locale, s: Named): string {
+/** A person by the one name the reader uses (staff in lists and headers, children on buttons). */
+export function plainName(locale: Locale, s: Named): string {
   return locale === 'en' && s.nameEn ? s.nameEn : s.nameKm;
 }
 
@@ -54,7 +54,7 @@ export function questionCopy(
 
 /** Text (or caption) of a teacher's answer as the parent receives it. */
 export function answerCopy(t: Translate, locale: Locale, a: { teacher: Named; child: Named; body: string | null }): string {
-  const head = t('q-copy-answer', { teacher: staffName(locale, a.teacher), child: childName(locale, a.child) });
+  const head = t('q-copy-answer', { teacher: plainName(locale, a.teacher), child: childName(locale, a.child) });
   return a.body ? `${head}\n\n${a.body}` : head;
 }
 
@@ -86,7 +86,7 @@ const HISTORY_BUDGET = 4000;
  */
 export function historyText(t: Translate, locale: Locale, th: HistoryThread): string {
   const head = [
-    t('q-history-title', { child: childName(locale, th.child), class: th.className ?? '—', teacher: staffName(locale, th.teacher) }),
+    t('q-history-title', { child: childName(locale, th.child), class: th.className ?? '—', teacher: plainName(locale, th.teacher) }),
     t(th.status === 'open' ? 'q-history-open' : 'q-history-answered'),
   ].join('\n');
   const entries = th.messages.map((m, i) => {

@@ -13,7 +13,7 @@ import type { Notifier } from '../core/i18n/index.js';
 import { addToOutbox, type OutgoingMessage } from '../core/queue/outbox.js';
 import { questionMessages, questionSettings, questionThreads, staffQuietHours, type QuestionKind } from './schema.js';
 import { checkContent, deliveryTime, type CleanContent, type Content, type ContentProblem, type QuietHours } from './rules.js';
-import { answerCopy, childName, formatDuration, formatMoment, questionCopy, staffName, type HistoryThread, type Named } from './render.js';
+import { answerCopy, childName, formatDuration, formatMoment, questionCopy, plainName, type HistoryThread, type Named } from './render.js';
 
 function rowsOf<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : ((result as { rows?: T[] }).rows ?? [])) as T[];
@@ -749,7 +749,7 @@ export async function escalateOverdue(db: Db, now: Date, notifier: Notifier): Pr
             text: t('q-escalation', {
               child: childName(locale, { nameKm: String(d.child_km), nameEn: (d.child_en as string | null) ?? null }),
               class: (d.class_name as string | null) ?? '—',
-              teacher: staffName(locale, { nameKm: String(d.staff_km), nameEn: (d.staff_en as string | null) ?? null }),
+              teacher: plainName(locale, { nameKm: String(d.staff_km), nameEn: (d.staff_en as string | null) ?? null }),
               waited: formatDuration(t, locale, (now.getTime() - since.getTime()) / 1000),
               since: formatMoment(locale, since, timezone),
             }),

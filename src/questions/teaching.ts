@@ -45,7 +45,7 @@ async function staffOf(db: Db, schoolId: number, staffCode: string) {
 export async function addClassTeacher(
   db: Db,
   input: { schoolId: number; className: string; staffCode: string; subject?: string; actor: string },
-): Promise<{ ok: true; className: string; staffName: string } | { ok: false; reason: TeachingProblem }> {
+): Promise<{ ok: true; className: string; plainName: string } | { ok: false; reason: TeachingProblem }> {
   const cls = await classOf(db, input.schoolId, input.className);
   if (!cls) return { ok: false, reason: 'unknown-class' };
   const person = await staffOf(db, input.schoolId, input.staffCode);
@@ -56,7 +56,7 @@ export async function addClassTeacher(
     .values({ classId: cls.id, staffId: person.id, schoolId: input.schoolId, subject, addedBy: input.actor })
     .onConflictDoUpdate({ target: [classTeachers.classId, classTeachers.staffId], set: { subject } });
   await audit(db, { actor: input.actor, schoolId: input.schoolId, action: 'teaching.add', entity: 'class', entityId: cls.id, details: { staffId: person.id } });
-  return { ok: true, className: cls.name, staffName: person.nameKm };
+  return { ok: true, className: cls.name, plainName: person.nameKm };
 }
 
 export async function removeClassTeacher(

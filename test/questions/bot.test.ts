@@ -465,3 +465,19 @@ describe('a restart while a question is being written', () => {
     expect(rows.every((r) => r.status === 'sent')).toBe(true);
   });
 });
+
+describe('a teacher with several questions', () => {
+  it('who taps Reply on one and then on another answers the second only', async () => {
+    const [other] = await app.database.db.select({ id: questionThreads.id }).from(questionThreads).where(eq(questionThreads.parentUserId, parent2.id));
+    await teacher7A.pressData(`q:r:${firstThread}`);
+    await teacher7A.pressData(`q:r:${other!.id}`);
+    expect(texts(teacher7A)).toEqual([t('km', 'q-answer-prompt', { child: 'ឈឹម រតនៈ', class: '7A' }), t('km', 'q-answer-prompt', { child: 'កែវ ពិសិដ្ឋ', class: '7A' })]);
+    await teacher7A.send('Yes, school is open on Friday.');
+    expect(texts(teacher7A)).toEqual([t('km', 'q-answer-sent', { child: 'កែវ ពិសិដ្ឋ' })]);
+    await delivery.deliver();
+    expect(parent2.inbox().map((m) => m.text)).toEqual([`${t('km', 'q-copy-answer', { teacher: 'កែវ មករា', child: 'កែវ ពិសិដ្ឋ' })}\n\nYes, school is open on Friday.`]);
+    expect(parent.inbox()).toEqual([]);
+    const states = await app.database.db.select({ id: questionThreads.id, status: questionThreads.status }).from(questionThreads).where(sql`id in (${firstThread}, ${other!.id})`);
+    expect(Object.fromEntries(states.map((s) => [s.id, s.status]))).toEqual({ [firstThread]: 'open', [other!.id]: 'answered' });
+  });
+});
