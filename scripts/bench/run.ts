@@ -16,6 +16,7 @@ const REGISTRY: Array<{ name: string; load: () => Promise<{ default: Bench }> }>
   { name: 'sender-restart', load: () => import('./sender-restart.js') },
   { name: 'report-monthly', load: () => import('./report-monthly.js') },
   { name: 'rollup', load: () => import('./rollup.js') },
+  { name: 'questions', load: () => import('./questions.js') },
 ];
 
 function print(bench: Bench, result: BenchResult, seconds: number): boolean {

@@ -4,7 +4,7 @@
  * No grammY: plain inputs, plain results. Every change writes its audit row and its outgoing
  * message (through the outbox) in one transaction; every refusal is audited.
  */
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../core/db/client.js';
 import { telegramAccounts, type Locale } from '../core/db/schema.js';
 import type { Actor } from '../core/auth/actor.js';
@@ -90,6 +90,8 @@ export interface TeacherChoice extends Named {
   staffId: number;
   subject: string;
   homeroom: boolean;
+  /** this parent's thread with this teacher about this child, if there is one */
+  threadId: number | null;
 }
 
 export interface ChildChoice extends Named {
@@ -97,12 +99,17 @@ export interface ChildChoice extends Named {
   schoolId: number;
   classId: number | null;
   className: string | null;
+  /** the actor's guardian record for this child (the first listed, if several) */
+  guardianId: number;
+  guardianName: string | null;
   teachers: TeacherChoice[];
 }
 
 /**
  * The actor's children and, for each, the staff a parent may write to: the class's homeroom
- * teacher and its subject teachers who are active and on Telegram. One statement.
+ * teacher and its subject teachers who are active and on Telegram; with the actor's guardian
+ * record and any thread they already have with each teacher. One statement (it is on the path of
+ * every question).
  */
 export async function childrenToAsk(db: Executor, actor: Actor, onlyStudentId?: number): Promise<ChildChoice[]> {
   const ids = onlyStudentId === undefined ? actor.childIds : actor.childIds.filter((id) => id === onlyStudentId);
@@ -110,7 +117,10 @@ export async function childrenToAsk(db: Executor, actor: Actor, onlyStudentId?: 
   const result = await db.execute(sql`
     select s.id as "studentId", s.name_km as "nameKm", s.name_en as "nameEn", s.school_id as "schoolId",
            c.id as "classId", c.name as "className",
-           coalesce((select json_agg(json_build_object('staffId', x.id, 'nameKm', x.name_km, 'nameEn', x.name_en, 'subject', x.subject, 'homeroom', x.homeroom)
+           g.id as "guardianId", g.name as "guardianName",
+           coalesce((select json_agg(json_build_object('staffId', x.id, 'nameKm', x.name_km, 'nameEn', x.name_en, 'subject', x.subject, 'homeroom', x.homeroom,
+                                                       'threadId', (select max(q.id) from question_threads q
+                                                                     where q.parent_user_id = ${actor.telegramUserId} and q.student_id = s.id and q.staff_id = x.id))
                                      order by x.homeroom desc, x.subject, x.name_km)
               from (select st.id, st.name_km, st.name_en, true as homeroom,
                            coalesce((select ct.subject from class_teachers ct where ct.class_id = c.id and ct.staff_id = st.id), '') as subject
@@ -121,7 +131,11 @@ export async function childrenToAsk(db: Executor, actor: Actor, onlyStudentId?: 
                       from class_teachers ct join staff st on st.id = ct.staff_id
                      where ct.class_id = c.id and st.active and st.telegram_user_id is not null
                        and st.id is distinct from c.homeroom_staff_id) x), '[]'::json) as teachers
-      from students s left join classes c on c.id = s.class_id
+      from students s
+      left join classes c on c.id = s.class_id
+      join lateral (select g.id, g.name from guardians g join student_guardians sg on sg.guardian_id = g.id
+                     where g.telegram_user_id = ${actor.telegramUserId} and sg.student_id = s.id
+                     order by sg.priority, g.id limit 1) g on true
      where s.id = any(${pgIntArray(ids)}::bigint[]) and s.active
      order by s.name_km, s.id`);
   return rowsOf<Record<string, unknown>>(result).map((r) => ({
@@ -131,7 +145,9 @@ export async function childrenToAsk(db: Executor, actor: Actor, onlyStudentId?: 
     schoolId: Number(r.schoolId),
     classId: r.classId === null ? null : Number(r.classId),
     className: (r.className as string | null) ?? null,
-    teachers: json<TeacherChoice[]>(r.teachers).map((t) => ({ ...t, staffId: Number(t.staffId) })),
+    guardianId: Number(r.guardianId),
+    guardianName: (r.guardianName as string | null) ?? null,
+    teachers: json<TeacherChoice[]>(r.teachers).map((t) => ({ ...t, staffId: Number(t.staffId), threadId: t.threadId === null ? null : Number(t.threadId) })),
   }));
 }
 
@@ -144,7 +160,6 @@ async function refuse(ex: Executor, actor: Actor, action: string, reason: string
 interface Target {
   child: ChildChoice;
   teacher: TeacherChoice;
-  guardianId: number;
 }
 
 /** May this parent write to this member of staff about this child? Refusals are audited. */
@@ -159,15 +174,7 @@ export async function resolveTarget(db: Executor, actor: Actor, studentId: numbe
     await refuse(db, actor, action, 'not-their-teacher', { studentId, staffId }, child.schoolId);
     return { ok: false, reason: 'not-their-teacher' };
   }
-  const [g] = rowsOf<{ id: number | string }>(
-    await db.execute(sql`select g.id from guardians g join student_guardians sg on sg.guardian_id = g.id
-                          where g.telegram_user_id = ${actor.telegramUserId} and sg.student_id = ${studentId} order by sg.priority limit 1`),
-  );
-  if (!g) {
-    await refuse(db, actor, action, 'not-your-child', { studentId, staffId }, child.schoolId);
-    return { ok: false, reason: 'not-your-child' };
-  }
-  return { ok: true, target: { child, teacher, guardianId: Number(g.id) } };
+  return { ok: true, target: { child, teacher } };
 }
 
 /** One of the actor's children, to choose a teacher for; a forged child is refused and audited. */
@@ -189,11 +196,8 @@ interface ThreadRow {
   studentId: number;
   classId: number | null;
   className: string | null;
-  guardianId: number;
-  guardianName: string | null;
   parentUserId: number;
   staffId: number;
-  staffUserId: number | null;
   status: 'open' | 'answered';
   urgent: boolean;
   round: number;
@@ -207,15 +211,14 @@ interface ThreadRow {
 async function loadThread(ex: Executor, threadId: number, forUpdate = false): Promise<ThreadRow | undefined> {
   const [r] = rowsOf<Record<string, unknown>>(
     await ex.execute(sql`
-      select t.id, t.school_id, t.student_id, t.class_id, c.name as class_name, t.guardian_id, g.name as guardian_name,
-             t.parent_user_id, t.staff_id, st.telegram_user_id as staff_user_id, t.status, t.urgent, t.round,
+      select t.id, t.school_id, t.student_id, t.class_id, c.name as class_name,
+             t.parent_user_id, t.staff_id, t.status, t.urgent, t.round,
              t.awaiting_since, t.due_at, sc.timezone, s.name_km as child_km, s.name_en as child_en,
              st.name_km as staff_km, st.name_en as staff_en
         from question_threads t
         join students s on s.id = t.student_id
         join staff st on st.id = t.staff_id
         join schools sc on sc.id = t.school_id
-        join guardians g on g.id = t.guardian_id
         left join classes c on c.id = t.class_id
        where t.id = ${threadId}
        ${forUpdate ? sql`for update of t` : sql``}`),
@@ -227,11 +230,8 @@ async function loadThread(ex: Executor, threadId: number, forUpdate = false): Pr
     studentId: Number(r.student_id),
     classId: r.class_id === null ? null : Number(r.class_id),
     className: (r.class_name as string | null) ?? null,
-    guardianId: Number(r.guardian_id),
-    guardianName: (r.guardian_name as string | null) ?? null,
     parentUserId: Number(r.parent_user_id),
     staffId: Number(r.staff_id),
-    staffUserId: r.staff_user_id === null ? null : Number(r.staff_user_id),
     status: r.status as 'open' | 'answered',
     urgent: Boolean(r.urgent),
     round: Number(r.round),
@@ -284,87 +284,98 @@ export async function askQuestion(db: Db, input: AskInput, env: { notifier: Noti
   const action = 'threadId' in input.to ? 'question.followup' : 'question.ask';
 
   // Who and about whom: a follow-up is the asker's own thread, still to a teacher of the child.
-  let existing: ThreadRow | undefined;
   let studentId: number;
   let staffId: number;
   if ('threadId' in input.to) {
-    existing = await loadThread(db, input.to.threadId);
-    if (!existing || existing.parentUserId !== actor.telegramUserId) {
-      const reason = existing ? 'not-your-thread' : 'not-found';
-      await refuse(db, actor, action, reason, { threadId: input.to.threadId }, existing?.schoolId ?? null);
+    const threadId = input.to.threadId;
+    const [own] = await db
+      .select({ parentUserId: questionThreads.parentUserId, studentId: questionThreads.studentId, staffId: questionThreads.staffId, schoolId: questionThreads.schoolId })
+      .from(questionThreads)
+      .where(eq(questionThreads.id, threadId));
+    if (!own || own.parentUserId !== actor.telegramUserId) {
+      const reason = own ? 'not-your-thread' : 'not-found';
+      await refuse(db, actor, action, reason, { threadId }, own?.schoolId ?? null);
       return { ok: false, reason };
     }
-    studentId = existing.studentId;
-    staffId = existing.staffId;
+    ({ studentId, staffId } = own);
   } else {
     ({ studentId, staffId } = input.to);
   }
   const resolved = await resolveTarget(db, actor, studentId, staffId, action);
-  if (resolved.ok && !existing) {
-    // One parent, one child, one teacher: one thread, so the history reads as one conversation.
-    const [known] = await db
-      .select({ id: questionThreads.id })
-      .from(questionThreads)
-      .where(and(eq(questionThreads.parentUserId, actor.telegramUserId), eq(questionThreads.studentId, studentId), eq(questionThreads.staffId, staffId)))
-      .orderBy(desc(questionThreads.id))
-      .limit(1);
-    if (known) existing = await loadThread(db, known.id);
-  }
   if (!resolved.ok) return resolved;
-  const { child, teacher, guardianId } = resolved.target;
+  const { child, teacher } = resolved.target;
+  // One parent, one child, one teacher: one thread, so the history reads as one conversation.
+  const existingId = teacher.threadId;
 
   const checked = checkContent(input.content, 'parent');
   if (!checked.ok) {
-    await refuse(db, actor, action, 'bad-content', { problem: checked.problem, studentId, staffId, threadId: existing?.id }, child.schoolId);
+    await refuse(db, actor, action, 'bad-content', { problem: checked.problem, studentId, staffId, threadId: existingId ?? undefined }, child.schoolId);
     return { ok: false, reason: 'bad-content', problem: checked.problem };
   }
   const content = checked.value;
+  const at = now.toISOString();
 
   return db.transaction(async (tx): Promise<AskResult> => {
     // One parent's questions are counted and written one at a time, so the limit is exact.
     await tx.execute(sql`select pg_advisory_xact_lock(${ASK_LOCK}, ${actor.telegramUserId % 2_147_483_647})`);
-    const rules = await getQuestionRules(tx, child.schoolId);
-    const standing = await rateCheck(tx, actor.telegramUserId, rules, now);
-    if (!standing.ok) {
-      await refuse(tx, actor, action, standing.reason, { limit: standing.limit, threadId: existing?.id }, child.schoolId);
-      return standing;
-    }
-
-    const [dest] = rowsOf<{ user_id: number | string; locale: Locale | null; starts_at: string | null; ends_at: string | null; timezone: string }>(
+    // The school's rules, this parent's recent questions and the teacher's chat, language, quiet
+    // hours and time zone: one statement.
+    const [ctx] = rowsOf<Record<string, unknown>>(
       await tx.execute(sql`
-        select st.telegram_user_id as user_id, ta.locale, q.starts_at, q.ends_at, sc.timezone
+        select qs.answer_within_hours, qs.max_per_hour, qs.max_per_day,
+               (select count(*) filter (where m.created_at > ${at}::timestamptz - interval '1 hour') from question_messages m
+                 where m.author_user_id = ${actor.telegramUserId} and m.author = 'parent' and m.created_at > ${at}::timestamptz - interval '24 hours') as hour,
+               (select count(*) from question_messages m
+                 where m.author_user_id = ${actor.telegramUserId} and m.author = 'parent' and m.created_at > ${at}::timestamptz - interval '24 hours') as day,
+               st.telegram_user_id as user_id, ta.locale, q.starts_at, q.ends_at, sc.timezone
           from staff st join schools sc on sc.id = st.school_id
           left join telegram_accounts ta on ta.telegram_user_id = st.telegram_user_id
           left join staff_quiet_hours q on q.staff_id = st.id
+          left join question_settings qs on qs.school_id = ${child.schoolId}
          where st.id = ${staffId}`),
     );
-    const quiet = dest!.starts_at && dest!.ends_at ? { startsAt: dest!.starts_at, endsAt: dest!.ends_at } : null;
-    const deliverAt = deliveryTime(now, dest!.timezone, quiet, input.urgent);
+    const row = ctx!;
+    const rules: QuestionRules = {
+      answerWithinHours: Number(row.answer_within_hours ?? DEFAULT_RULES.answerWithinHours),
+      maxPerHour: Number(row.max_per_hour ?? DEFAULT_RULES.maxPerHour),
+      maxPerDay: Number(row.max_per_day ?? DEFAULT_RULES.maxPerDay),
+    };
+    const standing = rateStandingOf(Number(row.hour), Number(row.day), rules);
+    if (!standing.ok) {
+      await refuse(tx, actor, action, standing.reason, { limit: standing.limit, threadId: existingId ?? undefined }, child.schoolId);
+      return standing;
+    }
+    const timezone = String(row.timezone);
+    const quiet = row.starts_at && row.ends_at ? { startsAt: String(row.starts_at), endsAt: String(row.ends_at) } : null;
+    const deliverAt = deliveryTime(now, timezone, quiet, input.urgent);
     const dueAt = new Date(deliverAt.getTime() + rules.answerWithinHours * 3_600_000);
 
     let threadId: number;
-    let reopened = true;
-    if (existing) {
-      const [locked] = rowsOf<{ status: string }>(await tx.execute(sql`select status from question_threads where id = ${existing.id} for update`));
-      reopened = locked!.status === 'answered';
-      threadId = existing.id;
-      await tx
-        .update(questionThreads)
-        .set(
-          reopened
-            ? { status: 'open', round: sql`${questionThreads.round} + 1`, urgent: input.urgent, awaitingSince: deliverAt, dueAt, lastMessageAt: now }
-            : // Still waiting: the clock keeps running from the first unanswered question.
-              { urgent: sql`${questionThreads.urgent} or ${input.urgent}`, lastMessageAt: now },
-        )
-        .where(eq(questionThreads.id, threadId));
+    let round: number;
+    if (existingId !== null) {
+      // An answered thread opens a new round with its own clock; a thread still waiting keeps
+      // the clock of its first unanswered question. (SET reads the row as it was.)
+      const [updated] = rowsOf<{ round: number }>(
+        await tx.execute(sql`
+          update question_threads set
+                 round = case when status = 'answered' then round + 1 else round end,
+                 awaiting_since = case when status = 'answered' then ${deliverAt.toISOString()}::timestamptz else awaiting_since end,
+                 due_at = case when status = 'answered' then ${dueAt.toISOString()}::timestamptz else due_at end,
+                 urgent = case when status = 'answered' then ${input.urgent} else urgent or ${input.urgent} end,
+                 status = 'open', last_message_at = ${at}::timestamptz
+           where id = ${existingId}
+          returning round`),
+      );
+      threadId = existingId;
+      round = Number(updated!.round);
     } else {
-      const [row] = await tx
+      const [created] = await tx
         .insert(questionThreads)
         .values({
           schoolId: child.schoolId,
           studentId,
           classId: child.classId,
-          guardianId,
+          guardianId: child.guardianId,
           parentUserId: actor.telegramUserId,
           staffId,
           urgent: input.urgent,
@@ -374,35 +385,31 @@ export async function askQuestion(db: Db, input: AskInput, env: { notifier: Noti
           lastMessageAt: now,
         })
         .returning({ id: questionThreads.id });
-      threadId = row!.id;
+      threadId = created!.id;
+      round = 1;
     }
     const [message] = await tx
       .insert(questionMessages)
       .values({ threadId, schoolId: child.schoolId, author: 'parent', authorUserId: actor.telegramUserId, kind: content.kind, body: content.body, fileId: content.fileId, urgent: input.urgent, createdAt: now })
       .returning({ id: questionMessages.id });
 
-    const locale = dest!.locale ?? notifier.defaultLocale;
+    const locale = (row.locale as Locale | null) ?? notifier.defaultLocale;
     const t = (key: string, vars?: Record<string, string | number>) => notifier.t(locale, key, vars);
-    const [guardian] = rowsOf<{ name: string | null }>(await tx.execute(sql`select name from guardians where id = ${guardianId}`));
-    const text = questionCopy(t, locale, { child, className: child.className, guardianName: guardian?.name ?? null, urgent: input.urgent, followUp: Boolean(existing), body: content.body });
+    const text = questionCopy(t, locale, { child, className: child.className, guardianName: child.guardianName, urgent: input.urgent, followUp: existingId !== null, body: content.body });
     const delayed = deliverAt.getTime() > now.getTime();
-    await addToOutbox(tx, {
-      dedupeKey: `q:${message!.id}:staff`,
-      schoolId: child.schoolId,
-      chatId: Number(dest!.user_id),
-      priority: input.urgent ? 1 : 4,
-      ...(delayed ? { notBefore: deliverAt } : {}),
-      ...mediaMessage(content, text, [[{ text: t('q-button-reply'), callback_data: `q:r:${threadId}` }, { text: t('q-button-history'), callback_data: `q:h:${threadId}` }]]),
-    });
-    await audit(tx, {
-      actor: who,
-      schoolId: child.schoolId,
-      action,
-      entity: 'thread',
-      entityId: threadId,
-      details: { studentId, staffId, kind: content.kind, urgent: input.urgent, delayed, round: reopened ? 'new' : 'same' },
-    });
-    return { ok: true, threadId, messageId: message!.id, teacher, child, delayedUntil: delayed ? deliverAt.toISOString() : null, timezone: dest!.timezone };
+    // The copy for the teacher and the audit row go in together (one round trip).
+    await Promise.all([
+      addToOutbox(tx, {
+        dedupeKey: `q:${message!.id}:staff`,
+        schoolId: child.schoolId,
+        chatId: Number(row.user_id),
+        priority: input.urgent ? 1 : 4,
+        ...(delayed ? { notBefore: deliverAt } : {}),
+        ...mediaMessage(content, text, [[{ text: t('q-button-reply'), callback_data: `q:r:${threadId}` }, { text: t('q-button-history'), callback_data: `q:h:${threadId}` }]]),
+      }),
+      audit(tx, { actor: who, schoolId: child.schoolId, action, entity: 'thread', entityId: threadId, details: { studentId, staffId, kind: content.kind, urgent: input.urgent, delayed, round } }),
+    ]);
+    return { ok: true, threadId, messageId: message!.id, teacher, child, delayedUntil: delayed ? deliverAt.toISOString() : null, timezone };
   });
 }
 
@@ -671,22 +678,26 @@ export async function schoolOverview(db: Db, actor: Actor, schoolId: number, now
 
 type RateStanding = { ok: true } | { ok: false; reason: 'rate-hour' | 'rate-day'; limit: number };
 
-/** Questions a parent account sent in the last hour and day, against the school's limits. */
-async function rateCheck(ex: Executor, telegramUserId: number, rules: QuestionRules, now: Date): Promise<RateStanding> {
+function rateStandingOf(lastHour: number, lastDay: number, rules: QuestionRules): RateStanding {
+  if (lastHour >= rules.maxPerHour) return { ok: false, reason: 'rate-hour', limit: rules.maxPerHour };
+  if (lastDay >= rules.maxPerDay) return { ok: false, reason: 'rate-day', limit: rules.maxPerDay };
+  return { ok: true };
+}
+
+/**
+ * Questions a parent account sent in the last hour and day, against the school's limits: asked
+ * before they choose and type, so they are stopped before, not after. (The service checks again
+ * when the question is sent.)
+ */
+export async function rateStanding(db: Db, telegramUserId: number, schoolId: number, now: Date): Promise<RateStanding> {
+  const rules = await getQuestionRules(db, schoolId);
   const [counts] = rowsOf<{ hour: number | string; day: number | string }>(
-    await ex.execute(sql`
+    await db.execute(sql`
       select count(*) filter (where created_at > ${now.toISOString()}::timestamptz - interval '1 hour') as hour, count(*) as day
         from question_messages
        where author_user_id = ${telegramUserId} and author = 'parent' and created_at > ${now.toISOString()}::timestamptz - interval '24 hours'`),
   );
-  if (Number(counts!.hour) >= rules.maxPerHour) return { ok: false, reason: 'rate-hour', limit: rules.maxPerHour };
-  if (Number(counts!.day) >= rules.maxPerDay) return { ok: false, reason: 'rate-day', limit: rules.maxPerDay };
-  return { ok: true };
-}
-
-/** The same check before a parent starts typing, so they are stopped before, not after. */
-export async function rateStanding(db: Db, telegramUserId: number, schoolId: number, now: Date): Promise<RateStanding> {
-  return rateCheck(db, telegramUserId, await getQuestionRules(db, schoolId), now);
+  return rateStandingOf(Number(counts!.hour), Number(counts!.day), rules);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -697,7 +708,19 @@ export async function rateStanding(db: Db, telegramUserId: number, schoolId: num
  * each open question past its due time, once per thread and round (the escalated round on the
  * thread and the outbox dedupe key both guard it). A principal's own quiet hours are respected.
  */
-export async function escalateOverdue(db: Db, now: Date, notifier: Notifier): Promise<{ threads: number; messages: number }> {
+export async function escalateOverdue(db: Db, now: Date, notifier: Notifier, batch = ESCALATION_BATCH): Promise<{ threads: number; messages: number }> {
+  let total = { threads: 0, messages: 0 };
+  // Batches keep each transaction (and its row locks) small; a backlog is worked off in one run.
+  for (;;) {
+    const r = await escalateBatch(db, now, notifier, batch);
+    total = { threads: total.threads + r.threads, messages: total.messages + r.messages };
+    if (r.threads < batch) return total;
+  }
+}
+
+export const ESCALATION_BATCH = 500;
+
+async function escalateBatch(db: Db, now: Date, notifier: Notifier, batch: number): Promise<{ threads: number; messages: number }> {
   const at = now.toISOString();
   return db.transaction(async (tx) => {
     const due = rowsOf<Record<string, unknown>>(
@@ -711,7 +734,7 @@ export async function escalateOverdue(db: Db, now: Date, notifier: Notifier): Pr
           left join classes c on c.id = t.class_id
          where t.status = 'open' and t.due_at <= ${at}::timestamptz and t.escalated_round < t.round
          order by t.due_at
-         limit 500
+         limit ${batch}
          for update of t skip locked`),
     );
     if (due.length === 0) return { threads: 0, messages: 0 };

@@ -8,7 +8,7 @@ import { eq, sql } from 'drizzle-orm';
 import { createNotifier } from '../../src/app.js';
 import { loadActor } from '../../src/core/auth/actor.js';
 import { guardians, outbox, staff, students } from '../../src/core/db/schema.js';
-import { answerQuestion, askQuestion, childrenToAsk, mayAnswer, schoolOverview, viewThread } from '../../src/questions/service.js';
+import { answerQuestion, askQuestion, childrenToAsk, escalateOverdue, mayAnswer, schoolOverview, viewThread } from '../../src/questions/service.js';
 import { addClassTeacher } from '../../src/questions/teaching.js';
 import { questionThreads } from '../../src/questions/schema.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
@@ -132,5 +132,21 @@ describe('threads', () => {
     expect(english).toMatchObject({ open: 1, overdue: 1, answered: 0, avgSeconds: null, medianSeconds: null });
     // A minute before its 24 hours were up it was not.
     expect((await schoolOverview(db, await loadActor(db, PRINCIPAL), 1, at('2027-01-12T03:19:00Z'))).overdue).toBe(0);
+  });
+
+  it('works off a backlog of overdue questions in one run, batch by batch, each once', async () => {
+    const db = database.db;
+    await db.execute(sql`update guardians set telegram_user_id = 5102 where phone = '+85516812644'`);
+    const other = await askQuestion(
+      db,
+      { actor: await loadActor(db, 5102), to: { studentId: await studentId(db, 'DEMO-001-S00066'), staffId: id.t005 }, content: text('Hello?'), urgent: false },
+      { notifier, now: at('2027-01-11T06:00:00Z') },
+    );
+    expect(other.ok).toBe(true);
+    // Open and overdue now: the English teacher's thread and this one.
+    expect(await escalateOverdue(db, at('2027-01-13T00:00:00Z'), notifier, 1)).toEqual({ threads: 2, messages: 2 });
+    expect(await escalateOverdue(db, at('2027-01-13T00:10:00Z'), notifier, 1)).toEqual({ threads: 0, messages: 0 });
+    const notices = await db.select().from(outbox).where(sql`dedupe_key like 'q-esc:%'`);
+    expect(notices.map((n) => n.chatId)).toEqual([PRINCIPAL, PRINCIPAL]);
   });
 });
