@@ -375,10 +375,11 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
   composer.command('questions', async (ctx) => {
     const [word, value] = ctx.match.trim().split(/\s+/).filter(Boolean);
     if (word?.toLowerCase() === 'within') {
-      const schools = officeSchools(ctx.actor);
+      // The principal answers for the school's promise to parents (and receives the escalations).
+      const schools = officeSchools(ctx.actor, ['principal']);
       if (schools.length === 0) {
-        await audit(db, { actor: actorOf(ctx.from!.id), action: 'question.settings', outcome: 'denied', details: { reason: 'not-office' } });
-        await ctx.reply(ctx.t('q-denied-office-only'));
+        await audit(db, { actor: actorOf(ctx.from!.id), action: 'question.settings', outcome: 'denied', details: { reason: 'not-principal' } });
+        await ctx.reply(ctx.t('q-denied-principal-only'));
         return;
       }
       const hours = Number(value);

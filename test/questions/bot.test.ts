@@ -389,13 +389,16 @@ describe('the principal and the office', () => {
     expect(mine!.text).toContain('កែវ ពិសិដ្ឋ · 7A');
   });
 
-  it('the office sets the answer time; others may not', async () => {
-    await operator.send('/questions within 48');
-    expect(texts(operator)).toEqual([t('km', 'q-within-set', { hours: '៤៨' })]);
-    await operator.send('/questions within 0');
-    expect(texts(operator)).toEqual([t('km', 'q-within-usage')]);
+  it('the principal sets the answer time; others may not', async () => {
+    await principal.send('/questions within 48');
+    expect(texts(principal)).toEqual([t('km', 'q-within-set', { hours: '៤៨' })]);
+    await principal.send('/questions within 0');
+    expect(texts(principal)).toEqual([t('km', 'q-within-usage')]);
     await teacher7A.send('/questions within 1');
-    expect(texts(teacher7A)).toEqual([t('km', 'q-denied-office-only')]);
+    await operator.send('/questions within 1');
+    expect(texts(teacher7A)).toEqual([t('km', 'q-denied-principal-only')]);
+    expect(texts(operator)).toEqual([t('km', 'q-denied-principal-only')]);
+    expect(await deniedAudit(operator, 'question.settings')).toHaveLength(1);
     const [rules] = await app.database.rows<{ answer_within_hours: number }>(sql`select answer_within_hours from question_settings`);
     expect(Number(rules!.answer_within_hours)).toBe(48);
   });
