@@ -23,8 +23,10 @@ import { startAttendanceJobs, type AttendanceJobs } from './attendance/jobs.js';
 import { reportsFeature } from './reports/bot.js';
 import { startReportJobs, type ReportJobs } from './reports/jobs.js';
 import { reportFileResolver } from './reports/service.js';
-import { scanFeature } from './qr/scan-bot.js';
+import { cardLinkFeature, scanFeature } from './qr/scan-bot.js';
 import { startScanJobs, type ScanJobs } from './qr/scan-jobs.js';
+import { questionsFeature } from './questions/bot.js';
+import { startQuestionJobs, type QuestionJobs } from './questions/jobs.js';
 import type { Notifier } from './roster/service.js';
 import { qrCardsFeature } from './qr/bot.js';
 import { cardFileResolver } from './qr/files.js';
@@ -32,10 +34,21 @@ import { startCardJobs, type CardJobs } from './qr/card-jobs.js';
 import { cardSecret } from './qr/secret.js';
 
 /**
- * Every feature, in the order its handlers run. The fallback stays last; scanFeature comes first:
- * it takes `/start <card token>` before onboarding reads start payloads as invites.
+ * Every feature, in the order its handlers run. The fallback stays last. cardLinkFeature comes
+ * first: it takes `/start <card token>` before onboarding reads start payloads as invites.
+ * Questions come before attendance so a teacher's typed answer is never read as a quick attendance
+ * line, and before scanning so a teacher's photo there is not taken for a card.
  */
-export const FEATURES = [scanFeature, onboardingFeature, attendanceFeature, reportsFeature, qrCardsFeature, fallbackFeature];
+export const FEATURES = [
+  cardLinkFeature,
+  onboardingFeature,
+  questionsFeature,
+  attendanceFeature,
+  reportsFeature,
+  qrCardsFeature,
+  scanFeature,
+  fallbackFeature,
+];
 
 export async function openAppDatabase(config: Config): Promise<Database> {
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
@@ -75,6 +88,7 @@ export interface WorkerHandles {
   reports: ReportJobs;
   scans: ScanJobs;
   cards: CardJobs;
+  questions: QuestionJobs;
   close(): Promise<void>;
 }
 
@@ -103,6 +117,7 @@ export async function startWorkers(config: Config, database: Database, redis: Re
   const reports = await startReportJobs({ ...jobDeps, log: log.child({ part: 'report-jobs' }) });
   const scans = await startScanJobs({ ...jobDeps, log: log.child({ part: 'scan-jobs' }) });
   const cards = await startCardJobs({ ...jobDeps, secret: cardSecret(config), log: log.child({ part: 'card-jobs' }) });
+  const questions = await startQuestionJobs({ ...jobDeps, log: log.child({ part: 'question-jobs' }) });
   return {
     queue,
     relay,
@@ -111,9 +126,11 @@ export async function startWorkers(config: Config, database: Database, redis: Re
     reports,
     scans,
     cards,
+    questions,
     async close() {
       // Order matters: stop the producers, stop feeding the queue, let the sender finish its
       // jobs, then the queue.
+      await questions.close();
       await cards.close();
       await scans.close();
       await reports.close();

@@ -18,6 +18,7 @@ const REGISTRY: Array<{ name: string; load: () => Promise<{ default: Bench }> }>
   { name: 'rollup', load: () => import('./rollup.js') },
   { name: 'checkin', load: () => import('./checkin.js') },
   { name: 'qr-decode', load: () => import('./qr-decode.js') },
+  { name: 'questions', load: () => import('./questions.js') },
 ];
 
 function print(bench: Bench, result: BenchResult, seconds: number): boolean {

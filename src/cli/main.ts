@@ -28,6 +28,8 @@ import { isRealDay } from '../core/clock.js';
 import { cardsFor, type CardData } from '../qr/cards.js';
 import { renderCardPng, renderClassSheetPdf } from '../qr/render.js';
 import { cardSecret } from '../qr/secret.js';
+import { addClassTeacher, listClassTeachers, removeClassTeacher } from '../questions/teaching.js';
+import { getQuestionRules, setQuestionRules } from '../questions/service.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -52,6 +54,12 @@ const USAGE = `Usage: npm run cli -- <command> [options]
                                             student code) and one printable A4 PDF per class;
                                             needs BOT_USERNAME, and CARD_SECRET or BOT_TOKEN as
                                             the bot has them (they sign the QR codes)
+  teach --school CODE --class 7A [--staff CODE [--subject NAME] [--remove]]
+                                            subject teachers of a class (parents may write to
+                                            them); without --staff, lists the class's teachers
+  questions --school CODE [--within HOURS] [--per-hour N] [--per-day N]
+                                            parents' questions: hours before an unanswered one
+                                            goes to the principal, and questions per parent
 
 Options for every command: --lang km|en (language of messages; default DEFAULT_LOCALE)
 Database: DATABASE_URL, or embedded PGlite in PGLITE_DIR when unset (stop the bot first).`;
@@ -149,6 +157,50 @@ async function cmdInvite(
     ctx.out.line(`  code: ${inv.code}`);
   }
   if (!ctx.config.BOT_USERNAME) ctx.out.line('(set BOT_USERNAME to print complete t.me links)');
+  return true;
+}
+
+async function cmdTeach(ctx: CliContext, schoolCode: string, v: { class?: string; staff?: string; subject?: string; remove?: boolean }): Promise<boolean> {
+  const { db } = ctx.database;
+  const school = await getSchool(db, schoolCode);
+  if (!school) throw new UsageError(`no school with code ${schoolCode}`);
+  if (!v.class) throw new UsageError('--class is required');
+  if (v.staff) {
+    const r = v.remove
+      ? await removeClassTeacher(db, { schoolId: school.id, className: v.class, staffCode: v.staff, actor: 'cli' })
+      : await addClassTeacher(db, { schoolId: school.id, className: v.class, staffCode: v.staff, subject: v.subject, actor: 'cli' });
+    if (!r.ok) {
+      ctx.out.error(r.reason === 'unknown-class' ? `no class ${v.class} at ${schoolCode} this year` : `no active staff ${v.staff} at ${schoolCode}`);
+      return false;
+    }
+  } else if (v.remove) throw new UsageError('--remove needs --staff');
+  const list = await listClassTeachers(db, school.id, v.class);
+  if (!list) {
+    ctx.out.error(`no class ${v.class} at ${schoolCode} this year`);
+    return false;
+  }
+  ctx.out.line(`Class ${list.className}:`);
+  for (const t of list.teachers) ctx.out.line(`  ${t.staffCode}\t${t.homeroom ? 'homeroom' : t.subject || 'subject teacher'}\t${t.nameKm}${t.linked ? '' : '\t(not on Telegram)'}`);
+  if (list.teachers.length === 0) ctx.out.line('  (none)');
+  return true;
+}
+
+async function cmdQuestions(ctx: CliContext, schoolCode: string, v: Record<string, string | boolean | undefined>): Promise<boolean> {
+  const { db } = ctx.database;
+  const school = await getSchool(db, schoolCode);
+  if (!school) throw new UsageError(`no school with code ${schoolCode}`);
+  const number = (name: string, max: number) => {
+    const x = v[name];
+    if (typeof x !== 'string') return undefined;
+    const n = Number(x);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`--${name} takes a whole number 1-${max}`);
+    return n;
+  };
+  const changes = { answerWithinHours: number('within', 168), maxPerHour: number('per-hour', 100), maxPerDay: number('per-day', 500) };
+  const rules = Object.values(changes).some((x) => x !== undefined)
+    ? await setQuestionRules(db, { schoolId: school.id, ...changes, actor: 'cli' })
+    : await getQuestionRules(db, school.id);
+  ctx.out.line(`${school.code}: unanswered questions go to the principal after ${rules.answerWithinHours} h; each parent may send ${rules.maxPerHour} per hour, ${rules.maxPerDay} per day`);
   return true;
 }
 
@@ -348,6 +400,11 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       'cutoff-morning': { type: 'string' },
       'cutoff-afternoon': { type: 'string' },
       cooldown: { type: 'string' },
+      subject: { type: 'string' },
+      remove: { type: 'boolean' },
+      within: { type: 'string' },
+      'per-hour': { type: 'string' },
+      'per-day': { type: 'string' },
       lang: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -371,7 +428,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     // Validate usage before touching the database.
     const hasSub = ['school', 'roster', 'staff', 'official'].includes(command);
     const matched = hasSub ? `${command} ${sub ?? ''}`.trim() : command;
-    if (!['migrate', 'school add', 'roster import', 'staff import', 'invite', 'demo', 'calendar', 'official add', 'scanning', 'cards'].includes(matched)) {
+    if (!['migrate', 'school add', 'roster import', 'staff import', 'invite', 'demo', 'calendar', 'official add', 'scanning', 'cards', 'teach', 'questions'].includes(matched)) {
       throw new UsageError(`unknown command "${matched}"`);
     }
     const file = hasSub ? rest[0] : undefined;
@@ -442,6 +499,12 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         break;
       case 'cards':
         ok = await cmdCards(ctx, env, { school: need('school'), class: values.class, out: need('out') });
+        break;
+      case 'teach':
+        ok = await cmdTeach(ctx, need('school'), values);
+        break;
+      case 'questions':
+        ok = await cmdQuestions(ctx, need('school'), values);
         break;
     }
     return ok ? 0 : 1;

@@ -7,7 +7,7 @@ import { Menu } from '@grammyjs/menu';
 import { createConversation, type Conversation } from '@grammyjs/conversations';
 import { loadActor, rolesOf } from '../core/auth/actor.js';
 import { declareCommands, syncCommands } from '../core/telegram/commands.js';
-import { homeButtonsFor } from '../core/telegram/home.js';
+import { helpLinesFor, homeButtonsFor } from '../core/telegram/home.js';
 import type { AppDeps, BaseContext, BotContext, ConvContext } from '../core/telegram/context.js';
 import { formatDay } from '../core/i18n/index.js';
 import type { Locale } from '../core/db/schema.js';
@@ -85,7 +85,7 @@ function helpText(ctx: BaseContext): string {
   const roles = rolesOf(ctx.actor);
   const parts = [ctx.t('help-intro')];
   if (roles.length === 0) parts.push(ctx.t('help-not-linked'));
-  for (const r of roles) parts.push(ctx.t(`help-${r}`));
+  for (const r of roles) parts.push([ctx.t(`help-${r}`), ...helpLinesFor(r).map((key) => ctx.t(key))].join('\n'));
   parts.push(ctx.t('help-common'));
   return parts.join('\n\n');
 }

@@ -78,22 +78,30 @@ function pickPhoto(sizes: PhotoSize[]): PhotoSize | undefined {
   return fitting.at(-1);
 }
 
-export function scanFeature(deps: AppDeps): Composer<BotContext> {
+async function scan(deps: AppDeps, ctx: BotContext, token: string, via: ScanVia) {
+  const result = await recordScan(deps.database.db, { actor: ctx.actor, token, via, secret: deps.cardSecret, notifier: deps.notifier, now: deps.now() });
+  await afterScan(deps, result, ctx.from!.id);
+  await ctx.reply(scanResultText(ctx.t, localeOf(ctx), result));
+}
+
+/**
+ * A card read by the phone camera: t.me/<bot>?start=<token>. Installed before onboarding, which
+ * reads other start payloads as invite codes.
+ */
+export function cardLinkFeature(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  const db = deps.database.db;
-
-  async function scan(ctx: BotContext, token: string, via: ScanVia) {
-    const result = await recordScan(db, { actor: ctx.actor, token, via, secret: deps.cardSecret, notifier: deps.notifier, now: deps.now() });
-    await afterScan(deps, result, ctx.from!.id);
-    await ctx.reply(scanResultText(ctx.t, localeOf(ctx), result));
-  }
-
-  // A card read by the phone camera: t.me/<bot>?start=<token>. Other start payloads (invites) go on.
   composer.command('start', async (ctx, next) => {
     const token = extractCardToken(ctx.match);
     if (!token) return next();
-    await scan(ctx, token, 'camera');
+    await scan(deps, ctx, token, 'camera');
   });
+  return composer;
+}
+
+/** Photos of cards, /scan, the office's /scanning and parents' /notices. */
+export function scanFeature(deps: AppDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  const db = deps.database.db;
 
   // A photo of a card, from someone who scans. Photos from anyone else go on to other features.
   composer.on('message:photo', async (ctx, next) => {
@@ -129,7 +137,7 @@ export function scanFeature(deps: AppDeps): Composer<BotContext> {
       await ctx.reply(ctx.t('scan-denied-malformed'));
       return;
     }
-    await scan(ctx, token, 'photo');
+    await scan(deps, ctx, token, 'photo');
   });
 
   composer.command('scan', async (ctx) => {

@@ -23,3 +23,17 @@ export function homeButtonsFor(ctx: BotContext): HomeButton[] {
   const roles = rolesOf(ctx.actor);
   return buttons.filter((b) => b.roles.some((r) => roles.includes(r)));
 }
+
+/**
+ * Lines capabilities add to /help under a role, so a capability documents its own commands
+ * without editing another capability's texts.
+ */
+const helpLines: Array<{ role: AppRole; key: string }> = [];
+
+export function declareHelpLine(role: AppRole, key: string): void {
+  if (!helpLines.some((h) => h.role === role && h.key === key)) helpLines.push({ role, key });
+}
+
+export function helpLinesFor(role: AppRole): string[] {
+  return helpLines.filter((h) => h.role === role).map((h) => h.key);
+}

@@ -1,0 +1,465 @@
+/**
+ * Parents' questions in the chat. A parent: /ask (or ❓ in /menu) → their child (skipped when one)
+ * → a teacher of that child (homeroom first; skipped when one) → a text, voice message or photo,
+ * optionally marked urgent. The teacher gets a copy with the child's name and class and a Reply
+ * button; their answer (text or voice) goes to that parent only. /questions shows threads (a
+ * teacher's open ones, a parent's own, the principal's whole school with response times); the
+ * office records subject teachers (/teaches) and the answer time (/questions within 24); staff
+ * set quiet hours (/quiet 20:00 06:30).
+ *
+ * Writing the question or the answer is a conversation (state in Postgres, so it survives a
+ * restart). Buttons carry a thread id (`q:r:<id>`, `q:h:<id>`, `q:f:<id>`), a child and teacher
+ * (`q:t:<student>:<staff>`) or a message id (`q:m:<id>`); each press is checked again against the
+ * presser, and a forged one is refused and audited.
+ */
+import { Composer, InlineKeyboard } from 'grammy';
+import type { Message } from 'grammy/types';
+import { createConversation, type Conversation } from '@grammyjs/conversations';
+import { hasRole } from '../core/auth/actor.js';
+import { actorOf, audit } from '../core/auth/audit.js';
+import { declareCommands } from '../core/telegram/commands.js';
+import { declareHelpLine, declareHomeButton } from '../core/telegram/home.js';
+import type { AppDeps, BaseContext, BotContext, ConvContext } from '../core/telegram/context.js';
+import { formatNumber } from '../core/i18n/index.js';
+import type { Locale } from '../core/db/schema.js';
+import { MAX_CAPTION_CHARS, MAX_MEDIA_BYTES, MAX_TEXT_CHARS, MAX_VOICE_SECONDS, parseTime, type Content } from './rules.js';
+import { childName, formatDuration, formatMoment, historyText, plainName } from './render.js';
+import {
+  answerQuestion,
+  askQuestion,
+  childForAsking,
+  childrenToAsk,
+  getQuietHours,
+  mayAnswer,
+  mayFollowUp,
+  mediaOf,
+  officeSchools,
+  openThreadsFor,
+  parentThreads,
+  rateStanding,
+  resolveTarget,
+  schoolOverview,
+  setQuestionRules,
+  setQuietHours,
+  viewThread,
+  type AnswerResult,
+  type AskResult,
+  type ChildChoice,
+  type ThreadSummary,
+} from './service.js';
+import { addClassTeacher, listClassTeachers, removeClassTeacher } from './teaching.js';
+
+declareCommands(
+  { command: 'ask', descriptionKey: 'q-cmd-ask', roles: ['parent'] },
+  { command: 'questions', descriptionKey: 'q-cmd-questions', roles: ['parent', 'teacher', 'principal'] },
+  { command: 'quiet', descriptionKey: 'q-cmd-quiet', roles: ['teacher', 'principal', 'operator'] },
+  { command: 'teaches', descriptionKey: 'q-cmd-teaches', roles: ['principal', 'operator'] },
+);
+declareHelpLine('parent', 'q-help-parent');
+declareHelpLine('teacher', 'q-help-teacher');
+declareHelpLine('principal', 'q-help-principal');
+declareHelpLine('operator', 'q-help-operator');
+
+const COMPOSE = 'q-compose';
+const ANSWER = 'q-answer';
+/** A question or answer not sent within this time is dropped (the next message is not taken for it). */
+const WAIT_MS = 30 * 60_000;
+
+type ComposeArgs = { to: { studentId: number; staffId: number } | { threadId: number }; teacher: string; child: string };
+type AnswerArgs = { threadId: number; child: string; className: string };
+
+function locale(ctx: BaseContext): Locale {
+  return ctx.actor.locale ?? ctx.deps.defaultLocale;
+}
+
+/** What a message carries, as the rules read it. */
+export function contentOf(m: Message): Content {
+  if (typeof m.text === 'string') return { kind: 'text', text: m.text };
+  if (m.voice) return { kind: 'voice', fileId: m.voice.file_id, seconds: m.voice.duration, bytes: m.voice.file_size, caption: m.caption };
+  if (m.photo && m.photo.length > 0) {
+    const largest = m.photo[m.photo.length - 1]!;
+    return { kind: 'photo', fileId: largest.file_id, bytes: largest.file_size, caption: m.caption };
+  }
+  return { kind: 'unsupported' };
+}
+
+/** The words for a refusal or a problem with the message, in the reader's language. */
+export function refusalText(ctx: BaseContext, r: Exclude<AskResult | AnswerResult, { ok: true }>): string {
+  const n = (x: number) => formatNumber(locale(ctx), x);
+  if (r.reason === 'bad-content') {
+    const max = r.problem === 'too-long' ? n(MAX_TEXT_CHARS) : r.problem === 'caption-too-long' ? n(MAX_CAPTION_CHARS) : r.problem === 'too-big' ? n(MAX_MEDIA_BYTES / 1024 / 1024) : n(MAX_VOICE_SECONDS / 60);
+    return ctx.t(`q-bad-${r.problem}`, { max });
+  }
+  if (r.reason === 'rate-hour' || r.reason === 'rate-day') return ctx.t(`q-${r.reason}`, { limit: n(r.limit) });
+  return ctx.t(`q-denied-${r.reason}`);
+}
+
+function composeKeyboard(ctx: ConvContext, urgent: boolean): InlineKeyboard {
+  return new InlineKeyboard().text(urgent ? ctx.t('q-urgent-on') : ctx.t('q-urgent-off'), 'q:urg').text(ctx.t('q-cancel'), 'q:x');
+}
+
+export function questionsFeature(deps: AppDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  const db = deps.database.db;
+
+  async function deny(ctx: BotContext, text: string) {
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text, show_alert: true });
+    else await ctx.reply(text);
+  }
+
+  // --- writing a question ----------------------------------------------------------------------
+  async function compose(conversation: Conversation<BotContext, ConvContext>, ctx: ConvContext, args: ComposeArgs) {
+    let urgent = false;
+    const prompt = await ctx.reply(ctx.t('q-compose-prompt', { teacher: args.teacher, child: args.child }), { reply_markup: composeKeyboard(ctx, urgent) });
+    for (;;) {
+      const u = await conversation.wait({ maxMilliseconds: WAIT_MS });
+      const data = u.callbackQuery?.data;
+      if (data === 'q:urg') {
+        urgent = !urgent;
+        await u.answerCallbackQuery({ text: u.t(urgent ? 'q-urgent-set' : 'q-urgent-unset') });
+        await u.editMessageReplyMarkup({ reply_markup: composeKeyboard(u, urgent) }).catch(() => {});
+        continue;
+      }
+      if (data === 'q:x') {
+        await u.answerCallbackQuery();
+        await u.editMessageText(u.t('q-cancelled')).catch(() => {});
+        return;
+      }
+      // Anything else (another feature's button, an edit) is not for us: let it pass.
+      if (!u.message) await conversation.skip({ next: true });
+      const content = contentOf(u.message!);
+      const outcome = await conversation.external(async (outside) => {
+        const r = await askQuestion(outside.deps.database.db, { actor: outside.actor, to: args.to, content, urgent }, { notifier: outside.deps.notifier, now: outside.deps.now() });
+        if (!r.ok) return { sent: false, retry: r.reason === 'bad-content', text: refusalText(outside, r) };
+        outside.deps.kickOutbox();
+        const text = r.delayedUntil
+          ? outside.t('q-sent-later', { teacher: args.teacher, time: formatMoment(locale(outside), new Date(r.delayedUntil), r.timezone) })
+          : outside.t('q-sent', { teacher: args.teacher });
+        return { sent: true, retry: false, text };
+      });
+      if (outcome.sent) await u.api.editMessageReplyMarkup(prompt.chat.id, prompt.message_id).catch(() => {});
+      await u.reply(outcome.text);
+      if (!outcome.retry) return;
+    }
+  }
+
+  // --- writing an answer ---------------------------------------------------------------------------
+  async function answer(conversation: Conversation<BotContext, ConvContext>, ctx: ConvContext, args: AnswerArgs) {
+    const prompt = await ctx.reply(ctx.t('q-answer-prompt', { child: args.child, class: args.className }), {
+      reply_markup: new InlineKeyboard().text(ctx.t('q-cancel'), 'q:x'),
+    });
+    for (;;) {
+      const u = await conversation.wait({ maxMilliseconds: WAIT_MS });
+      if (u.callbackQuery?.data === 'q:x') {
+        await u.answerCallbackQuery();
+        await u.editMessageText(u.t('q-cancelled')).catch(() => {});
+        return;
+      }
+      if (!u.message) await conversation.skip({ next: true });
+      const content = contentOf(u.message!);
+      const outcome = await conversation.external(async (outside) => {
+        const r = await answerQuestion(outside.deps.database.db, { actor: outside.actor, threadId: args.threadId, content }, { notifier: outside.deps.notifier, now: outside.deps.now() });
+        if (!r.ok) return { sent: false, retry: r.reason === 'bad-content', text: r.reason === 'parent-gone' ? outside.t('q-parent-gone') : refusalText(outside, r) };
+        outside.deps.kickOutbox();
+        return { sent: true, retry: false, text: outside.t('q-answer-sent', { child: args.child }) };
+      });
+      if (outcome.sent) await u.api.editMessageReplyMarkup(prompt.chat.id, prompt.message_id).catch(() => {});
+      await u.reply(outcome.text);
+      if (!outcome.retry) return;
+    }
+  }
+
+  composer.use(createConversation(compose, { id: COMPOSE }));
+  composer.use(createConversation(answer, { id: ANSWER }));
+
+  async function enterCompose(ctx: BotContext, args: ComposeArgs, schoolId: number) {
+    // Checked again here: an old button skips /ask, and the child's school sets the limit.
+    const standing = await rateStanding(db, ctx.from!.id, schoolId, deps.now());
+    if (!standing.ok) {
+      await deny(ctx, refusalText(ctx, standing));
+      return;
+    }
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+    await ctx.conversation.exitAll();
+    await ctx.conversation.enter(COMPOSE, args);
+  }
+
+  async function chooseTeacher(ctx: BotContext, child: ChildChoice) {
+    const loc = locale(ctx);
+    if (child.teachers.length === 0) {
+      await deny(ctx, ctx.t('q-no-teachers', { child: childName(loc, child) }));
+      return;
+    }
+    if (child.teachers.length === 1) {
+      const t = child.teachers[0]!;
+      await enterCompose(ctx, { to: { studentId: child.studentId, staffId: t.staffId }, teacher: plainName(loc, t), child: childName(loc, child) }, child.schoolId);
+      return;
+    }
+    const kb = new InlineKeyboard();
+    for (const t of child.teachers) {
+      const role = t.homeroom ? ctx.t('q-homeroom') : t.subject || ctx.t('q-subject-teacher');
+      kb.text(`${plainName(loc, t)} — ${role}`, `q:t:${child.studentId}:${t.staffId}`).row();
+    }
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+    await ctx.reply(ctx.t('q-choose-teacher', { child: childName(loc, child) }), { reply_markup: kb });
+  }
+
+  async function startAsk(ctx: BotContext) {
+    if (!hasRole(ctx.actor, 'parent')) {
+      await audit(db, { actor: actorOf(ctx.from!.id), action: 'question.ask', outcome: 'denied', details: { reason: 'not-a-parent' } });
+      await deny(ctx, ctx.t('q-denied-not-a-parent'));
+      return;
+    }
+    const children = await childrenToAsk(db, ctx.actor);
+    if (children.length === 0) {
+      await ctx.reply(ctx.t('q-no-children'));
+      return;
+    }
+    // Stop early (before they choose and type) when the parent has used up their questions.
+    const standing = await rateStanding(db, ctx.from!.id, children[0]!.schoolId, deps.now());
+    if (!standing.ok) {
+      await deny(ctx, refusalText(ctx, standing));
+      return;
+    }
+    if (children.length === 1) {
+      await chooseTeacher(ctx, children[0]!);
+      return;
+    }
+    const loc = locale(ctx);
+    const kb = new InlineKeyboard();
+    for (const c of children) kb.text(`${childName(loc, c)}${c.className ? ` · ${c.className}` : ''}`, `q:c:${c.studentId}`).row();
+    await ctx.reply(ctx.t('q-choose-child'), { reply_markup: kb });
+  }
+
+  declareHomeButton({ id: 'ask', labelKey: 'q-menu-ask', roles: ['parent'], run: (ctx) => startAsk(ctx) });
+  declareHomeButton({ id: 'questions', labelKey: 'q-menu-questions', roles: ['teacher', 'principal', 'parent'], run: (ctx) => showQuestions(ctx) });
+
+  composer.command('ask', (ctx) => startAsk(ctx));
+
+  composer.callbackQuery(/^q:c:(\d{1,15})$/, async (ctx) => {
+    const r = await childForAsking(db, ctx.actor, Number(ctx.match[1]));
+    if (!r.ok) return deny(ctx, ctx.t(`q-denied-${r.reason}`));
+    await chooseTeacher(ctx, r.child);
+  });
+
+  composer.callbackQuery(/^q:t:(\d{1,15}):(\d{1,9})$/, async (ctx) => {
+    const r = await resolveTarget(db, ctx.actor, Number(ctx.match[1]), Number(ctx.match[2]));
+    if (!r.ok) return deny(ctx, ctx.t(`q-denied-${r.reason}`));
+    const loc = locale(ctx);
+    const { child, teacher } = r.target;
+    await enterCompose(ctx, { to: { studentId: child.studentId, staffId: teacher.staffId }, teacher: plainName(loc, teacher), child: childName(loc, child) }, child.schoolId);
+  });
+
+  // The parent writes again in a thread (after an answer, or to add something).
+  composer.callbackQuery(/^q:f:(\d{1,15})$/, async (ctx) => {
+    const threadId = Number(ctx.match[1]);
+    const r = await mayFollowUp(db, ctx.actor, threadId);
+    if (!r.ok) return deny(ctx, ctx.t(`q-denied-${r.reason}`));
+    const loc = locale(ctx);
+    await enterCompose(ctx, { to: { threadId }, teacher: plainName(loc, r.teacher), child: childName(loc, r.child) }, r.schoolId);
+  });
+
+  // --- the teacher answers -------------------------------------------------------------------------
+  composer.callbackQuery(/^q:r:(\d{1,15})$/, async (ctx) => {
+    const threadId = Number(ctx.match[1]);
+    const r = await mayAnswer(db, ctx.actor, threadId);
+    if (!r.ok) return deny(ctx, ctx.t(`q-denied-${r.reason}`));
+    await ctx.answerCallbackQuery();
+    await ctx.conversation.exitAll();
+    await ctx.conversation.enter(ANSWER, { threadId, child: childName(locale(ctx), r.child), className: r.className ?? '—' } satisfies AnswerArgs);
+  });
+
+  // --- history and media ---------------------------------------------------------------------------
+  async function showThread(ctx: BotContext, threadId: number) {
+    const r = await viewThread(db, ctx.actor, threadId);
+    if (!r.ok) return deny(ctx, ctx.t(`q-denied-${r.reason}`));
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+    const loc = locale(ctx);
+    const kb = new InlineKeyboard();
+    r.view.media.slice(-12).forEach((m, i) => {
+      kb.text(`${m.kind === 'voice' ? '🎤' : '🖼'} ${formatNumber(loc, m.n)}`, `q:m:${m.id}`);
+      if (i % 4 === 3) kb.row();
+    });
+    kb.row();
+    if (r.view.reader === 'staff') kb.text(ctx.t('q-button-reply'), `q:r:${threadId}`);
+    if (r.view.reader === 'parent') kb.text(ctx.t('q-button-write-back'), `q:f:${threadId}`);
+    const rows = kb.inline_keyboard.filter((row) => row.length > 0);
+    await ctx.reply(historyText(ctx.t, loc, r.view), rows.length ? { reply_markup: InlineKeyboard.from(rows) } : {});
+  }
+
+  composer.callbackQuery(/^q:h:(\d{1,15})$/, (ctx) => showThread(ctx, Number(ctx.match[1])));
+
+  composer.callbackQuery(/^q:m:(\d{1,15})$/, async (ctx) => {
+    const r = await mediaOf(db, ctx.actor, Number(ctx.match[1]));
+    if (!r.ok) return deny(ctx, ctx.t(`q-denied-${r.reason}`));
+    await ctx.answerCallbackQuery();
+    // To the person who pressed, by Telegram's file id (nothing downloaded).
+    if (r.kind === 'voice') await ctx.replyWithVoice(r.fileId);
+    else await ctx.replyWithPhoto(r.fileId);
+  });
+
+  // --- lists ---------------------------------------------------------------------------------------
+  /** One thread in a list: the child (and, for lists across teachers, the teacher), its state and age. */
+  function summaryLine(ctx: BotContext, s: ThreadSummary, now: Date, show: 'child' | 'child-and-teacher'): string {
+    const loc = locale(ctx);
+    const who = show === 'child' ? `${childName(loc, s.child)} · ${s.className ?? '—'}` : `${s.className ?? '—'} ${childName(loc, s.child)} → ${plainName(loc, s.teacher)}`;
+    const state =
+      s.status === 'open' && s.awaitingSince
+        ? ctx.t('q-list-waiting', { waited: formatDuration(ctx.t, loc, Math.max(0, now.getTime() - new Date(s.awaitingSince).getTime()) / 1000) })
+        : ctx.t(s.status === 'open' ? 'q-list-open' : 'q-list-answered');
+    const overdue = s.status === 'open' && s.dueAt && new Date(s.dueAt).getTime() <= now.getTime() ? ' ⚠️' : '';
+    return `${s.urgent && s.status === 'open' ? '🔴 ' : ''}${who} — ${state}${overdue}`;
+  }
+
+  /** One button per listed thread, numbered like the list, to open its history. */
+  function threadButtons(ctx: BotContext, list: ThreadSummary[]): InlineKeyboard {
+    const loc = locale(ctx);
+    const kb = new InlineKeyboard();
+    list.forEach((s, i) => {
+      kb.text(`${formatNumber(loc, i + 1)}. ${plainName(loc, s.child)}`.slice(0, 60), `q:h:${s.id}`);
+      if (i % 2 === 1) kb.row();
+    });
+    return kb;
+  }
+
+  async function showQuestions(ctx: BotContext) {
+    const now = deps.now();
+    let shown = false;
+    const principalOf = ctx.actor.staff.filter((m) => m.roles.includes('principal'));
+    const loc = locale(ctx);
+    const n = (x: number) => formatNumber(loc, x);
+    for (const m of principalOf) {
+      const o = await schoolOverview(db, ctx.actor, m.schoolId, now);
+      const lines = [ctx.t('q-school-title', { open: n(o.open), overdue: n(o.overdue), hours: n(o.answerWithinHours) })];
+      o.oldest.forEach((s, i) => lines.push(`${n(i + 1)}. ${summaryLine(ctx, s, now, 'child-and-teacher')}`));
+      if (o.teachers.length > 0) lines.push('', ctx.t('q-school-teachers'));
+      for (const t of o.teachers) {
+        lines.push(
+          ctx.t('q-school-teacher', {
+            teacher: plainName(loc, t),
+            open: n(t.open),
+            overdue: n(t.overdue),
+            answered: n(t.answered),
+            average: t.avgSeconds === null ? '—' : formatDuration(ctx.t, loc, t.avgSeconds),
+            median: t.medianSeconds === null ? '—' : formatDuration(ctx.t, loc, t.medianSeconds),
+          }),
+        );
+      }
+      await ctx.reply(lines.join('\n'), o.oldest.length ? { reply_markup: threadButtons(ctx, o.oldest) } : {});
+      shown = true;
+    }
+    if (hasRole(ctx.actor, 'teacher') || (ctx.actor.staff.length > 0 && principalOf.length === 0)) {
+      const mine = await openThreadsFor(db, ctx.actor.staff.map((m) => m.staffId));
+      if (mine.total === 0) await ctx.reply(ctx.t('q-mine-none'));
+      else {
+        const lines = [ctx.t('q-mine-title', { count: n(mine.total) }), ...mine.threads.map((s, i) => `${n(i + 1)}. ${summaryLine(ctx, s, now, 'child')}`)];
+        await ctx.reply(lines.join('\n'), { reply_markup: threadButtons(ctx, mine.threads) });
+      }
+      shown = true;
+    }
+    if (hasRole(ctx.actor, 'parent')) {
+      const own = await parentThreads(db, ctx.from!.id);
+      if (own.length === 0) await ctx.reply(ctx.t('q-parent-none'));
+      else {
+        const lines = [ctx.t('q-parent-title'), ...own.map((s, i) => `${n(i + 1)}. ${summaryLine(ctx, s, now, 'child-and-teacher')}`)];
+        await ctx.reply(lines.join('\n'), { reply_markup: threadButtons(ctx, own) });
+      }
+      shown = true;
+    }
+    if (!shown) {
+      await audit(db, { actor: actorOf(ctx.from!.id), action: 'question.list', outcome: 'denied', details: { reason: 'no-role' } });
+      await ctx.reply(ctx.t('q-denied-no-role'));
+    }
+  }
+
+  composer.command('questions', async (ctx) => {
+    const [word, value] = ctx.match.trim().split(/\s+/).filter(Boolean);
+    if (word?.toLowerCase() === 'within') {
+      // The principal answers for the school's promise to parents (and receives the escalations).
+      const schools = officeSchools(ctx.actor, ['principal']);
+      if (schools.length === 0) {
+        await audit(db, { actor: actorOf(ctx.from!.id), action: 'question.settings', outcome: 'denied', details: { reason: 'not-principal' } });
+        await ctx.reply(ctx.t('q-denied-principal-only'));
+        return;
+      }
+      const hours = Number(value);
+      if (!Number.isInteger(hours) || hours < 1 || hours > 168) {
+        await ctx.reply(ctx.t('q-within-usage'));
+        return;
+      }
+      for (const schoolId of new Set(schools)) await setQuestionRules(db, { schoolId, answerWithinHours: hours, actor: actorOf(ctx.from!.id) });
+      await ctx.reply(ctx.t('q-within-set', { hours: formatNumber(locale(ctx), hours) }));
+      return;
+    }
+    await showQuestions(ctx);
+  });
+
+  // --- quiet hours -----------------------------------------------------------------------------------
+  composer.command('quiet', async (ctx) => {
+    if (ctx.actor.staff.length === 0) {
+      await audit(db, { actor: actorOf(ctx.from!.id), action: 'question.quiet', outcome: 'denied', details: { reason: 'not-staff' } });
+      await ctx.reply(ctx.t('q-denied-staff-only'));
+      return;
+    }
+    const args = ctx.match.trim().split(/\s+/).filter(Boolean);
+    if (args.length === 0) {
+      const q = await getQuietHours(db, ctx.actor.staff[0]!.staffId);
+      await ctx.reply(q ? ctx.t('q-quiet-current', { from: q.startsAt, to: q.endsAt }) : ctx.t('q-quiet-none'));
+      return;
+    }
+    if (args.length === 1 && ['off', 'none', 'បិទ'].includes(args[0]!.toLowerCase())) {
+      await setQuietHours(db, ctx.actor, null);
+      await ctx.reply(ctx.t('q-quiet-off'));
+      return;
+    }
+    const [from, to] = args.map(parseTime);
+    if (args.length !== 2 || !from || !to || from === to) {
+      await ctx.reply(ctx.t('q-quiet-usage'));
+      return;
+    }
+    await setQuietHours(db, ctx.actor, { startsAt: from, endsAt: to });
+    await ctx.reply(ctx.t('q-quiet-set', { from, to }));
+  });
+
+  // --- who teaches which class (the office) ----------------------------------------------------------
+  composer.command('teaches', async (ctx) => {
+    const [schoolId] = officeSchools(ctx.actor);
+    if (schoolId === undefined) {
+      await audit(db, { actor: actorOf(ctx.from!.id), action: 'teaching.change', outcome: 'denied', details: { reason: 'not-office' } });
+      await ctx.reply(ctx.t('q-denied-office-only'));
+      return;
+    }
+    const args = ctx.match.trim().split(/\s+/).filter(Boolean);
+    const who = actorOf(ctx.from!.id);
+    const problem = (reason: string) => ctx.reply(ctx.t(`q-teaches-${reason}`));
+    if (args[0]?.toLowerCase() === 'remove' && args.length === 3) {
+      const r = await removeClassTeacher(db, { schoolId, className: args[1]!, staffCode: args[2]!, actor: who });
+      if (!r.ok) return problem(r.reason);
+      await ctx.reply(ctx.t(r.removed ? 'q-teaches-removed' : 'q-teaches-not-there', { class: r.className }));
+      return;
+    }
+    if (args.length === 1) {
+      const list = await listClassTeachers(db, schoolId, args[0]!);
+      if (!list) return problem('unknown-class');
+      const loc = locale(ctx);
+      const lines = [ctx.t('q-teaches-list', { class: list.className })];
+      for (const t of list.teachers) {
+        const role = t.homeroom ? ctx.t('q-homeroom') : t.subject || ctx.t('q-subject-teacher');
+        lines.push(`• ${plainName(loc, t)} (${t.staffCode}) — ${role}${t.linked ? '' : ` · ${ctx.t('q-teaches-not-linked')}`}`);
+      }
+      if (list.teachers.length === 0) lines.push(ctx.t('q-teaches-empty'));
+      await ctx.reply(lines.join('\n'));
+      return;
+    }
+    if (args.length >= 2 && args[0]?.toLowerCase() !== 'remove') {
+      const r = await addClassTeacher(db, { schoolId, className: args[0]!, staffCode: args[1]!, subject: args.slice(2).join(' '), actor: who });
+      if (!r.ok) return problem(r.reason);
+      await ctx.reply(ctx.t('q-teaches-added', { name: r.plainName, class: r.className }));
+      return;
+    }
+    await ctx.reply(ctx.t('q-teaches-usage'));
+  });
+
+  return composer;
+}
+
