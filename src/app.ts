@@ -22,10 +22,12 @@ import { startAttendanceJobs, type AttendanceJobs } from './attendance/jobs.js';
 import { reportsFeature } from './reports/bot.js';
 import { startReportJobs, type ReportJobs } from './reports/jobs.js';
 import { reportFileResolver } from './reports/service.js';
+import { announcementsFeature } from './announcements/bot.js';
+import { startAnnouncementJobs, type AnnouncementJobs } from './announcements/jobs.js';
 import type { Notifier } from './roster/service.js';
 
 /** Every feature, in the order its handlers run. The fallback stays last. */
-export const FEATURES = [onboardingFeature, attendanceFeature, reportsFeature, fallbackFeature];
+export const FEATURES = [onboardingFeature, announcementsFeature, attendanceFeature, reportsFeature, fallbackFeature];
 
 export async function openAppDatabase(config: Config): Promise<Database> {
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
@@ -58,6 +60,7 @@ export interface WorkerHandles {
   sender: Worker<OutgoingJob, SendOutcome>;
   attendance: AttendanceJobs;
   reports: ReportJobs;
+  announcements: AnnouncementJobs;
   close(): Promise<void>;
 }
 
@@ -84,15 +87,20 @@ export async function startWorkers(config: Config, database: Database, redis: Re
   };
   const attendance = await startAttendanceJobs({ ...jobDeps, log: log.child({ part: 'attendance-jobs' }) });
   const reports = await startReportJobs({ ...jobDeps, log: log.child({ part: 'report-jobs' }) });
+  const announcements = await startAnnouncementJobs({ ...jobDeps, log: log.child({ part: 'announcement-jobs' }) });
+  // Each message sent may be an announcement's last: check for finished ones soon (debounced).
+  sender.on('completed', () => announcements.nudge());
   return {
     queue,
     relay,
     sender,
     attendance,
     reports,
+    announcements,
     async close() {
       // Order matters: stop the producers, stop feeding the queue, let the sender finish its
       // jobs, then the queue.
+      await announcements.close();
       await reports.close();
       await attendance.close();
       await relay.stop();

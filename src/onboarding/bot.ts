@@ -6,7 +6,7 @@ import { Composer, InlineKeyboard, Keyboard } from 'grammy';
 import { Menu } from '@grammyjs/menu';
 import { createConversation, type Conversation } from '@grammyjs/conversations';
 import { loadActor, rolesOf } from '../core/auth/actor.js';
-import { declareCommands, syncCommands } from '../core/telegram/commands.js';
+import { commandsFor, declareCommands, syncCommands } from '../core/telegram/commands.js';
 import { homeButtonsFor } from '../core/telegram/home.js';
 import type { AppDeps, BaseContext, BotContext, ConvContext } from '../core/telegram/context.js';
 import { formatDay } from '../core/i18n/index.js';
@@ -86,6 +86,7 @@ function helpText(ctx: BaseContext): string {
   const parts = [ctx.t('help-intro')];
   if (roles.length === 0) parts.push(ctx.t('help-not-linked'));
   for (const r of roles) parts.push(ctx.t(`help-${r}`));
+  for (const c of commandsFor(ctx.actor)) if (c.helpKey) parts.push(ctx.t(c.helpKey));
   parts.push(ctx.t('help-common'));
   return parts.join('\n\n');
 }

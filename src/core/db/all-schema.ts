@@ -3,3 +3,4 @@ export * from './schema.js';
 export * from '../../attendance/schema.js';
 export * from '../../reports/schema.js';
 export * from '../../qr/schema.js';
+export * from '../../announcements/schema.js';

@@ -16,6 +16,8 @@ export interface CommandSpec {
   descriptionKey: string;
   /** who sees it; 'everyone' includes people not linked yet */
   roles: AppRole[] | 'everyone';
+  /** Fluent key of a paragraph /help shows the same roles (a capability's own help) */
+  helpKey?: string;
 }
 
 const registry: CommandSpec[] = [];
