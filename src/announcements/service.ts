@@ -540,7 +540,9 @@ export async function confirmAnnouncement(db: Db, actor: Actor, id: number, noti
       return { ok: false, reason } as const;
     };
     if (!scope.ok || scope.schoolId !== ann.schoolId || !audienceAllowed(scope, ann.audience)) return deny('audience');
-    if (now.getTime() - ann.createdAt.getTime() > DRAFT_TTL_MS) return deny('expired');
+    // Row times are the database's clock (as is the outbox's not_before); `now` is the school's
+    // clock, which tests pin: the draft's age is measured on the first, the chosen time on the second.
+    if (Date.now() - ann.createdAt.getTime() > DRAFT_TTL_MS) return deny('expired');
     if (ann.sendAt && ann.sendAt.getTime() <= now.getTime()) return deny('time-passed');
 
     const rows = await recipientRows(tx, { schoolId: ann.schoolId, audience: ann.audience, viaGroups: ann.viaGroups, authorTelegramId: ann.authorTelegramId });
@@ -568,7 +570,7 @@ export async function confirmAnnouncement(db: Db, actor: Actor, id: number, noti
     }
     await tx
       .update(announcements)
-      .set({ status: 'queued', confirmedAt: now, recipientCount: rows.length, silent })
+      .set({ status: 'queued', confirmedAt: sql`now()`, recipientCount: rows.length, silent })
       .where(eq(announcements.id, id));
     await audit(tx, {
       actor: who,
