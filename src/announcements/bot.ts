@@ -180,6 +180,9 @@ async function announceFlow(conversation: Conversation<BotContext, ConvContext>,
     for (;;) {
       const u = await conversation.wait();
       const data = u.callbackQuery?.data;
+      // Buttons of other messages (an earlier announcement's Cancel, another capability's) are
+      // handled by their own handlers, not swallowed while this one is being written.
+      if (data !== undefined && (!data.startsWith('an:') || /^an:(ok|u|x|c):/.test(data))) await conversation.skip({ next: true });
       if (data === 'an:quit') {
         await u.answerCallbackQuery();
         await u.editMessageText(u.t('ann-flow-stopped')).catch(() => {});

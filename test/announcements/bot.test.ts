@@ -8,7 +8,7 @@
  * supergroup migration, anything else said in a group ignored).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq, inArray, like, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, like, sql } from 'drizzle-orm';
 import { auditLog, classes, outbox } from '../../src/core/db/schema.js';
 import { announcements, classGroups } from '../../src/announcements/schema.js';
 import { finishAnnouncements } from '../../src/announcements/service.js';
@@ -329,6 +329,27 @@ describe('bad input: a clear message, nothing sent, the refusal audited', () => 
     // Staff only: the teachers and the operator who linked (the principal is the author).
     expect(texts.at(-1)).toContain(t('km', 'ann-preview-count', { count: '២' }));
     expect(texts.at(-1)).toContain(t('km', 'ann-preview-when', { when: '២៤ វិច្ឆិកា ២០២៦ ០៧:៣០' }));
+  });
+});
+
+describe('a scheduled announcement', () => {
+  it('is cancelled from its own message, even while another one is being written, and never goes out', async () => {
+    await principal.press(t('km', 'ann-button-send'));
+    expect(principal.inbox().at(-1)!.text).toBe(t('km', 'ann-scheduled', { count: '២', when: '២៤ វិច្ឆិកា ២០២៦ ០៧:៣០' }));
+    const [scheduled] = await app.database.db.select().from(announcements).where(and(eq(announcements.status, 'queued'), isNotNull(announcements.sendAt)));
+    expect(scheduled!.sendAt!.toISOString()).toBe('2026-11-24T00:30:00.000Z');
+    await principal.send('/announce');
+    principal.inbox();
+    await principal.press(t('km', 'ann-button-cancel'));
+    expect(principal.inbox().at(-1)!.text).toBe(t('km', 'ann-cancelled', { count: '២' }));
+    // The new one is still being written.
+    await principal.send('ប្រជុំបុគ្គលិក ត្រូវបានពន្យារពេល');
+    expect(principal.texts()).toEqual([t('km', 'ann-ask-audience')]);
+    await principal.press(t('km', 'ann-button-quit'));
+    const rows = await app.database.db.select({ status: outbox.status }).from(outbox).where(like(outbox.dedupeKey, `ann:${scheduled!.id}:%`));
+    expect(rows.map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
+    const [after] = await app.database.db.select().from(announcements).where(eq(announcements.id, scheduled!.id));
+    expect(after!.status).toBe('cancelled');
   });
 });
 
