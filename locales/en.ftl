@@ -401,6 +401,7 @@ ann-report-group-delivered = delivered
 ann-report-group-unreachable = unreachable (the bot is no longer in the group)
 ann-report-group-failed = failed
 ann-report-group-cancelled = cancelled
+ann-report-more = …and { $count } more classes, counted in the totals above
 ann-report-staff = Staff: ✅ { $delivered } · 🚫 { $unreachable } · ⚠️ { $failed }
 ann-report-unreachable-hint = 🚫 Unreachable: these people blocked the bot or deleted their account; they get messages again once they write to the bot.
 ann-kind-text = Message

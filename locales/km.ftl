@@ -401,6 +401,7 @@ ann-report-group-delivered = បានទទួល
 ann-report-group-unreachable = មិនអាចទាក់ទងបាន (បូតលែងនៅក្នុងក្រុមហើយ)
 ann-report-group-failed = បរាជ័យ
 ann-report-group-cancelled = បានបញ្ឈប់
+ann-report-more = …និងថ្នាក់ { $count } ទៀត ដែលបានរាប់បញ្ចូលក្នុងចំនួនសរុបខាងលើ
 ann-report-staff = បុគ្គលិក៖ ✅ { $delivered } · 🚫 { $unreachable } · ⚠️ { $failed }
 ann-report-unreachable-hint = 🚫 «មិនអាចទាក់ទងបាន»៖ អ្នកទាំងនោះបានបិទបូត ឬលុបគណនី។ ពួកគេនឹងទទួលសារម្តងទៀត នៅពេលពួកគេសរសេរមកបូតវិញ។
 ann-kind-text = សារ

@@ -353,7 +353,8 @@ async function announceFlow(conversation: Conversation<BotContext, ConvContext>,
   let viaGroups = true;
   const grouped = audienceClasses(scope as AnnounceScope, audience).filter((c) => c.hasGroup);
   if (grouped.length > 0) {
-    await ctx.reply(ctx.t('ann-ask-groups', { classes: grouped.map((c) => c.name).join(', ') }), {
+    const names = grouped.slice(0, 12).map((c) => c.name).join(', ') + (grouped.length > 12 ? ` (+${formatNumber(locale, grouped.length - 12)})` : '');
+    await ctx.reply(ctx.t('ann-ask-groups', { classes: names }), {
       reply_markup: InlineKeyboard.from([[InlineKeyboard.text(ctx.t('ann-button-groups'), 'an:v:g')], [InlineKeyboard.text(ctx.t('ann-button-each-parent'), 'an:v:p')], [quit()]]),
     });
     const choice = await pressed(/^an:v:([gp])$/);

@@ -280,7 +280,7 @@ export async function outsideSchoolHours(ex: Executor, schoolId: number, at: Dat
   const [school] = await ex.select({ timezone: schools.timezone, shifts: schools.shifts }).from(schools).where(eq(schools.id, schoolId));
   if (!school) return true;
   const local = schoolClock(school.timezone, at);
-  if (!(await isSchoolDay(ex as Db, schoolId, local.day))) return true;
+  if (!(await isSchoolDay(ex, schoolId, local.day))) return true;
   const { start, end } = schoolDayBounds(school.shifts);
   return local.time < start || local.time >= end;
 }
@@ -706,17 +706,32 @@ export function renderReport(notifier: Notifier, locale: Locale, report: Deliver
     t('ann-report-totals', { delivered: n(report.delivered), unreachable: n(report.unreachable), failed: n(report.failed) }),
   ];
   if (report.cancelled > 0) lines.push(t('ann-report-cancelled', { count: n(report.cancelled) }));
-  for (const c of report.classes) {
-    lines.push(
-      c.group
-        ? t('ann-report-class-group', { class: c.className, state: t(c.delivered > 0 ? 'ann-report-group-delivered' : c.unreachable > 0 ? 'ann-report-group-unreachable' : c.failed > 0 ? 'ann-report-group-failed' : 'ann-report-group-cancelled') })
-        : t('ann-report-class', { class: c.className, delivered: n(c.delivered), unreachable: n(c.unreachable), failed: n(c.failed) }),
-    );
+  const classLines = report.classes.map((c) => ({
+    trouble: c.unreachable + c.failed > 0,
+    text: c.group
+      ? t('ann-report-class-group', { class: c.className, state: t(c.delivered > 0 ? 'ann-report-group-delivered' : c.unreachable > 0 ? 'ann-report-group-unreachable' : c.failed > 0 ? 'ann-report-group-failed' : 'ann-report-group-cancelled') })
+      : t('ann-report-class', { class: c.className, delivered: n(c.delivered), unreachable: n(c.unreachable), failed: n(c.failed) }),
+  }));
+  const tail: string[] = [];
+  if (report.staff) tail.push(t('ann-report-staff', { delivered: n(report.staff.delivered), unreachable: n(report.staff.unreachable), failed: n(report.staff.failed) }));
+  if (report.unreachable > 0) tail.push(t('ann-report-unreachable-hint'));
+  const whole = [...lines, ...classLines.map((l) => l.text), ...tail].join('\n');
+  if (whole.length <= REPORT_MAX_CHARS) return whole;
+  // A whole school's report (hundreds of classes) is longer than one Telegram message: the
+  // classes with unreachable or failed messages come first, the rest are counted in one line.
+  const room = REPORT_MAX_CHARS - [...lines, ...tail].join('\n').length - 200;
+  const kept: string[] = [];
+  let used = 0;
+  for (const l of [...classLines.filter((x) => x.trouble), ...classLines.filter((x) => !x.trouble)]) {
+    if (used + l.text.length + 1 > room) break;
+    kept.push(l.text);
+    used += l.text.length + 1;
   }
-  if (report.staff) lines.push(t('ann-report-staff', { delivered: n(report.staff.delivered), unreachable: n(report.staff.unreachable), failed: n(report.staff.failed) }));
-  if (report.unreachable > 0) lines.push(t('ann-report-unreachable-hint'));
-  return lines.join('\n');
+  return [...lines, ...kept, t('ann-report-more', { count: n(classLines.length - kept.length) }), ...tail].join('\n');
 }
+
+/** Telegram's 4,096 characters, with room to spare. */
+const REPORT_MAX_CHARS = 4000;
 
 /** A few words naming an announcement in its report: the start of its text, or its kind. */
 export function describeContent(notifier: Notifier, locale: Locale, content: AnnouncementContent): string {

@@ -28,6 +28,7 @@ import {
   outsideSchoolHours,
   parseSendTime,
   recipientRows,
+  renderReport,
   setUrgent,
   zonedInstant,
   type DraftInput,
@@ -263,6 +264,27 @@ describe('the delivery report', () => {
     await finishAnnouncements(app.database, app.notifier);
     expect(await deliveryReport(app.database.db, id)).toMatchObject({ delivered: 1, failed: 1, staff: { delivered: 1, failed: 1 } });
     expect(await app.database.db.select().from(outbox).where(eq(outbox.dedupeKey, `ann-report:${id}`))).toHaveLength(1);
+  });
+});
+
+describe('the report of a whole school', () => {
+  it('stays within one Telegram message, the classes with unreachable parents first, the rest counted', () => {
+    const list = Array.from({ length: 250 }, (_, i) => ({
+      classId: i + 1,
+      className: `${(i % 12) + 1}${String.fromCharCode(65 + Math.floor(i / 12))}`,
+      group: false,
+      delivered: 40,
+      unreachable: i === 200 ? 2 : 0,
+      failed: 0,
+      cancelled: 0,
+    }));
+    const text = renderReport(app.notifier, 'en', { id: 1, delivered: 9998, unreachable: 2, failed: 0, cancelled: 0, pending: 0, classes: list, staff: null }, '«x»');
+    expect(text.length).toBeLessThanOrEqual(4096);
+    const lines = text.split('\n');
+    expect(lines[2]).toBe(app.notifier.t('en', 'ann-report-class', { class: list[200]!.className, delivered: '40', unreachable: '2', failed: '0' }));
+    const shown = lines.filter((l) => / ✅ 40 · /.test(l)).length;
+    expect(shown).toBeGreaterThan(50);
+    expect(lines).toContain(app.notifier.t('en', 'ann-report-more', { count: String(250 - shown) }));
   });
 });
 
