@@ -319,6 +319,20 @@ describe('content and time, pure', () => {
     expect(messageFor({ kind: 'document', fileId: 'D' }, 'H', false)).toEqual({ method: 'sendDocument', payload: { document: 'D', caption: 'H' } });
   });
 
+  it('has, in both languages, every message the bot names by a reason', () => {
+    const keys = [
+      ...['unsupported', 'empty', 'too-big', 'text-too-long', 'caption-too-long', 'audience', 'no-recipients', 'bad-time'].map((r) => `ann-bad-${r}`),
+      ...['forbidden', 'no-classes'].map((r) => `ann-denied-${r}`),
+      ...['bad', 'past', 'too-far'].map((r) => `ann-time-${r}`),
+      ...['expired', 'time-passed', 'audience', 'no-recipients'].map((r) => `ann-refused-${r}`),
+      ...['not-staff', 'which-class', 'unknown-class', 'not-your-class', 'taken'].map((r) => `ann-group-${r}`),
+      ...['not-linked', 'forbidden'].map((r) => `ann-group-unlink-${r}`),
+      ...['text', 'photo', 'voice', 'video', 'document'].map((k) => `ann-kind-${k}`),
+    ];
+    const missing = keys.flatMap((key) => (['km', 'en'] as const).filter((l) => app.notifier.t(l, key, { length: 1, limit: 1, class: '7A', bot: 'b' }) === `{${key}}`).map((l) => `${l}:${key}`));
+    expect(missing).toEqual([]);
+  });
+
   it('reads typed times in the school time zone', () => {
     const tz = 'Asia/Phnom_Penh';
     const now = new Date('2026-11-23T06:10:00Z'); // 13:10
