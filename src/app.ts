@@ -27,6 +27,8 @@ import { cardLinkFeature, scanFeature } from './qr/scan-bot.js';
 import { startScanJobs, type ScanJobs } from './qr/scan-jobs.js';
 import { questionsFeature } from './questions/bot.js';
 import { startQuestionJobs, type QuestionJobs } from './questions/jobs.js';
+import { announcementsFeature } from './announcements/bot.js';
+import { startAnnouncementJobs, type AnnouncementJobs } from './announcements/jobs.js';
 import type { Notifier } from './roster/service.js';
 import { qrCardsFeature } from './qr/bot.js';
 import { cardFileResolver } from './qr/files.js';
@@ -36,12 +38,14 @@ import { cardSecret } from './qr/secret.js';
 /**
  * Every feature, in the order its handlers run. The fallback stays last. cardLinkFeature comes
  * first: it takes `/start <card token>` before onboarding reads start payloads as invites.
- * Questions come before attendance so a teacher's typed answer is never read as a quick attendance
- * line, and before scanning so a teacher's photo there is not taken for a card.
+ * Announcements (group commands) and questions come before attendance so a group command or a
+ * teacher's typed answer is never read as a quick attendance line, and before scanning so a
+ * teacher's photo there is not taken for a card.
  */
 export const FEATURES = [
   cardLinkFeature,
   onboardingFeature,
+  announcementsFeature,
   questionsFeature,
   attendanceFeature,
   reportsFeature,
@@ -89,6 +93,7 @@ export interface WorkerHandles {
   scans: ScanJobs;
   cards: CardJobs;
   questions: QuestionJobs;
+  announcements: AnnouncementJobs;
   close(): Promise<void>;
 }
 
@@ -118,6 +123,9 @@ export async function startWorkers(config: Config, database: Database, redis: Re
   const scans = await startScanJobs({ ...jobDeps, log: log.child({ part: 'scan-jobs' }) });
   const cards = await startCardJobs({ ...jobDeps, secret: cardSecret(config), log: log.child({ part: 'card-jobs' }) });
   const questions = await startQuestionJobs({ ...jobDeps, log: log.child({ part: 'question-jobs' }) });
+  const announcements = await startAnnouncementJobs({ ...jobDeps, log: log.child({ part: 'announcement-jobs' }) });
+  // Each message sent may be an announcement's last: check for finished ones soon (debounced).
+  sender.on('completed', () => announcements.nudge());
   return {
     queue,
     relay,
@@ -127,9 +135,11 @@ export async function startWorkers(config: Config, database: Database, redis: Re
     scans,
     cards,
     questions,
+    announcements,
     async close() {
       // Order matters: stop the producers, stop feeding the queue, let the sender finish its
       // jobs, then the queue.
+      await announcements.close();
       await questions.close();
       await cards.close();
       await scans.close();

@@ -19,7 +19,11 @@ const REGISTRY: Array<{ name: string; load: () => Promise<{ default: Bench }> }>
   { name: 'checkin', load: () => import('./checkin.js') },
   { name: 'qr-decode', load: () => import('./qr-decode.js') },
   { name: 'questions', load: () => import('./questions.js') },
+  { name: 'broadcast', load: () => import('./broadcast.js') },
 ];
+
+/** command-line options followed by a value */
+const VALUE_OPTIONS = new Set(['--recipients']);
 
 function print(bench: Bench, result: BenchResult, seconds: number): boolean {
   const failed = result.figures.filter((f) => f.ok === false);
@@ -48,7 +52,9 @@ function print(bench: Bench, result: BenchResult, seconds: number): boolean {
 }
 
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  // Options that take a value (`--recipients 500`) are read by the benchmarks themselves.
+  const args = process.argv.slice(2);
+  const wanted = args.filter((a, i) => !a.startsWith('-') && !VALUE_OPTIONS.has(args[i - 1] ?? ''));
   const unknown = wanted.filter((w) => !REGISTRY.some((r) => r.name === w));
   if (unknown.length) {
     console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${REGISTRY.map((r) => r.name).join(', ')}`);

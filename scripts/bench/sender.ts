@@ -18,6 +18,7 @@ import { relayOnce, startRelay } from '../../src/core/queue/relay.js';
 import { startSender, type SendOutcome } from '../../src/core/queue/sender.js';
 import { createRedis } from '../../src/core/queue/redis.js';
 import { createLogger } from '../../src/core/logger.js';
+import type { Database } from '../../src/core/db/client.js';
 import { createTestDatabase } from '../../test/support/db.js';
 import { startFakeBotApi, type FakeBotApiStats } from './fake-bot-api.js';
 import { fmt, int, type Bench, type BenchResult, type Figure } from './types.js';
@@ -38,6 +39,10 @@ export interface PipelineOptions {
   impl?: { startSender?: typeof startSender; startRelay?: typeof startRelay };
   /** enqueue every row (relay ticks until empty) before the sender starts; default false */
   relayFirst?: boolean;
+  /** writes the outbox rows (exactly `n` of them) instead of n plain sendMessage rows */
+  fill?: (database: Database) => Promise<void>;
+  /** runs once the rows are drained and counted, before the database is dropped */
+  afterDrain?: (database: Database) => Promise<void>;
 }
 
 export interface PipelineReport {
@@ -104,12 +109,15 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineReport
   let relay: { stop(): Promise<void> } | null = null;
   const outcomes: Record<string, number> = {};
   try {
-    for (let from = 0; from < n; from += 1000) {
-      const batch = Array.from({ length: Math.min(1000, n - from) }, (_, k) => {
-        const i = from + k;
-        return { dedupeKey: `bench:${i}`, chatId: 1_000_000 + i, payload: { text: `bench message ${i}` } };
-      });
-      await addToOutbox(database.db, batch);
+    if (opts.fill) await opts.fill(database);
+    else {
+      for (let from = 0; from < n; from += 1000) {
+        const batch = Array.from({ length: Math.min(1000, n - from) }, (_, k) => {
+          const i = from + k;
+          return { dedupeKey: `bench:${i}`, chatId: 1_000_000 + i, payload: { text: `bench message ${i}` } };
+        });
+        await addToOutbox(database.db, batch);
+      }
     }
 
     const api = new Api(TOKEN, { apiRoot: fake.url });
@@ -177,6 +185,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineReport
     const jobs = await queue.getJobCounts('active', 'waiting', 'prioritized', 'delayed', 'completed', 'failed');
     const redisInfo = await redis.info('server');
     const redisVersion = /redis_version:(\S+)/.exec(redisInfo)?.[1] ?? '?';
+    await opts.afterDrain?.(database);
 
     return {
       n,

@@ -85,7 +85,13 @@ function helpText(ctx: BaseContext): string {
   const roles = rolesOf(ctx.actor);
   const parts = [ctx.t('help-intro')];
   if (roles.length === 0) parts.push(ctx.t('help-not-linked'));
-  for (const r of roles) parts.push([ctx.t(`help-${r}`), ...helpLinesFor(r).map((key) => ctx.t(key))].join('\n'));
+  // A capability's line shared by several roles is shown once, under the first of them.
+  const shown = new Set<string>();
+  for (const r of roles) {
+    const lines = helpLinesFor(r).filter((key) => !shown.has(key));
+    for (const key of lines) shown.add(key);
+    parts.push([ctx.t(`help-${r}`), ...lines.map((key) => ctx.t(key))].join('\n'));
+  }
   parts.push(ctx.t('help-common'));
   return parts.join('\n\n');
 }

@@ -4,3 +4,4 @@ export * from '../../attendance/schema.js';
 export * from '../../reports/schema.js';
 export * from '../../qr/schema.js';
 export * from '../../questions/schema.js';
+export * from '../../announcements/schema.js';

@@ -7,11 +7,17 @@
  *   (up to `concurrency`) is sent again when its lease expires. Closing it fully would need an
  *   idempotency key Telegram does not offer.
  * - Telegram counts ~30 messages per rolling second. A rolling-window gate in Redis, taken right
- *   before each request, lets at most ratePerSecond requests start in any 1 s + sendGateMarginMs
- *   (shared by every sender process). BullMQ's own limiter is a fixed window counted when a job is
- *   taken (it released 30 at once, the next 30 exactly 1 s later: any jitter meant 31 in one
- *   rolling second); it stays as a ceiling and carries the 429 pause. A per-chat key in Redis spaces
- *   messages to one chat by 1 s (20/min for groups).
+ *   before each request, lets at most ratePerSecond requests be "in the window" (shared by every
+ *   sender process). A request enters the window when it starts and, once Telegram has answered,
+ *   its entry moves to the moment of the answer, where it stays for 1 s + sendGateMarginMs:
+ *   Telegram counts arrivals, and a request that was slow to arrive (network, a busy event loop)
+ *   would otherwise leave the window early and let the next one arrive less than 1 s after it —
+ *   under CPU load that gave ~1 % 429s, each pausing the whole queue for a second. The answer comes
+ *   after the arrival, so the window holds whatever the delays; the margin only covers rounding.
+ *   BullMQ's own limiter is a fixed window counted when a job is taken (it released 30 at once,
+ *   the next 30 exactly 1 s later: any jitter meant 31 in one rolling second); it stays as a
+ *   ceiling and carries the 429 pause. A per-chat key in Redis spaces messages to one chat by 1 s
+ *   (20/min for groups).
  * - 429: the whole queue pauses for retry_after and the job goes back to waiting.
  * - 403 (blocked, kicked, deactivated): the row and the account are marked unreachable; no retry.
  * - 400: the request itself is wrong; marked failed with Telegram's description; no retry.
@@ -41,7 +47,7 @@ export interface SenderOptions {
   /** min ms between two messages to one group (Telegram: 20 per minute) */
   perGroupIntervalMs?: number;
   leaseSeconds?: number;
-  /** added to the 1 s window of the send gate, for network jitter (ms) */
+  /** added to the 1 s a request stays in the send gate's window after its answer (ms; default 5) */
   sendGateMarginMs?: number;
   /**
    * Turns references in a payload into uploads (files kept in Postgres are not copied into the
@@ -83,6 +89,14 @@ local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return math.max(1, tonumber(oldest[2]) + window - now)
 `;
 
+/** A request's entry in the window moves to the moment its answer came. KEYS: window zset. ARGV: member, window ms. */
+const SEND_GATE_ANSWERED = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if redis.call('ZADD', KEYS[1], 'XX', 'CH', now, ARGV[1]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`;
+
 export type SendOutcome = 'sent' | 'skipped' | 'unreachable' | 'failed';
 
 export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcome> {
@@ -92,13 +106,14 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
   const perGroup = opts.perGroupIntervalMs ?? 3000;
   const lease = opts.leaseSeconds ?? 60;
   const rate = opts.ratePerSecond ?? 30;
-  const gateWindowMs = 1000 + (opts.sendGateMarginMs ?? 30);
+  const gateWindowMs = 1000 + (opts.sendGateMarginMs ?? 5);
   const gateKey = `${prefix}:sendgate`;
   const pauseKey = `${prefix}:sendgate:pause`;
   const throughGate = async (id: number) => {
+    const member = `${id}:${randomUUID()}`;
     for (;;) {
-      const wait = Number(await connection.eval(SEND_GATE, 2, gateKey, pauseKey, gateWindowMs, rate, `${id}:${randomUUID()}`));
-      if (wait <= 0) return;
+      const wait = Number(await connection.eval(SEND_GATE, 2, gateKey, pauseKey, gateWindowMs, rate, member));
+      if (wait <= 0) return member;
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   };
@@ -139,11 +154,11 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
 
       try {
         const resolved = (await opts.resolvePayload?.(row.method, row.payload)) ?? null;
-        await throughGate(id);
+        const member = await throughGate(id);
         const result = (await api.raw[row.method as 'sendMessage']({
           ...(resolved?.payload ?? row.payload),
           chat_id: row.chatId,
-        } as never)) as unknown as { message_id?: number } | true;
+        } as never).finally(() => connection.eval(SEND_GATE_ANSWERED, 1, gateKey, member, gateWindowMs).catch(() => {}))) as unknown as { message_id?: number } | true;
         await resolved?.onSent?.(result);
         const messageId = typeof result === 'object' && result && 'message_id' in result ? result.message_id : null;
         await db

@@ -2,7 +2,7 @@
  * createBot: the one seam. main.ts builds it with the real Bot API; tests build it with a fake
  * `fetch` (which also reaches inside conversations) and a real database.
  */
-import { Bot, Composer, type Middleware } from 'grammy';
+import { Bot, Composer, type Context, type Middleware } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations, type ConversationData, type VersionedState } from '@grammyjs/conversations';
@@ -35,6 +35,17 @@ export interface CreateBotOptions {
 }
 
 const conversationKey = (chatId: number) => `conv:${chatId}`;
+
+/** Group and supergroup updates some capability handles; every other group update is dropped. */
+const groupUpdateFilters: Array<(ctx: Context) => boolean> = [];
+
+/**
+ * Lets a narrow kind of group update through the private-only gate (e.g. a link command sent in a
+ * class's group, the bot's own membership changes). Declared at module load, like commands.
+ */
+export function allowGroupUpdates(accepts: (ctx: Context) => boolean): void {
+  groupUpdateFilters.push(accepts);
+}
 
 export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   /** conversation state read with the actor, per update */
@@ -87,9 +98,12 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
     });
   }
 
-  // Only private chats for now; groups arrive with the messaging capability.
+  // Private chats only, except the few group updates a capability asked for (allowGroupUpdates).
   guarded.use(async (ctx, next) => {
-    if (ctx.chat && ctx.chat.type !== 'private') return;
+    if (ctx.chat && ctx.chat.type !== 'private') {
+      const group = ctx.chat.type === 'group' || ctx.chat.type === 'supergroup';
+      if (!group || !groupUpdateFilters.some((accepts) => accepts(ctx))) return;
+    }
     await next();
   });
 
