@@ -106,11 +106,13 @@ export function scanFeature(deps: AppDeps): Composer<BotContext> {
   // A photo of a card, from someone who scans. Photos from anyone else go on to other features.
   composer.on('message:photo', async (ctx, next) => {
     if (scanningMemberships(ctx.actor).length === 0) return next();
+    // A photo that yields no card is refused with its reason, recorded nowhere but the audit log.
+    const refuse = async (reason: 'too-large' | 'not-an-image' | 'no-code' | 'many-codes' | 'malformed', text: string) => {
+      await audit(db, { actor: actorOf(ctx.from.id), action: 'scan.record', outcome: 'denied', details: { reason, via: 'photo' } });
+      await ctx.reply(text);
+    };
     const photo = pickPhoto(ctx.message.photo);
-    if (!photo) {
-      await ctx.reply(ctx.t('scan-photo-too-big'));
-      return;
-    }
+    if (!photo) return refuse('too-large', ctx.t('scan-photo-too-big'));
     let read: QrPhoto;
     try {
       read = await readQrPhoto(await downloadFile(ctx.api, photo.file_id));
@@ -119,24 +121,12 @@ export function scanFeature(deps: AppDeps): Composer<BotContext> {
       await ctx.reply(ctx.t('scan-photo-bad'));
       return;
     }
-    if (!read.ok) {
-      await ctx.reply(ctx.t(read.reason === 'too-large' ? 'scan-photo-too-big' : 'scan-photo-bad'));
-      return;
-    }
+    if (!read.ok) return refuse(read.reason, ctx.t(read.reason === 'too-large' ? 'scan-photo-too-big' : 'scan-photo-bad'));
     const { texts } = read;
-    if (texts.length === 0) {
-      await ctx.reply(ctx.t('scan-photo-none'));
-      return;
-    }
-    if (texts.length > 1) {
-      await ctx.reply(ctx.t('scan-photo-many', { count: formatNumber(localeOf(ctx), texts.length) }));
-      return;
-    }
+    if (texts.length === 0) return refuse('no-code', ctx.t('scan-photo-none'));
+    if (texts.length > 1) return refuse('many-codes', ctx.t('scan-photo-many', { count: formatNumber(localeOf(ctx), texts.length) }));
     const token = extractCardToken(texts[0]!);
-    if (!token) {
-      await ctx.reply(ctx.t('scan-denied-malformed'));
-      return;
-    }
+    if (!token) return refuse('malformed', ctx.t('scan-denied-malformed'));
     await scan(deps, ctx, token, 'photo');
   });
 

@@ -204,6 +204,10 @@ describe('a photo of a card', () => {
     await gate.sendPhoto(new TextEncoder().encode('not a picture'));
     expect(gate.inbox()[0]!.text).toBe(t('km', 'scan-photo-bad'));
     expect((await app.database.rows<{ n: number }>(sql`select count(*)::int as n from checkins`))[0]!.n).toBe(before);
+    const denied = await app.database.rows<{ reason: string }>(
+      sql`select details->>'reason' as reason from audit_log where action = 'scan.record' and outcome = 'denied' and details->>'via' = 'photo' order by id`,
+    );
+    expect(denied.map((d) => d.reason)).toEqual(['no-code', 'many-codes', 'not-an-image']);
   });
 
   it('from a parent is not taken as a scan', async () => {
