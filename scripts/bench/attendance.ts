@@ -22,7 +22,7 @@ import { addSchool } from '../../src/schools/service.js';
 import { createTestDatabase } from '../../test/support/db.js';
 import { BOT_INFO, FakeTelegram } from '../../test/support/telegram.js';
 import type { Bench, BenchResult } from './types.js';
-import { fmt } from './types.js';
+import { fmt, percentile, startProfile, timed } from './types.js';
 
 const TEACHERS = Number(process.env.BENCH_TEACHERS ?? 50);
 const CLASS_SIZE = 40;
@@ -33,10 +33,6 @@ const NOW = new Date('2026-11-23T00:10:00Z'); // 07:10 in Phnom Penh: the mornin
 const WARM_DAY = '2026-11-16';
 const WARM_NOW = new Date('2026-11-16T00:10:00Z');
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 function rosters(): { students: string; staff: string } {
   const s = ['class,shift,student_code,name_km,name_en,sex,date_of_birth,guardian_name,guardian_phone,guardian_relation'];
@@ -75,11 +71,6 @@ const command = (userId: number, text: string) => ({
   },
 });
 
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
-}
 
 const bench: Bench = {
   name: 'attendance',
@@ -249,22 +240,6 @@ const bench: Bench = {
   },
 };
 
-/** Optional CPU profile of the concurrent phase only (BENCH_PROFILE=file.cpuprofile). */
-async function startProfile() {
-  const { Session } = await import('node:inspector/promises');
-  const { writeFile } = await import('node:fs/promises');
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  return {
-    async stop(file: string) {
-      const { profile } = await session.post('Profiler.stop');
-      await writeFile(file, JSON.stringify(profile));
-      session.disconnect();
-    },
-  };
-}
 
 function compact(day: string): string {
   return day.replaceAll('-', '');

@@ -15,7 +15,7 @@ import { renderCardPng } from '../../src/qr/render.js';
 import { signCard } from '../../src/qr/tokens.js';
 import type { CardData } from '../../src/qr/cards.js';
 import type { Bench, BenchResult, Figure } from './types.js';
-import { fmt } from './types.js';
+import { fmt, percentile } from './types.js';
 
 const W = 1280;
 const H = 960;
@@ -184,10 +184,6 @@ async function makePhoto(category: Category, index: number, pngs: Buffer[], card
   return { category, jpeg, expected };
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
 
 const bench: Bench = {
   name: 'qr-decode',

@@ -19,7 +19,7 @@ import { addSchool } from '../../src/schools/service.js';
 import { createTestDatabase } from '../../test/support/db.js';
 import { BOT_INFO, FakeTelegram } from '../../test/support/telegram.js';
 import type { Bench, BenchResult } from './types.js';
-import { fmt, int } from './types.js';
+import { fmt, int, percentile, startProfile, timed } from './types.js';
 
 const CLASSES = 50;
 const CLASS_SIZE = 40;
@@ -27,10 +27,6 @@ const ASKERS = Number(process.env.BENCH_ASKERS ?? 50);
 const THREADS = Number(process.env.BENCH_THREADS ?? 300_000);
 const NOW = new Date('2027-01-11T03:00:00Z'); // Monday 10:00 in Phnom Penh
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 function rosters(): { students: string; staff: string } {
   const s = ['class,shift,student_code,name_km,name_en,sex,date_of_birth,guardian_name,guardian_phone,guardian_relation'];
@@ -59,11 +55,6 @@ const message = (userId: number, text: string) => ({
   },
 });
 
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
-}
 
 const bench: Bench = {
   name: 'questions',
@@ -202,21 +193,5 @@ const bench: Bench = {
   },
 };
 
-/** Optional CPU profile of the burst only (BENCH_PROFILE=file.cpuprofile). */
-async function startProfile() {
-  const { Session } = await import('node:inspector/promises');
-  const { writeFile } = await import('node:fs/promises');
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  return {
-    async stop(file: string) {
-      const { profile } = await session.post('Profiler.stop');
-      await writeFile(file, JSON.stringify(profile));
-      session.disconnect();
-    },
-  };
-}
 
 export default bench;

@@ -9,7 +9,7 @@ import { Queue } from 'bullmq';
 import { eq, sql } from 'drizzle-orm';
 import type { Database, Db } from '../core/db/client.js';
 import { schools, type Shift } from '../core/db/schema.js';
-import { startScheduledWorker, type JobDeps, type ScheduledWorker } from '../core/queue/scheduled.js';
+import { startScheduledWorker, withQueueOutsideWorker, type JobDeps, type ScheduledWorker } from '../core/queue/scheduled.js';
 import type { Notifier } from '../core/i18n/index.js';
 import { addDays, schoolClock, type Now } from '../core/clock.js';
 import { getSettings, remindMissing } from './service.js';
@@ -31,19 +31,7 @@ export function remindSchedulerId(schoolId: number, shift: Shift): string {
 
 /** Syncs one school's schedulers from outside the worker (the CLI); false when Redis is down. */
 export async function syncSchoolSchedules(db: Db, redisUrl: string, prefix: string, schoolId: number): Promise<boolean> {
-  const { Redis } = await import('ioredis');
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: true });
-  try {
-    await connection.connect();
-    const queue = new Queue<AttendanceJob>(ATTENDANCE_QUEUE, { connection, prefix });
-    await syncSchedules(db, queue, schoolId);
-    await queue.close();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    connection.disconnect();
-  }
+  return withQueueOutsideWorker<AttendanceJob>(redisUrl, prefix, ATTENDANCE_QUEUE, (queue) => syncSchedules(db, queue, schoolId));
 }
 
 /** Creates or updates the reminder schedulers of one school (or all schools). */

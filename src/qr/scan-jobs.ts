@@ -9,7 +9,7 @@ import { Queue } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import type { Database, Db } from '../core/db/client.js';
 import type { SchoolShifts, Shift } from '../core/db/schema.js';
-import { startScheduledWorker, type JobDeps, type ScheduledWorker } from '../core/queue/scheduled.js';
+import { startScheduledWorker, withQueueOutsideWorker, type JobDeps, type ScheduledWorker } from '../core/queue/scheduled.js';
 import type { Notifier } from '../core/i18n/index.js';
 import { addDays, schoolClock, type Now } from '../core/clock.js';
 import { runCutoff, scanTimes } from './cutoff.js';
@@ -65,19 +65,7 @@ export async function syncScanSchedules(db: Db, queue: Queue<ScanJob>, schoolId?
 
 /** Syncs one school's schedulers from outside the worker (the CLI); false when Redis is down. */
 export async function syncSchoolScanSchedules(db: Db, redisUrl: string, prefix: string, schoolId: number): Promise<boolean> {
-  const { Redis } = await import('ioredis');
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: true });
-  try {
-    await connection.connect();
-    const queue = new Queue<ScanJob>(SCANS_QUEUE, { connection, prefix });
-    await syncScanSchedules(db, queue, schoolId);
-    await queue.close();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    connection.disconnect();
-  }
+  return withQueueOutsideWorker<ScanJob>(redisUrl, prefix, SCANS_QUEUE, (queue) => syncScanSchedules(db, queue, schoolId));
 }
 
 export async function runScanJob(database: Database, job: ScanJob, notifier: Notifier, now: Now, queue?: Queue<ScanJob>): Promise<unknown> {

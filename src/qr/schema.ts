@@ -17,8 +17,8 @@
  *   which makes the cutoff job idempotent (the teacher's confirmation is the class submission).
  */
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, customType, date, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { classes, schools, shiftEnum, students } from '../core/db/schema.js';
+import { bigint, bigserial, boolean, date, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bytea, classes, schools, shiftEnum, students } from '../core/db/schema.js';
 
 export const studentCards = pgTable('student_cards', {
   studentId: bigint('student_id', { mode: 'number' })
@@ -88,11 +88,6 @@ export const cutoffRuns = pgTable(
   },
   (t) => [primaryKey({ columns: [t.classId, t.day, t.shift] }), index('cutoff_runs_school_day_idx').on(t.schoolId, t.day)],
 );
-
-const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
-  dataType: () => 'bytea',
-  fromDriver: (v) => Buffer.from(v),
-});
 
 export const cardFiles = pgTable(
   'card_files',

@@ -3,13 +3,8 @@
  * once sent, so the same report goes out again without recomputing or re-uploading.
  */
 import { sql } from 'drizzle-orm';
-import { bigserial, customType, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { schools } from '../core/db/schema.js';
-
-const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
-  dataType: () => 'bytea',
-  fromDriver: (v) => Buffer.from(v),
-});
+import { bigserial, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bytea, schools } from '../core/db/schema.js';
 
 export const reports = pgTable(
   'reports',

@@ -64,3 +64,24 @@ export async function startScheduledWorker<J>(opts: {
     },
   };
 }
+
+/**
+ * Runs `fn` on a capability's queue from outside the worker (the CLI changed a school's times, so
+ * its schedulers follow at once). False when Redis cannot be reached: the worker re-syncs at its
+ * next start or within the hour anyway.
+ */
+export async function withQueueOutsideWorker<J>(redisUrl: string, prefix: string, name: string, fn: (queue: Queue<J>) => Promise<unknown>): Promise<boolean> {
+  const { Redis } = await import('ioredis');
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: true });
+  try {
+    await connection.connect();
+    const queue = new Queue<J>(name, { connection, prefix });
+    await fn(queue);
+    await queue.close();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    connection.disconnect();
+  }
+}
