@@ -309,6 +309,7 @@ rollup-chart-capped = The picture shows the { $shown } schools most in need of a
 
 ## qr scanning
 help-gatekeeper = Gate keeper: scan each student's card with the phone camera (the link opens this bot), send a photo of the card, or tap /scan to keep scanning card after card in the scanner.
+menu-scan = 📷 Scan cards
 cmd-scan = Scan student cards
 cmd-notices = Arrival notices on or off
 scan-notice-arrived = ✅ { $name } arrived at school at { $time }.

@@ -18,7 +18,8 @@ import { styleText } from 'node:util';
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import { Api, type Transformer } from 'grammy';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { inArray } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
+import { cardOf } from '../src/qr/cards.js';
 import { loadConfig, ConfigError, type Config } from '../src/config.js';
 import { buildBot, cardSecret, createAppDeps, createNotifier, createRedis, openAppDatabase, startWorkers, type WorkerHandles } from '../src/app.js';
 import { DEFAULT_FIXTURES } from '../src/cli/main.js';
@@ -511,6 +512,7 @@ async function main(): Promise<void> {
     '  :press LABEL          press the newest button whose label contains LABEL (any case)',
     '  :user ID [NAME]       become another Telegram user (new ones are created), e.g. :user 1002 Sokha',
     '  :phones               phone numbers from the demo roster',
+    "  :card STUDENT-CODE    the link on that student's QR card (paste it as the gate keeper to scan), e.g. :card DEMO-001-S00065",
     '  :help                 this list',
     '  :quit                 stop (Ctrl-D, Ctrl-C too)',
   ].join('\n');
@@ -597,6 +599,17 @@ async function main(): Promise<void> {
         if (await press(rest)) await settle();
         return true;
       }
+      case 'card': {
+        // What a phone camera reads from the printed card: the same signed link the bot prints.
+        const [student] = await database.rows<{ id: number; school_id: number }>(sql`select id, school_id from students where student_code = ${args[0] ?? ''}`);
+        if (!student) {
+          print(dim('  Usage: :card STUDENT-CODE, e.g. :card DEMO-001-S00065'));
+          return true;
+        }
+        const card = await cardOf(database.db, { studentId: Number(student.id), schoolId: Number(student.school_id), issuedBy: 'try' }, cardSecret(config), config.BOT_USERNAME!);
+        print(dim(`  🪪 ${card!.nameKm} · ${card!.className}: ${card!.link}`));
+        return true;
+      }
       case 'user': {
         const id = Number(args[0]);
         if (!Number.isSafeInteger(id) || id <= 0) {
@@ -630,6 +643,7 @@ async function main(): Promise<void> {
     `  /start, then :press English, then :contact ${g1?.phone ?? '012 283 151'} (a ${parentOf(g1)}), then /whoami`,
     ...(h.principal ? [`  :user ${freeId(current.id + 1)}, /start, :contact ${h.principal.phone} (${h.principal.note})`] : []),
     ...(h.teacher && g2 ? [`  or :contact ${h.teacher.phone} (${h.teacher.note}), :contact ${g2.phone} (another ${parentOf(g2)})`] : []),
+    `  the gate keeper: :contact 012 999 008, then :card DEMO-001-S00065 and paste the link it prints (a card scanned)`,
     ...(earlierLinked.length > 0 ? [dim(`Users from earlier sessions: ${earlierLinked.slice(0, 6).join(', ')} (:user ID to be one of them)`)] : []),
     dim(':phones lists roster numbers, :help the commands, :quit (or Ctrl-D) stops.'),
     '',

@@ -10,6 +10,7 @@ import { Composer, InlineKeyboard, type Api } from 'grammy';
 import type { PhotoSize } from 'grammy/types';
 import { sql } from 'drizzle-orm';
 import { declareCommands } from '../core/telegram/commands.js';
+import { declareHomeButton } from '../core/telegram/home.js';
 import type { AppDeps, BaseContext, BotContext } from '../core/telegram/context.js';
 import { actorOf, audit } from '../core/auth/audit.js';
 import { formatNumber } from '../core/i18n/index.js';
@@ -26,6 +27,7 @@ declareCommands(
   { command: 'notices', descriptionKey: 'cmd-notices', roles: ['parent'] },
   { command: 'scanning', descriptionKey: 'cmd-scanning', roles: ['principal', 'operator'] },
 );
+declareHomeButton({ id: 'scan', labelKey: 'menu-scan', roles: ['gatekeeper'], run: (ctx) => showScanHowto(ctx.deps, ctx) });
 
 /** Telegram keeps photos up to 2560 px; the decoder needs far less, and the download costs. */
 const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
@@ -84,6 +86,24 @@ async function scan(deps: AppDeps, ctx: BotContext, token: string, via: ScanVia)
   await ctx.reply(scanResultText(ctx.t, localeOf(ctx), result));
 }
 
+/** How to scan, with the gate-scanner Mini App's button (also set as the chat's menu button). */
+async function showScanHowto(deps: AppDeps, ctx: BotContext): Promise<void> {
+  if (scanningMemberships(ctx.actor).length === 0) {
+    await ctx.reply(ctx.t('scan-denied-not-scanner'));
+    return;
+  }
+  if (!deps.webAppUrl) {
+    await ctx.reply(ctx.t('scan-howto-no-app'));
+    return;
+  }
+  const url = deps.webAppUrl;
+  await ctx.reply(ctx.t('scan-howto'), { reply_markup: new InlineKeyboard().webApp(ctx.t('scan-open-app'), url) });
+  // The chat's menu button opens the scanner too, one tap from the chat at every shift.
+  await ctx.api
+    .setChatMenuButton({ chat_id: ctx.chat!.id, menu_button: { type: 'web_app', text: ctx.t('scan-menu-button'), web_app: { url } } })
+    .catch((err) => ctx.log.warn({ err: safeError(err) }, 'menu button not set'));
+}
+
 /**
  * A card read by the phone camera: t.me/<bot>?start=<token>. Installed before onboarding, which
  * reads other start payloads as invite codes.
@@ -130,22 +150,7 @@ export function scanFeature(deps: AppDeps): Composer<BotContext> {
     await scan(deps, ctx, token, 'photo');
   });
 
-  composer.command('scan', async (ctx) => {
-    if (scanningMemberships(ctx.actor).length === 0) {
-      await ctx.reply(ctx.t('scan-denied-not-scanner'));
-      return;
-    }
-    if (!deps.webAppUrl) {
-      await ctx.reply(ctx.t('scan-howto-no-app'));
-      return;
-    }
-    const url = deps.webAppUrl;
-    await ctx.reply(ctx.t('scan-howto'), { reply_markup: new InlineKeyboard().webApp(ctx.t('scan-open-app'), url) });
-    // The chat's menu button opens the scanner too, one tap from the chat at every shift.
-    await ctx.api
-      .setChatMenuButton({ chat_id: ctx.chat!.id, menu_button: { type: 'web_app', text: ctx.t('scan-menu-button'), web_app: { url } } })
-      .catch((err) => ctx.log.warn({ err: safeError(err) }, 'menu button not set'));
-  });
+  composer.command('scan', (ctx) => showScanHowto(deps, ctx));
 
   // --- the school's scanning settings, for the office ---------------------------------------
   const officeSchool = (ctx: BaseContext) => ctx.actor.staff.find((m) => m.roles.includes('principal') || m.roles.includes('operator'));
