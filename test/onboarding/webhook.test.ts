@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookServer } from '../../src/core/telegram/webhook.js';
+import { miniAppRoutes } from '../../src/qr/miniapp.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 
 let app: TestApp;
@@ -9,7 +10,8 @@ let close: () => Promise<void>;
 
 beforeAll(async () => {
   app = await createTestApp();
-  const server = createWebhookServer(app.bot, { path: '/tg/hook', secretToken: 'a-very-secret-token-123' });
+  // The gate-scanner Mini App shares the webhook's server, as in production (WEBAPP_URL set).
+  const server = createWebhookServer(app.bot, { path: '/tg/hook', secretToken: 'a-very-secret-token-123' }, miniAppRoutes(app.deps, '123456:TEST-TOKEN-abcdefghij', '/scan'));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   close = () => new Promise((r) => server.close(() => r()));
@@ -35,6 +37,12 @@ describe('webhook mode', () => {
     expect(app.tg.callsOf('sendMessage').map((c) => c.payload.chat_id)).toEqual([8001]);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await fetch(`${base}/other`, { method: 'POST' })).status).toBe(404);
+  });
+
+  it('serves the gate-scanner Mini App beside the webhook, and its API refuses requests without initData', async () => {
+    expect((await fetch(`${base}/scan`)).status).toBe(200);
+    const api = await fetch(`${base}/scan/api/hello`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(api.status).toBe(401);
   });
 });
 
