@@ -7,7 +7,7 @@
  * reads them, so asking twice changes nothing and two operators asking at once cannot collide.
  */
 import { sql } from 'drizzle-orm';
-import type { Db, Executor } from '../core/db/client.js';
+import { rowsOf, type Db, type Executor } from '../core/db/client.js';
 import { audit } from '../core/auth/audit.js';
 import { signCard, verifyCard, type CardKey } from './tokens.js';
 
@@ -60,10 +60,6 @@ interface CardRow {
   school_name_km: string;
   school_name_en: string;
   version: number;
-}
-
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows?: T[] }).rows ?? []);
 }
 
 function toCard(r: CardRow, secret: CardKey, botUsername: string): CardData {

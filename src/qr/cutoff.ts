@@ -14,7 +14,7 @@
  *   workers) proposes nothing twice and sends nothing twice.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../core/db/client.js';
+import { rowsOf, type Db } from '../core/db/client.js';
 import type { Actor } from '../core/auth/actor.js';
 import { audit } from '../core/auth/audit.js';
 import { schoolClock } from '../core/clock.js';
@@ -59,7 +59,6 @@ export interface CutoffSummary {
   classes: Array<{ classId: number; proposed: number; submitted: boolean }>;
 }
 
-const rowsOf = <T,>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
 const json = <T,>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
 /** The system as the one who submits at cutoff (audit actor 'system:cutoff'; it is nobody's parent). */

@@ -7,7 +7,7 @@
  */
 import { Queue } from 'bullmq';
 import { sql } from 'drizzle-orm';
-import type { Database, Db } from '../core/db/client.js';
+import { rowsOf, type Database, type Db } from '../core/db/client.js';
 import type { SchoolShifts, Shift } from '../core/db/schema.js';
 import { startScheduledWorker, withQueueOutsideWorker, type JobDeps, type ScheduledWorker } from '../core/queue/scheduled.js';
 import type { Notifier } from '../core/i18n/index.js';
@@ -19,8 +19,6 @@ export const SCANS_QUEUE = 'scans';
 
 /** `sync`: the office changed a school's settings in the bot; its schedulers follow at once. */
 export type ScanJob = { kind: 'cutoff'; schoolId: number; shift: Shift } | { kind: 'partitions' } | { kind: 'sync'; schoolId: number };
-
-const rowsOf = <T,>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
 
 export async function ensureCheckinPartitions(db: Db, day: string): Promise<string[]> {
   const next = addDays(`${day.slice(0, 7)}-01`, 32);

@@ -17,7 +17,7 @@
  * per language beforehand and the child's name and time filled in by Postgres.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../core/db/client.js';
+import { rowsOf, type Db } from '../core/db/client.js';
 import type { Actor } from '../core/auth/actor.js';
 import { actorOf, audit } from '../core/auth/audit.js';
 import type { Notifier } from '../core/i18n/index.js';
@@ -215,7 +215,7 @@ async function writeScans(db: Db, notifier: Notifier, scans: PendingScan[]): Pro
            (select count(*) from notices n where n.student_id = o.student_id)::int as notices,
            exists (select 1 from attendance at where at.student_id = o.student_id and at.day = o.day and at.shift = o.shift and at.status = 'absent') as was_absent
       from outcome o left join arrival a on a.student_id = o.student_id left join before b on b.idx = o.idx`);
-  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as ScanRow[];
+  return rowsOf<ScanRow>(result);
 }
 
 export async function recordScan(
@@ -257,7 +257,7 @@ export async function recordScan(
 async function whyRefused(db: Db, studentId: number, version: number, memberships: Array<{ schoolId: number }>): Promise<[ScanDenial, number | null]> {
   const result = await db.execute(sql`
     select k.version, s.school_id, s.active from student_cards k join students s on s.id = k.student_id where k.student_id = ${studentId}`);
-  const row = (Array.isArray(result) ? result[0] : (result as { rows: unknown[] }).rows[0]) as { version: number; school_id: number; active: boolean } | undefined;
+  const [row] = rowsOf<{ version: number; school_id: number; active: boolean }>(result);
   if (!row || !row.active) return ['unknown', row?.school_id ?? null];
   if (!memberships.some((m) => m.schoolId === row.school_id)) return ['other-school', row.school_id];
   if (row.version !== version) return ['revoked', row.school_id];

@@ -5,7 +5,7 @@
  * message (through the outbox) in one transaction; every refusal is audited.
  */
 import { eq, inArray, sql } from 'drizzle-orm';
-import type { Db, Executor } from '../core/db/client.js';
+import { rowsOf, type Db, type Executor } from '../core/db/client.js';
 import { telegramAccounts, type Locale } from '../core/db/schema.js';
 import type { Actor } from '../core/auth/actor.js';
 import { actorOf, audit } from '../core/auth/audit.js';
@@ -14,10 +14,6 @@ import { addToOutbox, type OutgoingMessage } from '../core/queue/outbox.js';
 import { questionMessages, questionSettings, questionThreads, staffQuietHours, type QuestionKind } from './schema.js';
 import { checkContent, deliveryTime, type CleanContent, type Content, type ContentProblem, type QuietHours } from './rules.js';
 import { answerCopy, childName, formatDuration, formatMoment, questionCopy, plainName, type HistoryThread, type Named } from './render.js';
-
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : ((result as { rows?: T[] }).rows ?? [])) as T[];
-}
 
 const json = <T,>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 

@@ -4,7 +4,7 @@
  * decides from this what the user may do and then checks the exact record it touches.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { rowsOf, type Db } from '../db/client.js';
 import { createMicroBatcher, pgArrayLiteral, type MicroBatcher } from '../db/batch.js';
 import type { Locale, StaffRole } from '../db/schema.js';
 
@@ -140,5 +140,5 @@ async function loadActorRows(db: Db, requests: ActorRequest[]): Promise<ActorRow
          from guardians g where g.telegram_user_id = ids.uid) as guardians,
       (select coalesce(json_agg(o.province_id), '[]'::json) from officials o where o.telegram_user_id = ids.uid) as offices
     from ids left join telegram_accounts ta on ta.telegram_user_id = ids.uid`);
-  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as ActorRow[];
+  return rowsOf<ActorRow>(result);
 }

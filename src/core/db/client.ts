@@ -28,7 +28,8 @@ export interface Database {
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../migrations');
 
-function rowsOf<T>(result: unknown): T[] {
+/** A raw query's rows whatever the driver: postgres.js returns an array, PGlite `{ rows }`. */
+export function rowsOf<T>(result: unknown): T[] {
   // postgres.js returns an array; PGlite returns { rows }.
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];
