@@ -13,6 +13,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { seededRandom } from './bench/types.js';
 import type { Breakdown, ClassLine, DayLine, MissingLine, SchoolReport, StudentLine } from '../src/reports/model.js';
 
 type Status = 'present' | 'absent' | 'late' | 'excused';
@@ -32,17 +33,6 @@ const GIVEN_M = [
 ] as const;
 const TEACHERS = ['អ៊ុំ ម៉ាលី', 'ពៅ វណ្ណៈ', 'សុខ ចាន់ធី', 'លី ពិសិដ្ឋ', 'ហេង បុប្ផា', 'ជា រតនា', 'ទេព សំណាង', 'គឹម ធីតា'];
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function daysOf(kind: SchoolReport['kind']): { from: string; to: string; period: string; days: string[] } {
   if (kind === 'daily') return { from: '2026-11-19', to: '2026-11-19', period: '2026-11-19', days: ['2026-11-19'] };
@@ -96,7 +86,7 @@ export interface SampleOptions {
 
 export function sampleReport(opts: SampleOptions = {}): SchoolReport {
   const kind = opts.kind ?? 'monthly';
-  const rnd = random(opts.seed ?? 7);
+  const rnd = seededRandom(opts.seed ?? 7);
   const { from, to, period, days } = daysOf(kind);
   const classes: ClassLine[] = [];
   const students: StudentLine[] = [];

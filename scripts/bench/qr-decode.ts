@@ -15,7 +15,7 @@ import { renderCardPng } from '../../src/qr/render.js';
 import { signCard } from '../../src/qr/tokens.js';
 import type { CardData } from '../../src/qr/cards.js';
 import type { Bench, BenchResult, Figure } from './types.js';
-import { fmt, percentile } from './types.js';
+import { fmt, percentile, seededRandom } from './types.js';
 
 const W = 1280;
 const H = 960;
@@ -23,17 +23,6 @@ const PER_CATEGORY = Number(process.env.BENCH_QR_PER_CATEGORY ?? 30);
 const TARGET_MS = 25;
 const SECRET = 'bench-card-secret-0123456789-abcdef';
 
-/** mulberry32: a small seeded PRNG, so the photos are the same every run */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NAMES: Array<[string, string]> = [
   ['ស្រេង ដារ៉ា', 'Sreng Dara'],
@@ -65,7 +54,7 @@ function card(i: number): CardData {
 
 /** Fine noise, made once; each photo adds it from its own random offset (much cheaper than a PRNG call per byte). */
 const NOISE = (() => {
-  const rand = prng(99);
+  const rand = seededRandom(99);
   const n = new Int8Array(W * H * 3 + 65_536);
   for (let i = 0; i < n.length; i++) n[i] = Math.round((rand() - 0.5) * 2 * 18);
   return n;
@@ -122,7 +111,7 @@ async function placeCard(png: Buffer, widthPx: number, angle: number): Promise<{
 }
 
 async function makePhoto(category: Category, index: number, pngs: Buffer[], cards: CardData[]): Promise<Photo> {
-  const rand = prng(1 + index * 7919 + CATEGORIES.indexOf(category) * 104729);
+  const rand = seededRandom(1 + index * 7919 + CATEGORIES.indexOf(category) * 104729);
   const bg = await background(rand);
   const pick = () => Math.floor(rand() * pngs.length);
   const uniform = (a: number, b: number) => a + rand() * (b - a);

@@ -6,7 +6,7 @@
  * once. Making cards for a class creates the missing rows (version 1) in the same statement that
  * reads them, so asking twice changes nothing and two operators asking at once cannot collide.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Db, type Executor } from '../core/db/client.js';
 import { audit } from '../core/auth/audit.js';
 import { signCard, verifyCard, type CardKey } from './tokens.js';
@@ -83,6 +83,36 @@ function toCard(r: CardRow, secret: CardKey, botUsername: string): CardData {
 }
 
 /**
+ * The students `where` selects (in a class of the current academic year), each with a card: those
+ * without one get version 1 in the same statement. Ordered by class, then roll number.
+ */
+async function issueAndRead(db: Executor, where: SQL, issuedBy = 'system'): Promise<CardRow[]> {
+  const result = await db.execute(sql`
+    with scope as (
+      select s.id as student_id, s.student_code, s.name_km, s.name_en, s.roll_no,
+             c.id as class_id, c.name as class_name, c.grade, c.section,
+             sc.id as school_id, sc.name_km as school_name_km, sc.name_en as school_name_en
+        from students s
+        join classes c on c.id = s.class_id
+        join academic_years ay on ay.id = c.academic_year_id and ay.is_current
+        join schools sc on sc.id = s.school_id
+       where ${where}
+    ),
+    issued as (
+      insert into student_cards (student_id, school_id, version, issued_by)
+      select student_id, school_id, 1, ${issuedBy} from scope
+      on conflict (student_id) do nothing
+      returning student_id, version
+    )
+    select scope.*, coalesce(card.version, issued.version) as version
+      from scope
+      left join student_cards card on card.student_id = scope.student_id
+      left join issued on issued.student_id = scope.student_id
+     order by scope.grade, scope.section, scope.class_id, scope.roll_no nulls last, scope.student_code`);
+  return rowsOf<CardRow>(result);
+}
+
+/**
  * The cards of every active student of a school (or of one class) in a class of the current
  * academic year, ordered by class (grade, section) then roll number. Students without a card
  * get one (version 1) in the same statement: idempotent, one round trip.
@@ -96,29 +126,7 @@ export async function cardsFor(
   // Checked before anything is written: a card with a wrong link is worse than no card.
   cardLink(botUsername, 'c');
   const classFilter = scope.classId === undefined ? sql`` : sql`and c.id = ${scope.classId}`;
-  const result = await db.execute(sql`
-    with scope as (
-      select s.id as student_id, s.student_code, s.name_km, s.name_en, s.roll_no,
-             c.id as class_id, c.name as class_name, c.grade, c.section,
-             sc.id as school_id, sc.name_km as school_name_km, sc.name_en as school_name_en
-        from students s
-        join classes c on c.id = s.class_id
-        join academic_years ay on ay.id = c.academic_year_id and ay.is_current
-        join schools sc on sc.id = s.school_id
-       where s.school_id = ${scope.schoolId} and s.active ${classFilter}
-    ),
-    issued as (
-      insert into student_cards (student_id, school_id, version, issued_by)
-      select student_id, school_id, 1, ${scope.issuedBy ?? 'system'} from scope
-      on conflict (student_id) do nothing
-      returning student_id, version
-    )
-    select scope.*, coalesce(card.version, issued.version) as version
-      from scope
-      left join student_cards card on card.student_id = scope.student_id
-      left join issued on issued.student_id = scope.student_id
-     order by scope.grade, scope.section, scope.class_id, scope.roll_no nulls last, scope.student_code`);
-  const rows = rowsOf<CardRow>(result);
+  const rows = await issueAndRead(db, sql`s.school_id = ${scope.schoolId} and s.active ${classFilter}`, scope.issuedBy);
   // A card row another transaction inserted while this statement ran is neither in this
   // statement's snapshot nor returned by its insert (the conflict skips it): its version comes
   // back null. Once more: the next statement sees the committed row.
@@ -129,28 +137,7 @@ export async function cardsFor(
 /** One student's card (made if missing), or null when the student is not an active student of this school in a current class. */
 export async function cardOf(db: Executor, input: { studentId: number; schoolId: number; issuedBy?: string }, secret: CardKey, botUsername: string): Promise<CardData | null> {
   cardLink(botUsername, 'c');
-  const result = await db.execute(sql`
-    with scope as (
-      select s.id as student_id, s.student_code, s.name_km, s.name_en,
-             c.id as class_id, c.name as class_name,
-             sc.id as school_id, sc.name_km as school_name_km, sc.name_en as school_name_en
-        from students s
-        join classes c on c.id = s.class_id
-        join academic_years ay on ay.id = c.academic_year_id and ay.is_current
-        join schools sc on sc.id = s.school_id
-       where s.id = ${input.studentId} and s.school_id = ${input.schoolId} and s.active
-    ),
-    issued as (
-      insert into student_cards (student_id, school_id, version, issued_by)
-      select student_id, school_id, 1, ${input.issuedBy ?? 'system'} from scope
-      on conflict (student_id) do nothing
-      returning student_id, version
-    )
-    select scope.*, coalesce(card.version, issued.version) as version
-      from scope
-      left join student_cards card on card.student_id = scope.student_id
-      left join issued on issued.student_id = scope.student_id`);
-  const [row] = rowsOf<CardRow>(result);
+  const [row] = await issueAndRead(db, sql`s.id = ${input.studentId} and s.school_id = ${input.schoolId} and s.active`, input.issuedBy);
   if (!row) return null;
   if (row.version === null) return cardOf(db, input, secret, botUsername); // see cardsFor
   return toCard(row, secret, botUsername);
