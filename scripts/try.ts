@@ -21,8 +21,9 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { inArray, sql } from 'drizzle-orm';
 import { cardOf } from '../src/qr/cards.js';
 import { loadConfig, ConfigError, type Config } from '../src/config.js';
-import { buildBot, cardSecret, createAppDeps, createNotifier, createRedis, openAppDatabase, startWorkers, type WorkerHandles } from '../src/app.js';
-import { DEFAULT_FIXTURES } from '../src/cli/main.js';
+import { buildBot, createAppDeps, createNotifier, createRedis, openAppDatabase, queueNames, startWorkers, type WorkerHandles } from '../src/app.js';
+import { DEMO_FIXTURES as DEFAULT_FIXTURES } from '../src/roster/demo.js';
+import { cardSecret } from '../src/qr/secret.js';
 import { loadActor, rolesOf } from '../src/core/auth/actor.js';
 import type { Database } from '../src/core/db/client.js';
 import { telegramAccounts } from '../src/core/db/schema.js';
@@ -383,7 +384,7 @@ async function main(): Promise<void> {
 
   // As src/main.ts does in `all` mode.
   const workers: WorkerHandles = await startWorkers(config, database, redis, logger, workerApi);
-  const jobs = createJobAdder(redis, config.QUEUE_PREFIX);
+  const jobs = createJobAdder(redis, config.QUEUE_PREFIX, queueNames());
   const bot = buildBot(
     config,
     createAppDeps({

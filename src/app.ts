@@ -1,58 +1,31 @@
 /**
- * Wiring shared by main.ts (the long-running processes) and the CLI: open the database and run
- * migrations, connect Redis, build the bot with every feature, start the queue's workers.
+ * Wiring shared by main.ts (the long-running processes), the CLI, `npm run try`, tests and
+ * benchmarks: open the database and run migrations, build the bot, start the worker, serve HTTP.
+ * Everything a capability adds comes from the list in capabilities.ts: there is no
+ * per-capability code here.
  */
 import { randomBytes } from 'node:crypto';
 import { Api } from 'grammy';
 import type { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
-import { migrateDatabase, openDatabase, type Database } from './core/db/client.js';
-import { createI18n } from './core/i18n/index.js';
+import { CAPABILITIES } from './capabilities.js';
+import type { Capability, JobContext, WorkerPart } from './core/capability.js';
+import { checkCapabilities } from './core/capability-check.js';
+import { migrateDatabase, openDatabase, type Database, type Db } from './core/db/client.js';
+import { createI18n, type Notifier } from './core/i18n/index.js';
 import type { Logger } from './core/logger.js';
 import { createRedis } from './core/queue/redis.js';
 import { createOutgoingQueue, type OutgoingJob } from './core/queue/queues.js';
 import { startRelay, type Relay } from './core/queue/relay.js';
+import { startQueueWorker, withQueueOutsideWorker, type ScheduledWorker } from './core/queue/scheduled.js';
 import { composeResolvers, startSender, type SendOutcome } from './core/queue/sender.js';
 import { createBot } from './core/telegram/bot.js';
 import type { AppDeps } from './core/telegram/context.js';
+import type { HttpRoute } from './core/telegram/webhook.js';
 import { systemNow } from './core/clock.js';
-import { fallbackFeature, onboardingFeature } from './onboarding/bot.js';
-import { attendanceFeature } from './attendance/bot.js';
-import { startAttendanceJobs, type AttendanceJobs } from './attendance/jobs.js';
-import { reportsFeature } from './reports/bot.js';
-import { startReportJobs, type ReportJobs } from './reports/jobs.js';
-import { reportFileResolver } from './reports/service.js';
-import { cardLinkFeature, scanFeature } from './qr/scan-bot.js';
-import { startScanJobs, type ScanJobs } from './qr/scan-jobs.js';
-import { questionsFeature } from './questions/bot.js';
-import { startQuestionJobs, type QuestionJobs } from './questions/jobs.js';
-import { announcementsFeature } from './announcements/bot.js';
-import { startAnnouncementJobs, type AnnouncementJobs } from './announcements/jobs.js';
-import type { Notifier } from './roster/service.js';
-import { qrCardsFeature } from './qr/bot.js';
-import { cardFileResolver } from './qr/files.js';
-import { startCardJobs, type CardJobs } from './qr/card-jobs.js';
-import { cardSecret } from './qr/secret.js';
 
-/**
- * Every feature, in the order its handlers run. The fallback stays last. cardLinkFeature comes
- * first: it takes `/start <card token>` before onboarding reads start payloads as invites.
- * Announcements (group commands) and questions come before attendance so a group command or a
- * teacher's typed answer is never read as a quick attendance line, and before scanning so a
- * teacher's photo there is not taken for a card.
- */
-export const FEATURES = [
-  cardLinkFeature,
-  onboardingFeature,
-  announcementsFeature,
-  questionsFeature,
-  attendanceFeature,
-  reportsFeature,
-  qrCardsFeature,
-  scanFeature,
-  fallbackFeature,
-];
+export { CAPABILITIES };
 
 export async function openAppDatabase(config: Config): Promise<Database> {
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
@@ -84,20 +57,29 @@ export function createAppDeps(
   };
 }
 
+/** The names of every capability's queues (the bot may add jobs to these only). */
+export function queueNames(list: readonly Capability[] = CAPABILITIES): string[] {
+  return list.flatMap((c) => (c.queues ?? []).map((q) => q.name));
+}
+
 export interface WorkerHandles {
   queue: Queue<OutgoingJob>;
   relay: Relay;
   sender: Worker<OutgoingJob, SendOutcome>;
-  attendance: AttendanceJobs;
-  reports: ReportJobs;
-  scans: ScanJobs;
-  cards: CardJobs;
-  questions: QuestionJobs;
-  announcements: AnnouncementJobs;
+  /** every capability queue's worker, by queue name */
+  queues: ReadonlyMap<string, ScheduledWorker<unknown>>;
   close(): Promise<void>;
 }
 
-export async function startWorkers(config: Config, database: Database, redis: Redis, log: Logger, api?: Api): Promise<WorkerHandles> {
+export async function startWorkers(
+  config: Config,
+  database: Database,
+  redis: Redis,
+  log: Logger,
+  api?: Api,
+  list: readonly Capability[] = CAPABILITIES,
+): Promise<WorkerHandles> {
+  checkCapabilities(list);
   const queue = createOutgoingQueue(redis, config.QUEUE_PREFIX);
   const relay = startRelay(database, queue, log.child({ part: 'relay' }));
   const sender = startSender({
@@ -107,44 +89,47 @@ export async function startWorkers(config: Config, database: Database, redis: Re
     api: api ?? new Api(config.BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT }),
     log: log.child({ part: 'sender' }),
     ratePerSecond: config.SEND_RATE_PER_SECOND,
-    resolvePayload: composeResolvers(reportFileResolver(database.db), cardFileResolver(database.db)),
+    resolvePayload: composeResolvers(...list.flatMap((c) => (c.resolvers ? [c.resolvers(database.db)] : []))),
   });
-  // Capabilities' scheduled work shares one set of dependencies.
-  const jobDeps = {
+  const ctx: JobContext = {
     database,
     connection: redis,
     prefix: config.QUEUE_PREFIX,
+    log,
     notifier: createNotifier(config),
     now: systemNow,
+    config,
     onOutbox: () => relay.kick(),
   };
-  const attendance = await startAttendanceJobs({ ...jobDeps, log: log.child({ part: 'attendance-jobs' }) });
-  const reports = await startReportJobs({ ...jobDeps, log: log.child({ part: 'report-jobs' }) });
-  const scans = await startScanJobs({ ...jobDeps, log: log.child({ part: 'scan-jobs' }) });
-  const cards = await startCardJobs({ ...jobDeps, secret: cardSecret(config), log: log.child({ part: 'card-jobs' }) });
-  const questions = await startQuestionJobs({ ...jobDeps, log: log.child({ part: 'question-jobs' }) });
-  const announcements = await startAnnouncementJobs({ ...jobDeps, log: log.child({ part: 'announcement-jobs' }) });
-  // Each message sent may be an announcement's last: check for finished ones soon (debounced).
-  sender.on('completed', () => announcements.nudge());
+  // Start-up follows the list; a capability's queues, then its worker part.
+  const started: Array<{ close(): Promise<void> }> = [];
+  const queues = new Map<string, ScheduledWorker<unknown>>();
+  const parts: WorkerPart[] = [];
+  for (const c of list) {
+    const cctx = { ...ctx, log: log.child({ part: c.id }) };
+    for (const spec of c.queues ?? []) {
+      const w = await startQueueWorker(spec, cctx);
+      queues.set(spec.name, w);
+      started.push(w);
+    }
+    if (c.worker) {
+      const part = await c.worker(cctx);
+      parts.push(part);
+      if (part.close) started.push({ close: () => part.close!() });
+    }
+  }
+  sender.on('completed', () => {
+    for (const p of parts) p.afterSend?.();
+  });
   return {
     queue,
     relay,
     sender,
-    attendance,
-    reports,
-    scans,
-    cards,
-    questions,
-    announcements,
+    queues,
     async close() {
-      // Order matters: stop the producers, stop feeding the queue, let the sender finish its
-      // jobs, then the queue.
-      await announcements.close();
-      await questions.close();
-      await cards.close();
-      await scans.close();
-      await reports.close();
-      await attendance.close();
+      // Order matters: stop the producers (in reverse of start-up), stop feeding the queue, let
+      // the sender finish its jobs, then the queue.
+      for (const s of [...started].reverse()) await s.close();
       await relay.stop();
       await sender.close();
       await queue.close();
@@ -152,14 +137,36 @@ export async function startWorkers(config: Config, database: Database, redis: Re
   };
 }
 
-export function buildBot(config: Config, deps: AppDeps, redis?: Redis) {
+/**
+ * Re-syncs every capability's job schedulers of one school from outside the worker (the CLI
+ * changed the school or its times); false when Redis cannot be reached (the worker re-syncs at its
+ * next start and every hour anyway).
+ */
+export async function syncSchoolSchedulers(config: Config, db: Db, schoolId: number, list: readonly Capability[] = CAPABILITIES): Promise<boolean> {
+  let ok = true;
+  for (const c of list) {
+    for (const spec of c.queues ?? []) {
+      if (!spec.schedule) continue;
+      ok = (await withQueueOutsideWorker(config.REDIS_URL, config.QUEUE_PREFIX, spec.name, (queue) => spec.schedule!(queue, db, schoolId))) && ok;
+      if (!ok) return false;
+    }
+  }
+  return ok;
+}
+
+/** Every capability's HTTP routes (the Mini App, …), served beside the webhook. */
+export function httpRoutes(deps: AppDeps, config: Config, list: readonly Capability[] = CAPABILITIES): HttpRoute[] {
+  return list.flatMap((c) => c.http?.({ deps, config }) ?? []);
+}
+
+export function buildBot(config: Config, deps: AppDeps, redis?: Redis, list: readonly Capability[] = CAPABILITIES) {
   return createBot({
     token: config.BOT_TOKEN,
     apiRoot: config.TELEGRAM_API_ROOT,
     deps,
     redis,
-    features: FEATURES,
+    capabilities: list,
   });
 }
 
-export { cardSecret, createRedis };
+export { createRedis };

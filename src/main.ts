@@ -7,12 +7,11 @@
 import type { Server } from 'node:http';
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import { ConfigError, loadConfig } from './config.js';
-import { buildBot, cardSecret, createAppDeps, createRedis, openAppDatabase, startWorkers, type WorkerHandles } from './app.js';
+import { buildBot, createAppDeps, createRedis, httpRoutes, openAppDatabase, queueNames, startWorkers, type WorkerHandles } from './app.js';
 import { logger, safeError } from './core/logger.js';
 import { createHttpServer, createWebhookServer } from './core/telegram/webhook.js';
-import { miniAppRoutes } from './qr/miniapp.js';
-import { warmUpDecoder } from './qr/decode.js';
 import { createJobAdder } from './core/queue/jobs.js';
+import { cardSecret } from './qr/secret.js';
 
 type Mode = 'all' | 'bot' | 'worker';
 
@@ -44,7 +43,7 @@ async function main(): Promise<void> {
   let server: Server | undefined;
 
   if (mode !== 'bot') workers = await startWorkers(config, database, redis, logger);
-  const jobs = createJobAdder(redis, config.QUEUE_PREFIX);
+  const jobs = createJobAdder(redis, config.QUEUE_PREFIX, queueNames());
 
   if (mode !== 'worker') {
     const deps = createAppDeps({
@@ -58,10 +57,8 @@ async function main(): Promise<void> {
       webAppUrl: config.WEBAPP_URL,
     });
     const bot = buildBot(config, deps, redis);
-    const routes = config.WEBAPP_URL ? miniAppRoutes(deps, config.BOT_TOKEN, new URL(config.WEBAPP_URL).pathname) : [];
+    const routes = httpRoutes(deps, config);
     await bot.init();
-    // The QR decoder compiles its WebAssembly once; do it now, not on the first photo of a card.
-    void warmUpDecoder().catch((err) => logger.warn({ err: safeError(err) }, 'QR decoder warm-up failed'));
     logger.info({ username: bot.botInfo.username, mode: config.BOT_MODE }, 'bot ready');
     if (config.BOT_MODE === 'webhook') {
       server = createWebhookServer(bot, { path: new URL(config.WEBHOOK_URL!).pathname, secretToken: config.WEBHOOK_SECRET! }, routes);

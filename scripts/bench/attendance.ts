@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { Api, Bot } from 'grammy';
 import { Redis } from 'ioredis';
 import { sql } from 'drizzle-orm';
-import { createAppDeps, FEATURES } from '../../src/app.js';
+import { createAppDeps, CAPABILITIES } from '../../src/app.js';
 import { createBot } from '../../src/core/telegram/bot.js';
 import { createLogger } from '../../src/core/logger.js';
 import { createOutgoingQueue } from '../../src/core/queue/queues.js';
@@ -113,7 +113,7 @@ const bench: Bench = {
       let kick = () => {};
       let now = WARM_NOW;
       const deps = createAppDeps({ database, log, defaultLocale: 'km', kickOutbox: () => kick(), now: () => now });
-      const bot = createBot({ token: '1:BENCH-TOKEN-abcdefghij', deps, fetch: tg.fetch, botInfo: BOT_INFO, features: FEATURES, rateLimit: { max: 1e6, windowMs: 1000 } });
+      const bot = createBot({ token: '1:BENCH-TOKEN-abcdefghij', deps, fetch: tg.fetch, botInfo: BOT_INFO, capabilities: CAPABILITIES, rateLimit: { max: 1e6, windowMs: 1000 } });
       await bot.init();
 
       // Baseline: a bare grammY bot answering a command, same fake API, same concurrency.

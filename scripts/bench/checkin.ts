@@ -9,7 +9,7 @@
  * rows (no bot, no verification, no notices) — what the database alone does.
  */
 import { sql } from 'drizzle-orm';
-import { createAppDeps, FEATURES } from '../../src/app.js';
+import { createAppDeps, CAPABILITIES } from '../../src/app.js';
 import { createBot } from '../../src/core/telegram/bot.js';
 import { createLogger } from '../../src/core/logger.js';
 import { ensureCheckinPartitions } from '../../src/qr/scan-jobs.js';
@@ -88,7 +88,7 @@ const bench: Bench = {
       const tg = new FakeTelegram();
       let now = at(WARM_DAY);
       const deps = createAppDeps({ database, log: createLogger('silent'), defaultLocale: 'km', kickOutbox: () => {}, now: () => now });
-      const bot = createBot({ token: '1:BENCH-TOKEN-abcdefghij', deps, fetch: tg.fetch, botInfo: BOT_INFO, features: FEATURES, rateLimit: { max: 1e9, windowMs: 1000 } });
+      const bot = createBot({ token: '1:BENCH-TOKEN-abcdefghij', deps, fetch: tg.fetch, botInfo: BOT_INFO, capabilities: CAPABILITIES, rateLimit: { max: 1e9, windowMs: 1000 } });
       await bot.init();
       const tokens = studentIds.map((id) => signCard(deps.cardSecret, { studentId: id, version: 1 }));
 

@@ -10,7 +10,7 @@
  */
 import { Bot } from 'grammy';
 import { sql } from 'drizzle-orm';
-import { createAppDeps, createNotifier, FEATURES } from '../../src/app.js';
+import { createAppDeps, createNotifier, CAPABILITIES } from '../../src/app.js';
 import { createBot } from '../../src/core/telegram/bot.js';
 import { createLogger } from '../../src/core/logger.js';
 import { escalateOverdue } from '../../src/questions/service.js';
@@ -82,7 +82,7 @@ const bench: Bench = {
       const tg = new FakeTelegram();
       const log = createLogger('silent');
       const deps = createAppDeps({ database, log, defaultLocale: 'km', kickOutbox: () => {}, now: () => NOW });
-      const bot = createBot({ token: '1:BENCH-TOKEN-abcdefghij', deps, fetch: tg.fetch, botInfo: BOT_INFO, features: FEATURES, rateLimit: { max: 1e6, windowMs: 1000 } });
+      const bot = createBot({ token: '1:BENCH-TOKEN-abcdefghij', deps, fetch: tg.fetch, botInfo: BOT_INFO, capabilities: CAPABILITIES, rateLimit: { max: 1e6, windowMs: 1000 } });
       await bot.init();
 
       const bare = new Bot('1:BENCH-TOKEN-abcdefghij', { botInfo: BOT_INFO, client: { fetch: tg.fetch } });

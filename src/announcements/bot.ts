@@ -14,15 +14,13 @@
  */
 import { Composer, InlineKeyboard, type Context } from 'grammy';
 import type { InlineKeyboardButton, Message } from 'grammy/types';
-import { createConversation, type Conversation } from '@grammyjs/conversations';
-import { declareCommands } from '../core/telegram/commands.js';
-import { declareHelpLine, declareHomeButton } from '../core/telegram/home.js';
-import { allowGroupUpdates } from '../core/telegram/bot.js';
+import type { Conversation } from '@grammyjs/conversations';
 import type { AppDeps, BaseContext, BotContext, ConvContext } from '../core/telegram/context.js';
 import { actorOf, audit } from '../core/auth/audit.js';
-import { formatNumber, isLocale } from '../core/i18n/index.js';
+import { formatNumber } from '../core/i18n/index.js';
 import type { Locale } from '../core/db/schema.js';
 import type { AnnouncementContent, Audience, MessageEntityLike } from './schema.js';
+import { announceHome } from './buttons.js';
 import {
   audienceClasses,
   cancelAnnouncement,
@@ -45,33 +43,31 @@ import {
   type Preview,
 } from './service.js';
 
-declareCommands({ command: 'announce', descriptionKey: 'ann-cmd', roles: ['principal', 'operator', 'teacher'] });
-for (const role of ['principal', 'operator', 'teacher'] as const) declareHelpLine(role, 'ann-help');
-
-const FLOW = 'announce';
+export const FLOW = 'announce';
 /** more classes than this are chosen by typing their names (Telegram shows at most 100 buttons) */
 const MAX_CLASS_BUTTONS = 60;
 
 const GROUP_COMMAND = /^\/(?:un)?linkgroup(?:@([A-Za-z0-9_]+))?(?:\s|$)/;
 
-// In groups the bot hears only these: its link commands (addressed to it), its own membership
-// changes, and a group's move to a supergroup.
-allowGroupUpdates((ctx: Context) => {
+/**
+ * In groups the bot hears only these: its link commands (addressed to it), its own membership
+ * changes, and a group's move to a supergroup.
+ */
+export function acceptsGroupUpdate(ctx: Context): boolean {
   if (ctx.myChatMember) return true;
   const message = ctx.message;
   if (!message) return false;
   if (message.migrate_to_chat_id !== undefined || message.migrate_from_chat_id !== undefined) return true;
   const m = GROUP_COMMAND.exec(message.text ?? '');
   return m !== null && (m[1] === undefined || m[1].toLowerCase() === ctx.me.username.toLowerCase());
-});
+}
 
 function localeOf(ctx: BaseContext): Locale {
-  return ctx.actor?.locale ?? ctx.deps.defaultLocale;
+  return ctx.locale;
 }
 
 async function convLocale(ctx: ConvContext): Promise<Locale> {
-  const l = await ctx.i18n.getLocale();
-  return isLocale(l) ? l : ctx.deps.defaultLocale;
+  return ctx.locale;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -157,7 +153,7 @@ export function renderPreview(t: T, locale: Locale, p: Preview): { text: string;
 
 type Step = ConvContext | null;
 
-async function announceFlow(conversation: Conversation<BotContext, ConvContext>, ctx: ConvContext): Promise<void> {
+export async function announceFlow(conversation: Conversation<BotContext, ConvContext>, ctx: ConvContext): Promise<void> {
   const scope = await conversation.external((o) => announceScope(o.deps.database.db, o.actor));
   if (!scope.ok) {
     await ctx.reply(ctx.t(`ann-denied-${scope.reason}`));
@@ -183,7 +179,7 @@ async function announceFlow(conversation: Conversation<BotContext, ConvContext>,
       const data = u.callbackQuery?.data;
       // Buttons of other messages (an earlier announcement's Cancel, another capability's) are
       // handled by their own handlers, not swallowed while this one is being written.
-      if (data !== undefined && (!data.startsWith('an:') || /^an:(ok|u|x|c):/.test(data))) await conversation.skip({ next: true });
+      if (data !== undefined && (!data.startsWith('an:') || /^an:(ok|u|x|c):|^an:home$/.test(data))) await conversation.skip({ next: true });
       if (data === 'an:quit') {
         await u.answerCallbackQuery();
         await u.editMessageText(u.t('ann-flow-stopped')).catch(() => {});
@@ -413,13 +409,14 @@ export function announcementsFeature(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const db = deps.database.db;
 
-  composer.use(createConversation(announceFlow, { id: FLOW }));
-
   const start = async (ctx: BotContext) => {
     await ctx.conversation.exitAll();
     await ctx.conversation.enter(FLOW);
   };
-  declareHomeButton({ id: 'announce', labelKey: 'ann-menu', roles: ['principal', 'operator', 'teacher'], run: start });
+  composer.callbackQuery(announceHome.pattern, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await start(ctx);
+  });
 
   const privateChat = composer.chatType('private');
   privateChat.command('announce', start);

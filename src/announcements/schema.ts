@@ -9,7 +9,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { classes, schools, staff } from '../core/db/schema.js';
+import { classes, staff, schoolRef } from '../core/db/schema.js';
 
 /** A piece of Telegram content kept by file_id (never downloaded): Telegram re-sends it itself. */
 export type AnnouncementContent =
@@ -40,9 +40,7 @@ export const announcements = pgTable(
   'announcements',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    schoolId: integer('school_id')
-      .notNull()
-      .references(() => schools.id),
+    schoolId: schoolRef(),
     /** the author's Telegram account: only they confirm, cancel, and get the report */
     authorTelegramId: bigint('author_telegram_id', { mode: 'number' }).notNull(),
     authorStaffId: integer('author_staff_id').references(() => staff.id, { onDelete: 'set null' }),
@@ -100,9 +98,7 @@ export const classGroups = pgTable(
     classId: integer('class_id')
       .primaryKey()
       .references(() => classes.id, { onDelete: 'cascade' }),
-    schoolId: integer('school_id')
-      .notNull()
-      .references(() => schools.id),
+    schoolId: schoolRef(),
     chatId: bigint('chat_id', { mode: 'number' }).notNull(),
     title: text('title'),
     linkedBy: text('linked_by').notNull(),

@@ -8,9 +8,8 @@
  * yesterday or for a class that is not yours is recognised and refused.
  */
 import { Composer, InlineKeyboard } from 'grammy';
-import { createConversation, type Conversation } from '@grammyjs/conversations';
-import { declareCommands } from '../core/telegram/commands.js';
-import { declareHomeButton } from '../core/telegram/home.js';
+import type { Conversation } from '@grammyjs/conversations';
+import { attendanceHome, todayHome } from './buttons.js';
 import type { AppDeps, BaseContext, BotContext, ConvContext } from '../core/telegram/context.js';
 import { isRealDay, schoolClock } from '../core/clock.js';
 import { formatDay, formatNumber } from '../core/i18n/index.js';
@@ -36,13 +35,6 @@ import {
 import { parseQuickAttendance } from './quick.js';
 import type { AttendanceStatus } from './schema.js';
 
-declareCommands(
-  { command: 'attendance', descriptionKey: 'cmd-attendance', roles: ['teacher', 'operator', 'principal'] },
-  { command: 'today', descriptionKey: 'cmd-today', roles: ['operator', 'principal'] },
-  { command: 'substitute', descriptionKey: 'cmd-substitute', roles: ['operator', 'principal'] },
-  { command: 'holiday', descriptionKey: 'cmd-holiday', roles: ['operator', 'principal'] },
-);
-
 const PAGE_SIZE = 20;
 const ICON: Record<AttendanceStatus, string> = { present: '✅', absent: '❌', late: '⏰', excused: '📝' };
 const RESPONSE_ICON: Record<string, string> = { sick: '🤒', late: '🕒', unaware: '❓' };
@@ -51,7 +43,7 @@ const compactDay = (day: string) => day.replaceAll('-', '');
 const isoDay = (compact: string) => `${compact.slice(0, 4)}-${compact.slice(4, 6)}-${compact.slice(6, 8)}`;
 
 function locale(ctx: BaseContext): Locale {
-  return ctx.actor.locale ?? ctx.deps.defaultLocale;
+  return ctx.locale;
 }
 
 /** Today in the school's time zone; one deployment may span zones, so per school. */
@@ -136,6 +128,25 @@ function deniedKey(reason: Denied['reason']): string {
   return `attendance-denied-${reason}`;
 }
 
+// --- "other" excuse: ask for the text -------------------------------------------------------
+export async function excuseNote(conversation: Conversation<BotContext, ConvContext>, ctx: ConvContext, args: { classId: number; day: string; roll: number }) {
+  await ctx.reply(ctx.t('reason-ask-note'), { reply_markup: { force_reply: true } });
+  const answer = await conversation.waitFor('message:text', { otherwise: (o) => o.reply(o.t('reason-ask-note')) });
+  const note = answer.message.text.trim().slice(0, 200);
+  await conversation.external(async (outside) => {
+    const acc = await accessClass(outside.deps.database.db, outside.actor, args.classId, args.day, schoolClock('Asia/Phnom_Penh', outside.deps.now()).day);
+    if (!acc.ok) {
+      await outside.reply(outside.t(deniedKey(acc.reason), { date: args.day }));
+      return;
+    }
+    const sheet = await changeMark(outside.deps.database.db, acc, args.day, { kind: 'reason', roll: args.roll, reason: 'other', note });
+    if (sheet) {
+      const { text, keyboard } = renderSheet(outside, sheet, Math.floor((args.roll - 1) / PAGE_SIZE));
+      await outside.reply(text, { reply_markup: keyboard });
+    }
+  });
+}
+
 export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const db = deps.database.db;
@@ -187,11 +198,14 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
     await ctx.reply(ctx.t('attendance-choose-class', { date: formatDay(locale(ctx), day) }), { reply_markup: kb });
   }
 
-  // Registered before the handlers that enter it.
-  composer.use(createConversation(excuseNote, { id: 'excuse-note' }));
-
-  declareHomeButton({ id: 'attendance', labelKey: 'menu-attendance', roles: ['teacher', 'operator', 'principal'], run: (ctx) => openAttendance(ctx) });
-  declareHomeButton({ id: 'today', labelKey: 'menu-today', roles: ['operator', 'principal'], run: (ctx) => showToday(ctx) });
+  composer.callbackQuery(attendanceHome.pattern, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await openAttendance(ctx);
+  });
+  composer.callbackQuery(todayHome.pattern, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await showToday(ctx);
+  });
 
   composer.command('attendance', async (ctx) => {
     if (!ctx.actor.staff.length) {
@@ -282,25 +296,6 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
     }
   });
   composer.callbackQuery('at:noop', (ctx) => ctx.answerCallbackQuery());
-
-  // --- "other" excuse: ask for the text -------------------------------------------------------
-  async function excuseNote(conversation: Conversation<BotContext, ConvContext>, ctx: ConvContext, args: { classId: number; day: string; roll: number }) {
-    await ctx.reply(ctx.t('reason-ask-note'), { reply_markup: { force_reply: true } });
-    const answer = await conversation.waitFor('message:text', { otherwise: (o) => o.reply(o.t('reason-ask-note')) });
-    const note = answer.message.text.trim().slice(0, 200);
-    await conversation.external(async (outside) => {
-      const acc = await accessClass(outside.deps.database.db, outside.actor, args.classId, args.day, schoolClock('Asia/Phnom_Penh', outside.deps.now()).day);
-      if (!acc.ok) {
-        await outside.reply(outside.t(deniedKey(acc.reason), { date: args.day }));
-        return;
-      }
-      const sheet = await changeMark(outside.deps.database.db, acc, args.day, { kind: 'reason', roll: args.roll, reason: 'other', note });
-      if (sheet) {
-        const { text, keyboard } = renderSheet(outside, sheet, Math.floor((args.roll - 1) / PAGE_SIZE));
-        await outside.reply(text, { reply_markup: keyboard });
-      }
-    });
-  }
 
   // --- typed fast path ------------------------------------------------------------------------
   composer.on('message:text', async (ctx, next) => {

@@ -7,16 +7,22 @@
  */
 import { Queue } from 'bullmq';
 import { eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Database, Db } from '../core/db/client.js';
 import { schools, type Shift } from '../core/db/schema.js';
-import { startScheduledWorker, withQueueOutsideWorker, type JobDeps, type ScheduledWorker } from '../core/queue/scheduled.js';
+import type { QueueSpec } from '../core/capability.js';
 import type { Notifier } from '../core/i18n/index.js';
 import { addDays, schoolClock, type Now } from '../core/clock.js';
+import { rowId, shiftSchema } from '../core/queue/payloads.js';
 import { getSettings, remindMissing } from './service.js';
 
 export const ATTENDANCE_QUEUE = 'attendance';
 
-export type AttendanceJob = { kind: 'remind'; schoolId: number; shift: Shift } | { kind: 'partitions' };
+const attendanceJob = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('remind'), schoolId: rowId, shift: shiftSchema }),
+  z.object({ kind: z.literal('partitions') }),
+]);
+export type AttendanceJob = z.infer<typeof attendanceJob>;
 
 export async function ensurePartitions(db: Db, day: string): Promise<string[]> {
   const next = addDays(`${day.slice(0, 7)}-01`, 32);
@@ -27,11 +33,6 @@ export async function ensurePartitions(db: Db, day: string): Promise<string[]> {
 
 export function remindSchedulerId(schoolId: number, shift: Shift): string {
   return `remind-${schoolId}-${shift}`;
-}
-
-/** Syncs one school's schedulers from outside the worker (the CLI); false when Redis is down. */
-export async function syncSchoolSchedules(db: Db, redisUrl: string, prefix: string, schoolId: number): Promise<boolean> {
-  return withQueueOutsideWorker<AttendanceJob>(redisUrl, prefix, ATTENDANCE_QUEUE, (queue) => syncSchedules(db, queue, schoolId));
 }
 
 /** Creates or updates the reminder schedulers of one school (or all schools). */
@@ -66,15 +67,13 @@ export async function runAttendanceJob(database: Database, job: AttendanceJob, n
   return remindMissing(db, { schoolId: job.schoolId, day, shift: job.shift, slot: 'auto', actor: 'system' }, notifier);
 }
 
-export type AttendanceJobs = ScheduledWorker<AttendanceJob>;
-
-export async function startAttendanceJobs(opts: JobDeps): Promise<AttendanceJobs> {
-  await ensurePartitions(opts.database.db, schoolClock('Asia/Phnom_Penh', opts.now()).day);
-  return startScheduledWorker<AttendanceJob>({
-    ...opts,
-    name: ATTENDANCE_QUEUE,
-    concurrency: 2,
-    sync: (queue) => syncSchedules(opts.database.db, queue),
-    run: (job) => runAttendanceJob(opts.database, job, opts.notifier, opts.now),
-  });
-}
+export const attendanceQueue: QueueSpec<AttendanceJob> = {
+  name: ATTENDANCE_QUEUE,
+  payload: attendanceJob,
+  concurrency: 2,
+  schedule: (queue, db, schoolId) => syncSchedules(db, queue, schoolId),
+  prepare: async (ctx) => {
+    await ensurePartitions(ctx.database.db, schoolClock('Asia/Phnom_Penh', ctx.now()).day);
+  },
+  run: (job, ctx) => runAttendanceJob(ctx.database, job, ctx.notifier, ctx.now),
+};

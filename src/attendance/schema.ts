@@ -24,7 +24,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import { classes, guardians, schools, shiftEnum, staff } from '../core/db/schema.js';
+import { classes, guardians, schools, shiftEnum, staff, schoolRef } from '../core/db/schema.js';
 
 export const attendanceStatusEnum = pgEnum('attendance_status', ['present', 'absent', 'late', 'excused']);
 export const excuseReasonEnum = pgEnum('excuse_reason', ['sick', 'family', 'other']);
@@ -62,9 +62,7 @@ export const classSubmissions = pgTable(
   'class_submissions',
   {
     id: serial('id').primaryKey(),
-    schoolId: integer('school_id')
-      .notNull()
-      .references(() => schools.id),
+    schoolId: schoolRef(),
     classId: integer('class_id')
       .notNull()
       .references(() => classes.id),
@@ -155,9 +153,7 @@ export const alertedAbsences = pgTable(
 export const schoolCalendar = pgTable(
   'school_calendar',
   {
-    schoolId: integer('school_id')
-      .notNull()
-      .references(() => schools.id),
+    schoolId: schoolRef(),
     day: date('day').notNull(),
     /** holiday | school-day */
     kind: text('kind').notNull(),

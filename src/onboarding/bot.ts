@@ -4,34 +4,39 @@
  */
 import { Composer, InlineKeyboard, Keyboard } from 'grammy';
 import { Menu } from '@grammyjs/menu';
-import { createConversation, type Conversation } from '@grammyjs/conversations';
+import type { Conversation } from '@grammyjs/conversations';
 import { loadActor, rolesOf } from '../core/auth/actor.js';
-import { declareCommands, syncCommands } from '../core/telegram/commands.js';
-import { helpLinesFor, homeButtonsFor } from '../core/telegram/home.js';
+import { setLocale } from '../core/auth/accounts.js';
+import { INVITE_KINDS, type InviteKind } from '../core/auth/roles.js';
+import { syncCommands } from '../core/telegram/commands.js';
 import type { AppDeps, BaseContext, BotContext, ConvContext } from '../core/telegram/context.js';
 import { formatDay } from '../core/i18n/index.js';
 import type { Locale } from '../core/db/schema.js';
-import { deepLink, INVITE_KINDS, looksLikeInviteCode, type InviteKind } from './invites.js';
-import { inviteAsStaff, linkByPhone, redeemInvite, setLocale, unlink, whoAmI, type RedeemResult, type UnlinkTarget, type WhoAmI } from './service.js';
+import { deepLink, looksLikeInviteCode } from './invites.js';
+import { inviteAsStaff, linkByPhone, redeemInvite, unlink, whoAmI, type RedeemResult, type UnlinkTarget, type WhoAmI } from './service.js';
+import {
+  codeButton,
+  helpButton,
+  LANGUAGE_MENU,
+  languageButton,
+  unlinkAllChoice,
+  unlinkAllConfirm,
+  unlinkCancel,
+  unlinkGuardianChoice,
+  unlinkGuardianConfirm,
+  unlinkStaffChoice,
+  unlinkStaffConfirm,
+  whoamiButton,
+} from './buttons.js';
 
-declareCommands(
-  { command: 'start', descriptionKey: 'cmd-start', roles: 'everyone' },
-  { command: 'menu', descriptionKey: 'cmd-menu', roles: 'everyone' },
-  { command: 'whoami', descriptionKey: 'cmd-whoami', roles: 'everyone' },
-  { command: 'language', descriptionKey: 'cmd-language', roles: 'everyone' },
-  { command: 'help', descriptionKey: 'cmd-help', roles: 'everyone' },
-  { command: 'unlink', descriptionKey: 'cmd-unlink', roles: ['director', 'principal', 'operator', 'teacher', 'parent'] },
-  { command: 'invite', descriptionKey: 'cmd-invite', roles: ['principal', 'operator', 'teacher'] },
-);
-
-const CODE_CONVERSATION = 'enter-code';
+export const CODE_CONVERSATION = 'enter-code';
 
 function profileName(ctx: BaseContext): string {
   return [ctx.from?.first_name, ctx.from?.last_name].filter(Boolean).join(' ').slice(0, 120);
 }
 
 function currentLocale(ctx: BaseContext): Locale {
-  return ctx.actor.locale ?? ctx.deps.defaultLocale;
+  return ctx.locale;
 }
 
 function isLinked(ctx: BaseContext): boolean {
@@ -88,7 +93,7 @@ function helpText(ctx: BaseContext): string {
   // A capability's line shared by several roles is shown once, under the first of them.
   const shown = new Set<string>();
   for (const r of roles) {
-    const lines = helpLinesFor(r).filter((key) => !shown.has(key));
+    const lines = ctx.catalog.helpLinesFor(r).filter((key) => !shown.has(key));
     for (const key of lines) shown.add(key);
     parts.push([ctx.t(`help-${r}`), ...lines.map((key) => ctx.t(key))].join('\n'));
   }
@@ -101,12 +106,36 @@ export function redeemMessageKey(result: RedeemResult): string {
   return `invite-${result.reason}`;
 }
 
+/** Asks for an invite code (three tries). */
+export async function enterCode(conversation: Conversation<BotContext, ConvContext>, ctx: ConvContext): Promise<void> {
+  await ctx.reply(ctx.t('invite-ask-code'), { reply_markup: { force_reply: true } });
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const answer = await conversation.waitFor('message:text', {
+      otherwise: (other) => other.reply(other.t('invite-ask-code-text')),
+    });
+    const code = answer.message.text.trim();
+    const result = await conversation.external((outside) =>
+      redeemInvite(outside.deps.database.db, { telegramUserId: outside.from!.id, code, profileName: profileName(outside) }),
+    );
+    await answer.reply(answer.t(redeemMessageKey(result)));
+    if (result.ok) {
+      await conversation.external(async (outside) => {
+        await refreshActor(outside);
+        await syncCommands(outside);
+      });
+      return;
+    }
+    if (attempt < 3) await answer.reply(answer.t('invite-try-again'));
+  }
+  await ctx.reply(ctx.t('invite-give-up'));
+}
+
 export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const db = deps.database.db;
 
   // --- menus -------------------------------------------------------------------------------
-  const languageMenu = new Menu<BotContext>('lang', {
+  const languageMenu = new Menu<BotContext>(LANGUAGE_MENU, {
     onMenuOutdated: async (ctx) => {
       await ctx.answerCallbackQuery({ text: ctx.t('menu-outdated') });
     },
@@ -129,74 +158,27 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
     }
   });
 
-  const mainMenu = new Menu<BotContext>('main', {
-    onMenuOutdated: async (ctx) => {
-      await ctx.answerCallbackQuery({ text: ctx.t('menu-outdated') });
-    },
-  })
-    .dynamic((ctx, range) => {
-      // Entries of other capabilities, for the roles this user holds.
-      for (const b of homeButtonsFor(ctx)) {
-        range
-          .text(ctx.t(b.labelKey), async (ctx) => {
-            await ctx.answerCallbackQuery();
-            await b.run(ctx);
-          })
-          .row();
-      }
-    })
-    .text((ctx) => ctx.t('menu-whoami'), async (ctx) => {
-      await ctx.answerCallbackQuery();
-      await sendWhoAmI(ctx);
-    })
-    .text((ctx) => ctx.t('menu-language'), async (ctx) => {
-      await ctx.answerCallbackQuery();
-      await ctx.reply(ctx.t('language-choose'), { reply_markup: languageMenu });
-    })
-    .row()
-    .text((ctx) => ctx.t('menu-code'), async (ctx) => {
-      await ctx.answerCallbackQuery();
-      await ctx.conversation.enter(CODE_CONVERSATION);
-    })
-    .text((ctx) => ctx.t('menu-help'), async (ctx) => {
-      await ctx.answerCallbackQuery();
-      await ctx.reply(helpText(ctx));
-    });
-
-  // Commands escape a conversation that waits for an answer (the user changed their mind).
-  composer.on('message:entities:bot_command', async (ctx, next) => {
-    const active = ctx.conversation.active();
-    if (Object.keys(active).length > 0) await ctx.conversation.exitAll();
-    await next();
+  /** The home menu: the capabilities' entries for this user's roles, then onboarding's own. */
+  const mainMenu = (ctx: BotContext): InlineKeyboard => {
+    const rows = ctx.catalog.homeButtonsFor(ctx.actor).map((b) => [InlineKeyboard.text(ctx.t(b.labelKey), b.data)]);
+    rows.push([InlineKeyboard.text(ctx.t('menu-whoami'), whoamiButton.pack({})), InlineKeyboard.text(ctx.t('menu-language'), languageButton.pack({}))]);
+    rows.push([InlineKeyboard.text(ctx.t('menu-code'), codeButton.pack({})), InlineKeyboard.text(ctx.t('menu-help'), helpButton.pack({}))]);
+    return InlineKeyboard.from(rows);
+  };
+  composer.callbackQuery(whoamiButton.pattern, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await sendWhoAmI(ctx);
+  });
+  composer.callbackQuery(languageButton.pattern, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await ctx.reply(ctx.t('language-choose'), { reply_markup: languageMenu });
+  });
+  composer.callbackQuery(helpButton.pattern, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await ctx.reply(helpText(ctx));
   });
 
-  // --- the invite-code conversation ----------------------------------------------------------
-  async function enterCode(conversation: Conversation<BotContext, ConvContext>, ctx: ConvContext): Promise<void> {
-    await ctx.reply(ctx.t('invite-ask-code'), { reply_markup: { force_reply: true } });
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      const answer = await conversation.waitFor('message:text', {
-        otherwise: (other) => other.reply(other.t('invite-ask-code-text')),
-      });
-      const code = answer.message.text.trim();
-      const result = await conversation.external((outside) =>
-        redeemInvite(outside.deps.database.db, { telegramUserId: outside.from!.id, code, profileName: profileName(outside) }),
-      );
-      await answer.reply(answer.t(redeemMessageKey(result)));
-      if (result.ok) {
-        await conversation.external(async (outside) => {
-          await refreshActor(outside);
-          await syncCommands(outside);
-        });
-        return;
-      }
-      if (attempt < 3) await answer.reply(answer.t('invite-try-again'));
-    }
-    await ctx.reply(ctx.t('invite-give-up'));
-  }
-
-  composer.use(createConversation(enterCode, { id: CODE_CONVERSATION }));
   composer.use(languageMenu);
-  composer.use(mainMenu);
 
   // --- /start ------------------------------------------------------------------------------
   composer.command('start', async (ctx) => {
@@ -208,13 +190,13 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
         await refreshActor(ctx);
         await syncCommands(ctx);
         await sendWhoAmI(ctx);
-        await ctx.reply(ctx.t('home-title'), { reply_markup: mainMenu });
+        await ctx.reply(ctx.t('home-title'), { reply_markup: mainMenu(ctx) });
         return;
       }
     }
     await syncCommands(ctx);
     if (isLinked(ctx)) {
-      await ctx.reply(ctx.t('home-welcome-back'), { reply_markup: mainMenu });
+      await ctx.reply(ctx.t('home-welcome-back'), { reply_markup: mainMenu(ctx) });
       return;
     }
     await ctx.reply(ctx.t('onboarding-greeting'), { reply_markup: languageMenu });
@@ -232,7 +214,7 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
     if (!result.ok) {
       if (result.reason === 'not-found') {
         await ctx.reply(ctx.t('onboarding-not-found'), {
-          reply_markup: new InlineKeyboard().text(ctx.t('menu-code'), 'code'),
+          reply_markup: new InlineKeyboard().text(ctx.t('menu-code'), codeButton.pack({})),
         });
       } else {
         await ctx.reply(ctx.t(`onboarding-${result.reason}`), { reply_markup: shareKeyboard(ctx) });
@@ -243,10 +225,10 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
     await ctx.reply(ctx.t('onboarding-linked'), { reply_markup: { remove_keyboard: true } });
     await syncCommands(ctx);
     await sendWhoAmI(ctx);
-    await ctx.reply(ctx.t('home-title'), { reply_markup: mainMenu });
+    await ctx.reply(ctx.t('home-title'), { reply_markup: mainMenu(ctx) });
   });
 
-  composer.callbackQuery('code', async (ctx) => {
+  composer.callbackQuery(codeButton.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();
     await ctx.conversation.enter(CODE_CONVERSATION);
   });
@@ -254,7 +236,7 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
   // --- simple commands -----------------------------------------------------------------------
   composer.command('menu', async (ctx) => {
     await syncCommands(ctx);
-    await ctx.reply(isLinked(ctx) ? ctx.t('home-title') : ctx.t('home-not-linked'), { reply_markup: mainMenu });
+    await ctx.reply(isLinked(ctx) ? ctx.t('home-title') : ctx.t('home-not-linked'), { reply_markup: mainMenu(ctx) });
   });
   composer.command('whoami', (ctx) => sendWhoAmI(ctx));
   composer.command('help', async (ctx) => {
@@ -298,34 +280,50 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
     }
     const locale = currentLocale(ctx);
     const kb = new InlineKeyboard();
-    for (const s of who.staff) kb.text(ctx.t('unlink-staff', { school: schoolName(locale, s) }), `ul:s:${s.staffId}`).row();
+    for (const s of who.staff) kb.text(ctx.t('unlink-staff', { school: schoolName(locale, s) }), unlinkStaffChoice.pack({ id: s.staffId })).row();
     for (const g of who.guardianOf) {
-      kb.text(ctx.t('unlink-parent', { school: schoolName(locale, g), count: g.children.length }), `ul:g:${g.guardianId}`).row();
+      kb.text(ctx.t('unlink-parent', { school: schoolName(locale, g), count: g.children.length }), unlinkGuardianChoice.pack({ id: g.guardianId })).row();
     }
-    kb.text(ctx.t('unlink-all'), 'ul:all').row().text(ctx.t('button-cancel'), 'ul:no');
+    kb.text(ctx.t('unlink-all'), unlinkAllChoice.pack({})).row().text(ctx.t('button-cancel'), unlinkCancel.pack({}));
     await ctx.reply(ctx.t('unlink-choose'), { reply_markup: kb });
   });
 
-  composer.callbackQuery(/^ul:(s|g):(\d{1,12})$|^ul:all$/, async (ctx) => {
-    const data = ctx.callbackQuery.data;
+  const confirmUnlink = (confirm: string) => async (ctx: BotContext) => {
     await ctx.answerCallbackQuery();
     await ctx.editMessageText(ctx.t('unlink-confirm'), {
-      reply_markup: new InlineKeyboard().text(ctx.t('button-yes-unlink'), `ulc:${data.slice(3)}`).text(ctx.t('button-cancel'), 'ul:no'),
+      reply_markup: new InlineKeyboard().text(ctx.t('button-yes-unlink'), confirm).text(ctx.t('button-cancel'), unlinkCancel.pack({})),
     });
+  };
+  composer.callbackQuery(unlinkStaffChoice.pattern, async (ctx) => {
+    const b = unlinkStaffChoice.parse(ctx.callbackQuery.data);
+    if (b) await confirmUnlink(unlinkStaffConfirm.pack({ id: b.id }))(ctx);
+    else await ctx.answerCallbackQuery({ text: ctx.t('menu-outdated'), show_alert: true });
   });
+  composer.callbackQuery(unlinkGuardianChoice.pattern, async (ctx) => {
+    const b = unlinkGuardianChoice.parse(ctx.callbackQuery.data);
+    if (b) await confirmUnlink(unlinkGuardianConfirm.pack({ id: b.id }))(ctx);
+    else await ctx.answerCallbackQuery({ text: ctx.t('menu-outdated'), show_alert: true });
+  });
+  composer.callbackQuery(unlinkAllChoice.pattern, confirmUnlink(unlinkAllConfirm.pack({})));
 
-  composer.callbackQuery(/^ulc:(?:(s|g):(\d{1,12})|all)$/, async (ctx) => {
-    const [, kind, id] = ctx.match as RegExpMatchArray;
-    const target: UnlinkTarget =
-      kind === 's' ? { kind: 'staff', id: Number(id) } : kind === 'g' ? { kind: 'guardian', id: Number(id) } : { kind: 'all' };
-    const removed = await unlink(db, ctx.from.id, target);
+  const doUnlink = async (ctx: BotContext, target: UnlinkTarget) => {
+    const removed = await unlink(db, ctx.from!.id, target);
     await ctx.answerCallbackQuery();
     await refreshActor(ctx);
     await syncCommands(ctx);
     await ctx.editMessageText(removed > 0 ? ctx.t('unlink-done') : ctx.t('unlink-nothing'));
+  };
+  composer.callbackQuery([unlinkStaffConfirm.pattern, unlinkGuardianConfirm.pattern, unlinkAllConfirm.pattern], async (ctx, next) => {
+    const data = ctx.callbackQuery.data;
+    const staffId = unlinkStaffConfirm.parse(data)?.id;
+    const guardianId = unlinkGuardianConfirm.parse(data)?.id;
+    if (staffId !== undefined) return doUnlink(ctx, { kind: 'staff', id: staffId });
+    if (guardianId !== undefined) return doUnlink(ctx, { kind: 'guardian', id: guardianId });
+    if (unlinkAllConfirm.parse(data)) return doUnlink(ctx, { kind: 'all' });
+    return next();
   });
 
-  composer.callbackQuery('ul:no', async (ctx) => {
+  composer.callbackQuery(unlinkCancel.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();
     await ctx.editMessageText(ctx.t('unlink-cancelled'));
   });

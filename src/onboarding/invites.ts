@@ -6,11 +6,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../core/db/client.js';
-import { invites, type StaffRole } from '../core/db/schema.js';
+import { invites } from '../core/db/schema.js';
 import { audit } from '../core/auth/audit.js';
+import type { InviteKind } from '../core/auth/roles.js';
 
-export type InviteKind = StaffRole | 'parent';
-export const INVITE_KINDS: readonly InviteKind[] = ['principal', 'operator', 'teacher', 'gatekeeper', 'parent'];
+export { INVITE_KINDS, type InviteKind } from '../core/auth/roles.js';
 
 const CODE_RE = /^i[A-Za-z0-9_-]{22}$/;
 export const STAFF_INVITE_DAYS = 7;

@@ -16,46 +16,13 @@ import {
   studentGuardians,
   students,
   telegramAccounts,
-  type Locale,
   type StaffRole,
 } from '../core/db/schema.js';
 import { actorOf, audit } from '../core/auth/audit.js';
 import { normalizePhone } from '../roster/phone.js';
 import { createInvite, hashCode, looksLikeInviteCode, type InviteKind } from './invites.js';
 import type { Actor } from '../core/auth/actor.js';
-
-export async function setLocale(db: Db, telegramUserId: number, locale: Locale): Promise<void> {
-  await db
-    .insert(telegramAccounts)
-    .values({ telegramUserId, locale })
-    .onConflictDoUpdate({ target: telegramAccounts.telegramUserId, set: { locale, updatedAt: sql`now()` } });
-}
-
-export async function getLocale(db: Db, telegramUserId: number): Promise<Locale | null> {
-  const [row] = await db
-    .select({ locale: telegramAccounts.locale })
-    .from(telegramAccounts)
-    .where(eq(telegramAccounts.telegramUserId, telegramUserId));
-  return row?.locale ?? null;
-}
-
-export async function rememberCommandsHash(db: Db, telegramUserId: number, hash: string): Promise<boolean> {
-  const rows = await db
-    .update(telegramAccounts)
-    .set({ commandsHash: hash })
-    .where(
-      and(
-        eq(telegramAccounts.telegramUserId, telegramUserId),
-        sql`${telegramAccounts.commandsHash} is distinct from ${hash}`,
-      ),
-    )
-    .returning({ id: telegramAccounts.telegramUserId });
-  return rows.length > 0;
-}
-
-export async function forgetCommandsHash(db: Db, telegramUserId: number): Promise<void> {
-  await db.update(telegramAccounts).set({ commandsHash: null }).where(eq(telegramAccounts.telegramUserId, telegramUserId));
-}
+import { mayInvite } from '../core/auth/roles.js';
 
 // ---------------------------------------------------------------------------------------------
 // Linking by phone
@@ -421,14 +388,6 @@ export type StaffInviteResult =
   | { ok: true; code: string; expiresAt: Date; schoolId: number }
   | { ok: false; reason: 'forbidden' | 'unknown-student' };
 
-/** Which invites a role may issue: principals any; operators staff below them and parents;
- * teachers only parents of children in their own homeroom classes. */
-const MAY_INVITE: Record<StaffRole, readonly InviteKind[]> = {
-  principal: ['principal', 'operator', 'teacher', 'gatekeeper', 'parent'],
-  operator: ['teacher', 'gatekeeper', 'parent'],
-  teacher: ['parent'],
-  gatekeeper: [],
-};
 
 export async function inviteAsStaff(
   db: Db,
@@ -436,7 +395,8 @@ export async function inviteAsStaff(
   input: { kind: InviteKind; studentCode?: string },
 ): Promise<StaffInviteResult> {
   const who = actorOf(actor.telegramUserId);
-  const memberships = actor.staff.filter((m) => m.roles.some((r) => MAY_INVITE[r].includes(input.kind)));
+  // Who may invite whom is the role table's (core/auth/roles.ts).
+  const memberships = actor.staff.filter((m) => mayInvite(m.roles, input.kind));
   const deny = async (reason: 'forbidden' | 'unknown-student', schoolId?: number) => {
     await audit(db, { actor: who, schoolId: schoolId ?? null, action: 'invite.create', outcome: 'denied', details: { kind: input.kind, reason } });
     return { ok: false, reason } as const;

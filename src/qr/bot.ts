@@ -14,25 +14,20 @@
  */
 import { Composer, InlineKeyboard } from 'grammy';
 import { sql } from 'drizzle-orm';
-import { declareCommands } from '../core/telegram/commands.js';
-import { declareHomeButton } from '../core/telegram/home.js';
+import { addJob } from '../core/queue/jobs.js';
+import { cardsHome } from './buttons.js';
 import type { AppDeps, BaseContext, BotContext } from '../core/telegram/context.js';
 import type { StaffMembership } from '../core/auth/actor.js';
 import { actorOf, audit } from '../core/auth/audit.js';
 import type { Locale } from '../core/db/schema.js';
 import { formatNumber } from '../core/i18n/index.js';
 import { bumpCardVersion, CardError } from './cards.js';
-import { CARDS_QUEUE, type CardJob } from './card-jobs.js';
-
-declareCommands(
-  { command: 'cards', descriptionKey: 'qr-cmd-cards', roles: ['principal', 'operator', 'teacher'] },
-  { command: 'card', descriptionKey: 'qr-cmd-card', roles: ['principal', 'operator', 'teacher'] },
-);
+import { cardsQueue, type CardJob } from './card-jobs.js';
 
 const CLASS_RE = /^(1[0-2]|[1-9])\s*([a-z]{1,3})$/i;
 
 function localeOf(ctx: BaseContext): Locale {
-  return ctx.actor.locale ?? ctx.deps.defaultLocale;
+  return ctx.locale;
 }
 
 function officeOf(ctx: BaseContext, schoolId: number): StaffMembership | undefined {
@@ -112,7 +107,7 @@ export function qrCardsFeature(deps: AppDeps): Composer<BotContext> {
     const ids = list.map((c) => c.id);
     const key = `cards:req:${ctx.from!.id}:${ids.length === 1 ? ids[0] : `all${schoolId}`}:${ctx.update.update_id}`;
     const job: CardJob = { kind: 'sheet', schoolId, classIds: ids, chatId: ctx.chat!.id, locale: loc, requestedBy: actorOf(ctx.from!.id), botUsername: botUsername(ctx), key };
-    await deps.jobs.add(CARDS_QUEUE, 'sheet', job, key);
+    await addJob(deps.jobs, cardsQueue, job, key);
     await audit(db, { actor: actorOf(ctx.from!.id), schoolId, action: 'card.sheet', entity: 'class', entityId: ids.join(','), details: { classes: ids.length } });
     await ctx.reply(
       list.length === 1 ? ctx.t('qr-preparing-class', { class: list[0]!.name }) : ctx.t('qr-preparing-all', { count: formatNumber(loc, list.length) }),
@@ -156,7 +151,10 @@ export function qrCardsFeature(deps: AppDeps): Composer<BotContext> {
 
   composer.command('cards', (ctx) => openCards(ctx, ctx.match.trim()));
 
-  declareHomeButton({ id: 'cards', labelKey: 'qr-menu-cards', roles: ['principal', 'operator', 'teacher'], run: (ctx) => openCards(ctx, '') });
+  composer.callbackQuery(cardsHome.pattern, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await openCards(ctx, '');
+  });
 
   composer.callbackQuery(/^qc:(\d{1,9})$/, async (ctx) => {
     const classId = Number((ctx.match as RegExpMatchArray)[1]);
@@ -217,7 +215,7 @@ export function qrCardsFeature(deps: AppDeps): Composer<BotContext> {
     await audit(db, { actor: actorOf(ctx.from!.id), schoolId: student.schoolId, action: 'card.read', entity: 'student', entityId: student.id });
     const key = `cards:card:${ctx.from!.id}:${student.id}:${ctx.update.update_id}`;
     const job: CardJob = { kind: 'card', schoolId: student.schoolId, studentId: student.id, chatId: ctx.chat!.id, locale: loc, requestedBy: actorOf(ctx.from!.id), botUsername: botUsername(ctx), key };
-    await deps.jobs.add(CARDS_QUEUE, 'card', job, key);
+    await addJob(deps.jobs, cardsQueue, job, key);
     await ctx.reply(ctx.t('qr-card-preparing', vars));
   });
 
@@ -248,7 +246,7 @@ export function qrCardsFeature(deps: AppDeps): Composer<BotContext> {
     await ctx.editMessageText(ctx.t('qr-reissued', { code: student.code, version: formatNumber(loc, version) })).catch(() => {});
     const key = `cards:new:${student.id}:${version}`;
     const job: CardJob = { kind: 'card', schoolId: student.schoolId, studentId: student.id, chatId: ctx.chat!.id, locale: loc, requestedBy: actorOf(ctx.from.id), botUsername: botUsername(ctx), key, reissued: true };
-    await deps.jobs.add(CARDS_QUEUE, 'card', job, key);
+    await addJob(deps.jobs, cardsQueue, job, key);
   });
 
   composer.callbackQuery('qx', async (ctx) => {

@@ -4,12 +4,15 @@
  * job; drawing 40 cards takes a second or two of CPU, which has no place in an update handler.
  */
 import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Database } from '../core/db/client.js';
 import { classes, type Locale } from '../core/db/schema.js';
 import { formatNumber, type Notifier } from '../core/i18n/index.js';
 import { addToOutbox } from '../core/queue/outbox.js';
 import { safeError } from '../core/logger.js';
-import { startScheduledWorker, type JobDeps, type ScheduledWorker } from '../core/queue/scheduled.js';
+import type { QueueSpec } from '../core/capability.js';
+import { chatId, localeSchema, rowId } from '../core/queue/payloads.js';
+import { cardSecret } from './secret.js';
 import { cardOf, cardsFor, type CardData } from './cards.js';
 import { contentKey, storedOrMadeFile, type CardFileRef } from './files.js';
 import { renderCardPng, renderClassSheetPdf } from './render.js';
@@ -17,20 +20,22 @@ import type { CardKey } from './tokens.js';
 
 export const CARDS_QUEUE = 'cards';
 
-interface Delivery {
-  schoolId: number;
-  chatId: number;
-  locale: Locale;
+const delivery = {
+  schoolId: rowId,
+  chatId,
+  locale: localeSchema,
   /** 'tg:<id>' */
-  requestedBy: string;
-  botUsername: string;
+  requestedBy: z.string().max(40),
+  botUsername: z.string().regex(/^[A-Za-z0-9_]{3,64}$/),
   /** unique per request: names the outbox rows, so a re-run job sends nothing twice */
-  key: string;
-}
+  key: z.string().max(200),
+};
 
-export type CardJob =
-  | (Delivery & { kind: 'sheet'; classIds: number[] })
-  | (Delivery & { kind: 'card'; studentId: number; reissued?: boolean });
+const cardJob = z.discriminatedUnion('kind', [
+  z.object({ ...delivery, kind: z.literal('sheet'), classIds: z.array(rowId).min(1).max(500) }),
+  z.object({ ...delivery, kind: z.literal('card'), studentId: rowId, reissued: z.boolean().optional() }),
+]);
+export type CardJob = z.infer<typeof cardJob>;
 
 function schoolName(card: CardData, locale: Locale): string {
   return locale === 'km' ? card.schoolNameKm : card.schoolNameEn;
@@ -103,22 +108,20 @@ export async function runCardJob(database: Database, job: CardJob, secret: CardK
   return { classes: results };
 }
 
-export type CardJobs = ScheduledWorker<CardJob>;
-
-export async function startCardJobs(opts: JobDeps & { secret: CardKey }): Promise<CardJobs> {
-  const jobs = await startScheduledWorker<CardJob>({
-    ...opts,
-    name: CARDS_QUEUE,
-    // Drawing is CPU work: one job at a time per worker process.
-    concurrency: 1,
-    // nothing scheduled: cards are made on request
-    sync: async () => 0,
-    run: (job) => runCardJob(opts.database, job, opts.secret, opts.notifier),
-  });
+export const cardsQueue: QueueSpec<CardJob> = {
+  name: CARDS_QUEUE,
+  payload: cardJob,
+  // Drawing is CPU work: one job at a time per worker process. Nothing scheduled: cards are made on request.
+  concurrency: 1,
   // The first card of a process pays for loading the font and the text engine: pay it now.
-  void warmRenderer().catch((err) => opts.log.warn({ err: safeError(err) }, 'card renderer warm-up failed'));
-  return jobs;
-}
+  prepare: async (ctx) => {
+    void warmRenderer().catch((err) => ctx.log.warn({ err: safeError(err) }, 'card renderer warm-up failed'));
+  },
+  run: (job, ctx) => {
+    if (!ctx.config) throw new Error('card jobs need the configuration (CARD_SECRET or BOT_TOKEN)');
+    return runCardJob(ctx.database, job, cardSecret(ctx.config), ctx.notifier);
+  },
+};
 
 async function warmRenderer(): Promise<void> {
   await renderCardPng({

@@ -9,9 +9,10 @@
 import { Composer, InlineKeyboard, type Api } from 'grammy';
 import type { PhotoSize } from 'grammy/types';
 import { sql } from 'drizzle-orm';
-import { declareCommands } from '../core/telegram/commands.js';
-import { declareHomeButton } from '../core/telegram/home.js';
+import { addJob } from '../core/queue/jobs.js';
+import { noticesOff, noticesOn, scanHome } from './buttons.js';
 import type { AppDeps, BaseContext, BotContext } from '../core/telegram/context.js';
+import type { DeepLink } from '../core/capability.js';
 import { actorOf, audit } from '../core/auth/audit.js';
 import { formatNumber } from '../core/i18n/index.js';
 import type { Locale } from '../core/db/schema.js';
@@ -19,21 +20,15 @@ import { safeError } from '../core/logger.js';
 import { markLateArrival } from '../attendance/service.js';
 import { readQrPhoto, type QrPhoto } from './decode.js';
 import { getScanSettings, HHMM, ScanSettingsError, setScanSettings, type ScanSettingsChange, type ScanSettingsView } from './settings.js';
-import { SCANS_QUEUE, type ScanJob } from './scan-jobs.js';
+import { scansQueue, type ScanJob } from './scan-jobs.js';
 import { extractCardToken, recordScan, scanningMemberships, setArrivalNotices, type ScanResult, type ScanVia } from './scan.js';
 
-declareCommands(
-  { command: 'scan', descriptionKey: 'cmd-scan', roles: ['gatekeeper', 'operator', 'teacher'] },
-  { command: 'notices', descriptionKey: 'cmd-notices', roles: ['parent'] },
-  { command: 'scanning', descriptionKey: 'cmd-scanning', roles: ['principal', 'operator'] },
-);
-declareHomeButton({ id: 'scan', labelKey: 'menu-scan', roles: ['gatekeeper'], run: (ctx) => showScanHowto(ctx.deps, ctx) });
 
 /** Telegram keeps photos up to 2560 px; the decoder needs far less, and the download costs. */
 const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
 
 function localeOf(ctx: BaseContext): Locale {
-  return ctx.actor.locale ?? ctx.deps.defaultLocale;
+  return ctx.locale;
 }
 
 /** The text shown to the scanner for a result, in their language (also used by the Mini App). */
@@ -104,19 +99,11 @@ async function showScanHowto(deps: AppDeps, ctx: BotContext): Promise<void> {
     .catch((err) => ctx.log.warn({ err: safeError(err) }, 'menu button not set'));
 }
 
-/**
- * A card read by the phone camera: t.me/<bot>?start=<token>. Installed before onboarding, which
- * reads other start payloads as invite codes.
- */
-export function cardLinkFeature(deps: AppDeps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
-  composer.command('start', async (ctx, next) => {
-    const token = extractCardToken(ctx.match);
-    if (!token) return next();
-    await scan(deps, ctx, token, 'camera');
-  });
-  return composer;
-}
+/** A card read by the phone camera: t.me/<bot>?start=<token>. */
+export const cardDeepLink: DeepLink = {
+  matches: (payload) => extractCardToken(payload) !== null,
+  open: (ctx, payload) => scan(ctx.deps, ctx, extractCardToken(payload)!, 'camera'),
+};
 
 /** Photos of cards, /scan, the office's /scanning and parents' /notices. */
 export function scanFeature(deps: AppDeps): Composer<BotContext> {
@@ -151,6 +138,10 @@ export function scanFeature(deps: AppDeps): Composer<BotContext> {
   });
 
   composer.command('scan', (ctx) => showScanHowto(deps, ctx));
+  composer.callbackQuery(scanHome.pattern, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await showScanHowto(deps, ctx);
+  });
 
   // --- the school's scanning settings, for the office ---------------------------------------
   const officeSchool = (ctx: BaseContext) => ctx.actor.staff.find((m) => m.roles.includes('principal') || m.roles.includes('operator'));
@@ -178,7 +169,7 @@ export function scanFeature(deps: AppDeps): Composer<BotContext> {
     try {
       const view = await setScanSettings(db, schoolId, change, actorOf(ctx.from!.id));
       const job: ScanJob = { kind: 'sync', schoolId };
-      await deps.jobs.add(SCANS_QUEUE, 'sync', job).catch((err) => ctx.log.warn({ err: safeError(err) }, 'scan schedule sync not queued; the worker syncs hourly'));
+      await addJob(deps.jobs, scansQueue, job).catch((err) => ctx.log.warn({ err: safeError(err) }, 'scan schedule sync not queued; the worker syncs hourly'));
       return view;
     } catch (err) {
       if (err instanceof ScanSettingsError) {
@@ -231,7 +222,7 @@ export function scanFeature(deps: AppDeps): Composer<BotContext> {
 
   // --- arrival notices, for parents -----------------------------------------------------------
   const noticesKeyboard = (ctx: BaseContext, on: boolean) =>
-    new InlineKeyboard().text(ctx.t(on ? 'scan-notices-off-button' : 'scan-notices-on-button'), on ? 'an:off' : 'an:on');
+    new InlineKeyboard().text(ctx.t(on ? 'scan-notices-off-button' : 'scan-notices-on-button'), (on ? noticesOff : noticesOn).pack({}));
 
   composer.command('notices', async (ctx) => {
     if (ctx.actor.childIds.length === 0) {
@@ -243,12 +234,12 @@ export function scanFeature(deps: AppDeps): Composer<BotContext> {
     await ctx.reply(ctx.t(on ? 'scan-notices-status-on' : 'scan-notices-status-off'), { reply_markup: noticesKeyboard(ctx, on) });
   });
 
-  composer.callbackQuery(/^an:(on|off)$/, async (ctx) => {
+  composer.callbackQuery([noticesOn.pattern, noticesOff.pattern], async (ctx) => {
     if (ctx.actor.childIds.length === 0) {
       await ctx.answerCallbackQuery({ text: ctx.t('scan-notices-parents-only'), show_alert: true });
       return;
     }
-    const on = ctx.match[1] === 'on';
+    const on = noticesOn.parse(ctx.callbackQuery.data) !== null;
     await setArrivalNotices(db, ctx.from.id, on);
     await ctx.answerCallbackQuery();
     await ctx.reply(ctx.t(on ? 'scan-notices-on-done' : 'scan-notices-off-done'), { reply_markup: noticesKeyboard(ctx, on) });

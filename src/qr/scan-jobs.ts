@@ -7,9 +7,11 @@
  */
 import { Queue } from 'bullmq';
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { rowsOf, type Database, type Db } from '../core/db/client.js';
 import type { SchoolShifts, Shift } from '../core/db/schema.js';
-import { startScheduledWorker, withQueueOutsideWorker, type JobDeps, type ScheduledWorker } from '../core/queue/scheduled.js';
+import type { QueueSpec } from '../core/capability.js';
+import { rowId, shiftSchema } from '../core/queue/payloads.js';
 import type { Notifier } from '../core/i18n/index.js';
 import { addDays, schoolClock, type Now } from '../core/clock.js';
 import { runCutoff, scanTimes } from './cutoff.js';
@@ -18,7 +20,12 @@ import type { AlertMode } from './schema.js';
 export const SCANS_QUEUE = 'scans';
 
 /** `sync`: the office changed a school's settings in the bot; its schedulers follow at once. */
-export type ScanJob = { kind: 'cutoff'; schoolId: number; shift: Shift } | { kind: 'partitions' } | { kind: 'sync'; schoolId: number };
+const scanJob = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('cutoff'), schoolId: rowId, shift: shiftSchema }),
+  z.object({ kind: z.literal('partitions') }),
+  z.object({ kind: z.literal('sync'), schoolId: rowId }),
+]);
+export type ScanJob = z.infer<typeof scanJob>;
 
 export async function ensureCheckinPartitions(db: Db, day: string): Promise<string[]> {
   const next = addDays(`${day.slice(0, 7)}-01`, 32);
@@ -61,31 +68,19 @@ export async function syncScanSchedules(db: Db, queue: Queue<ScanJob>, schoolId?
   return n;
 }
 
-/** Syncs one school's schedulers from outside the worker (the CLI); false when Redis is down. */
-export async function syncSchoolScanSchedules(db: Db, redisUrl: string, prefix: string, schoolId: number): Promise<boolean> {
-  return withQueueOutsideWorker<ScanJob>(redisUrl, prefix, SCANS_QUEUE, (queue) => syncScanSchedules(db, queue, schoolId));
-}
-
 export async function runScanJob(database: Database, job: ScanJob, notifier: Notifier, now: Now, queue?: Queue<ScanJob>): Promise<unknown> {
   if (job.kind === 'sync') return queue ? syncScanSchedules(database.db, queue, job.schoolId) : 0;
   if (job.kind === 'partitions') return ensureCheckinPartitions(database.db, schoolClock('Asia/Phnom_Penh', now()).day);
   return runCutoff(database.db, { schoolId: job.schoolId, shift: job.shift, now: now(), notifier });
 }
 
-export type ScanJobs = ScheduledWorker<ScanJob>;
-
-export async function startScanJobs(opts: JobDeps): Promise<ScanJobs> {
-  await ensureCheckinPartitions(opts.database.db, schoolClock('Asia/Phnom_Penh', opts.now()).day);
-  let queueRef: Queue<ScanJob> | undefined;
-  const scheduled = await startScheduledWorker<ScanJob>({
-    ...opts,
-    name: SCANS_QUEUE,
-    concurrency: 2,
-    sync: (queue) => {
-      queueRef = queue;
-      return syncScanSchedules(opts.database.db, queue);
-    },
-    run: (job) => runScanJob(opts.database, job, opts.notifier, opts.now, queueRef),
-  });
-  return scheduled;
-}
+export const scansQueue: QueueSpec<ScanJob> = {
+  name: SCANS_QUEUE,
+  payload: scanJob,
+  concurrency: 2,
+  schedule: (queue, db, schoolId) => syncScanSchedules(db, queue, schoolId),
+  prepare: async (ctx) => {
+    await ensureCheckinPartitions(ctx.database.db, schoolClock('Asia/Phnom_Penh', ctx.now()).day);
+  },
+  run: (job, ctx) => runScanJob(ctx.database, job, ctx.notifier, ctx.now, ctx.queue),
+};

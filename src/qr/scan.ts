@@ -16,6 +16,7 @@
  * scan that arrived at the same moment (see ScanBatcher), with the notice texts rendered
  * per language beforehand and the child's name and time filled in by Postgres.
  */
+import { noticesOff } from './buttons.js';
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../core/db/client.js';
 import type { Actor } from '../core/auth/actor.js';
@@ -70,7 +71,7 @@ function noticeTemplates(notifier: Notifier): Record<`${Locale}-${'on' | 'late'}
   const make = (locale: Locale, late: boolean) =>
     JSON.stringify({
       text: notifier.t(locale, late ? 'scan-notice-late' : 'scan-notice-arrived', { name: NAME, time: TIME }),
-      reply_markup: { inline_keyboard: [[{ text: notifier.t(locale, 'scan-notices-off-button'), callback_data: 'an:off' }]] },
+      reply_markup: { inline_keyboard: [[{ text: notifier.t(locale, 'scan-notices-off-button'), callback_data: noticesOff.pack({}) }]] },
     });
   return { 'km-on': make('km', false), 'km-late': make('km', true), 'en-on': make('en', false), 'en-late': make('en', true) };
 }
@@ -182,8 +183,9 @@ async function writeScans(db: Db, notifier: Notifier, scans: PendingScan[]): Pro
          and k.last_scan_at < c.at - make_interval(secs => c.cooldown)
       returning k.student_id),
     notices as (
-      insert into outbox (dedupe_key, school_id, chat_id, method, payload, priority)
-      select 'arr:' || c.day || ':' || c.shift || ':' || c.student_id || ':' || g.telegram_user_id, c.school_id, g.telegram_user_id, 'sendMessage',
+      insert into outbox (dedupe_key, school_id, capability, entity, entity_id, student_id, chat_id, method, payload, priority)
+      select 'arr:' || c.day || ':' || c.shift || ':' || c.student_id || ':' || g.telegram_user_id, c.school_id, 'qr', 'student', c.student_id, c.student_id,
+             g.telegram_user_id, 'sendMessage',
              replace(replace(
                case when coalesce(ta.locale::text, ${notifier.defaultLocale}) = 'en'
                     then case when a.late then ${t['en-late']} else ${t['en-on']} end
@@ -200,7 +202,7 @@ async function writeScans(db: Db, notifier: Notifier, scans: PendingScan[]): Pro
         left join telegram_accounts ta on ta.telegram_user_id = g.telegram_user_id
        where coalesce(ta.arrival_notices, true) and ta.unreachable_at is null
       on conflict (dedupe_key) do nothing
-      returning split_part(dedupe_key, ':', 4)::bigint as student_id),
+      returning student_id),
     outcome as (
       select c.*, case when exists (select 1 from arrival a where a.student_id = c.student_id) then 'arrival'
                        when exists (select 1 from departure d where d.student_id = c.student_id) then 'departure'

@@ -18,15 +18,13 @@
  */
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, date, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { bytea, classes, schools, shiftEnum, students } from '../core/db/schema.js';
+import { bytea, classes, schools, shiftEnum, students, schoolRef } from '../core/db/schema.js';
 
 export const studentCards = pgTable('student_cards', {
   studentId: bigint('student_id', { mode: 'number' })
     .primaryKey()
     .references(() => students.id, { onDelete: 'cascade' }),
-  schoolId: integer('school_id')
-    .notNull()
-    .references(() => schools.id),
+  schoolId: schoolRef(),
   version: smallint('version').notNull().default(1),
   issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
   issuedBy: text('issued_by').notNull(),
@@ -93,9 +91,7 @@ export const cardFiles = pgTable(
   'card_files',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    schoolId: integer('school_id')
-      .notNull()
-      .references(() => schools.id),
+    schoolId: schoolRef(),
     /** 'card' (one student's PNG) or 'sheet' (a class's PDF) */
     kind: text('kind').notNull(),
     /** 'student:<id>' or 'class:<id>' */

@@ -14,11 +14,10 @@
  */
 import { Composer, InlineKeyboard } from 'grammy';
 import type { Message } from 'grammy/types';
-import { createConversation, type Conversation } from '@grammyjs/conversations';
+import type { Conversation } from '@grammyjs/conversations';
 import { hasRole } from '../core/auth/actor.js';
 import { actorOf, audit } from '../core/auth/audit.js';
-import { declareCommands } from '../core/telegram/commands.js';
-import { declareHelpLine, declareHomeButton } from '../core/telegram/home.js';
+import { askHome, questionsHome } from './buttons.js';
 import type { AppDeps, BaseContext, BotContext, ConvContext } from '../core/telegram/context.js';
 import { formatNumber } from '../core/i18n/index.js';
 import type { Locale } from '../core/db/schema.js';
@@ -49,27 +48,16 @@ import {
 } from './service.js';
 import { addClassTeacher, listClassTeachers, removeClassTeacher } from './teaching.js';
 
-declareCommands(
-  { command: 'ask', descriptionKey: 'q-cmd-ask', roles: ['parent'] },
-  { command: 'questions', descriptionKey: 'q-cmd-questions', roles: ['parent', 'teacher', 'principal'] },
-  { command: 'quiet', descriptionKey: 'q-cmd-quiet', roles: ['teacher', 'principal', 'operator'] },
-  { command: 'teaches', descriptionKey: 'q-cmd-teaches', roles: ['principal', 'operator'] },
-);
-declareHelpLine('parent', 'q-help-parent');
-declareHelpLine('teacher', 'q-help-teacher');
-declareHelpLine('principal', 'q-help-principal');
-declareHelpLine('operator', 'q-help-operator');
-
-const COMPOSE = 'q-compose';
-const ANSWER = 'q-answer';
+export const COMPOSE = 'q-compose';
+export const ANSWER = 'q-answer';
 /** A question or answer not sent within this time is dropped (the next message is not taken for it). */
 const WAIT_MS = 30 * 60_000;
 
 type ComposeArgs = { to: { studentId: number; staffId: number } | { threadId: number }; teacher: string; child: string };
 type AnswerArgs = { threadId: number; child: string; className: string };
 
-function locale(ctx: BaseContext): Locale {
-  return ctx.actor.locale ?? ctx.deps.defaultLocale;
+function locale(ctx: Pick<BaseContext, 'locale'>): Locale {
+  return ctx.locale;
 }
 
 /** What a message carries, as the rules read it. */
@@ -98,6 +86,68 @@ function composeKeyboard(ctx: ConvContext, urgent: boolean): InlineKeyboard {
   return new InlineKeyboard().text(urgent ? ctx.t('q-urgent-on') : ctx.t('q-urgent-off'), 'q:urg').text(ctx.t('q-cancel'), 'q:x');
 }
 
+// --- writing a question ----------------------------------------------------------------------
+export async function compose(conversation: Conversation<BotContext, ConvContext>, ctx: ConvContext, args: ComposeArgs) {
+  let urgent = false;
+  const prompt = await ctx.reply(ctx.t('q-compose-prompt', { teacher: args.teacher, child: args.child }), { reply_markup: composeKeyboard(ctx, urgent) });
+  for (;;) {
+    const u = await conversation.wait({ maxMilliseconds: WAIT_MS });
+    const data = u.callbackQuery?.data;
+    if (data === 'q:urg') {
+      urgent = !urgent;
+      await u.answerCallbackQuery({ text: u.t(urgent ? 'q-urgent-set' : 'q-urgent-unset') });
+      await u.editMessageReplyMarkup({ reply_markup: composeKeyboard(u, urgent) }).catch(() => {});
+      continue;
+    }
+    if (data === 'q:x') {
+      await u.answerCallbackQuery();
+      await u.editMessageText(u.t('q-cancelled')).catch(() => {});
+      return;
+    }
+    // Anything else (another feature's button, an edit) is not for us: let it pass.
+    if (!u.message) await conversation.skip({ next: true });
+    const content = contentOf(u.message!);
+    const outcome = await conversation.external(async (outside) => {
+      const r = await askQuestion(outside.deps.database.db, { actor: outside.actor, to: args.to, content, urgent }, { notifier: outside.deps.notifier, now: outside.deps.now() });
+      if (!r.ok) return { sent: false, retry: r.reason === 'bad-content', text: refusalText(outside, r) };
+      outside.deps.kickOutbox();
+      const text = r.delayedUntil
+        ? outside.t('q-sent-later', { teacher: args.teacher, time: formatMoment(locale(outside), new Date(r.delayedUntil), r.timezone) })
+        : outside.t('q-sent', { teacher: args.teacher });
+      return { sent: true, retry: false, text };
+    });
+    if (outcome.sent) await u.api.editMessageReplyMarkup(prompt.chat.id, prompt.message_id).catch(() => {});
+    await u.reply(outcome.text);
+    if (!outcome.retry) return;
+  }
+}
+
+// --- writing an answer ---------------------------------------------------------------------------
+export async function answer(conversation: Conversation<BotContext, ConvContext>, ctx: ConvContext, args: AnswerArgs) {
+  const prompt = await ctx.reply(ctx.t('q-answer-prompt', { child: args.child, class: args.className }), {
+    reply_markup: new InlineKeyboard().text(ctx.t('q-cancel'), 'q:x'),
+  });
+  for (;;) {
+    const u = await conversation.wait({ maxMilliseconds: WAIT_MS });
+    if (u.callbackQuery?.data === 'q:x') {
+      await u.answerCallbackQuery();
+      await u.editMessageText(u.t('q-cancelled')).catch(() => {});
+      return;
+    }
+    if (!u.message) await conversation.skip({ next: true });
+    const content = contentOf(u.message!);
+    const outcome = await conversation.external(async (outside) => {
+      const r = await answerQuestion(outside.deps.database.db, { actor: outside.actor, threadId: args.threadId, content }, { notifier: outside.deps.notifier, now: outside.deps.now() });
+      if (!r.ok) return { sent: false, retry: r.reason === 'bad-content', text: r.reason === 'parent-gone' ? outside.t('q-parent-gone') : refusalText(outside, r) };
+      outside.deps.kickOutbox();
+      return { sent: true, retry: false, text: outside.t('q-answer-sent', { child: args.child }) };
+    });
+    if (outcome.sent) await u.api.editMessageReplyMarkup(prompt.chat.id, prompt.message_id).catch(() => {});
+    await u.reply(outcome.text);
+    if (!outcome.retry) return;
+  }
+}
+
 export function questionsFeature(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const db = deps.database.db;
@@ -107,70 +157,6 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
     else await ctx.reply(text);
   }
 
-  // --- writing a question ----------------------------------------------------------------------
-  async function compose(conversation: Conversation<BotContext, ConvContext>, ctx: ConvContext, args: ComposeArgs) {
-    let urgent = false;
-    const prompt = await ctx.reply(ctx.t('q-compose-prompt', { teacher: args.teacher, child: args.child }), { reply_markup: composeKeyboard(ctx, urgent) });
-    for (;;) {
-      const u = await conversation.wait({ maxMilliseconds: WAIT_MS });
-      const data = u.callbackQuery?.data;
-      if (data === 'q:urg') {
-        urgent = !urgent;
-        await u.answerCallbackQuery({ text: u.t(urgent ? 'q-urgent-set' : 'q-urgent-unset') });
-        await u.editMessageReplyMarkup({ reply_markup: composeKeyboard(u, urgent) }).catch(() => {});
-        continue;
-      }
-      if (data === 'q:x') {
-        await u.answerCallbackQuery();
-        await u.editMessageText(u.t('q-cancelled')).catch(() => {});
-        return;
-      }
-      // Anything else (another feature's button, an edit) is not for us: let it pass.
-      if (!u.message) await conversation.skip({ next: true });
-      const content = contentOf(u.message!);
-      const outcome = await conversation.external(async (outside) => {
-        const r = await askQuestion(outside.deps.database.db, { actor: outside.actor, to: args.to, content, urgent }, { notifier: outside.deps.notifier, now: outside.deps.now() });
-        if (!r.ok) return { sent: false, retry: r.reason === 'bad-content', text: refusalText(outside, r) };
-        outside.deps.kickOutbox();
-        const text = r.delayedUntil
-          ? outside.t('q-sent-later', { teacher: args.teacher, time: formatMoment(locale(outside), new Date(r.delayedUntil), r.timezone) })
-          : outside.t('q-sent', { teacher: args.teacher });
-        return { sent: true, retry: false, text };
-      });
-      if (outcome.sent) await u.api.editMessageReplyMarkup(prompt.chat.id, prompt.message_id).catch(() => {});
-      await u.reply(outcome.text);
-      if (!outcome.retry) return;
-    }
-  }
-
-  // --- writing an answer ---------------------------------------------------------------------------
-  async function answer(conversation: Conversation<BotContext, ConvContext>, ctx: ConvContext, args: AnswerArgs) {
-    const prompt = await ctx.reply(ctx.t('q-answer-prompt', { child: args.child, class: args.className }), {
-      reply_markup: new InlineKeyboard().text(ctx.t('q-cancel'), 'q:x'),
-    });
-    for (;;) {
-      const u = await conversation.wait({ maxMilliseconds: WAIT_MS });
-      if (u.callbackQuery?.data === 'q:x') {
-        await u.answerCallbackQuery();
-        await u.editMessageText(u.t('q-cancelled')).catch(() => {});
-        return;
-      }
-      if (!u.message) await conversation.skip({ next: true });
-      const content = contentOf(u.message!);
-      const outcome = await conversation.external(async (outside) => {
-        const r = await answerQuestion(outside.deps.database.db, { actor: outside.actor, threadId: args.threadId, content }, { notifier: outside.deps.notifier, now: outside.deps.now() });
-        if (!r.ok) return { sent: false, retry: r.reason === 'bad-content', text: r.reason === 'parent-gone' ? outside.t('q-parent-gone') : refusalText(outside, r) };
-        outside.deps.kickOutbox();
-        return { sent: true, retry: false, text: outside.t('q-answer-sent', { child: args.child }) };
-      });
-      if (outcome.sent) await u.api.editMessageReplyMarkup(prompt.chat.id, prompt.message_id).catch(() => {});
-      await u.reply(outcome.text);
-      if (!outcome.retry) return;
-    }
-  }
-
-  composer.use(createConversation(compose, { id: COMPOSE }));
-  composer.use(createConversation(answer, { id: ANSWER }));
 
   async function enterCompose(ctx: BotContext, args: ComposeArgs, schoolId: number) {
     // Checked again here: an old button skips /ask, and the child's school sets the limit.
@@ -231,8 +217,14 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
     await ctx.reply(ctx.t('q-choose-child'), { reply_markup: kb });
   }
 
-  declareHomeButton({ id: 'ask', labelKey: 'q-menu-ask', roles: ['parent'], run: (ctx) => startAsk(ctx) });
-  declareHomeButton({ id: 'questions', labelKey: 'q-menu-questions', roles: ['teacher', 'principal', 'parent'], run: (ctx) => showQuestions(ctx) });
+  composer.callbackQuery(askHome.pattern, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await startAsk(ctx);
+  });
+  composer.callbackQuery(questionsHome.pattern, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await showQuestions(ctx);
+  });
 
   composer.command('ask', (ctx) => startAsk(ctx));
 

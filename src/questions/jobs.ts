@@ -4,15 +4,17 @@
  * time, computed in its school's time zone when it reached the teacher).
  */
 import type { Queue } from 'bullmq';
+import { z } from 'zod';
 import type { Database } from '../core/db/client.js';
 import type { Notifier } from '../core/i18n/index.js';
 import type { Now } from '../core/clock.js';
-import { startScheduledWorker, type JobDeps, type ScheduledWorker } from '../core/queue/scheduled.js';
+import type { QueueSpec } from '../core/capability.js';
 import { escalateOverdue } from './service.js';
 
 export const QUESTIONS_QUEUE = 'questions';
 
-export type QuestionJob = { kind: 'escalate' };
+const questionJob = z.object({ kind: z.literal('escalate') });
+export type QuestionJob = z.infer<typeof questionJob>;
 
 export async function syncQuestionSchedules(queue: Queue<QuestionJob>): Promise<number> {
   await queue.upsertJobScheduler(
@@ -30,14 +32,10 @@ export async function runQuestionJob(database: Database, job: QuestionJob, notif
   }
 }
 
-export type QuestionJobs = ScheduledWorker<QuestionJob>;
-
-export async function startQuestionJobs(opts: JobDeps): Promise<QuestionJobs> {
-  return startScheduledWorker<QuestionJob>({
-    ...opts,
-    name: QUESTIONS_QUEUE,
-    concurrency: 1,
-    sync: (queue) => syncQuestionSchedules(queue),
-    run: (job) => runQuestionJob(opts.database, job, opts.notifier, opts.now),
-  });
-}
+export const questionsQueue: QueueSpec<QuestionJob> = {
+  name: QUESTIONS_QUEUE,
+  payload: questionJob,
+  concurrency: 1,
+  schedule: (queue) => syncQuestionSchedules(queue),
+  run: (job, ctx) => runQuestionJob(ctx.database, job, ctx.notifier, ctx.now),
+};

@@ -7,7 +7,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, check, index, integer, pgEnum, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
-import { classes, guardians, schools, staff, students } from '../core/db/schema.js';
+import { classes, guardians, schools, staff, students, schoolRef } from '../core/db/schema.js';
 
 /**
  * Who teaches which class besides the homeroom teacher (the homeroom teacher stays on
@@ -23,9 +23,7 @@ export const classTeachers = pgTable(
     staffId: integer('staff_id')
       .notNull()
       .references(() => staff.id, { onDelete: 'cascade' }),
-    schoolId: integer('school_id')
-      .notNull()
-      .references(() => schools.id),
+    schoolId: schoolRef(),
     /** as the school writes it: Mathematics, English, គណិតវិទ្យា */
     subject: text('subject').notNull().default(''),
     addedBy: text('added_by').notNull(),
@@ -41,9 +39,7 @@ export const questionThreads = pgTable(
   'question_threads',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    schoolId: integer('school_id')
-      .notNull()
-      .references(() => schools.id),
+    schoolId: schoolRef(),
     studentId: bigint('student_id', { mode: 'number' })
       .notNull()
       .references(() => students.id, { onDelete: 'cascade' }),

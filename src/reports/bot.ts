@@ -6,23 +6,18 @@
  */
 import { Composer, InlineKeyboard } from 'grammy';
 import { and, eq, sql } from 'drizzle-orm';
-import { declareCommands } from '../core/telegram/commands.js';
-import { declareHomeButton } from '../core/telegram/home.js';
+import { addJob } from '../core/queue/jobs.js';
+import { periodButtons, PERIOD_WORDS, reportHome } from './buttons.js';
 import type { AppDeps, BaseContext, BotContext } from '../core/telegram/context.js';
 import { actorOf, audit } from '../core/auth/audit.js';
 import { addDays, schoolClock } from '../core/clock.js';
 import { formatDay, formatNumber } from '../core/i18n/index.js';
 import { classes, students, type Locale } from '../core/db/schema.js';
 import { classesFor } from '../attendance/service.js';
-import { REPORTS_QUEUE, type ReportJob } from './jobs.js';
+import { reportsQueue, type ReportJob } from './jobs.js';
 import { weekStart, type ReportRequest } from './service.js';
 
-declareCommands(
-  { command: 'report', descriptionKey: 'cmd-report', roles: ['director', 'principal', 'operator', 'teacher', 'parent'] },
-  { command: 'student', descriptionKey: 'cmd-student', roles: ['principal', 'operator', 'teacher'] },
-);
-
-type PeriodWord = 'today' | 'yesterday' | 'week' | 'month' | 'lastmonth';
+type PeriodWord = (typeof PERIOD_WORDS)[number];
 
 export interface Period {
   kind: ReportRequest['kind'];
@@ -56,7 +51,7 @@ export function parsePeriod(word: string | undefined, monthArg: string | undefin
 }
 
 function localeOf(ctx: BaseContext): Locale {
-  return ctx.actor.locale ?? ctx.deps.defaultLocale;
+  return ctx.locale;
 }
 
 export function reportsFeature(deps: AppDeps): Composer<BotContext> {
@@ -83,7 +78,7 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
       const provinceId = ctx.actor.officeProvinces.includes(null) ? null : ctx.actor.officeProvinces[0]!;
       const key = `rollup:req:${ctx.from!.id}:${period.period}:${ctx.update.update_id}`;
       const job: ReportJob = { kind: 'rollup', provinceId, day: period.from, today: today(), locale: loc, chatId: ctx.chat!.id, requestedBy: actorOf(ctx.from!.id), key };
-      await deps.jobs.add(REPORTS_QUEUE, 'rollup', job, key);
+      await addJob(deps.jobs, reportsQueue, job, key);
       await ctx.reply(ctx.t('report-preparing', { period: formatDay(loc, period.from) }));
       return;
     }
@@ -116,7 +111,7 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
     const request: ReportRequest = { schoolId, kind: period.kind, from: period.from, to: period.to, period: period.period, scope, classIds, locale: loc, requestedBy: actorOf(ctx.from!.id), today: today() };
     const key = `report:req:${ctx.from!.id}:${schoolId}:${period.period}:${scope}:${ctx.update.update_id}`;
     const job: ReportJob = { kind: 'request', request, chatId: ctx.chat!.id, requestKey: key };
-    await deps.jobs.add(REPORTS_QUEUE, 'request', job, key);
+    await addJob(deps.jobs, reportsQueue, job, key);
     await audit(db, { actor: actorOf(ctx.from!.id), schoolId, action: 'report.request', entity: classIds ? 'class' : 'school', entityId: classIds?.join(',') ?? schoolId, details: { period: period.period } });
     await ctx.reply(ctx.t('report-preparing', { period: period.kind === 'daily' ? formatDay(loc, period.from) : period.period }));
   }
@@ -158,17 +153,17 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
 
   const menuKeyboard = (ctx: BotContext) =>
     new InlineKeyboard()
-      .text(ctx.t('report-btn-today'), 'rp:today')
-      .text(ctx.t('report-btn-yesterday'), 'rp:yesterday')
+      .text(ctx.t('report-btn-today'), periodButtons.today.pack({}))
+      .text(ctx.t('report-btn-yesterday'), periodButtons.yesterday.pack({}))
       .row()
-      .text(ctx.t('report-btn-week'), 'rp:week')
-      .text(ctx.t('report-btn-month'), 'rp:month')
-      .text(ctx.t('report-btn-lastmonth'), 'rp:lastmonth');
+      .text(ctx.t('report-btn-week'), periodButtons.week.pack({}))
+      .text(ctx.t('report-btn-month'), periodButtons.month.pack({}))
+      .text(ctx.t('report-btn-lastmonth'), periodButtons.lastmonth.pack({}));
 
   async function openMenu(ctx: BotContext) {
     if (ctx.actor.staff.length === 0 && ctx.actor.officeProvinces.length > 0) {
       await ctx.reply(ctx.t('report-choose'), {
-        reply_markup: new InlineKeyboard().text(ctx.t('report-btn-today'), 'rp:today').text(ctx.t('report-btn-yesterday'), 'rp:yesterday'),
+        reply_markup: new InlineKeyboard().text(ctx.t('report-btn-today'), periodButtons.today.pack({})).text(ctx.t('report-btn-yesterday'), periodButtons.yesterday.pack({})),
       });
       return;
     }
@@ -182,7 +177,10 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
     await ctx.reply(ctx.t('report-choose'), { reply_markup: menuKeyboard(ctx) });
   }
 
-  declareHomeButton({ id: 'report', labelKey: 'menu-report', roles: ['director', 'principal', 'operator', 'teacher', 'parent'], run: (ctx) => openMenu(ctx) });
+  composer.callbackQuery(reportHome.pattern, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await openMenu(ctx);
+  });
 
   composer.command('report', async (ctx) => {
     const args = ctx.match.trim().split(/\s+/).filter(Boolean);
@@ -190,10 +188,12 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
     else await ask(ctx, args);
   });
 
-  composer.callbackQuery(/^rp:(today|yesterday|week|month|lastmonth)$/, async (ctx) => {
-    await ctx.answerCallbackQuery();
-    await ask(ctx, [(ctx.match as RegExpMatchArray)[1]!]);
-  });
+  for (const word of PERIOD_WORDS) {
+    composer.callbackQuery(periodButtons[word].pattern, async (ctx) => {
+      await ctx.answerCallbackQuery();
+      await ask(ctx, [word]);
+    });
+  }
 
   composer.command('student', async (ctx) => {
     const [code, month] = ctx.match.trim().split(/\s+/).filter(Boolean);

@@ -5,23 +5,49 @@
  */
 import type { Queue } from 'bullmq';
 import { eq, sql } from 'drizzle-orm';
-import type { Database } from '../core/db/client.js';
+import { z } from 'zod';
+import type { Database, Db } from '../core/db/client.js';
 import { schools, type Locale } from '../core/db/schema.js';
 import { safeError } from '../core/logger.js';
-import { startScheduledWorker, type JobDeps, type ScheduledWorker } from '../core/queue/scheduled.js';
+import type { QueueSpec } from '../core/capability.js';
 import type { Notifier } from '../core/i18n/index.js';
 import { addToOutbox } from '../core/queue/outbox.js';
+import { chatId, isoDay, localeSchema, rowId } from '../core/queue/payloads.js';
 import { schoolClock, type Now } from '../core/clock.js';
-import { obtainReport, reportMessages, sendScheduledReports, type ReportRequest } from './service.js';
+import { obtainReport, reportMessages, sendScheduledReports } from './service.js';
 import { deliverRollup } from './rollup.js';
 
 export const REPORTS_QUEUE = 'reports';
 
-export type ReportJob =
-  | { kind: 'request'; request: ReportRequest; chatId: number; requestKey: string }
-  | { kind: 'scheduled'; schoolId: number; report: 'daily' | 'monthly' }
-  | { kind: 'rollup'; provinceId: number | null; day: string; today: string; locale: Locale; chatId: number; requestedBy: string; key: string }
-  | { kind: 'rollup-daily' };
+const reportRequest = z.object({
+  schoolId: rowId,
+  kind: z.enum(['daily', 'range', 'monthly']),
+  from: isoDay,
+  to: isoDay,
+  period: z.string().max(40),
+  scope: z.string().regex(/^(school|class:\d+(,\d+)*)$/),
+  classIds: z.array(rowId).optional(),
+  locale: localeSchema,
+  requestedBy: z.string().max(40),
+  today: isoDay,
+});
+
+const reportJob = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('request'), request: reportRequest, chatId, requestKey: z.string().max(200) }),
+  z.object({ kind: z.literal('scheduled'), schoolId: rowId, report: z.enum(['daily', 'monthly']) }),
+  z.object({
+    kind: z.literal('rollup'),
+    provinceId: rowId.nullable(),
+    day: isoDay,
+    today: isoDay,
+    locale: localeSchema,
+    chatId,
+    requestedBy: z.string().max(40),
+    key: z.string().max(200),
+  }),
+  z.object({ kind: z.literal('rollup-daily') }),
+]);
+export type ReportJob = z.infer<typeof reportJob>;
 
 function addMinutes(hhmm: string, minutes: number): [number, number] {
   const [h, m] = hhmm.split(':').map(Number);
@@ -29,8 +55,8 @@ function addMinutes(hhmm: string, minutes: number): [number, number] {
   return [Math.floor(total / 60), total % 60];
 }
 
-export async function syncReportSchedules(database: Database, queue: Queue<ReportJob>, schoolId?: number): Promise<number> {
-  const list = await database.db
+export async function syncReportSchedules(db: Db, queue: Queue<ReportJob>, schoolId?: number): Promise<number> {
+  const list = await db
     .select({ id: schools.id, timezone: schools.timezone, shifts: schools.shifts })
     .from(schools)
     .where(schoolId === undefined ? undefined : eq(schools.id, schoolId));
@@ -82,22 +108,19 @@ export async function runReportJob(database: Database, job: ReportJob, notifier:
   return sendScheduledReports(database, { schoolId: job.schoolId, today: schoolClock(school.timezone, now()).day, kind: job.report }, notifier);
 }
 
-export type ReportJobs = ScheduledWorker<ReportJob>;
-
-export async function startReportJobs(opts: JobDeps): Promise<ReportJobs> {
-  const jobs = await startScheduledWorker<ReportJob>({
-    ...opts,
-    name: REPORTS_QUEUE,
-    // Rendering is CPU work: one report at a time per worker process.
-    concurrency: 1,
-    sync: (queue) => syncReportSchedules(opts.database, queue),
-    run: (job) => runReportJob(opts.database, job, opts.notifier, opts.now),
-  });
+export const reportsQueue: QueueSpec<ReportJob> = {
+  name: REPORTS_QUEUE,
+  payload: reportJob,
+  // Rendering is CPU work: one report at a time per worker process.
+  concurrency: 1,
+  schedule: (queue, db, schoolId) => syncReportSchedules(db, queue, schoolId),
   // The first report of a process pays for loading the font and starting the text engine and
   // exceljs (0.5-1 s); pay it now, not on a principal's request.
-  void warmRenderers(opts.notifier).catch((err) => opts.log.warn({ err: safeError(err) }, 'renderer warm-up failed'));
-  return jobs;
-}
+  prepare: async (ctx) => {
+    void warmRenderers(ctx.notifier).catch((err) => ctx.log.warn({ err: safeError(err) }, 'renderer warm-up failed'));
+  },
+  run: (job, ctx) => runReportJob(ctx.database, job, ctx.notifier, ctx.now),
+};
 
 async function warmRenderers(notifier: Notifier): Promise<void> {
   const { renderReportChart } = await import('./render.js');

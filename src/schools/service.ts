@@ -3,7 +3,7 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../core/db/client.js';
-import { academicYears, provinces, schools } from '../core/db/schema.js';
+import { academicYears, officials, provinces, schools } from '../core/db/schema.js';
 import { audit } from '../core/auth/audit.js';
 
 export interface NewSchool {
@@ -84,4 +84,29 @@ export async function ensureCurrentYear(ex: Executor, schoolId: number, today = 
     .onConflictDoUpdate({ target: [academicYears.schoolId, academicYears.name], set: { isCurrent: true } })
     .returning({ id: academicYears.id });
   return row!.id;
+}
+
+/**
+ * A provincial director (a province) or a national administrator (no province), by phone; someone
+ * who already shared that phone with the bot is linked at once.
+ */
+export async function addOfficial(
+  db: Executor,
+  input: { phoneE164: string; name: string; provinceCode?: string },
+  actor: string,
+): Promise<{ ok: true; id: number; provinceId: number | null } | { ok: false; reason: 'unknown-province' }> {
+  let provinceId: number | null = null;
+  if (input.provinceCode) {
+    const [p] = await db.select({ id: provinces.id }).from(provinces).where(eq(provinces.code, input.provinceCode));
+    if (!p) return { ok: false, reason: 'unknown-province' };
+    provinceId = p.id;
+  }
+  const [row] = await db
+    .insert(officials)
+    .values({ phone: input.phoneE164, name: input.name, provinceId })
+    .onConflictDoUpdate({ target: officials.phone, set: { name: input.name, provinceId } })
+    .returning({ id: officials.id });
+  await db.execute(sql`update officials o set telegram_user_id = ta.telegram_user_id from telegram_accounts ta where o.id = ${row!.id} and ta.phone = o.phone`);
+  await audit(db, { actor, action: 'official.set', entity: 'official', entityId: row!.id, details: { provinceId } });
+  return { ok: true, id: row!.id, provinceId };
 }

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { run, type RunnerHandle } from '@grammyjs/runner';
-import { FEATURES, createAppDeps, createNotifier } from '../../src/app.js';
+import { CAPABILITIES, createAppDeps, createNotifier } from '../../src/app.js';
 import { schools, students, telegramAccounts } from '../../src/core/db/schema.js';
 import { createLogger } from '../../src/core/logger.js';
 import { createBot } from '../../src/core/telegram/bot.js';
@@ -43,7 +43,7 @@ beforeAll(async () => {
     token: TOKEN,
     apiRoot: server.config.apiURL,
     deps: createAppDeps({ database, log: createLogger('silent'), defaultLocale: 'km', botUsername: 'sis_test_bot', kickOutbox: () => {} }),
-    features: FEATURES,
+    capabilities: CAPABILITIES,
   });
   holdEmptyPolls(bot);
   await bot.init(); // the emulator's getMe

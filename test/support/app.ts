@@ -1,5 +1,6 @@
 import { createBot } from '../../src/core/telegram/bot.js';
-import { FEATURES, createAppDeps, createNotifier } from '../../src/app.js';
+import { CAPABILITIES, createAppDeps, createNotifier } from '../../src/app.js';
+import type { Capability } from '../../src/core/capability.js';
 import { createLogger } from '../../src/core/logger.js';
 import type { Composer } from 'grammy';
 import type { Redis } from 'ioredis';
@@ -27,7 +28,7 @@ export interface TestApp {
 }
 
 export async function createTestApp(
-  opts: { database?: TestDatabase; extraFeatures?: Array<(deps: AppDeps) => Composer<BotContext>>; redis?: Redis; now?: () => Date; rateLimit?: { max: number; windowMs: number } } = {},
+  opts: { database?: TestDatabase; extraFeatures?: Array<(deps: AppDeps) => Composer<BotContext>>; capabilities?: readonly Capability[]; redis?: Redis; now?: () => Date; rateLimit?: { max: number; windowMs: number } } = {},
 ): Promise<TestApp> {
   const database = opts.database ?? (await createTestDatabase());
   const tg = new FakeTelegram();
@@ -50,7 +51,8 @@ export async function createTestApp(
     deps,
     fetch: tg.fetch,
     botInfo: BOT_INFO,
-    features: [...(opts.extraFeatures ?? []), ...FEATURES],
+    // A test's own features run before the app's (each as a small capability of its own).
+    capabilities: [...(opts.extraFeatures ?? []).map((bot, i): Capability => ({ id: `test-feature-${i}`, bot })), ...(opts.capabilities ?? CAPABILITIES)],
     redis: opts.redis,
     rateLimit: opts.rateLimit,
   });

@@ -6,7 +6,10 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../db/client.js';
 import { createMicroBatcher, pgArrayLiteral, type MicroBatcher } from '../db/batch.js';
-import type { Locale, StaffRole } from '../db/schema.js';
+import type { Locale } from '../db/schema.js';
+import { ROLE_ORDER, ROLES, type AppRole, type StaffRole } from './roles.js';
+
+export type { AppRole, StaffRole };
 
 export interface StaffMembership {
   staffId: number;
@@ -32,15 +35,12 @@ export interface Actor {
   officeProvinces: Array<number | null>;
 }
 
-export type AppRole = StaffRole | 'parent' | 'director';
-
 export function rolesOf(actor: Actor): AppRole[] {
   const roles = new Set<AppRole>();
   for (const m of actor.staff) for (const r of m.roles) roles.add(r);
   if (actor.childIds.length > 0) roles.add('parent');
   if (actor.officeProvinces.length > 0) roles.add('director');
-  // Stable order: the widest view first.
-  return (['director', 'principal', 'operator', 'teacher', 'gatekeeper', 'parent'] as const).filter((r) => roles.has(r));
+  return ROLE_ORDER.filter((r) => roles.has(r));
 }
 
 export function hasRole(actor: Actor, role: AppRole, schoolId?: number): boolean {
@@ -141,4 +141,12 @@ async function loadActorRows(db: Db, requests: ActorRequest[]): Promise<ActorRow
       (select coalesce(json_agg(o.province_id), '[]'::json) from officials o where o.telegram_user_id = ids.uid) as offices
     from ids left join telegram_accounts ta on ta.telegram_user_id = ids.uid`);
   return rowsOf<ActorRow>(result);
+}
+
+/**
+ * The actor's membership in a school's office (principal or operator), at `schoolId` or at the
+ * first school where they hold one; undefined when they hold none.
+ */
+export function officeMembership(actor: Actor, schoolId?: number): StaffMembership | undefined {
+  return actor.staff.find((m) => (schoolId === undefined || m.schoolId === schoolId) && m.roles.some((r) => ROLES[r].schoolOffice));
 }

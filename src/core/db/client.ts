@@ -9,11 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
-import * as schema from './all-schema.js';
 
-export type Schema = typeof schema;
-export type Db = PgDatabase<PgQueryResultHKT, Schema>;
-export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+// No relational schema is registered: queries name their tables (core and capability schema.ts
+// files), so core need not know any capability's tables.
+type NoRelations = Record<string, never>;
+export type Db = PgDatabase<PgQueryResultHKT, NoRelations>;
+export type Tx = PgTransaction<PgQueryResultHKT, NoRelations, ExtractTablesWithRelations<NoRelations>>;
 /** Anything that can run a query: the database or an open transaction. */
 export type Executor = Db | Tx;
 
@@ -84,7 +85,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       ...(process.env.SIS_DEBUG_SQL ? { debug: (_c: number, q: string) => console.log('SQL', q.replace(/\s+/g, ' ').slice(0, 140)) } : {}),
       onnotice: () => {},
     });
-    const db = drizzle(preparing(client), { schema }) as unknown as Db;
+    const db = drizzle(preparing(client)) as unknown as Db;
     return {
       db,
       kind: 'postgres',
@@ -99,7 +100,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (dir && dir !== 'memory://') mkdirSync(dir, { recursive: true });
   const client = new PGlite(dir && dir !== 'memory://' ? dir : undefined);
   await client.waitReady;
-  const db = drizzle(client, { schema }) as unknown as Db;
+  const db = drizzle(client) as unknown as Db;
   return {
     db,
     kind: 'pglite',

@@ -27,6 +27,8 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
+import { STAFF_ROLES, type StaffRole } from '../auth/roles.js';
+
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
 /** Files kept in Postgres (report charts and workbooks, card sheets): Buffer in, Buffer out. */
@@ -38,11 +40,11 @@ const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull(
 
 export const shiftEnum = pgEnum('shift', ['morning', 'afternoon']);
 export const sexEnum = pgEnum('sex', ['M', 'F']);
-export const staffRoleEnum = pgEnum('staff_role', ['principal', 'operator', 'teacher', 'gatekeeper']);
+export const staffRoleEnum = pgEnum('staff_role', STAFF_ROLES);
 export const localeEnum = pgEnum('locale', ['km', 'en']);
 
 export type Shift = (typeof shiftEnum.enumValues)[number];
-export type StaffRole = (typeof staffRoleEnum.enumValues)[number];
+export type { StaffRole };
 export type Locale = (typeof localeEnum.enumValues)[number];
 
 export interface ShiftTimes {
@@ -79,13 +81,17 @@ export const schools = pgTable(
   (t) => [index('schools_province_idx').on(t.provinceId)],
 );
 
+/** The school a row belongs to: every school-owned table carries it (see the header). */
+export const schoolRef = () =>
+  integer('school_id')
+    .notNull()
+    .references(() => schools.id);
+
 export const academicYears = pgTable(
   'academic_years',
   {
     id: serial('id').primaryKey(),
-    schoolId: integer('school_id')
-      .notNull()
-      .references(() => schools.id),
+    schoolId: schoolRef(),
     /** e.g. 2026-2027 */
     name: text('name').notNull(),
     startsOn: date('starts_on').notNull(),
@@ -103,9 +109,7 @@ export const staff = pgTable(
   'staff',
   {
     id: serial('id').primaryKey(),
-    schoolId: integer('school_id')
-      .notNull()
-      .references(() => schools.id),
+    schoolId: schoolRef(),
     staffCode: text('staff_code').notNull(),
     nameKm: text('name_km').notNull(),
     nameEn: text('name_en'),
@@ -131,9 +135,7 @@ export const staffRoles = pgTable(
     staffId: integer('staff_id')
       .notNull()
       .references(() => staff.id, { onDelete: 'cascade' }),
-    schoolId: integer('school_id')
-      .notNull()
-      .references(() => schools.id),
+    schoolId: schoolRef(),
     role: staffRoleEnum('role').notNull(),
   },
   (t) => [primaryKey({ columns: [t.staffId, t.role] }), index('staff_roles_school_idx').on(t.schoolId, t.role)],
@@ -143,9 +145,7 @@ export const classes = pgTable(
   'classes',
   {
     id: serial('id').primaryKey(),
-    schoolId: integer('school_id')
-      .notNull()
-      .references(() => schools.id),
+    schoolId: schoolRef(),
     academicYearId: integer('academic_year_id')
       .notNull()
       .references(() => academicYears.id),
@@ -168,9 +168,7 @@ export const students = pgTable(
   'students',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    schoolId: integer('school_id')
-      .notNull()
-      .references(() => schools.id),
+    schoolId: schoolRef(),
     /** School-issued code, unique per school */
     studentCode: text('student_code').notNull(),
     nameKm: text('name_km').notNull(),
@@ -194,9 +192,7 @@ export const guardians = pgTable(
   'guardians',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    schoolId: integer('school_id')
-      .notNull()
-      .references(() => schools.id),
+    schoolId: schoolRef(),
     /** E.164; one guardian row per phone per school, so siblings share it. Null for a guardian
      * who joined by invite code without sharing a phone. */
     phone: text('phone'),
@@ -220,9 +216,7 @@ export const studentGuardians = pgTable(
     guardianId: bigint('guardian_id', { mode: 'number' })
       .notNull()
       .references(() => guardians.id, { onDelete: 'cascade' }),
-    schoolId: integer('school_id')
-      .notNull()
-      .references(() => schools.id),
+    schoolId: schoolRef(),
     relation: text('relation').notNull().default('guardian'),
     /** 1 = first guardian on the roster */
     priority: smallint('priority').notNull().default(1),
@@ -260,9 +254,7 @@ export const invites = pgTable(
   {
     id: serial('id').primaryKey(),
     codeHash: text('code_hash').notNull().unique(),
-    schoolId: integer('school_id')
-      .notNull()
-      .references(() => schools.id),
+    schoolId: schoolRef(),
     kind: inviteKindEnum('kind').notNull(),
     /** Parent invites name the child */
     studentId: bigint('student_id', { mode: 'number' }).references(() => students.id, { onDelete: 'cascade' }),
@@ -317,6 +309,13 @@ export const outbox = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     dedupeKey: text('dedupe_key').notNull().unique(),
     schoolId: integer('school_id'),
+    /** the capability that wrote the row (its id in src/capabilities.ts) */
+    capability: text('capability'),
+    /** the record the message is about (e.g. entity 'checkin', entity_id 123), for that capability's reports */
+    entity: text('entity'),
+    entityId: bigint('entity_id', { mode: 'number' }),
+    /** the child the message is about, if any: the sender re-checks the recipient is still entitled */
+    studentId: integer('student_id'),
     chatId: bigint('chat_id', { mode: 'number' }).notNull(),
     /** Bot API method and its parameters (chat_id is filled in from chatId) */
     method: text('method').notNull().default('sendMessage'),
@@ -337,6 +336,7 @@ export const outbox = pgTable(
   (t) => [
     index('outbox_pending_idx').on(t.notBefore).where(sql`${t.status} = 'pending'`),
     index('outbox_school_idx').on(t.schoolId, t.createdAt),
+    index('outbox_entity_idx').on(t.entity, t.entityId).where(sql`${t.entity} is not null`),
   ],
 );
 

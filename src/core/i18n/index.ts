@@ -3,6 +3,7 @@
  * their telegram_accounts row (not in a session) so it also applies to messages the worker sends
  * them later and inside conversations.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { I18n, type I18nFlavor } from '@grammyjs/i18n';
@@ -55,6 +56,34 @@ const dayFormats: Record<Locale, Intl.DateTimeFormat> = {
 /** A school day (YYYY-MM-DD) written out for the reader. */
 export function formatDay(locale: Locale, isoDay: string): string {
   return dayFormats[locale].format(new Date(`${isoDay}T00:00:00Z`));
+}
+
+/** ASCII digits in a text (a time, a code) as the reader writes them: Khmer digits in Khmer. */
+export function localDigits(locale: Locale, text: string): string {
+  return locale === 'km' ? text.replace(/[0-9]/g, (d) => KHMER_DIGITS[Number(d)]!) : text;
+}
+
+const KHMER_DIGITS = ['០', '១', '២', '៣', '៤', '៥', '៦', '៧', '៨', '៩'] as const;
+
+/** Khmer digits typed by a user (១២:៣០) as ASCII digits, for parsing. */
+export function asciiDigits(text: string): string {
+  return text.replace(/[០-៩]/g, (d) => String(d.charCodeAt(0) - 0x17e0));
+}
+
+/** A clock time (HH:MM) for the reader. */
+export function formatTime(locale: Locale, hhmm: string): string {
+  return localDigits(locale, hhmm);
+}
+
+/** A person's name for the reader: the Latin spelling for English readers when the roster has one. */
+export function displayName(locale: Locale, person: { nameKm: string; nameEn?: string | null }): string {
+  return locale === 'en' && person.nameEn ? person.nameEn : person.nameKm;
+}
+
+/** The message ids (keys) a locale file defines. */
+export function localeKeys(locale: Locale): Set<string> {
+  const text = readFileSync(path.join(LOCALES_DIR, `${locale}.ftl`), 'utf8');
+  return new Set([...text.matchAll(/^([a-zA-Z][a-zA-Z0-9_-]*)\s*=/gm)].map((m) => m[1]!));
 }
 
 /** Renders texts for people other than the current user (outbox messages), in their language. */

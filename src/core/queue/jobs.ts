@@ -1,25 +1,51 @@
 /**
  * A way for the bot to hand work to the worker without knowing the worker's code: add a job to a
- * named queue. Capabilities own their queues and processors; the bot only needs this.
+ * capability's queue. The queue's spec (core/capability.ts) is the one description both sides
+ * use: its payload schema is checked here, before anything reaches Redis, and again when the
+ * worker takes the job.
  */
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { QueueSpec } from '../capability.js';
 
 export interface JobAdder {
   add(queue: string, name: string, data: unknown, jobId?: string): Promise<void>;
   close(): Promise<void>;
 }
 
-export function createJobAdder(connection: Redis, prefix: string): JobAdder {
+/** The problems of a job's data against its queue's schema, one line each; empty when valid. */
+export function payloadProblems(spec: Pick<QueueSpec, 'name' | 'payload'>, data: unknown): string[] {
+  const r = spec.payload.safeParse(data);
+  return r.success ? [] : r.error.issues.map((i) => `${spec.name}: ${i.path.join('.') || 'job'}: ${i.message}`);
+}
+
+export class JobPayloadError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`job payload not valid: ${problems.join('; ')}`);
+  }
+}
+
+/**
+ * Adds a job to a capability's queue, named after its `kind`. A job id per request makes a double
+ * tap or a retried update one job.
+ */
+export async function addJob<J extends { kind: string }>(jobs: Pick<JobAdder, 'add'>, spec: QueueSpec<J>, data: J, jobId?: string): Promise<void> {
+  const problems = payloadProblems(spec, data);
+  if (problems.length > 0) throw new JobPayloadError(problems);
+  await jobs.add(spec.name, data.kind, data, jobId);
+}
+
+/** `known`: the queue names of the capability list; a job for any other queue is refused. */
+export function createJobAdder(connection: Redis, prefix: string, known?: readonly string[]): JobAdder {
   const queues = new Map<string, Queue>();
   return {
     async add(queueName, name, data, jobId) {
+      if (known && !known.includes(queueName)) throw new Error(`no capability has a queue named "${queueName}"`);
       let queue = queues.get(queueName);
       if (!queue) {
         queue = new Queue(queueName, { connection, prefix });
         queues.set(queueName, queue);
       }
-      // A job id per request: a double tap or a retried update makes one job.
       await queue.add(name, data, { ...(jobId ? { jobId: jobId.replaceAll(':', '-') } : {}), removeOnComplete: { age: 300 }, removeOnFail: 100 });
     },
     async close() {

@@ -11,6 +11,12 @@ export interface OutgoingMessage {
   /** Unique per recipient and event, e.g. `absent:2026-11-23:morning:guardian:42` */
   dedupeKey: string;
   schoolId?: number | null;
+  /** the capability writing it (its id), and the record the message is about */
+  capability?: string;
+  entity?: string;
+  entityId?: number;
+  /** the child the message is about: a recipient no longer linked to them does not get it */
+  studentId?: number | null;
   chatId: number;
   method?: 'sendMessage' | 'sendPhoto' | 'sendDocument' | 'sendVoice' | 'sendVideo' | 'copyMessage';
   payload: Record<string, unknown>;
@@ -29,6 +35,10 @@ export async function addToOutbox(ex: Executor, messages: OutgoingMessage | Outg
       list.map((m) => ({
         dedupeKey: m.dedupeKey,
         schoolId: m.schoolId ?? null,
+        capability: m.capability ?? null,
+        entity: m.entity ?? null,
+        entityId: m.entityId ?? null,
+        studentId: m.studentId ?? null,
         chatId: m.chatId,
         method: m.method ?? 'sendMessage',
         payload: m.payload,

@@ -3,23 +3,14 @@
  * or re-timed while the worker runs), a worker that runs its jobs and then wakes the outbox
  * relay (jobs write messages), and an orderly close.
  */
-import { Queue, Worker, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { safeError, type Logger } from '../logger.js';
-import type { Database } from '../db/client.js';
-import type { Notifier } from '../i18n/index.js';
-import type { Now } from '../clock.js';
+import type { JobContext, QueueSpec } from '../capability.js';
+import { payloadProblems } from './jobs.js';
 
 /** What a capability's scheduled jobs are given by the worker process. */
-export interface JobDeps {
-  database: Database;
-  connection: Redis;
-  prefix: string;
-  log: Logger;
-  notifier: Notifier;
-  now: Now;
-  onOutbox?: () => void;
-}
+export type JobDeps = JobContext;
 
 export interface ScheduledWorker<J> {
   queue: Queue<J>;
@@ -63,6 +54,37 @@ export async function startScheduledWorker<J>(opts: {
       await queue.close();
     },
   };
+}
+
+/**
+ * Starts one capability queue in the worker: `prepare`, then its schedulers and its worker. A job
+ * whose data does not match the queue's schema fails at once (no retries) with its problems.
+ */
+export async function startQueueWorker<J>(spec: QueueSpec<J>, ctx: JobContext): Promise<ScheduledWorker<J>> {
+  const log = ctx.log.child({ queue: spec.name });
+  await spec.prepare?.({ ...ctx, log });
+  let queueRef: Queue<J> | undefined;
+  return startScheduledWorker<J>({
+    name: spec.name,
+    connection: ctx.connection,
+    prefix: ctx.prefix,
+    log,
+    concurrency: spec.concurrency,
+    onOutbox: ctx.onOutbox,
+    sync: async (queue) => {
+      queueRef = queue;
+      return spec.schedule ? spec.schedule(queue, ctx.database.db) : 0;
+    },
+    run: async (data) => {
+      const parsed = spec.payload.safeParse(data);
+      if (!parsed.success) {
+        const problems = payloadProblems(spec, data);
+        log.error({ problems }, 'job refused: its data does not match the queue schema');
+        throw new UnrecoverableError(problems.join('; '));
+      }
+      return spec.run(parsed.data, { ...ctx, log, queue: queueRef! });
+    },
+  });
 }
 
 /**

@@ -2,17 +2,20 @@
  * createBot: the one seam. main.ts builds it with the real Bot API; tests build it with a fake
  * `fetch` (which also reaches inside conversations) and a real database.
  */
-import { Bot, Composer, type Context, type Middleware } from 'grammy';
+import { Bot, type Middleware } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { autoRetry } from '@grammyjs/auto-retry';
-import { conversations, type ConversationData, type VersionedState } from '@grammyjs/conversations';
+import { conversations, createConversation, type ConversationData, type VersionedState } from '@grammyjs/conversations';
 import { limit } from '@grammyjs/ratelimiter';
 import { sequentialize } from '@grammyjs/runner';
 import type { Redis } from 'ioredis';
 import { safeError } from '../logger.js';
 import { loadActor } from '../auth/actor.js';
 import { createI18n } from '../i18n/index.js';
-import { getLocale } from '../../onboarding/service.js';
+import { getLocale } from '../auth/accounts.js';
+import type { Capability } from '../capability.js';
+import { checkCapabilities } from '../capability-check.js';
+import { buildCatalog } from './commands.js';
 import type { AppDeps, BotContext, ConvContext } from './context.js';
 import { postgresStorage } from './storage.js';
 
@@ -26,8 +29,8 @@ export interface CreateBotOptions {
   botInfo?: UserFromGetMe;
   /** rate-limiter store shared by all bot processes; in memory when absent */
   redis?: Redis;
-  /** features, in order; each a Composer */
-  features: Array<(deps: AppDeps) => Composer<BotContext>>;
+  /** the capability list (src/capabilities.ts); checked before the bot is built */
+  capabilities: readonly Capability[];
   /** per-user flood guard; default 12 updates per 4 s */
   rateLimit?: { max: number; windowMs: number };
   /** bump when a conversation's code changes incompatibly: old states are then dropped */
@@ -36,21 +39,14 @@ export interface CreateBotOptions {
 
 const conversationKey = (chatId: number) => `conv:${chatId}`;
 
-/** Group and supergroup updates some capability handles; every other group update is dropped. */
-const groupUpdateFilters: Array<(ctx: Context) => boolean> = [];
-
-/**
- * Lets a narrow kind of group update through the private-only gate (e.g. a link command sent in a
- * class's group, the bot's own membership changes). Declared at module load, like commands.
- */
-export function allowGroupUpdates(accepts: (ctx: Context) => boolean): void {
-  groupUpdateFilters.push(accepts);
-}
-
 export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   /** conversation state read with the actor, per update */
   const preloaded = new WeakMap<object, unknown>();
-  const { deps } = opts;
+  const { deps, capabilities } = opts;
+  checkCapabilities(capabilities);
+  const catalog = buildCatalog(capabilities);
+  // Group and supergroup updates some capability handles; every other group update is dropped.
+  const groupUpdateFilters = capabilities.flatMap((c) => (c.groupUpdates ? [c.groupUpdates.bind(c)] : []));
   const bot = new Bot<BotContext>(opts.token, {
     botInfo: opts.botInfo,
     client: {
@@ -67,6 +63,8 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
   bot.use(async (ctx, next) => {
     ctx.deps = deps;
+    ctx.catalog = catalog;
+    ctx.locale = deps.defaultLocale;
     ctx.log = deps.log.child({ update: ctx.update.update_id, user: ctx.from?.id });
     await next();
   });
@@ -98,7 +96,7 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
     });
   }
 
-  // Private chats only, except the few group updates a capability asked for (allowGroupUpdates).
+  // Private chats only, except the few group updates a capability asked for (its groupUpdates).
   guarded.use(async (ctx, next) => {
     if (ctx.chat && ctx.chat.type !== 'private') {
       const group = ctx.chat.type === 'group' || ctx.chat.type === 'supergroup';
@@ -147,6 +145,7 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
         storageKey: ctx.chatId === undefined ? undefined : conversationKey(ctx.chatId),
         onStored: (value) => preloaded.set(ctx, value),
       });
+      ctx.locale = ctx.actor.locale ?? deps.defaultLocale;
     }
     await next();
   });
@@ -180,6 +179,7 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
         // language (read once through external so replays do not hit the database), and retries.
         async (ctx, next) => {
           ctx.deps = deps;
+          ctx.catalog = catalog;
           ctx.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
           await next();
         },
@@ -187,14 +187,37 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
         async (ctx, next) => {
           const userId = ctx.from?.id;
           const locale = userId === undefined ? null : await conversation.external(() => getLocale(deps.database.db, userId));
-          ctx.i18n.useLocale(locale ?? deps.defaultLocale);
+          ctx.locale = locale ?? deps.defaultLocale;
+          ctx.i18n.useLocale(ctx.locale);
           await next();
         },
       ],
     }),
   );
 
-  for (const feature of opts.features) guarded.use(feature(deps));
+  // 1. A command ends any open flow (the user changed their mind); then every capability's flows,
+  //    so what is meant for an open flow reaches it before any other handler.
+  guarded.on('message:entities:bot_command', async (ctx, next) => {
+    if (Object.keys(ctx.conversation.active()).length > 0) await ctx.conversation.exitAll();
+    await next();
+  });
+  for (const c of capabilities) for (const flow of c.flows ?? []) guarded.use(createConversation(flow.run, { id: flow.id }));
+
+  // 2. `/start <payload>`: the capability whose deep link it is.
+  const deepLinks = capabilities.flatMap((c) => (c.deepLink ? [c.deepLink] : []));
+  if (deepLinks.length > 0) {
+    guarded.command('start', async (ctx, next) => {
+      const payload = ctx.match.trim();
+      const link = payload ? deepLinks.find((d) => d.matches(payload)) : undefined;
+      if (!link) return next();
+      await link.open(ctx, payload);
+    });
+  }
+
+  // 3. Every capability's own handlers (commands and callback namespaces are unique across the
+  //    list, so their order does not matter); 4. the fallback, last.
+  for (const c of capabilities) if (c.bot) guarded.use(c.bot(deps));
+  for (const c of capabilities) if (c.fallback) guarded.use(c.fallback(deps));
 
   return bot;
 }

@@ -8,6 +8,7 @@ import type { Locale } from '../db/schema.js';
 import type { Now } from '../clock.js';
 import type { Notifier } from '../i18n/index.js';
 import type { JobAdder } from '../queue/jobs.js';
+import type { Catalog } from './commands.js';
 
 /** What every feature gets from the app: built once in createBot, never global. */
 export interface AppDeps {
@@ -34,12 +35,24 @@ interface Extras {
   log: Logger;
   /** Loaded for every update that has a sender, before any feature runs. */
   actor: Actor;
+  /** The reader's language: every text, number and date of this update follows it. */
+  locale: Locale;
+  /** What the capability list offers (commands, home buttons, help lines by role). */
+  catalog: Catalog;
 }
 
 export type BaseContext = Context & I18nFlavor & Extras;
 export type BotContext = ConversationFlavor<BaseContext>;
-/** The context type inside conversations: i18n and our extras, no ConversationFlavor. */
-export type ConvContext = Context & I18nFlavor & { deps: AppDeps };
+/**
+ * The context type inside conversations: i18n, deps, the reader's language and the catalog; no
+ * actor (read it through `conversation.external`) and no ConversationFlavor.
+ */
+export type ConvContext = Context & I18nFlavor & Pick<Extras, 'deps' | 'locale' | 'catalog'>;
+
+/** The reader's language, in a handler or inside a conversation. */
+export function localeOf(ctx: Pick<Extras, 'locale'>): Locale {
+  return ctx.locale;
+}
 
 export function telegramUserId(ctx: Context): number {
   const id = ctx.from?.id;

@@ -1,0 +1,28 @@
+/**
+ * Daily attendance: teachers mark their classes (buttons or a typed line), families of absent
+ * children are told at once, the office sees the day, reminders go to classes not yet submitted.
+ */
+import type { Capability } from '../core/capability.js';
+import { attendanceFeature, excuseNote } from './bot.js';
+import { attendanceHome, NAMESPACES, todayHome } from './buttons.js';
+import { calendarCli } from './cli.js';
+import { attendanceQueue } from './jobs.js';
+
+export const attendance: Capability = {
+  id: 'attendance',
+  callbackNamespaces: NAMESPACES,
+  commands: [
+    { command: 'attendance', descriptionKey: 'cmd-attendance', roles: ['teacher', 'operator', 'principal'] },
+    { command: 'today', descriptionKey: 'cmd-today', roles: ['operator', 'principal'] },
+    { command: 'substitute', descriptionKey: 'cmd-substitute', roles: ['operator', 'principal'] },
+    { command: 'holiday', descriptionKey: 'cmd-holiday', roles: ['operator', 'principal'] },
+  ],
+  homeButtons: [
+    { id: 'attendance', labelKey: 'menu-attendance', roles: ['teacher', 'operator', 'principal'], data: attendanceHome.pack({}) },
+    { id: 'today', labelKey: 'menu-today', roles: ['operator', 'principal'], data: todayHome.pack({}) },
+  ],
+  flows: [{ id: 'excuse-note', run: excuseNote }],
+  bot: attendanceFeature,
+  queues: [attendanceQueue],
+  cli: [calendarCli],
+};

@@ -1,0 +1,17 @@
+/**
+ * The capabilities of the app, in start-up order (shutdown runs in reverse). The bot, the worker,
+ * the HTTP server and the CLI are built by looping over this list; adding a capability is a folder
+ * under src/ with an index.ts and one line here (README: "Adding a capability"). Which capability
+ * gets an update does not depend on this order (see core/capability.ts).
+ */
+import type { Capability } from './core/capability.js';
+import { schoolsCapability } from './schools/index.js';
+import { roster } from './roster/index.js';
+import { onboarding } from './onboarding/index.js';
+import { attendance } from './attendance/index.js';
+import { reports } from './reports/index.js';
+import { qr } from './qr/index.js';
+import { questions } from './questions/index.js';
+import { announcements } from './announcements/index.js';
+
+export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements];

@@ -1,0 +1,45 @@
+/**
+ * QR student cards and gate scanning: printable cards whose code opens the bot, scans by camera
+ * link, photo or the gate-scanner Mini App, arrival notices to families, and the cutoff that
+ * proposes the unscanned as absent.
+ */
+import { Composer } from 'grammy';
+import type { Capability } from '../core/capability.js';
+import type { BotContext } from '../core/telegram/context.js';
+import { qrCardsFeature } from './bot.js';
+import { cardsHome, NAMESPACES, scanHome } from './buttons.js';
+import { cardsCli, scanningCli } from './cli.js';
+import { cardsQueue } from './card-jobs.js';
+import { warmUpDecoder } from './decode.js';
+import { safeError } from '../core/logger.js';
+import { cardFileResolver } from './files.js';
+import { miniAppRoutes } from './miniapp.js';
+import { cardDeepLink, scanFeature } from './scan-bot.js';
+import { scansQueue } from './scan-jobs.js';
+
+export const qr: Capability = {
+  id: 'qr',
+  callbackNamespaces: NAMESPACES,
+  commands: [
+    { command: 'cards', descriptionKey: 'qr-cmd-cards', roles: ['principal', 'operator', 'teacher'] },
+    { command: 'card', descriptionKey: 'qr-cmd-card', roles: ['principal', 'operator', 'teacher'] },
+    { command: 'scan', descriptionKey: 'cmd-scan', roles: ['gatekeeper', 'operator', 'teacher'] },
+    { command: 'notices', descriptionKey: 'cmd-notices', roles: ['parent'] },
+    { command: 'scanning', descriptionKey: 'cmd-scanning', roles: ['principal', 'operator'] },
+  ],
+  homeButtons: [
+    { id: 'cards', labelKey: 'qr-menu-cards', roles: ['principal', 'operator', 'teacher'], data: cardsHome.pack({}) },
+    { id: 'scan', labelKey: 'menu-scan', roles: ['gatekeeper'], data: scanHome.pack({}) },
+  ],
+  deepLink: cardDeepLink,
+  bot: (deps) => {
+    // The QR decoder compiles its WebAssembly once; start now, not on the first photo of a card.
+    void warmUpDecoder().catch((err) => deps.log.warn({ err: safeError(err) }, 'QR decoder warm-up failed'));
+    return new Composer<BotContext>(qrCardsFeature(deps), scanFeature(deps));
+  },
+  queues: [scansQueue, cardsQueue],
+  resolvers: cardFileResolver,
+  cli: [scanningCli, cardsCli],
+  // The gate-scanner Mini App, where this deployment serves one (WEBAPP_URL).
+  http: ({ deps, config }) => (config.WEBAPP_URL ? miniAppRoutes(deps, config.BOT_TOKEN, new URL(config.WEBAPP_URL).pathname) : []),
+};
