@@ -8,6 +8,7 @@ import { FluentBundle, FluentResource } from '@fluent/bundle';
 import { describe, expect, it } from 'vitest';
 import { LOCALES_DIR } from '../src/core/i18n/index.js';
 import { ROSTER_ERROR_CODES } from '../src/roster/parse.js';
+import { CAPABILITIES } from '../src/capabilities.js';
 
 function load(locale: string) {
   const source = readFileSync(path.join(LOCALES_DIR, `${locale}.ftl`), 'utf8');
@@ -44,16 +45,22 @@ describe('locales', () => {
       for (const m of text.matchAll(/descriptionKey: '([a-z0-9-]+)'/g)) used.add(m[1]!);
     }
     // keys built at run time from a known set of values
-    for (const r of ['director', 'principal', 'operator', 'teacher', 'parent']) used.add(`role-${r}`).add(`help-${r}`);
-    for (const r of ['none-submitted', 'few-submitted', 'low-attendance', 'few-families']) used.add(`rollup-reason-${r}`);
-    for (const c of ['code', 'name', 'classes', 'submitted', 'submitted-share', 'students', 'guardians', 'linked-share', 'present', 'late', 'excused', 'absent', 'rate', 'girls-rate', 'call']) used.add(`rollup-col-${c}`);
-    for (const r of ['invalid', 'expired', 'used', 'revoked', 'ok-parent', 'ok-staff']) used.add(`invite-${r}`);
+    for (const r of ['director', 'principal', 'operator', 'teacher', 'parent']) used.add(`core-role-${r}`).add(`onboarding-help-${r}`);
+    for (const r of ['none-submitted', 'few-submitted', 'low-attendance', 'few-families']) used.add(`reports-rollup-reason-${r}`);
+    for (const c of ['code', 'name', 'classes', 'submitted', 'submitted-share', 'students', 'guardians', 'linked-share', 'present', 'late', 'excused', 'absent', 'rate', 'girls-rate', 'call']) used.add(`reports-rollup-col-${c}`);
+    for (const r of ['invalid', 'expired', 'used', 'revoked', 'ok-parent', 'ok-staff']) used.add(`onboarding-invite-${r}`);
     for (const r of ['not-own-contact', 'bad-phone', 'not-cambodian', 'not-found']) used.add(`onboarding-${r}`);
-    for (const r of ['forbidden', 'unknown-student']) used.add(`invite-denied-${r}`);
+    for (const r of ['forbidden', 'unknown-student']) used.add(`onboarding-invite-denied-${r}`);
     for (const c of ROSTER_ERROR_CODES) used.add(`roster-err-${c}`);
     expect(used.size).toBeGreaterThan(60);
     const missing = [...used].filter((k) => !km.bundle.hasMessage(k) || !en.bundle.hasMessage(k));
     expect(missing).toEqual([]);
+  });
+
+  it('name every key by its owner: a capability of the list, or core', () => {
+    const owners = [...CAPABILITIES.map((c) => c.id), 'core'];
+    const stray = en.keys.filter((k) => !owners.some((o) => k.startsWith(`${o}-`)));
+    expect(stray).toEqual([]);
   });
 
   it('leave no Khmer message as an English sentence', () => {

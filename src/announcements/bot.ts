@@ -115,36 +115,36 @@ function audienceLabel(t: T, locale: Locale, p: Pick<Preview, 'audience' | 'clas
   const a = p.audience;
   switch (a.kind) {
     case 'school':
-      return t('ann-aud-school');
+      return t('announcements-aud-school');
     case 'staff':
-      return t('ann-aud-staff');
+      return t('announcements-aud-staff');
     case 'parents':
-      return t('ann-aud-parents');
+      return t('announcements-aud-parents');
     case 'grades':
-      return t('ann-aud-grades', { grades: a.grades.map((g) => formatNumber(locale, g)).join(', ') });
+      return t('announcements-aud-grades', { grades: a.grades.map((g) => formatNumber(locale, g)).join(', ') });
     case 'classes':
-      return t('ann-aud-classes', { classes: p.classNames.join(', ') });
+      return t('announcements-aud-classes', { classes: p.classNames.join(', ') });
   }
 }
 
 export function renderPreview(t: T, locale: Locale, p: Preview): { text: string; keyboard: InlineKeyboard } {
   const n = (x: number) => formatNumber(locale, x);
   const lines = [
-    t('ann-preview-title'),
-    t('ann-preview-to', { audience: audienceLabel(t, locale, p) }),
+    t('announcements-preview-title'),
+    t('announcements-preview-to', { audience: audienceLabel(t, locale, p) }),
     p.count.groups > 0
-      ? t('ann-preview-count-groups', { count: n(p.count.total), groups: n(p.count.groups), people: n(p.count.people) })
-      : t('ann-preview-count', { count: n(p.count.total) }),
-    t('ann-preview-when', { when: p.sendAt ? formatWhen(locale, p.sendAt, p.timezone) : t('ann-when-now') }),
+      ? t('announcements-preview-count-groups', { count: n(p.count.total), groups: n(p.count.groups), people: n(p.count.people) })
+      : t('announcements-preview-count', { count: n(p.count.total) }),
+    t('announcements-preview-when', { when: p.sendAt ? formatWhen(locale, p.sendAt, p.timezone) : t('announcements-when-now') }),
   ];
-  if (p.urgent) lines.push(t('ann-preview-urgent'));
-  else if (p.silent) lines.push(t('ann-preview-silent'));
-  lines.push(t('ann-preview-confirm'));
+  if (p.urgent) lines.push(t('announcements-preview-urgent'));
+  else if (p.silent) lines.push(t('announcements-preview-silent'));
+  lines.push(t('announcements-preview-confirm'));
   const keyboard = new InlineKeyboard()
-    .text(t('ann-button-send'), `an:ok:${p.id}`)
+    .text(t('announcements-button-send'), `an:ok:${p.id}`)
     .row()
-    .text(p.urgent ? t('ann-button-not-urgent') : t('ann-button-urgent'), `an:u:${p.id}:${p.urgent ? 0 : 1}`)
-    .text(t('ann-button-discard'), `an:x:${p.id}`);
+    .text(p.urgent ? t('announcements-button-not-urgent') : t('announcements-button-urgent'), `an:u:${p.id}:${p.urgent ? 0 : 1}`)
+    .text(t('announcements-button-discard'), `an:x:${p.id}`);
   return { text: lines.join('\n'), keyboard };
 }
 
@@ -156,12 +156,12 @@ type Step = ConvContext | null;
 export async function announceFlow(conversation: Conversation<BotContext, ConvContext>, ctx: ConvContext): Promise<void> {
   const scope = await conversation.external((o) => announceScope(o.deps.database.db, o.actor));
   if (!scope.ok) {
-    await ctx.reply(ctx.t(`ann-denied-${scope.reason}`));
+    await ctx.reply(ctx.t(`announcements-denied-${scope.reason}`));
     return;
   }
   const locale = await convLocale(ctx);
   const notifier = ctx.deps.notifier;
-  const quit = () => InlineKeyboard.text(ctx.t('ann-button-quit'), 'an:quit');
+  const quit = () => InlineKeyboard.text(ctx.t('announcements-button-quit'), 'an:quit');
   const quitKeyboard = () => InlineKeyboard.from([[quit()]]);
   const ownClass = new Set(scope.classes.map((c) => c.id));
 
@@ -182,14 +182,14 @@ export async function announceFlow(conversation: Conversation<BotContext, ConvCo
       if (data !== undefined && (!data.startsWith('an:') || /^an:(ok|u|x|c):|^an:home$/.test(data))) await conversation.skip({ next: true });
       if (data === 'an:quit') {
         await u.answerCallbackQuery();
-        await u.editMessageText(u.t('ann-flow-stopped')).catch(() => {});
+        await u.editMessageText(u.t('announcements-flow-stopped')).catch(() => {});
         return null;
       }
       if (data !== undefined && forged(data)) {
         await conversation.external((o) =>
           audit(o.deps.database.db, { actor: actorOf(o.from!.id), schoolId: scope.schoolId, action: 'announce.audience', outcome: 'denied', details: { reason: 'forged-button', data } }),
         );
-        await u.answerCallbackQuery({ text: u.t('ann-denied-class'), show_alert: true });
+        await u.answerCallbackQuery({ text: u.t('announcements-denied-class'), show_alert: true });
         continue;
       }
       return u;
@@ -206,8 +206,8 @@ export async function announceFlow(conversation: Conversation<BotContext, ConvCo
         await u.answerCallbackQuery();
         return { u, match };
       }
-      if (u.callbackQuery) await u.answerCallbackQuery({ text: u.t('ann-use-buttons') });
-      else await u.reply(u.t('ann-use-buttons'));
+      if (u.callbackQuery) await u.answerCallbackQuery({ text: u.t('announcements-use-buttons') });
+      else await u.reply(u.t('announcements-use-buttons'));
     }
   };
 
@@ -227,7 +227,7 @@ export async function announceFlow(conversation: Conversation<BotContext, ConvCo
           rows.push(items.slice(i, i + 4).map((it) => InlineKeyboard.text(`${selected.has(it.id) ? '✅ ' : ''}${it.label}`, `an:${prefix}:${it.id}`)));
         }
       }
-      rows.push([InlineKeyboard.text(ctx.t('ann-button-done'), 'an:done'), quit()]);
+      rows.push([InlineKeyboard.text(ctx.t('announcements-button-done'), 'an:done'), quit()]);
       return InlineKeyboard.from(rows);
     };
     await ctx.reply(prompt, { reply_markup: keyboard() });
@@ -247,23 +247,23 @@ export async function announceFlow(conversation: Conversation<BotContext, ConvCo
         }
         if (data === 'an:done') {
           if (selected.size === 0) {
-            await u.answerCallbackQuery({ text: u.t('ann-pick-one'), show_alert: true });
+            await u.answerCallbackQuery({ text: u.t('announcements-pick-one'), show_alert: true });
             continue;
           }
           await u.answerCallbackQuery();
           return [...selected];
         }
-        await u.answerCallbackQuery({ text: u.t('ann-use-buttons') });
+        await u.answerCallbackQuery({ text: u.t('announcements-use-buttons') });
         continue;
       }
       const text = u.message?.text;
       if (text) {
         const r = typed(text);
         if ('ids' in r && r.ids.length > 0) return r.ids;
-        await u.reply(u.t('ann-unknown-choice', { names: 'unknown' in r ? r.unknown.join(', ') : text }));
+        await u.reply(u.t('announcements-unknown-choice', { names: 'unknown' in r ? r.unknown.join(', ') : text }));
         continue;
       }
-      await u.reply(u.t('ann-use-buttons'));
+      await u.reply(u.t('announcements-use-buttons'));
     }
   };
 
@@ -281,13 +281,13 @@ export async function announceFlow(conversation: Conversation<BotContext, ConvCo
 
   // 1. The content ------------------------------------------------------------------------------
   const room = headerRoom(notifier, scope);
-  await ctx.reply(ctx.t('ann-ask-content'), { reply_markup: quitKeyboard() });
+  await ctx.reply(ctx.t('announcements-ask-content'), { reply_markup: quitKeyboard() });
   let content: AnnouncementContent | null = null;
   while (!content) {
     const u = await next();
     if (!u) return;
     if (!u.message) {
-      await u.answerCallbackQuery({ text: u.t('ann-ask-content-short') });
+      await u.answerCallbackQuery({ text: u.t('announcements-ask-content-short') });
       continue;
     }
     const found = contentOf(u.message);
@@ -301,7 +301,7 @@ export async function announceFlow(conversation: Conversation<BotContext, ConvCo
       audit(o.deps.database.db, { actor: actorOf(o.from!.id), schoolId: scope.schoolId, action: 'announce.content', outcome: 'denied', details: { reason: check.reason, kind } }),
     );
     const vars: Record<string, string> = 'limit' in check ? { length: formatNumber(locale, check.length), limit: formatNumber(locale, check.limit) } : {};
-    await u.reply(u.t(`ann-bad-${check.reason}`, vars), { reply_markup: quitKeyboard() });
+    await u.reply(u.t(`announcements-bad-${check.reason}`, vars), { reply_markup: quitKeyboard() });
   }
 
   // 2. The audience -----------------------------------------------------------------------------
@@ -309,16 +309,16 @@ export async function announceFlow(conversation: Conversation<BotContext, ConvCo
   if (scope.role === 'teacher') {
     if (scope.classes.length === 1) audience = { kind: 'classes', classIds: [scope.classes[0]!.id] };
     else {
-      const ids = await pickClasses(ctx.t('ann-ask-classes'));
+      const ids = await pickClasses(ctx.t('announcements-ask-classes'));
       if (!ids) return;
       audience = { kind: 'classes', classIds: ids };
     }
   } else {
-    await ctx.reply(ctx.t('ann-ask-audience'), {
+    await ctx.reply(ctx.t('announcements-ask-audience'), {
       reply_markup: InlineKeyboard.from([
-        [InlineKeyboard.text(ctx.t('ann-aud-school'), 'an:a:school')],
-        [InlineKeyboard.text(ctx.t('ann-button-grades'), 'an:a:grades'), InlineKeyboard.text(ctx.t('ann-button-classes'), 'an:a:classes')],
-        [InlineKeyboard.text(ctx.t('ann-aud-staff'), 'an:a:staff'), InlineKeyboard.text(ctx.t('ann-aud-parents'), 'an:a:parents')],
+        [InlineKeyboard.text(ctx.t('announcements-aud-school'), 'an:a:school')],
+        [InlineKeyboard.text(ctx.t('announcements-button-grades'), 'an:a:grades'), InlineKeyboard.text(ctx.t('announcements-button-classes'), 'an:a:classes')],
+        [InlineKeyboard.text(ctx.t('announcements-aud-staff'), 'an:a:staff'), InlineKeyboard.text(ctx.t('announcements-aud-parents'), 'an:a:parents')],
         [quit()],
       ]),
     });
@@ -328,7 +328,7 @@ export async function announceFlow(conversation: Conversation<BotContext, ConvCo
     if (kind === 'grades') {
       const grades = [...new Set(scope.classes.map((c) => c.grade))].sort((a, b) => a - b);
       const picked = await pickMany(
-        ctx.t('ann-ask-grades'),
+        ctx.t('announcements-ask-grades'),
         'g',
         grades.map((g) => ({ id: g, label: formatNumber(locale, g) })),
         (text) => {
@@ -340,7 +340,7 @@ export async function announceFlow(conversation: Conversation<BotContext, ConvCo
       if (!picked) return;
       audience = { kind: 'grades', grades: picked.sort((a, b) => a - b) };
     } else if (kind === 'classes') {
-      const ids = await pickClasses(ctx.t(scope.classes.length > MAX_CLASS_BUTTONS ? 'ann-ask-classes-typed' : 'ann-ask-classes'));
+      const ids = await pickClasses(ctx.t(scope.classes.length > MAX_CLASS_BUTTONS ? 'announcements-ask-classes-typed' : 'announcements-ask-classes'));
       if (!ids) return;
       audience = { kind: 'classes', classIds: ids };
     } else audience = { kind };
@@ -351,8 +351,8 @@ export async function announceFlow(conversation: Conversation<BotContext, ConvCo
   const grouped = audienceClasses(scope as AnnounceScope, audience).filter((c) => c.hasGroup);
   if (grouped.length > 0) {
     const names = grouped.slice(0, 12).map((c) => c.name).join(', ') + (grouped.length > 12 ? ` (+${formatNumber(locale, grouped.length - 12)})` : '');
-    await ctx.reply(ctx.t('ann-ask-groups', { classes: names }), {
-      reply_markup: InlineKeyboard.from([[InlineKeyboard.text(ctx.t('ann-button-groups'), 'an:v:g')], [InlineKeyboard.text(ctx.t('ann-button-each-parent'), 'an:v:p')], [quit()]]),
+    await ctx.reply(ctx.t('announcements-ask-groups', { classes: names }), {
+      reply_markup: InlineKeyboard.from([[InlineKeyboard.text(ctx.t('announcements-button-groups'), 'an:v:g')], [InlineKeyboard.text(ctx.t('announcements-button-each-parent'), 'an:v:p')], [quit()]]),
     });
     const choice = await pressed(/^an:v:([gp])$/);
     if (!choice) return;
@@ -360,20 +360,20 @@ export async function announceFlow(conversation: Conversation<BotContext, ConvCo
   }
 
   // 4. When ------------------------------------------------------------------------------------
-  await ctx.reply(ctx.t('ann-ask-when'), {
-    reply_markup: InlineKeyboard.from([[InlineKeyboard.text(ctx.t('ann-button-now'), 'an:t:now'), InlineKeyboard.text(ctx.t('ann-button-later'), 'an:t:later')], [quit()]]),
+  await ctx.reply(ctx.t('announcements-ask-when'), {
+    reply_markup: InlineKeyboard.from([[InlineKeyboard.text(ctx.t('announcements-button-now'), 'an:t:now'), InlineKeyboard.text(ctx.t('announcements-button-later'), 'an:t:later')], [quit()]]),
   });
   const when = await pressed(/^an:t:(now|later)$/);
   if (!when) return;
   let sendAt: string | null = null;
   if (when.match[1] === 'later') {
-    await ctx.reply(ctx.t('ann-ask-time'), { reply_markup: quitKeyboard() });
+    await ctx.reply(ctx.t('announcements-ask-time'), { reply_markup: quitKeyboard() });
     for (;;) {
       const u = await next();
       if (!u) return;
       const text = u.message?.text;
       if (!text) {
-        if (u.callbackQuery) await u.answerCallbackQuery({ text: u.t('ann-ask-time-short') });
+        if (u.callbackQuery) await u.answerCallbackQuery({ text: u.t('announcements-ask-time-short') });
         continue;
       }
       const now = new Date(await conversation.external((o) => o.deps.now().toISOString()));
@@ -382,7 +382,7 @@ export async function announceFlow(conversation: Conversation<BotContext, ConvCo
         sendAt = parsed.at.toISOString();
         break;
       }
-      await u.reply(u.t(`ann-time-${parsed.reason}`));
+      await u.reply(u.t(`announcements-time-${parsed.reason}`));
     }
   }
 
@@ -392,7 +392,7 @@ export async function announceFlow(conversation: Conversation<BotContext, ConvCo
   );
   if (!draft.ok) {
     const vars: Record<string, string> = 'limit' in draft ? { length: formatNumber(locale, draft.length), limit: formatNumber(locale, draft.limit) } : {};
-    await ctx.reply(ctx.t(draft.reason === 'forbidden' || draft.reason === 'no-classes' ? `ann-denied-${draft.reason}` : `ann-bad-${draft.reason}`, vars));
+    await ctx.reply(ctx.t(draft.reason === 'forbidden' || draft.reason === 'no-classes' ? `announcements-denied-${draft.reason}` : `announcements-bad-${draft.reason}`, vars));
     return;
   }
   // The content exactly as recipients will see it (header in the author's language), then the summary.
@@ -420,13 +420,13 @@ export function announcementsFeature(deps: AppDeps): Composer<BotContext> {
 
   const privateChat = composer.chatType('private');
   privateChat.command('announce', start);
-  privateChat.command(['linkgroup', 'unlinkgroup'], (ctx) => ctx.reply(ctx.t('ann-group-only-in-group', { bot: ctx.me.username })));
+  privateChat.command(['linkgroup', 'unlinkgroup'], (ctx) => ctx.reply(ctx.t('announcements-group-only-in-group', { bot: ctx.me.username })));
 
   const answer = async (ctx: BotContext, key: string, vars?: Record<string, string | number>) =>
     ctx.answerCallbackQuery({ text: ctx.t(key, vars), show_alert: true });
 
   const refusal = (reason: string) =>
-    reason === 'forbidden' || reason === 'not-found' ? 'ann-not-yours' : reason === 'not-draft' ? 'ann-not-draft' : `ann-refused-${reason}`;
+    reason === 'forbidden' || reason === 'not-found' ? 'announcements-not-yours' : reason === 'not-draft' ? 'announcements-not-draft' : `announcements-refused-${reason}`;
 
   // --- preview buttons ---------------------------------------------------------------------------
   privateChat.callbackQuery(/^an:ok:(\d{1,15})$/, async (ctx) => {
@@ -434,12 +434,12 @@ export function announcementsFeature(deps: AppDeps): Composer<BotContext> {
     const r = await confirmAnnouncement(db, ctx.actor, id, deps.notifier, deps.now());
     if (!r.ok) return answer(ctx, refusal(r.reason));
     deps.kickOutbox();
-    await ctx.answerCallbackQuery({ text: ctx.t('ann-sent-short') });
+    await ctx.answerCallbackQuery({ text: ctx.t('announcements-sent-short') });
     const loc = localeOf(ctx);
     const n = formatNumber(loc, r.recipients);
-    const text = r.sendAt ? ctx.t('ann-scheduled', { count: n, when: formatWhen(loc, r.sendAt, r.timezone) }) : ctx.t('ann-sending', { count: n });
-    const extra = r.urgent ? `\n${ctx.t('ann-preview-urgent')}` : r.silent ? `\n${ctx.t('ann-preview-silent')}` : '';
-    await ctx.editMessageText(`${text}${extra}`, { reply_markup: new InlineKeyboard().text(ctx.t('ann-button-cancel'), `an:c:${id}`) }).catch(() => {});
+    const text = r.sendAt ? ctx.t('announcements-scheduled', { count: n, when: formatWhen(loc, r.sendAt, r.timezone) }) : ctx.t('announcements-sending', { count: n });
+    const extra = r.urgent ? `\n${ctx.t('announcements-preview-urgent')}` : r.silent ? `\n${ctx.t('announcements-preview-silent')}` : '';
+    await ctx.editMessageText(`${text}${extra}`, { reply_markup: new InlineKeyboard().text(ctx.t('announcements-button-cancel'), `an:c:${id}`) }).catch(() => {});
   });
 
   privateChat.callbackQuery(/^an:u:(\d{1,15}):([01])$/, async (ctx) => {
@@ -455,17 +455,17 @@ export function announcementsFeature(deps: AppDeps): Composer<BotContext> {
     const r = await discardDraft(db, ctx.actor, Number((ctx.match as RegExpMatchArray)[1]));
     if (!r.ok) return answer(ctx, refusal(r.reason));
     await ctx.answerCallbackQuery();
-    await ctx.editMessageText(ctx.t('ann-discarded')).catch(() => {});
+    await ctx.editMessageText(ctx.t('announcements-discarded')).catch(() => {});
   });
 
   privateChat.callbackQuery(/^an:c:(\d{1,15})$/, async (ctx) => {
     const id = Number((ctx.match as RegExpMatchArray)[1]);
     const r = await cancelAnnouncement(db, ctx.actor, id);
-    if (!r.ok) return answer(ctx, r.reason === 'finished' ? 'ann-cancel-too-late' : refusal(r.reason));
+    if (!r.ok) return answer(ctx, r.reason === 'finished' ? 'announcements-cancel-too-late' : refusal(r.reason));
     await ctx.answerCallbackQuery();
     const loc = localeOf(ctx);
     await ctx
-      .editMessageText(r.gone > 0 ? ctx.t('ann-cancelled-partly', { cancelled: formatNumber(loc, r.cancelled), gone: formatNumber(loc, r.gone) }) : ctx.t('ann-cancelled', { count: formatNumber(loc, r.cancelled) }))
+      .editMessageText(r.gone > 0 ? ctx.t('announcements-cancelled-partly', { cancelled: formatNumber(loc, r.cancelled), gone: formatNumber(loc, r.gone) }) : ctx.t('announcements-cancelled', { count: formatNumber(loc, r.cancelled) }))
       .catch(() => {});
   });
 
@@ -475,7 +475,7 @@ export function announcementsFeature(deps: AppDeps): Composer<BotContext> {
   groups.command('linkgroup', async (ctx) => {
     // An anonymous admin writes as the group itself: we cannot tell which teacher it is.
     if (ctx.message.sender_chat || ctx.from.is_bot) {
-      await ctx.reply(ctx.t('ann-group-as-yourself'));
+      await ctx.reply(ctx.t('announcements-group-as-yourself'));
       return;
     }
     // The bot must be able to post here, or linking would only make messages fail later.
@@ -486,17 +486,17 @@ export function announcementsFeature(deps: AppDeps): Composer<BotContext> {
       return;
     }
     const r = await linkGroup(db, ctx.actor, { chatId: ctx.chat.id, title: ctx.chat.title ?? null, className: ctx.match });
-    if (r.ok) await ctx.reply(ctx.t('ann-group-linked', { class: r.className }));
-    else await ctx.reply(ctx.t(`ann-group-${r.reason}`, { class: r.className ?? ctx.match.trim().toUpperCase(), bot: ctx.me.username }));
+    if (r.ok) await ctx.reply(ctx.t('announcements-group-linked', { class: r.className }));
+    else await ctx.reply(ctx.t(`announcements-group-${r.reason}`, { class: r.className ?? ctx.match.trim().toUpperCase(), bot: ctx.me.username }));
   });
 
   groups.command('unlinkgroup', async (ctx) => {
     if (ctx.message.sender_chat || ctx.from.is_bot) {
-      await ctx.reply(ctx.t('ann-group-as-yourself'));
+      await ctx.reply(ctx.t('announcements-group-as-yourself'));
       return;
     }
     const r = await unlinkGroup(db, ctx.actor, ctx.chat.id);
-    await ctx.reply(r.ok ? ctx.t('ann-group-unlinked', { class: r.className }) : ctx.t(`ann-group-unlink-${r.reason}`));
+    await ctx.reply(r.ok ? ctx.t('announcements-group-unlinked', { class: r.className }) : ctx.t(`announcements-group-unlink-${r.reason}`));
   });
 
   groups.on('message:migrate_to_chat_id', async (ctx) => {
@@ -515,7 +515,7 @@ export function announcementsFeature(deps: AppDeps): Composer<BotContext> {
     }
     // Just added: say how to link the group (to the person who added the bot, in the group).
     if ((before === 'left' || before === 'kicked') && (now === 'member' || now === 'administrator')) {
-      await ctx.reply(ctx.t('ann-group-hello', { bot: ctx.me.username })).catch(() => {});
+      await ctx.reply(ctx.t('announcements-group-hello', { bot: ctx.me.username })).catch(() => {});
     }
   });
 

@@ -10,9 +10,9 @@ import { announcementsQueue, reportNudger } from './jobs.js';
 export const announcements: Capability = {
   id: 'announcements',
   callbackNamespaces: NAMESPACES,
-  commands: [{ command: 'announce', descriptionKey: 'ann-cmd', roles: ['principal', 'operator', 'teacher'] }],
-  homeButtons: [{ id: 'announce', labelKey: 'ann-menu', roles: ['principal', 'operator', 'teacher'], data: announceHome.pack({}) }],
-  helpLines: [{ roles: ['principal', 'operator', 'teacher'], key: 'ann-help' }],
+  commands: [{ command: 'announce', descriptionKey: 'announcements-cmd', roles: ['principal', 'operator', 'teacher'] }],
+  homeButtons: [{ id: 'announce', labelKey: 'announcements-menu', roles: ['principal', 'operator', 'teacher'], data: announceHome.pack({}) }],
+  helpLines: [{ roles: ['principal', 'operator', 'teacher'], key: 'announcements-help' }],
   groupUpdates: acceptsGroupUpdate,
   flows: [{ id: FLOW, run: announceFlow }],
   bot: announcementsFeature,

@@ -177,7 +177,7 @@ export interface HeaderParts {
 export function headerFor(notifier: Notifier, locale: Locale, parts: HeaderParts, urgent: boolean): string {
   const school = locale === 'en' ? parts.schoolNameEn : parts.schoolNameKm;
   const author = locale === 'en' && parts.authorNameEn ? parts.authorNameEn : parts.authorNameKm;
-  return notifier.t(locale, urgent ? 'ann-header-urgent' : 'ann-header', { school, author });
+  return notifier.t(locale, urgent ? 'announcements-header-urgent' : 'announcements-header', { school, author });
 }
 
 /** Characters the header (and the line break after it) may take, in any language, urgent or not. */
@@ -702,19 +702,19 @@ export function renderReport(notifier: Notifier, locale: Locale, report: Deliver
   const n = (x: number) => formatNumber(locale, x);
   const t = (key: string, vars?: Record<string, string | number>) => notifier.t(locale, key, vars);
   const lines = [
-    t('ann-report-title', { what }),
-    t('ann-report-totals', { delivered: n(report.delivered), unreachable: n(report.unreachable), failed: n(report.failed) }),
+    t('announcements-report-title', { what }),
+    t('announcements-report-totals', { delivered: n(report.delivered), unreachable: n(report.unreachable), failed: n(report.failed) }),
   ];
-  if (report.cancelled > 0) lines.push(t('ann-report-cancelled', { count: n(report.cancelled) }));
+  if (report.cancelled > 0) lines.push(t('announcements-report-cancelled', { count: n(report.cancelled) }));
   const classLines = report.classes.map((c) => ({
     trouble: c.unreachable + c.failed > 0,
     text: c.group
-      ? t('ann-report-class-group', { class: c.className, state: t(c.delivered > 0 ? 'ann-report-group-delivered' : c.unreachable > 0 ? 'ann-report-group-unreachable' : c.failed > 0 ? 'ann-report-group-failed' : 'ann-report-group-cancelled') })
-      : t('ann-report-class', { class: c.className, delivered: n(c.delivered), unreachable: n(c.unreachable), failed: n(c.failed) }),
+      ? t('announcements-report-class-group', { class: c.className, state: t(c.delivered > 0 ? 'announcements-report-group-delivered' : c.unreachable > 0 ? 'announcements-report-group-unreachable' : c.failed > 0 ? 'announcements-report-group-failed' : 'announcements-report-group-cancelled') })
+      : t('announcements-report-class', { class: c.className, delivered: n(c.delivered), unreachable: n(c.unreachable), failed: n(c.failed) }),
   }));
   const tail: string[] = [];
-  if (report.staff) tail.push(t('ann-report-staff', { delivered: n(report.staff.delivered), unreachable: n(report.staff.unreachable), failed: n(report.staff.failed) }));
-  if (report.unreachable > 0) tail.push(t('ann-report-unreachable-hint'));
+  if (report.staff) tail.push(t('announcements-report-staff', { delivered: n(report.staff.delivered), unreachable: n(report.staff.unreachable), failed: n(report.staff.failed) }));
+  if (report.unreachable > 0) tail.push(t('announcements-report-unreachable-hint'));
   const whole = [...lines, ...classLines.map((l) => l.text), ...tail].join('\n');
   if (whole.length <= REPORT_MAX_CHARS) return whole;
   // A whole school's report (hundreds of classes) is longer than one Telegram message: the
@@ -727,7 +727,7 @@ export function renderReport(notifier: Notifier, locale: Locale, report: Deliver
     kept.push(l.text);
     used += l.text.length + 1;
   }
-  return [...lines, ...kept, t('ann-report-more', { count: n(classLines.length - kept.length) }), ...tail].join('\n');
+  return [...lines, ...kept, t('announcements-report-more', { count: n(classLines.length - kept.length) }), ...tail].join('\n');
 }
 
 /** Telegram's 4,096 characters, with room to spare. */
@@ -736,7 +736,7 @@ const REPORT_MAX_CHARS = 4000;
 /** A few words naming an announcement in its report: the start of its text, or its kind. */
 export function describeContent(notifier: Notifier, locale: Locale, content: AnnouncementContent): string {
   const words = (content.kind === 'text' ? content.text : (content.caption ?? '')).replace(/\s+/g, ' ').trim();
-  const kind = notifier.t(locale, `ann-kind-${content.kind}`);
+  const kind = notifier.t(locale, `announcements-kind-${content.kind}`);
   if (!words) return kind;
   const short = words.length > 40 ? `${words.slice(0, 40)}…` : words;
   return content.kind === 'text' ? `«${short}»` : `${kind} «${short}»`;

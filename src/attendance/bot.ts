@@ -61,8 +61,8 @@ export function renderSheet(ctx: BaseContext, sheet: Sheet, page = 0, focusRoll?
   const n = (x: number) => formatNumber(loc, x);
   const c = countMarks(sheet);
   const lines = [
-    ctx.t('sheet-title', { class: sheet.className, shift: ctx.t(`shift-${sheet.shift}`), date: formatDay(loc, sheet.day) }),
-    ctx.t('sheet-counts', {
+    ctx.t('attendance-sheet-title', { class: sheet.className, shift: ctx.t(`core-shift-${sheet.shift}`), date: formatDay(loc, sheet.day) }),
+    ctx.t('attendance-sheet-counts', {
       present: n(c.present),
       absent: n(c.absent),
       late: n(c.late),
@@ -81,17 +81,17 @@ export function renderSheet(ctx: BaseContext, sheet: Sheet, page = 0, focusRoll?
       s.mark.status === 'late' && s.mark.arrivedAt
         ? ` ${s.mark.arrivedAt}`
         : s.mark.status === 'excused' && s.mark.reason
-          ? ` (${ctx.t(`reason-${s.mark.reason}`)}${s.mark.note ? `: ${s.mark.note}` : ''})`
+          ? ` (${ctx.t(`attendance-reason-${s.mark.reason}`)}${s.mark.note ? `: ${s.mark.note}` : ''})`
           : '';
-    const answer = s.response ? ` · ${RESPONSE_ICON[s.response] ?? ''} ${ctx.t(`answer-${s.response}`)}` : '';
+    const answer = s.response ? ` · ${RESPONSE_ICON[s.response] ?? ''} ${ctx.t(`attendance-answer-${s.response}`)}` : '';
     lines.push(`${ICON[s.mark.status]} ${s.roll}. ${name}${detail}${answer}`);
   }
   if (sheet.submission && !sheet.draft) {
-    lines.push(ctx.t('sheet-submitted', { time: schoolClock('Asia/Phnom_Penh', new Date(sheet.submission.submittedAt)).time }));
+    lines.push(ctx.t('attendance-sheet-submitted', { time: schoolClock('Asia/Phnom_Penh', new Date(sheet.submission.submittedAt)).time }));
   } else if (sheet.submission) {
-    lines.push(ctx.t('sheet-correcting'));
+    lines.push(ctx.t('attendance-sheet-correcting'));
   } else {
-    lines.push(ctx.t('sheet-hint'));
+    lines.push(ctx.t('attendance-sheet-hint'));
   }
 
   const base = `${sheet.classId}:${compactDay(sheet.day)}`;
@@ -107,9 +107,9 @@ export function renderSheet(ctx: BaseContext, sheet: Sheet, page = 0, focusRoll?
   const focus = focusRoll === undefined ? undefined : sheet.students.find((s) => s.roll === focusRoll);
   if (focus?.mark.status === 'excused') {
     rows.push([
-      button(`🤒 ${ctx.t('reason-sick')}`, `at:r:${base}:${focus.roll}:s`),
-      button(`👪 ${ctx.t('reason-family')}`, `at:r:${base}:${focus.roll}:f`),
-      button(`✏️ ${ctx.t('reason-other')}`, `at:r:${base}:${focus.roll}:o`),
+      button(`🤒 ${ctx.t('attendance-reason-sick')}`, `at:r:${base}:${focus.roll}:s`),
+      button(`👪 ${ctx.t('attendance-reason-family')}`, `at:r:${base}:${focus.roll}:f`),
+      button(`✏️ ${ctx.t('attendance-reason-other')}`, `at:r:${base}:${focus.roll}:o`),
     ]);
   }
   if (pages > 1) {
@@ -119,7 +119,7 @@ export function renderSheet(ctx: BaseContext, sheet: Sheet, page = 0, focusRoll?
       button(p < pages - 1 ? '▶️' : '·', p < pages - 1 ? `at:p:${base}:${p + 1}` : 'at:noop'),
     ]);
   }
-  rows.push([button(ctx.t('sheet-all-present'), `at:ap:${base}`), button(ctx.t('sheet-submit'), `at:s:${base}`)]);
+  rows.push([button(ctx.t('attendance-sheet-all-present'), `at:ap:${base}`), button(ctx.t('attendance-sheet-submit'), `at:s:${base}`)]);
   const kb = InlineKeyboard.from(rows);
   return { text: lines.join('\n'), keyboard: kb };
 }
@@ -130,8 +130,8 @@ function deniedKey(reason: Denied['reason']): string {
 
 // --- "other" excuse: ask for the text -------------------------------------------------------
 export async function excuseNote(conversation: Conversation<BotContext, ConvContext>, ctx: ConvContext, args: { classId: number; day: string; roll: number }) {
-  await ctx.reply(ctx.t('reason-ask-note'), { reply_markup: { force_reply: true } });
-  const answer = await conversation.waitFor('message:text', { otherwise: (o) => o.reply(o.t('reason-ask-note')) });
+  await ctx.reply(ctx.t('attendance-reason-ask-note'), { reply_markup: { force_reply: true } });
+  const answer = await conversation.waitFor('message:text', { otherwise: (o) => o.reply(o.t('attendance-reason-ask-note')) });
   const note = answer.message.text.trim().slice(0, 200);
   await conversation.external(async (outside) => {
     const acc = await accessClass(outside.deps.database.db, outside.actor, args.classId, args.day, schoolClock('Asia/Phnom_Penh', outside.deps.now()).day);
@@ -192,7 +192,7 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
     }
     const kb = new InlineKeyboard();
     wanted.forEach((c, i) => {
-      kb.text(`${c.name} · ${ctx.t(`shift-${c.shift}`)}`, `at:o:${c.id}:${compactDay(day)}`);
+      kb.text(`${c.name} · ${ctx.t(`core-shift-${c.shift}`)}`, `at:o:${c.id}:${compactDay(day)}`);
       if (i % 3 === 2) kb.row();
     });
     await ctx.reply(ctx.t('attendance-choose-class', { date: formatDay(locale(ctx), day) }), { reply_markup: kb });
@@ -265,7 +265,7 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
         const absent = sheet.students.filter((s) => s.mark.status === 'absent');
         const loc = locale(ctx);
         await ctx.editMessageText(
-          ctx.t('sheet-confirm', {
+          ctx.t('attendance-sheet-confirm', {
             class: sheet.className,
             present: formatNumber(loc, c.present),
             absent: formatNumber(loc, c.absent),
@@ -273,23 +273,23 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
             excused: formatNumber(loc, c.excused),
             names: absent.map((s) => (loc === 'en' && s.nameEn ? s.nameEn : s.nameKm)).join(', ') || '—',
           }),
-          { reply_markup: new InlineKeyboard().text(ctx.t('sheet-confirm-yes'), `at:y:${classId}:${compact}`).text(ctx.t('sheet-back'), `at:p:${classId}:${compact}:0`) },
+          { reply_markup: new InlineKeyboard().text(ctx.t('attendance-sheet-confirm-yes'), `at:y:${classId}:${compact}`).text(ctx.t('attendance-sheet-back'), `at:p:${classId}:${compact}:0`) },
         );
         return;
       }
       case 'y': {
         const result = await submitSheet(db, acc, day, ctx.actor, deps.notifier);
         deps.kickOutbox();
-        await ctx.answerCallbackQuery({ text: ctx.t('sheet-done-short') });
+        await ctx.answerCallbackQuery({ text: ctx.t('attendance-sheet-done-short') });
         const loc = locale(ctx);
         await ctx.editMessageText(
-          ctx.t(result.version > 1 ? 'sheet-corrected' : 'sheet-done', {
+          ctx.t(result.version > 1 ? 'attendance-sheet-corrected' : 'attendance-sheet-done', {
             class: acc.className,
             time: now.time,
             alerts: formatNumber(loc, result.alertsQueued),
             corrections: formatNumber(loc, result.correctionsQueued),
           }),
-          { reply_markup: new InlineKeyboard().text(ctx.t('sheet-correct'), `at:p:${classId}:${compact}:0`) },
+          { reply_markup: new InlineKeyboard().text(ctx.t('attendance-sheet-correct'), `at:p:${classId}:${compact}:0`) },
         );
         return;
       }
@@ -303,7 +303,7 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
     const parsed = parseQuickAttendance(ctx.message.text);
     if (!parsed.ok) {
       if (parsed.reason === 'not-attendance') return next();
-      await ctx.reply(ctx.t(parsed.reason === 'twice' ? 'quick-twice' : 'quick-bad-token', { token: parsed.token ?? '' }));
+      await ctx.reply(ctx.t(parsed.reason === 'twice' ? 'attendance-quick-twice' : 'attendance-quick-bad-token', { token: parsed.token ?? '' }));
       return;
     }
     const day = clock(ctx).day;
@@ -319,7 +319,7 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
     const rolls = new Set(sheet.students.map((s) => s.roll));
     const outOfRange = parsed.marks.filter((m) => !rolls.has(m.roll)).map((m) => m.roll);
     if (outOfRange.length > 0) {
-      await ctx.reply(ctx.t('quick-out-of-range', { numbers: outOfRange.join(', '), max: sheet.students.length, class: acc.className }));
+      await ctx.reply(ctx.t('attendance-quick-out-of-range', { numbers: outOfRange.join(', '), max: sheet.students.length, class: acc.className }));
       return;
     }
     // The first list of the day: the typed line is the whole list, everyone else is present.
@@ -330,8 +330,8 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
     for (const m of parsed.marks) sheet = (await changeMark(db, acc, day, { kind: 'set', roll: m.roll, status: m.status, time: m.time ?? now }))!;
     const { text } = renderSheet(ctx, sheet);
     const compact = compactDay(day);
-    await ctx.reply(`${text}\n\n${ctx.t(correcting ? 'quick-confirm-correction' : 'quick-confirm')}`, {
-      reply_markup: new InlineKeyboard().text(ctx.t('sheet-confirm-yes'), `at:y:${acc.classId}:${compact}`).text(ctx.t('quick-open-list'), `at:p:${acc.classId}:${compact}:0`),
+    await ctx.reply(`${text}\n\n${ctx.t(correcting ? 'attendance-quick-confirm-correction' : 'attendance-quick-confirm')}`, {
+      reply_markup: new InlineKeyboard().text(ctx.t('attendance-sheet-confirm-yes'), `at:y:${acc.classId}:${compact}`).text(ctx.t('attendance-quick-open-list'), `at:p:${acc.classId}:${compact}:0`),
     });
   });
 
@@ -352,7 +352,7 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
     const rows = await dayOverview(db, m.schoolId, day);
     const loc = locale(ctx);
     const n = (x: number) => formatNumber(loc, x);
-    const lines = [ctx.t('today-title', { date: formatDay(loc, day) })];
+    const lines = [ctx.t('attendance-today-title', { date: formatDay(loc, day) })];
     let missing = 0;
     const total = { present: 0, absent: 0, late: 0, excused: 0, students: 0 };
     for (const r of rows) {
@@ -360,11 +360,11 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
       if (r.submittedAt && r.counts) {
         for (const k of ['present', 'absent', 'late', 'excused'] as const) total[k] += r.counts[k] ?? 0;
         lines.push(
-          ctx.t('today-class-done', {
+          ctx.t('attendance-today-class-done', {
             class: r.className,
-            shift: ctx.t(`shift-${r.shift}`),
+            shift: ctx.t(`core-shift-${r.shift}`),
             time: schoolClock('Asia/Phnom_Penh', r.submittedAt).time,
-            by: r.via === 'operator' ? ctx.t('today-by-office') : r.via === 'scan' ? ctx.t('today-by-scan') : (r.teacherName ?? '—'),
+            by: r.via === 'operator' ? ctx.t('attendance-today-by-office') : r.via === 'scan' ? ctx.t('attendance-today-by-scan') : (r.teacherName ?? '—'),
             present: n(r.counts.present ?? 0),
             absent: n(r.counts.absent ?? 0),
             late: n(r.counts.late ?? 0),
@@ -374,15 +374,15 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
         );
       } else {
         missing++;
-        lines.push(ctx.t('today-class-missing', { class: r.className, shift: ctx.t(`shift-${r.shift}`), teacher: r.teacherName ?? '—', linked: r.teacherLinked ? '' : ctx.t('today-not-linked') }));
+        lines.push(ctx.t('attendance-today-class-missing', { class: r.className, shift: ctx.t(`core-shift-${r.shift}`), teacher: r.teacherName ?? '—', linked: r.teacherLinked ? '' : ctx.t('attendance-today-not-linked') }));
       }
     }
     const unreachable = rows.filter((r) => r.unreachable > 0);
     if (unreachable.length > 0) {
-      lines.push(ctx.t('today-unreachable', { list: unreachable.map((r) => `${r.className} ${n(r.unreachable)}`).join(', ') }));
+      lines.push(ctx.t('attendance-today-unreachable', { list: unreachable.map((r) => `${r.className} ${n(r.unreachable)}`).join(', ') }));
     }
     lines.push(
-      ctx.t('today-totals', {
+      ctx.t('attendance-today-totals', {
         submitted: n(rows.length - missing),
         classes: n(rows.length),
         present: n(total.present),
@@ -393,7 +393,7 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
       }),
     );
     const kb = new InlineKeyboard();
-    if (missing > 0) kb.text(ctx.t('today-remind', { count: n(missing) }), `td:r:${compactDay(day)}`).row();
+    if (missing > 0) kb.text(ctx.t('attendance-today-remind', { count: n(missing) }), `td:r:${compactDay(day)}`).row();
     rows.forEach((r, i) => {
       kb.text(`${r.submittedAt ? '✓' : '…'} ${r.className}`, `at:o:${r.classId}:${compactDay(day)}`);
       if (i % 4 === 3) kb.row();
@@ -417,22 +417,22 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
     }
     const r = await remindMissing(db, { schoolId: m.schoolId, day, slot: `manual-${now.time.slice(0, 2)}`, actor: `tg:${ctx.from.id}` }, deps.notifier);
     deps.kickOutbox();
-    await ctx.answerCallbackQuery({ text: ctx.t('today-reminded', { count: formatNumber(locale(ctx), r.messages) }), show_alert: true });
+    await ctx.answerCallbackQuery({ text: ctx.t('attendance-today-reminded', { count: formatNumber(locale(ctx), r.messages) }), show_alert: true });
   });
 
   composer.command('substitute', async (ctx) => {
     const [className, staffCode, dayArg] = ctx.match.trim().split(/\s+/).filter(Boolean);
     if (!className || !staffCode) {
-      await ctx.reply(ctx.t('substitute-usage'));
+      await ctx.reply(ctx.t('attendance-substitute-usage'));
       return;
     }
     const day = dayArg ?? clock(ctx).day;
     if (!isRealDay(day)) {
-      await ctx.reply(ctx.t('substitute-usage'));
+      await ctx.reply(ctx.t('attendance-substitute-usage'));
       return;
     }
     const r = await assignSubstitute(db, ctx.actor, { className, staffCode, day });
-    await ctx.reply(r.ok ? ctx.t('substitute-done', { class: r.className, name: r.staffName, date: formatDay(locale(ctx), day) }) : ctx.t(`substitute-${r.reason}`));
+    await ctx.reply(r.ok ? ctx.t('attendance-substitute-done', { class: r.className, name: r.staffName, date: formatDay(locale(ctx), day) }) : ctx.t(`attendance-substitute-${r.reason}`));
   });
 
   composer.command('holiday', async (ctx) => {
@@ -443,17 +443,17 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
     if (!first) {
       const list = await upcomingHolidays(db, m.schoolId, today);
       const loc = locale(ctx);
-      await ctx.reply(list.length ? [ctx.t('holiday-list'), ...list.map((h) => `• ${formatDay(loc, h.day)}${h.note ? ` — ${h.note}` : ''}`)].join('\n') : ctx.t('holiday-none'));
+      await ctx.reply(list.length ? [ctx.t('attendance-holiday-list'), ...list.map((h) => `• ${formatDay(loc, h.day)}${h.note ? ` — ${h.note}` : ''}`)].join('\n') : ctx.t('attendance-holiday-none'));
       return;
     }
     const undo = first === 'remove' || first === 'off';
     const day = undo ? rest.shift() : first;
     if (!day || !isRealDay(day)) {
-      await ctx.reply(ctx.t('holiday-usage'));
+      await ctx.reply(ctx.t('attendance-holiday-usage'));
       return;
     }
     await setCalendarDay(db, { schoolId: m.schoolId, day, kind: undo ? 'normal' : 'holiday', note: rest.join(' ') || undefined, actor: `tg:${ctx.from!.id}` });
-    await ctx.reply(ctx.t(undo ? 'holiday-removed' : 'holiday-set', { date: formatDay(locale(ctx), day) }));
+    await ctx.reply(ctx.t(undo ? 'attendance-holiday-removed' : 'attendance-holiday-set', { date: formatDay(locale(ctx), day) }));
   });
 
   // --- guardians answer an alert ----------------------------------------------------------------
@@ -462,13 +462,13 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
     const answer = code === 's' ? 'sick' : code === 'l' ? 'late' : 'unaware';
     const r = await answerAlert(db, ctx.from.id, Number(id), answer);
     if (!r.ok) {
-      await ctx.answerCallbackQuery({ text: ctx.t('alert-not-yours'), show_alert: true });
+      await ctx.answerCallbackQuery({ text: ctx.t('attendance-alert-not-yours'), show_alert: true });
       return;
     }
-    await ctx.answerCallbackQuery({ text: ctx.t('alert-answer-recorded') });
+    await ctx.answerCallbackQuery({ text: ctx.t('attendance-alert-answer-recorded') });
     const original = ctx.callbackQuery.message && 'text' in ctx.callbackQuery.message ? ctx.callbackQuery.message.text : '';
     await ctx
-      .editMessageText(`${original ?? ''}\n\n${ctx.t('alert-answered', { answer: ctx.t(`answer-${answer}`) })}`.trim())
+      .editMessageText(`${original ?? ''}\n\n${ctx.t('attendance-alert-answered', { answer: ctx.t(`attendance-answer-${answer}`) })}`.trim())
       .catch(ignoreNotModified);
   });
 

@@ -443,7 +443,7 @@ async function guardiansOf(tx: Tx, studentIds: number[]): Promise<GuardianTarget
 }
 
 function shiftName(notifier: Notifier, locale: 'km' | 'en', shift: Shift) {
-  return notifier.t(locale, `shift-${shift}`);
+  return notifier.t(locale, `core-shift-${shift}`);
 }
 
 function childName(locale: 'km' | 'en', s: { nameKm: string; nameEn: string | null }) {
@@ -508,14 +508,14 @@ async function absenceAlertMessages(
     const first = byGuardian.get(a.guardianId)![0]!;
     const locale = first.locale ?? notifier.defaultLocale;
     const kids = kidIds.map((id) => byId.get(id)!);
-    const names = kids.map((k) => childName(locale, k)).join(notifier.t(locale, 'list-and'));
+    const names = kids.map((k) => childName(locale, k)).join(notifier.t(locale, 'core-list-and'));
     messages.push({
       dedupeKey: `absent:${a.id}`,
       schoolId: access.schoolId,
       chatId: first.telegramUserId,
       priority: 2,
       payload: {
-        text: notifier.t(locale, kids.length > 1 ? 'alert-absent-many' : 'alert-absent-one', {
+        text: notifier.t(locale, kids.length > 1 ? 'attendance-alert-absent-many' : 'attendance-alert-absent-one', {
           names,
           class: access.className,
           shift: shiftName(notifier, locale, access.shift),
@@ -523,9 +523,9 @@ async function absenceAlertMessages(
         }),
         reply_markup: {
           inline_keyboard: [
-            [{ text: notifier.t(locale, 'alert-answer-sick'), callback_data: `ab:${a.id}:s` }],
-            [{ text: notifier.t(locale, 'alert-answer-late'), callback_data: `ab:${a.id}:l` }],
-            [{ text: notifier.t(locale, 'alert-answer-unaware'), callback_data: `ab:${a.id}:u` }],
+            [{ text: notifier.t(locale, 'attendance-alert-answer-sick'), callback_data: `ab:${a.id}:s` }],
+            [{ text: notifier.t(locale, 'attendance-alert-answer-late'), callback_data: `ab:${a.id}:l` }],
+            [{ text: notifier.t(locale, 'attendance-alert-answer-unaware'), callback_data: `ab:${a.id}:u` }],
           ],
         },
       },
@@ -549,7 +549,7 @@ async function correctionMessages(tx: Tx, access: ClassAccess, day: string, back
     const s = byId.get(a.studentId)!;
     if (a.telegramUserId === null || a.correctedTo === s.mark.status) continue;
     const locale = a.locale ?? notifier.defaultLocale;
-    const key = s.mark.status === 'late' ? 'alert-correction-late' : s.mark.status === 'excused' ? 'alert-correction-excused' : 'alert-correction-present';
+    const key = s.mark.status === 'late' ? 'attendance-alert-correction-late' : s.mark.status === 'excused' ? 'attendance-alert-correction-excused' : 'attendance-alert-correction-present';
     messages.push({
       dedupeKey: `correct:${a.guardianId}:${a.studentId}:${day}:${access.shift}:${s.mark.status}:${s.mark.arrivedAt ?? ''}`,
       schoolId: access.schoolId,

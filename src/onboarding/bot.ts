@@ -59,26 +59,26 @@ export function renderWhoAmI(t: BaseContext['t'], locale: Locale, who: WhoAmI): 
   const lines: string[] = [];
   for (const o of who.offices) {
     const province = locale === 'km' ? o.provinceNameKm : o.provinceNameEn;
-    lines.push(province ? t('whoami-office-province', { province }) : t('whoami-office-national'));
+    lines.push(province ? t('onboarding-whoami-office-province', { province }) : t('onboarding-whoami-office-national'));
   }
   for (const s of who.staff) {
     lines.push(
-      t('whoami-staff', {
+      t('onboarding-whoami-staff', {
         school: schoolName(locale, s),
-        roles: s.roles.map((r) => t(`role-${r}`)).join(', ') || t('role-none'),
+        roles: s.roles.map((r) => t(`core-role-${r}`)).join(', ') || t('core-role-none'),
       }),
     );
-    if (s.homeroomClasses.length > 0) lines.push(t('whoami-homeroom', { classes: s.homeroomClasses.join(', ') }));
+    if (s.homeroomClasses.length > 0) lines.push(t('onboarding-whoami-homeroom', { classes: s.homeroomClasses.join(', ') }));
   }
   for (const g of who.guardianOf) {
-    lines.push(t('whoami-parent', { school: schoolName(locale, g) }));
+    lines.push(t('onboarding-whoami-parent', { school: schoolName(locale, g) }));
     for (const c of g.children) {
       const name = locale === 'km' || !c.nameEn ? c.nameKm : `${c.nameEn} (${c.nameKm})`;
-      lines.push(t('whoami-child', { name, class: c.className ?? '—' }));
+      lines.push(t('onboarding-whoami-child', { name, class: c.className ?? '—' }));
     }
   }
-  if (lines.length === 0) return t('whoami-nobody');
-  return [t('whoami-title'), ...lines].join('\n');
+  if (lines.length === 0) return t('onboarding-whoami-nobody');
+  return [t('onboarding-whoami-title'), ...lines].join('\n');
 }
 
 async function sendWhoAmI(ctx: BaseContext): Promise<void> {
@@ -88,30 +88,30 @@ async function sendWhoAmI(ctx: BaseContext): Promise<void> {
 
 function helpText(ctx: BaseContext): string {
   const roles = rolesOf(ctx.actor);
-  const parts = [ctx.t('help-intro')];
-  if (roles.length === 0) parts.push(ctx.t('help-not-linked'));
+  const parts = [ctx.t('onboarding-help-intro')];
+  if (roles.length === 0) parts.push(ctx.t('onboarding-help-not-linked'));
   // A capability's line shared by several roles is shown once, under the first of them.
   const shown = new Set<string>();
   for (const r of roles) {
     const lines = ctx.catalog.helpLinesFor(r).filter((key) => !shown.has(key));
     for (const key of lines) shown.add(key);
-    parts.push([ctx.t(`help-${r}`), ...lines.map((key) => ctx.t(key))].join('\n'));
+    parts.push([ctx.t(`onboarding-help-${r}`), ...lines.map((key) => ctx.t(key))].join('\n'));
   }
-  parts.push(ctx.t('help-common'));
+  parts.push(ctx.t('onboarding-help-common'));
   return parts.join('\n\n');
 }
 
 export function redeemMessageKey(result: RedeemResult): string {
-  if (result.ok) return result.kind === 'parent' ? 'invite-ok-parent' : 'invite-ok-staff';
-  return `invite-${result.reason}`;
+  if (result.ok) return result.kind === 'parent' ? 'onboarding-invite-ok-parent' : 'onboarding-invite-ok-staff';
+  return `onboarding-invite-${result.reason}`;
 }
 
 /** Asks for an invite code (three tries). */
 export async function enterCode(conversation: Conversation<BotContext, ConvContext>, ctx: ConvContext): Promise<void> {
-  await ctx.reply(ctx.t('invite-ask-code'), { reply_markup: { force_reply: true } });
+  await ctx.reply(ctx.t('onboarding-invite-ask-code'), { reply_markup: { force_reply: true } });
   for (let attempt = 1; attempt <= 3; attempt++) {
     const answer = await conversation.waitFor('message:text', {
-      otherwise: (other) => other.reply(other.t('invite-ask-code-text')),
+      otherwise: (other) => other.reply(other.t('onboarding-invite-ask-code-text')),
     });
     const code = answer.message.text.trim();
     const result = await conversation.external((outside) =>
@@ -125,9 +125,9 @@ export async function enterCode(conversation: Conversation<BotContext, ConvConte
       });
       return;
     }
-    if (attempt < 3) await answer.reply(answer.t('invite-try-again'));
+    if (attempt < 3) await answer.reply(answer.t('onboarding-invite-try-again'));
   }
-  await ctx.reply(ctx.t('invite-give-up'));
+  await ctx.reply(ctx.t('onboarding-invite-give-up'));
 }
 
 export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
@@ -137,7 +137,7 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
   // --- menus -------------------------------------------------------------------------------
   const languageMenu = new Menu<BotContext>(LANGUAGE_MENU, {
     onMenuOutdated: async (ctx) => {
-      await ctx.answerCallbackQuery({ text: ctx.t('menu-outdated') });
+      await ctx.answerCallbackQuery({ text: ctx.t('core-menu-outdated') });
     },
   }).dynamic((ctx, range) => {
     const current = ctx.actor?.locale;
@@ -149,8 +149,8 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
         await setLocale(db, ctx.from.id, locale);
         ctx.actor.locale = locale;
         ctx.i18n.useLocale(locale);
-        await ctx.answerCallbackQuery({ text: ctx.t('language-set') });
-        await ctx.editMessageText(isLinked(ctx) ? ctx.t('language-choose') : ctx.t('onboarding-greeting'));
+        await ctx.answerCallbackQuery({ text: ctx.t('onboarding-language-set') });
+        await ctx.editMessageText(isLinked(ctx) ? ctx.t('onboarding-language-choose') : ctx.t('onboarding-greeting'));
         await syncCommands(ctx);
         // The share button's label is in the old language: show it again in the new one.
         if (!isLinked(ctx)) await ctx.reply(ctx.t('onboarding-share-prompt'), { reply_markup: shareKeyboard(ctx) });
@@ -161,8 +161,8 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
   /** The home menu: the capabilities' entries for this user's roles, then onboarding's own. */
   const mainMenu = (ctx: BotContext): InlineKeyboard => {
     const rows = ctx.catalog.homeButtonsFor(ctx.actor).map((b) => [InlineKeyboard.text(ctx.t(b.labelKey), b.data)]);
-    rows.push([InlineKeyboard.text(ctx.t('menu-whoami'), whoamiButton.pack({})), InlineKeyboard.text(ctx.t('menu-language'), languageButton.pack({}))]);
-    rows.push([InlineKeyboard.text(ctx.t('menu-code'), codeButton.pack({})), InlineKeyboard.text(ctx.t('menu-help'), helpButton.pack({}))]);
+    rows.push([InlineKeyboard.text(ctx.t('onboarding-menu-whoami'), whoamiButton.pack({})), InlineKeyboard.text(ctx.t('onboarding-menu-language'), languageButton.pack({}))]);
+    rows.push([InlineKeyboard.text(ctx.t('onboarding-menu-code'), codeButton.pack({})), InlineKeyboard.text(ctx.t('onboarding-menu-help'), helpButton.pack({}))]);
     return InlineKeyboard.from(rows);
   };
   composer.callbackQuery(whoamiButton.pattern, async (ctx) => {
@@ -171,7 +171,7 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
   });
   composer.callbackQuery(languageButton.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();
-    await ctx.reply(ctx.t('language-choose'), { reply_markup: languageMenu });
+    await ctx.reply(ctx.t('onboarding-language-choose'), { reply_markup: languageMenu });
   });
   composer.callbackQuery(helpButton.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();
@@ -190,13 +190,13 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
         await refreshActor(ctx);
         await syncCommands(ctx);
         await sendWhoAmI(ctx);
-        await ctx.reply(ctx.t('home-title'), { reply_markup: mainMenu(ctx) });
+        await ctx.reply(ctx.t('onboarding-home-title'), { reply_markup: mainMenu(ctx) });
         return;
       }
     }
     await syncCommands(ctx);
     if (isLinked(ctx)) {
-      await ctx.reply(ctx.t('home-welcome-back'), { reply_markup: mainMenu(ctx) });
+      await ctx.reply(ctx.t('onboarding-home-welcome-back'), { reply_markup: mainMenu(ctx) });
       return;
     }
     await ctx.reply(ctx.t('onboarding-greeting'), { reply_markup: languageMenu });
@@ -214,7 +214,7 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
     if (!result.ok) {
       if (result.reason === 'not-found') {
         await ctx.reply(ctx.t('onboarding-not-found'), {
-          reply_markup: new InlineKeyboard().text(ctx.t('menu-code'), codeButton.pack({})),
+          reply_markup: new InlineKeyboard().text(ctx.t('onboarding-menu-code'), codeButton.pack({})),
         });
       } else {
         await ctx.reply(ctx.t(`onboarding-${result.reason}`), { reply_markup: shareKeyboard(ctx) });
@@ -225,7 +225,7 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
     await ctx.reply(ctx.t('onboarding-linked'), { reply_markup: { remove_keyboard: true } });
     await syncCommands(ctx);
     await sendWhoAmI(ctx);
-    await ctx.reply(ctx.t('home-title'), { reply_markup: mainMenu(ctx) });
+    await ctx.reply(ctx.t('onboarding-home-title'), { reply_markup: mainMenu(ctx) });
   });
 
   composer.callbackQuery(codeButton.pattern, async (ctx) => {
@@ -236,14 +236,14 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
   // --- simple commands -----------------------------------------------------------------------
   composer.command('menu', async (ctx) => {
     await syncCommands(ctx);
-    await ctx.reply(isLinked(ctx) ? ctx.t('home-title') : ctx.t('home-not-linked'), { reply_markup: mainMenu(ctx) });
+    await ctx.reply(isLinked(ctx) ? ctx.t('onboarding-home-title') : ctx.t('onboarding-home-not-linked'), { reply_markup: mainMenu(ctx) });
   });
   composer.command('whoami', (ctx) => sendWhoAmI(ctx));
   composer.command('help', async (ctx) => {
     await syncCommands(ctx);
     await ctx.reply(helpText(ctx));
   });
-  composer.command('language', (ctx) => ctx.reply(ctx.t('language-choose'), { reply_markup: languageMenu }));
+  composer.command('language', (ctx) => ctx.reply(ctx.t('onboarding-language-choose'), { reply_markup: languageMenu }));
   composer.command('code', (ctx) => ctx.conversation.enter(CODE_CONVERSATION));
 
   // --- invites issued by staff ---------------------------------------------------------------
@@ -251,18 +251,18 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
     const [kindArg, studentCode] = ctx.match.trim().split(/\s+/);
     const kind = INVITE_KINDS.find((k) => k === kindArg?.toLowerCase()) as InviteKind | undefined;
     if (!kind || (kind === 'parent' && !studentCode)) {
-      await ctx.reply(ctx.t('invite-usage'));
+      await ctx.reply(ctx.t('onboarding-invite-usage'));
       return;
     }
     const result = await inviteAsStaff(db, ctx.actor, { kind, studentCode });
     if (!result.ok) {
-      await ctx.reply(ctx.t(`invite-denied-${result.reason}`));
+      await ctx.reply(ctx.t(`onboarding-invite-denied-${result.reason}`));
       return;
     }
     const locale = currentLocale(ctx);
     await ctx.reply(
-      ctx.t('invite-created', {
-        role: ctx.t(`role-${kind}`),
+      ctx.t('onboarding-invite-created', {
+        role: ctx.t(`core-role-${kind}`),
         link: deepLink(deps.botUsername ?? ctx.me?.username, result.code),
         code: result.code,
         until: formatDay(locale, result.expiresAt.toISOString().slice(0, 10)),
@@ -275,34 +275,34 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
   composer.command('unlink', async (ctx) => {
     const who = await whoAmI(db, ctx.from!.id);
     if (who.staff.length === 0 && who.guardianOf.length === 0 && who.offices.length === 0) {
-      await ctx.reply(ctx.t('whoami-nobody'));
+      await ctx.reply(ctx.t('onboarding-whoami-nobody'));
       return;
     }
     const locale = currentLocale(ctx);
     const kb = new InlineKeyboard();
-    for (const s of who.staff) kb.text(ctx.t('unlink-staff', { school: schoolName(locale, s) }), unlinkStaffChoice.pack({ id: s.staffId })).row();
+    for (const s of who.staff) kb.text(ctx.t('onboarding-unlink-staff', { school: schoolName(locale, s) }), unlinkStaffChoice.pack({ id: s.staffId })).row();
     for (const g of who.guardianOf) {
-      kb.text(ctx.t('unlink-parent', { school: schoolName(locale, g), count: g.children.length }), unlinkGuardianChoice.pack({ id: g.guardianId })).row();
+      kb.text(ctx.t('onboarding-unlink-parent', { school: schoolName(locale, g), count: g.children.length }), unlinkGuardianChoice.pack({ id: g.guardianId })).row();
     }
-    kb.text(ctx.t('unlink-all'), unlinkAllChoice.pack({})).row().text(ctx.t('button-cancel'), unlinkCancel.pack({}));
-    await ctx.reply(ctx.t('unlink-choose'), { reply_markup: kb });
+    kb.text(ctx.t('onboarding-unlink-all'), unlinkAllChoice.pack({})).row().text(ctx.t('core-button-cancel'), unlinkCancel.pack({}));
+    await ctx.reply(ctx.t('onboarding-unlink-choose'), { reply_markup: kb });
   });
 
   const confirmUnlink = (confirm: string) => async (ctx: BotContext) => {
     await ctx.answerCallbackQuery();
-    await ctx.editMessageText(ctx.t('unlink-confirm'), {
-      reply_markup: new InlineKeyboard().text(ctx.t('button-yes-unlink'), confirm).text(ctx.t('button-cancel'), unlinkCancel.pack({})),
+    await ctx.editMessageText(ctx.t('onboarding-unlink-confirm'), {
+      reply_markup: new InlineKeyboard().text(ctx.t('core-button-yes-unlink'), confirm).text(ctx.t('core-button-cancel'), unlinkCancel.pack({})),
     });
   };
   composer.callbackQuery(unlinkStaffChoice.pattern, async (ctx) => {
     const b = unlinkStaffChoice.parse(ctx.callbackQuery.data);
     if (b) await confirmUnlink(unlinkStaffConfirm.pack({ id: b.id }))(ctx);
-    else await ctx.answerCallbackQuery({ text: ctx.t('menu-outdated'), show_alert: true });
+    else await ctx.answerCallbackQuery({ text: ctx.t('core-menu-outdated'), show_alert: true });
   });
   composer.callbackQuery(unlinkGuardianChoice.pattern, async (ctx) => {
     const b = unlinkGuardianChoice.parse(ctx.callbackQuery.data);
     if (b) await confirmUnlink(unlinkGuardianConfirm.pack({ id: b.id }))(ctx);
-    else await ctx.answerCallbackQuery({ text: ctx.t('menu-outdated'), show_alert: true });
+    else await ctx.answerCallbackQuery({ text: ctx.t('core-menu-outdated'), show_alert: true });
   });
   composer.callbackQuery(unlinkAllChoice.pattern, confirmUnlink(unlinkAllConfirm.pack({})));
 
@@ -311,7 +311,7 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
     await ctx.answerCallbackQuery();
     await refreshActor(ctx);
     await syncCommands(ctx);
-    await ctx.editMessageText(removed > 0 ? ctx.t('unlink-done') : ctx.t('unlink-nothing'));
+    await ctx.editMessageText(removed > 0 ? ctx.t('onboarding-unlink-done') : ctx.t('onboarding-unlink-nothing'));
   };
   composer.callbackQuery([unlinkStaffConfirm.pattern, unlinkGuardianConfirm.pattern, unlinkAllConfirm.pattern], async (ctx, next) => {
     const data = ctx.callbackQuery.data;
@@ -325,7 +325,7 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
 
   composer.callbackQuery(unlinkCancel.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();
-    await ctx.editMessageText(ctx.t('unlink-cancelled'));
+    await ctx.editMessageText(ctx.t('onboarding-unlink-cancelled'));
   });
 
   return composer;
@@ -348,12 +348,12 @@ export function fallbackFeature(_deps: AppDeps): Composer<BotContext> {
       }
       return;
     }
-    await ctx.reply(ctx.t(text.startsWith('/') ? 'error-unknown-command' : 'error-not-understood'));
+    await ctx.reply(ctx.t(text.startsWith('/') ? 'core-error-unknown-command' : 'core-error-not-understood'));
   });
   composer.on('callback_query', async (ctx) => {
-    await ctx.answerCallbackQuery({ text: ctx.t('menu-outdated'), show_alert: true });
+    await ctx.answerCallbackQuery({ text: ctx.t('core-menu-outdated'), show_alert: true });
   });
-  composer.on('message', (ctx) => ctx.reply(ctx.t('error-not-understood')));
+  composer.on('message', (ctx) => ctx.reply(ctx.t('core-error-not-understood')));
   return composer;
 }
 

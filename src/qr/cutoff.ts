@@ -172,13 +172,13 @@ function teacherMessage(input: {
     .join('\n');
   const vars = {
     class: access.className,
-    shift: notifier.t(locale, `shift-${access.shift}`),
+    shift: notifier.t(locale, `core-shift-${access.shift}`),
     date: formatDay(locale, day),
     count: formatNumber(locale, input.unscanned.length),
     time: input.time,
     names,
   };
-  const open = { text: notifier.t(locale, 'cutoff-open'), callback_data: `at:o:${access.classId}:${compact}` };
+  const open = { text: notifier.t(locale, 'qr-cutoff-open'), callback_data: `at:o:${access.classId}:${compact}` };
   return {
     dedupeKey: `cutoff:${access.classId}:${day}:${access.shift}`,
     schoolId: access.schoolId,
@@ -187,10 +187,10 @@ function teacherMessage(input: {
     payload:
       input.mode === 'confirm'
         ? {
-            text: notifier.t(locale, 'cutoff-teacher', vars),
-            reply_markup: { inline_keyboard: [[{ text: notifier.t(locale, 'cutoff-confirm'), callback_data: `at:y:${access.classId}:${compact}` }], [open]] },
+            text: notifier.t(locale, 'qr-cutoff-teacher', vars),
+            reply_markup: { inline_keyboard: [[{ text: notifier.t(locale, 'qr-cutoff-confirm'), callback_data: `at:y:${access.classId}:${compact}` }], [open]] },
           }
-        : { text: notifier.t(locale, 'cutoff-teacher-sent', vars), reply_markup: { inline_keyboard: [[open]] } },
+        : { text: notifier.t(locale, 'qr-cutoff-teacher-sent', vars), reply_markup: { inline_keyboard: [[open]] } },
   };
 }
 
@@ -215,8 +215,8 @@ async function tellOfficeNoScans(
         schoolId: input.schoolId,
         chatId: Number(o.chat),
         payload: {
-          text: notifier.t(locale, 'cutoff-office-no-scans', {
-            shift: notifier.t(locale, `shift-${input.shift}`),
+          text: notifier.t(locale, 'qr-cutoff-office-no-scans', {
+            shift: notifier.t(locale, `core-shift-${input.shift}`),
             date: formatDay(locale, input.day),
             school: locale === 'en' ? input.school.name_en : input.school.name_km,
           }),

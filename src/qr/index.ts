@@ -23,13 +23,13 @@ export const qr: Capability = {
   commands: [
     { command: 'cards', descriptionKey: 'qr-cmd-cards', roles: ['principal', 'operator', 'teacher'] },
     { command: 'card', descriptionKey: 'qr-cmd-card', roles: ['principal', 'operator', 'teacher'] },
-    { command: 'scan', descriptionKey: 'cmd-scan', roles: ['gatekeeper', 'operator', 'teacher'] },
-    { command: 'notices', descriptionKey: 'cmd-notices', roles: ['parent'] },
-    { command: 'scanning', descriptionKey: 'cmd-scanning', roles: ['principal', 'operator'] },
+    { command: 'scan', descriptionKey: 'qr-cmd-scan', roles: ['gatekeeper', 'operator', 'teacher'] },
+    { command: 'notices', descriptionKey: 'qr-cmd-notices', roles: ['parent'] },
+    { command: 'scanning', descriptionKey: 'qr-cmd-scanning', roles: ['principal', 'operator'] },
   ],
   homeButtons: [
     { id: 'cards', labelKey: 'qr-menu-cards', roles: ['principal', 'operator', 'teacher'], data: cardsHome.pack({}) },
-    { id: 'scan', labelKey: 'menu-scan', roles: ['gatekeeper'], data: scanHome.pack({}) },
+    { id: 'scan', labelKey: 'qr-menu-scan', roles: ['gatekeeper'], data: scanHome.pack({}) },
   ],
   deepLink: cardDeepLink,
   bot: (deps) => {

@@ -101,14 +101,14 @@ export function miniAppRoutes(deps: AppDeps, botToken: string, basePath: string)
     const check = verifyInitData(typeof body.initData === 'string' ? body.initData : '', botToken, Math.floor(deps.now().getTime() / 1000));
     if (!check.ok) {
       await audit(db, { actor: 'miniapp', action: 'scan.miniapp', outcome: 'denied', details: { reason: check.reason } });
-      send(res, 401, { error: 'bad-init-data', text: t(deps.defaultLocale, 'scan-app-denied') });
+      send(res, 401, { error: 'bad-init-data', text: t(deps.defaultLocale, 'qr-scan-app-denied') });
       return null;
     }
     const actor = await loadActor(db, check.userId);
     const locale = actor.locale ?? deps.defaultLocale;
     if (scanningMemberships(actor).length === 0) {
       await audit(db, { actor: `tg:${check.userId}`, action: 'scan.miniapp', outcome: 'denied', details: { reason: 'not-scanner' } });
-      send(res, 403, { error: 'not-scanner', text: t(locale, 'scan-app-denied') });
+      send(res, 403, { error: 'not-scanner', text: t(locale, 'qr-scan-app-denied') });
       return null;
     }
     return { body, actor, locale };
@@ -131,11 +131,11 @@ export function miniAppRoutes(deps: AppDeps, botToken: string, basePath: string)
       const l = who.locale;
       send(res, 200, {
         lang: l,
-        title: t(l, 'scan-app-title'),
-        start: t(l, 'scan-app-start'),
-        hint: t(l, 'scan-app-hint'),
-        empty: t(l, 'scan-app-empty'),
-        failed: t(l, 'scan-app-failed'),
+        title: t(l, 'qr-scan-app-title'),
+        start: t(l, 'qr-scan-app-start'),
+        hint: t(l, 'qr-scan-app-hint'),
+        empty: t(l, 'qr-scan-app-empty'),
+        failed: t(l, 'qr-scan-app-failed'),
       });
     },
   };
@@ -149,7 +149,7 @@ export function miniAppRoutes(deps: AppDeps, botToken: string, basePath: string)
       const token = extractCardToken(typeof who.body.text === 'string' ? who.body.text : '');
       if (!token) {
         await audit(db, { actor: `tg:${who.actor.telegramUserId}`, action: 'scan.record', outcome: 'denied', details: { reason: 'malformed', via: 'miniapp' } });
-        send(res, 200, { ok: false, text: t(who.locale, 'scan-denied-malformed') });
+        send(res, 200, { ok: false, text: t(who.locale, 'qr-scan-denied-malformed') });
         return;
       }
       try {
@@ -158,7 +158,7 @@ export function miniAppRoutes(deps: AppDeps, botToken: string, basePath: string)
         send(res, 200, { ok: result.ok, kind: result.ok ? result.kind : result.reason, text: scanResultText((key, vars) => t(who.locale, key, vars), who.locale, result) });
       } catch (err) {
         deps.log.error({ err: safeError(err) }, 'mini app scan failed');
-        send(res, 500, { ok: false, text: t(who.locale, 'scan-app-failed') });
+        send(res, 500, { ok: false, text: t(who.locale, 'qr-scan-app-failed') });
       }
     },
   };

@@ -33,18 +33,18 @@ function localeOf(ctx: BaseContext): Locale {
 
 /** The text shown to the scanner for a result, in their language (also used by the Mini App). */
 export function scanResultText(t: (key: string, vars?: Record<string, string | number>) => string, locale: Locale, result: ScanResult): string {
-  if (!result.ok) return t(`scan-denied-${result.reason}`);
+  if (!result.ok) return t(`qr-scan-denied-${result.reason}`);
   const s = result.student;
   const name = locale === 'en' && s.nameEn ? s.nameEn : s.nameKm;
   const digits = (hhmm: string) => (locale === 'km' ? hhmm.replace(/\d/g, (d) => formatNumber('km', Number(d))) : hhmm);
   if (result.kind === 'arrival') {
-    const line = t(result.late ? 'scan-arrived-late' : 'scan-arrived', { name, class: s.className, time: digits(result.time) });
-    return result.noticesQueued > 0 ? `${line}\n${t('scan-families-told', { count: formatNumber(locale, result.noticesQueued) })}` : line;
+    const line = t(result.late ? 'qr-scan-arrived-late' : 'qr-scan-arrived', { name, class: s.className, time: digits(result.time) });
+    return result.noticesQueued > 0 ? `${line}\n${t('qr-scan-families-told', { count: formatNumber(locale, result.noticesQueued) })}` : line;
   }
-  if (result.kind === 'departure') return t('scan-departed', { name, class: s.className, time: digits(result.time), arrived: digits(result.arrivedTime) });
+  if (result.kind === 'departure') return t('qr-scan-departed', { name, class: s.className, time: digits(result.time), arrived: digits(result.arrivedTime) });
   return result.departedTime
-    ? t('scan-repeat-left', { name, arrived: digits(result.arrivedTime), left: digits(result.departedTime) })
-    : t('scan-repeat', { name, arrived: digits(result.arrivedTime) });
+    ? t('qr-scan-repeat-left', { name, arrived: digits(result.arrivedTime), left: digits(result.departedTime) })
+    : t('qr-scan-repeat', { name, arrived: digits(result.arrivedTime) });
 }
 
 /** After an accepted arrival: a child already submitted absent becomes late, and families get a correction. */
@@ -84,18 +84,18 @@ async function scan(deps: AppDeps, ctx: BotContext, token: string, via: ScanVia)
 /** How to scan, with the gate-scanner Mini App's button (also set as the chat's menu button). */
 async function showScanHowto(deps: AppDeps, ctx: BotContext): Promise<void> {
   if (scanningMemberships(ctx.actor).length === 0) {
-    await ctx.reply(ctx.t('scan-denied-not-scanner'));
+    await ctx.reply(ctx.t('qr-scan-denied-not-scanner'));
     return;
   }
   if (!deps.webAppUrl) {
-    await ctx.reply(ctx.t('scan-howto-no-app'));
+    await ctx.reply(ctx.t('qr-scan-howto-no-app'));
     return;
   }
   const url = deps.webAppUrl;
-  await ctx.reply(ctx.t('scan-howto'), { reply_markup: new InlineKeyboard().webApp(ctx.t('scan-open-app'), url) });
+  await ctx.reply(ctx.t('qr-scan-howto'), { reply_markup: new InlineKeyboard().webApp(ctx.t('qr-scan-open-app'), url) });
   // The chat's menu button opens the scanner too, one tap from the chat at every shift.
   await ctx.api
-    .setChatMenuButton({ chat_id: ctx.chat!.id, menu_button: { type: 'web_app', text: ctx.t('scan-menu-button'), web_app: { url } } })
+    .setChatMenuButton({ chat_id: ctx.chat!.id, menu_button: { type: 'web_app', text: ctx.t('qr-scan-menu-button'), web_app: { url } } })
     .catch((err) => ctx.log.warn({ err: safeError(err) }, 'menu button not set'));
 }
 
@@ -119,21 +119,21 @@ export function scanFeature(deps: AppDeps): Composer<BotContext> {
       await ctx.reply(text);
     };
     const photo = pickPhoto(ctx.message.photo);
-    if (!photo) return refuse('too-large', ctx.t('scan-photo-too-big'));
+    if (!photo) return refuse('too-large', ctx.t('qr-scan-photo-too-big'));
     let read: QrPhoto;
     try {
       read = await readQrPhoto(await downloadFile(ctx.api, photo.file_id));
     } catch (err) {
       ctx.log.warn({ err: safeError(err) }, 'card photo could not be downloaded');
-      await ctx.reply(ctx.t('scan-photo-bad'));
+      await ctx.reply(ctx.t('qr-scan-photo-bad'));
       return;
     }
-    if (!read.ok) return refuse(read.reason, ctx.t(read.reason === 'too-large' ? 'scan-photo-too-big' : 'scan-photo-bad'));
+    if (!read.ok) return refuse(read.reason, ctx.t(read.reason === 'too-large' ? 'qr-scan-photo-too-big' : 'qr-scan-photo-bad'));
     const { texts } = read;
-    if (texts.length === 0) return refuse('no-code', ctx.t('scan-photo-none'));
-    if (texts.length > 1) return refuse('many-codes', ctx.t('scan-photo-many', { count: formatNumber(localeOf(ctx), texts.length) }));
+    if (texts.length === 0) return refuse('no-code', ctx.t('qr-scan-photo-none'));
+    if (texts.length > 1) return refuse('many-codes', ctx.t('qr-scan-photo-many', { count: formatNumber(localeOf(ctx), texts.length) }));
     const token = extractCardToken(texts[0]!);
-    if (!token) return refuse('malformed', ctx.t('scan-denied-malformed'));
+    if (!token) return refuse('malformed', ctx.t('qr-scan-denied-malformed'));
     await scan(deps, ctx, token, 'photo');
   });
 
@@ -148,22 +148,22 @@ export function scanFeature(deps: AppDeps): Composer<BotContext> {
 
   function settingsText(ctx: BaseContext, v: ScanSettingsView): string {
     const shift = (x: 'morning' | 'afternoon') =>
-      ctx.t('scanning-shift', { shift: ctx.t(`shift-${x}`), late: v.shifts[x].lateAfter, cutoff: v.shifts[x].cutoffAt });
+      ctx.t('qr-scanning-shift', { shift: ctx.t(`core-shift-${x}`), late: v.shifts[x].lateAfter, cutoff: v.shifts[x].cutoffAt });
     return [
-      ctx.t(v.enabled ? 'scanning-on' : 'scanning-off'),
+      ctx.t(v.enabled ? 'qr-scanning-on' : 'qr-scanning-off'),
       shift('morning'),
       shift('afternoon'),
-      ctx.t(v.alertMode === 'immediate' ? 'scanning-mode-immediate' : 'scanning-mode-confirm'),
-      ctx.t('scanning-cooldown', { minutes: formatNumber(localeOf(ctx), Math.round(v.cooldownSeconds / 60)) }),
-      ctx.t('scanning-howto'),
+      ctx.t(v.alertMode === 'immediate' ? 'qr-scanning-mode-immediate' : 'qr-scanning-mode-confirm'),
+      ctx.t('qr-scanning-cooldown', { minutes: formatNumber(localeOf(ctx), Math.round(v.cooldownSeconds / 60)) }),
+      ctx.t('qr-scanning-howto'),
     ].join('\n');
   }
 
   const settingsKeyboard = (ctx: BaseContext, v: ScanSettingsView) =>
     new InlineKeyboard()
-      .text(ctx.t(v.enabled ? 'scanning-turn-off' : 'scanning-turn-on'), v.enabled ? 'sc:off' : 'sc:on')
+      .text(ctx.t(v.enabled ? 'qr-scanning-turn-off' : 'qr-scanning-turn-on'), v.enabled ? 'sc:off' : 'sc:on')
       .row()
-      .text(ctx.t(v.alertMode === 'immediate' ? 'scanning-use-confirm' : 'scanning-use-immediate'), v.alertMode === 'immediate' ? 'sc:confirm' : 'sc:immediate');
+      .text(ctx.t(v.alertMode === 'immediate' ? 'qr-scanning-use-confirm' : 'qr-scanning-use-immediate'), v.alertMode === 'immediate' ? 'sc:confirm' : 'sc:immediate');
 
   async function applySettings(ctx: BotContext, schoolId: number, change: ScanSettingsChange): Promise<ScanSettingsView | null> {
     try {
@@ -173,7 +173,7 @@ export function scanFeature(deps: AppDeps): Composer<BotContext> {
       return view;
     } catch (err) {
       if (err instanceof ScanSettingsError) {
-        await ctx.reply(ctx.t(`scanning-error-${err.code}`, err.vars));
+        await ctx.reply(ctx.t(`qr-scanning-error-${err.code}`, err.vars));
         return null;
       }
       throw err;
@@ -184,7 +184,7 @@ export function scanFeature(deps: AppDeps): Composer<BotContext> {
     const office = officeSchool(ctx);
     if (!office) {
       await audit(db, { actor: actorOf(ctx.from!.id), action: 'scan.settings', outcome: 'denied' });
-      await ctx.reply(ctx.t('scanning-office-only'));
+      await ctx.reply(ctx.t('qr-scanning-office-only'));
       return;
     }
     // Typed changes: `/scanning late morning 07:15`, `/scanning cutoff afternoon 14:00`, `/scanning cooldown 5`.
@@ -195,7 +195,7 @@ export function scanFeature(deps: AppDeps): Composer<BotContext> {
       if ((what === 'late' || what === 'cutoff') && shift && time && HHMM.test(time)) change = what === 'late' ? { lateAfter: { [shift]: time } } : { cutoffAt: { [shift]: time } };
       else if (what === 'cooldown' && shiftWord && /^\d{1,3}$/.test(shiftWord)) change = { cooldownSeconds: Number(shiftWord) * 60 };
       if (!change) {
-        await ctx.reply(ctx.t('scanning-usage'));
+        await ctx.reply(ctx.t('qr-scanning-usage'));
         return;
       }
       const view = await applySettings(ctx, office.schoolId, change);
@@ -210,7 +210,7 @@ export function scanFeature(deps: AppDeps): Composer<BotContext> {
     const office = officeSchool(ctx);
     if (!office) {
       await audit(db, { actor: actorOf(ctx.from.id), action: 'scan.settings', outcome: 'denied' });
-      await ctx.answerCallbackQuery({ text: ctx.t('scanning-office-only'), show_alert: true });
+      await ctx.answerCallbackQuery({ text: ctx.t('qr-scanning-office-only'), show_alert: true });
       return;
     }
     const op = ctx.match[1];
@@ -222,27 +222,27 @@ export function scanFeature(deps: AppDeps): Composer<BotContext> {
 
   // --- arrival notices, for parents -----------------------------------------------------------
   const noticesKeyboard = (ctx: BaseContext, on: boolean) =>
-    new InlineKeyboard().text(ctx.t(on ? 'scan-notices-off-button' : 'scan-notices-on-button'), (on ? noticesOff : noticesOn).pack({}));
+    new InlineKeyboard().text(ctx.t(on ? 'qr-scan-notices-off-button' : 'qr-scan-notices-on-button'), (on ? noticesOff : noticesOn).pack({}));
 
   composer.command('notices', async (ctx) => {
     if (ctx.actor.childIds.length === 0) {
-      await ctx.reply(ctx.t('scan-notices-parents-only'));
+      await ctx.reply(ctx.t('qr-scan-notices-parents-only'));
       return;
     }
     const rows = await deps.database.rows<{ on: boolean }>(sql`select arrival_notices as "on" from telegram_accounts where telegram_user_id = ${ctx.from!.id}`);
     const on = rows[0]?.on ?? true;
-    await ctx.reply(ctx.t(on ? 'scan-notices-status-on' : 'scan-notices-status-off'), { reply_markup: noticesKeyboard(ctx, on) });
+    await ctx.reply(ctx.t(on ? 'qr-scan-notices-status-on' : 'qr-scan-notices-status-off'), { reply_markup: noticesKeyboard(ctx, on) });
   });
 
   composer.callbackQuery([noticesOn.pattern, noticesOff.pattern], async (ctx) => {
     if (ctx.actor.childIds.length === 0) {
-      await ctx.answerCallbackQuery({ text: ctx.t('scan-notices-parents-only'), show_alert: true });
+      await ctx.answerCallbackQuery({ text: ctx.t('qr-scan-notices-parents-only'), show_alert: true });
       return;
     }
     const on = noticesOn.parse(ctx.callbackQuery.data) !== null;
     await setArrivalNotices(db, ctx.from.id, on);
     await ctx.answerCallbackQuery();
-    await ctx.reply(ctx.t(on ? 'scan-notices-on-done' : 'scan-notices-off-done'), { reply_markup: noticesKeyboard(ctx, on) });
+    await ctx.reply(ctx.t(on ? 'qr-scan-notices-on-done' : 'qr-scan-notices-off-done'), { reply_markup: noticesKeyboard(ctx, on) });
   });
 
   return composer;

@@ -70,8 +70,8 @@ const TIME = '@@TIME@@';
 function noticeTemplates(notifier: Notifier): Record<`${Locale}-${'on' | 'late'}`, string> {
   const make = (locale: Locale, late: boolean) =>
     JSON.stringify({
-      text: notifier.t(locale, late ? 'scan-notice-late' : 'scan-notice-arrived', { name: NAME, time: TIME }),
-      reply_markup: { inline_keyboard: [[{ text: notifier.t(locale, 'scan-notices-off-button'), callback_data: noticesOff.pack({}) }]] },
+      text: notifier.t(locale, late ? 'qr-scan-notice-late' : 'qr-scan-notice-arrived', { name: NAME, time: TIME }),
+      reply_markup: { inline_keyboard: [[{ text: notifier.t(locale, 'qr-scan-notices-off-button'), callback_data: noticesOff.pack({}) }]] },
     });
   return { 'km-on': make('km', false), 'km-late': make('km', true), 'en-on': make('en', false), 'en-late': make('en', true) };
 }

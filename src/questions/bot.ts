@@ -76,32 +76,32 @@ export function refusalText(ctx: BaseContext, r: Exclude<AskResult | AnswerResul
   const n = (x: number) => formatNumber(locale(ctx), x);
   if (r.reason === 'bad-content') {
     const max = r.problem === 'too-long' ? n(MAX_TEXT_CHARS) : r.problem === 'caption-too-long' ? n(MAX_CAPTION_CHARS) : r.problem === 'too-big' ? n(MAX_MEDIA_BYTES / 1024 / 1024) : n(MAX_VOICE_SECONDS / 60);
-    return ctx.t(`q-bad-${r.problem}`, { max });
+    return ctx.t(`questions-bad-${r.problem}`, { max });
   }
-  if (r.reason === 'rate-hour' || r.reason === 'rate-day') return ctx.t(`q-${r.reason}`, { limit: n(r.limit) });
-  return ctx.t(`q-denied-${r.reason}`);
+  if (r.reason === 'rate-hour' || r.reason === 'rate-day') return ctx.t(`questions-${r.reason}`, { limit: n(r.limit) });
+  return ctx.t(`questions-denied-${r.reason}`);
 }
 
 function composeKeyboard(ctx: ConvContext, urgent: boolean): InlineKeyboard {
-  return new InlineKeyboard().text(urgent ? ctx.t('q-urgent-on') : ctx.t('q-urgent-off'), 'q:urg').text(ctx.t('q-cancel'), 'q:x');
+  return new InlineKeyboard().text(urgent ? ctx.t('questions-urgent-on') : ctx.t('questions-urgent-off'), 'q:urg').text(ctx.t('questions-cancel'), 'q:x');
 }
 
 // --- writing a question ----------------------------------------------------------------------
 export async function compose(conversation: Conversation<BotContext, ConvContext>, ctx: ConvContext, args: ComposeArgs) {
   let urgent = false;
-  const prompt = await ctx.reply(ctx.t('q-compose-prompt', { teacher: args.teacher, child: args.child }), { reply_markup: composeKeyboard(ctx, urgent) });
+  const prompt = await ctx.reply(ctx.t('questions-compose-prompt', { teacher: args.teacher, child: args.child }), { reply_markup: composeKeyboard(ctx, urgent) });
   for (;;) {
     const u = await conversation.wait({ maxMilliseconds: WAIT_MS });
     const data = u.callbackQuery?.data;
     if (data === 'q:urg') {
       urgent = !urgent;
-      await u.answerCallbackQuery({ text: u.t(urgent ? 'q-urgent-set' : 'q-urgent-unset') });
+      await u.answerCallbackQuery({ text: u.t(urgent ? 'questions-urgent-set' : 'questions-urgent-unset') });
       await u.editMessageReplyMarkup({ reply_markup: composeKeyboard(u, urgent) }).catch(() => {});
       continue;
     }
     if (data === 'q:x') {
       await u.answerCallbackQuery();
-      await u.editMessageText(u.t('q-cancelled')).catch(() => {});
+      await u.editMessageText(u.t('questions-cancelled')).catch(() => {});
       return;
     }
     // Anything else (another feature's button, an edit) is not for us: let it pass.
@@ -112,8 +112,8 @@ export async function compose(conversation: Conversation<BotContext, ConvContext
       if (!r.ok) return { sent: false, retry: r.reason === 'bad-content', text: refusalText(outside, r) };
       outside.deps.kickOutbox();
       const text = r.delayedUntil
-        ? outside.t('q-sent-later', { teacher: args.teacher, time: formatMoment(locale(outside), new Date(r.delayedUntil), r.timezone) })
-        : outside.t('q-sent', { teacher: args.teacher });
+        ? outside.t('questions-sent-later', { teacher: args.teacher, time: formatMoment(locale(outside), new Date(r.delayedUntil), r.timezone) })
+        : outside.t('questions-sent', { teacher: args.teacher });
       return { sent: true, retry: false, text };
     });
     if (outcome.sent) await u.api.editMessageReplyMarkup(prompt.chat.id, prompt.message_id).catch(() => {});
@@ -124,23 +124,23 @@ export async function compose(conversation: Conversation<BotContext, ConvContext
 
 // --- writing an answer ---------------------------------------------------------------------------
 export async function answer(conversation: Conversation<BotContext, ConvContext>, ctx: ConvContext, args: AnswerArgs) {
-  const prompt = await ctx.reply(ctx.t('q-answer-prompt', { child: args.child, class: args.className }), {
-    reply_markup: new InlineKeyboard().text(ctx.t('q-cancel'), 'q:x'),
+  const prompt = await ctx.reply(ctx.t('questions-answer-prompt', { child: args.child, class: args.className }), {
+    reply_markup: new InlineKeyboard().text(ctx.t('questions-cancel'), 'q:x'),
   });
   for (;;) {
     const u = await conversation.wait({ maxMilliseconds: WAIT_MS });
     if (u.callbackQuery?.data === 'q:x') {
       await u.answerCallbackQuery();
-      await u.editMessageText(u.t('q-cancelled')).catch(() => {});
+      await u.editMessageText(u.t('questions-cancelled')).catch(() => {});
       return;
     }
     if (!u.message) await conversation.skip({ next: true });
     const content = contentOf(u.message!);
     const outcome = await conversation.external(async (outside) => {
       const r = await answerQuestion(outside.deps.database.db, { actor: outside.actor, threadId: args.threadId, content }, { notifier: outside.deps.notifier, now: outside.deps.now() });
-      if (!r.ok) return { sent: false, retry: r.reason === 'bad-content', text: r.reason === 'parent-gone' ? outside.t('q-parent-gone') : refusalText(outside, r) };
+      if (!r.ok) return { sent: false, retry: r.reason === 'bad-content', text: r.reason === 'parent-gone' ? outside.t('questions-parent-gone') : refusalText(outside, r) };
       outside.deps.kickOutbox();
-      return { sent: true, retry: false, text: outside.t('q-answer-sent', { child: args.child }) };
+      return { sent: true, retry: false, text: outside.t('questions-answer-sent', { child: args.child }) };
     });
     if (outcome.sent) await u.api.editMessageReplyMarkup(prompt.chat.id, prompt.message_id).catch(() => {});
     await u.reply(outcome.text);
@@ -173,7 +173,7 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
   async function chooseTeacher(ctx: BotContext, child: ChildChoice) {
     const loc = locale(ctx);
     if (child.teachers.length === 0) {
-      await deny(ctx, ctx.t('q-no-teachers', { child: childName(loc, child) }));
+      await deny(ctx, ctx.t('questions-no-teachers', { child: childName(loc, child) }));
       return;
     }
     if (child.teachers.length === 1) {
@@ -183,22 +183,22 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
     }
     const kb = new InlineKeyboard();
     for (const t of child.teachers) {
-      const role = t.homeroom ? ctx.t('q-homeroom') : t.subject || ctx.t('q-subject-teacher');
+      const role = t.homeroom ? ctx.t('questions-homeroom') : t.subject || ctx.t('questions-subject-teacher');
       kb.text(`${plainName(loc, t)} — ${role}`, `q:t:${child.studentId}:${t.staffId}`).row();
     }
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
-    await ctx.reply(ctx.t('q-choose-teacher', { child: childName(loc, child) }), { reply_markup: kb });
+    await ctx.reply(ctx.t('questions-choose-teacher', { child: childName(loc, child) }), { reply_markup: kb });
   }
 
   async function startAsk(ctx: BotContext) {
     if (!hasRole(ctx.actor, 'parent')) {
       await audit(db, { actor: actorOf(ctx.from!.id), action: 'question.ask', outcome: 'denied', details: { reason: 'not-a-parent' } });
-      await deny(ctx, ctx.t('q-denied-not-a-parent'));
+      await deny(ctx, ctx.t('questions-denied-not-a-parent'));
       return;
     }
     const children = await childrenToAsk(db, ctx.actor);
     if (children.length === 0) {
-      await ctx.reply(ctx.t('q-no-children'));
+      await ctx.reply(ctx.t('questions-no-children'));
       return;
     }
     // Stop early (before they choose and type) when the parent has used up their questions.
@@ -214,7 +214,7 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
     const loc = locale(ctx);
     const kb = new InlineKeyboard();
     for (const c of children) kb.text(`${childName(loc, c)}${c.className ? ` · ${c.className}` : ''}`, `q:c:${c.studentId}`).row();
-    await ctx.reply(ctx.t('q-choose-child'), { reply_markup: kb });
+    await ctx.reply(ctx.t('questions-choose-child'), { reply_markup: kb });
   }
 
   composer.callbackQuery(askHome.pattern, async (ctx) => {
@@ -230,13 +230,13 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
 
   composer.callbackQuery(/^q:c:(\d{1,15})$/, async (ctx) => {
     const r = await childForAsking(db, ctx.actor, Number(ctx.match[1]));
-    if (!r.ok) return deny(ctx, ctx.t(`q-denied-${r.reason}`));
+    if (!r.ok) return deny(ctx, ctx.t(`questions-denied-${r.reason}`));
     await chooseTeacher(ctx, r.child);
   });
 
   composer.callbackQuery(/^q:t:(\d{1,15}):(\d{1,9})$/, async (ctx) => {
     const r = await resolveTarget(db, ctx.actor, Number(ctx.match[1]), Number(ctx.match[2]));
-    if (!r.ok) return deny(ctx, ctx.t(`q-denied-${r.reason}`));
+    if (!r.ok) return deny(ctx, ctx.t(`questions-denied-${r.reason}`));
     const loc = locale(ctx);
     const { child, teacher } = r.target;
     await enterCompose(ctx, { to: { studentId: child.studentId, staffId: teacher.staffId }, teacher: plainName(loc, teacher), child: childName(loc, child) }, child.schoolId);
@@ -246,7 +246,7 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
   composer.callbackQuery(/^q:f:(\d{1,15})$/, async (ctx) => {
     const threadId = Number(ctx.match[1]);
     const r = await mayFollowUp(db, ctx.actor, threadId);
-    if (!r.ok) return deny(ctx, ctx.t(`q-denied-${r.reason}`));
+    if (!r.ok) return deny(ctx, ctx.t(`questions-denied-${r.reason}`));
     const loc = locale(ctx);
     await enterCompose(ctx, { to: { threadId }, teacher: plainName(loc, r.teacher), child: childName(loc, r.child) }, r.schoolId);
   });
@@ -255,7 +255,7 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
   composer.callbackQuery(/^q:r:(\d{1,15})$/, async (ctx) => {
     const threadId = Number(ctx.match[1]);
     const r = await mayAnswer(db, ctx.actor, threadId);
-    if (!r.ok) return deny(ctx, ctx.t(`q-denied-${r.reason}`));
+    if (!r.ok) return deny(ctx, ctx.t(`questions-denied-${r.reason}`));
     await ctx.answerCallbackQuery();
     await ctx.conversation.exitAll();
     await ctx.conversation.enter(ANSWER, { threadId, child: childName(locale(ctx), r.child), className: r.className ?? '—' } satisfies AnswerArgs);
@@ -264,7 +264,7 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
   // --- history and media ---------------------------------------------------------------------------
   async function showThread(ctx: BotContext, threadId: number) {
     const r = await viewThread(db, ctx.actor, threadId);
-    if (!r.ok) return deny(ctx, ctx.t(`q-denied-${r.reason}`));
+    if (!r.ok) return deny(ctx, ctx.t(`questions-denied-${r.reason}`));
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
     const loc = locale(ctx);
     const kb = new InlineKeyboard();
@@ -273,8 +273,8 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
       if (i % 4 === 3) kb.row();
     });
     kb.row();
-    if (r.view.reader === 'staff') kb.text(ctx.t('q-button-reply'), `q:r:${threadId}`);
-    if (r.view.reader === 'parent') kb.text(ctx.t('q-button-write-back'), `q:f:${threadId}`);
+    if (r.view.reader === 'staff') kb.text(ctx.t('questions-button-reply'), `q:r:${threadId}`);
+    if (r.view.reader === 'parent') kb.text(ctx.t('questions-button-write-back'), `q:f:${threadId}`);
     const rows = kb.inline_keyboard.filter((row) => row.length > 0);
     await ctx.reply(historyText(ctx.t, loc, r.view), rows.length ? { reply_markup: InlineKeyboard.from(rows) } : {});
   }
@@ -283,7 +283,7 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
 
   composer.callbackQuery(/^q:m:(\d{1,15})$/, async (ctx) => {
     const r = await mediaOf(db, ctx.actor, Number(ctx.match[1]));
-    if (!r.ok) return deny(ctx, ctx.t(`q-denied-${r.reason}`));
+    if (!r.ok) return deny(ctx, ctx.t(`questions-denied-${r.reason}`));
     await ctx.answerCallbackQuery();
     // To the person who pressed, by Telegram's file id (nothing downloaded).
     if (r.kind === 'voice') await ctx.replyWithVoice(r.fileId);
@@ -297,8 +297,8 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
     const who = show === 'child' ? `${childName(loc, s.child)} · ${s.className ?? '—'}` : `${s.className ?? '—'} ${childName(loc, s.child)} → ${plainName(loc, s.teacher)}`;
     const state =
       s.status === 'open' && s.awaitingSince
-        ? ctx.t('q-list-waiting', { waited: formatDuration(ctx.t, loc, Math.max(0, now.getTime() - new Date(s.awaitingSince).getTime()) / 1000) })
-        : ctx.t(s.status === 'open' ? 'q-list-open' : 'q-list-answered');
+        ? ctx.t('questions-list-waiting', { waited: formatDuration(ctx.t, loc, Math.max(0, now.getTime() - new Date(s.awaitingSince).getTime()) / 1000) })
+        : ctx.t(s.status === 'open' ? 'questions-list-open' : 'questions-list-answered');
     const overdue = s.status === 'open' && s.dueAt && new Date(s.dueAt).getTime() <= now.getTime() ? ' ⚠️' : '';
     return `${s.urgent && s.status === 'open' ? '🔴 ' : ''}${who} — ${state}${overdue}`;
   }
@@ -322,12 +322,12 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
     const n = (x: number) => formatNumber(loc, x);
     for (const m of principalOf) {
       const o = await schoolOverview(db, ctx.actor, m.schoolId, now);
-      const lines = [ctx.t('q-school-title', { open: n(o.open), overdue: n(o.overdue), hours: n(o.answerWithinHours) })];
+      const lines = [ctx.t('questions-school-title', { open: n(o.open), overdue: n(o.overdue), hours: n(o.answerWithinHours) })];
       o.oldest.forEach((s, i) => lines.push(`${n(i + 1)}. ${summaryLine(ctx, s, now, 'child-and-teacher')}`));
-      if (o.teachers.length > 0) lines.push('', ctx.t('q-school-teachers'));
+      if (o.teachers.length > 0) lines.push('', ctx.t('questions-school-teachers'));
       for (const t of o.teachers) {
         lines.push(
-          ctx.t('q-school-teacher', {
+          ctx.t('questions-school-teacher', {
             teacher: plainName(loc, t),
             open: n(t.open),
             overdue: n(t.overdue),
@@ -342,25 +342,25 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
     }
     if (hasRole(ctx.actor, 'teacher') || (ctx.actor.staff.length > 0 && principalOf.length === 0)) {
       const mine = await openThreadsFor(db, ctx.actor.staff.map((m) => m.staffId));
-      if (mine.total === 0) await ctx.reply(ctx.t('q-mine-none'));
+      if (mine.total === 0) await ctx.reply(ctx.t('questions-mine-none'));
       else {
-        const lines = [ctx.t('q-mine-title', { count: n(mine.total) }), ...mine.threads.map((s, i) => `${n(i + 1)}. ${summaryLine(ctx, s, now, 'child')}`)];
+        const lines = [ctx.t('questions-mine-title', { count: n(mine.total) }), ...mine.threads.map((s, i) => `${n(i + 1)}. ${summaryLine(ctx, s, now, 'child')}`)];
         await ctx.reply(lines.join('\n'), { reply_markup: threadButtons(ctx, mine.threads) });
       }
       shown = true;
     }
     if (hasRole(ctx.actor, 'parent')) {
       const own = await parentThreads(db, ctx.from!.id);
-      if (own.length === 0) await ctx.reply(ctx.t('q-parent-none'));
+      if (own.length === 0) await ctx.reply(ctx.t('questions-parent-none'));
       else {
-        const lines = [ctx.t('q-parent-title'), ...own.map((s, i) => `${n(i + 1)}. ${summaryLine(ctx, s, now, 'child-and-teacher')}`)];
+        const lines = [ctx.t('questions-parent-title'), ...own.map((s, i) => `${n(i + 1)}. ${summaryLine(ctx, s, now, 'child-and-teacher')}`)];
         await ctx.reply(lines.join('\n'), { reply_markup: threadButtons(ctx, own) });
       }
       shown = true;
     }
     if (!shown) {
       await audit(db, { actor: actorOf(ctx.from!.id), action: 'question.list', outcome: 'denied', details: { reason: 'no-role' } });
-      await ctx.reply(ctx.t('q-denied-no-role'));
+      await ctx.reply(ctx.t('questions-denied-no-role'));
     }
   }
 
@@ -371,16 +371,16 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
       const schools = officeSchools(ctx.actor, ['principal']);
       if (schools.length === 0) {
         await audit(db, { actor: actorOf(ctx.from!.id), action: 'question.settings', outcome: 'denied', details: { reason: 'not-principal' } });
-        await ctx.reply(ctx.t('q-denied-principal-only'));
+        await ctx.reply(ctx.t('questions-denied-principal-only'));
         return;
       }
       const hours = Number(value);
       if (!Number.isInteger(hours) || hours < 1 || hours > 168) {
-        await ctx.reply(ctx.t('q-within-usage'));
+        await ctx.reply(ctx.t('questions-within-usage'));
         return;
       }
       for (const schoolId of new Set(schools)) await setQuestionRules(db, { schoolId, answerWithinHours: hours, actor: actorOf(ctx.from!.id) });
-      await ctx.reply(ctx.t('q-within-set', { hours: formatNumber(locale(ctx), hours) }));
+      await ctx.reply(ctx.t('questions-within-set', { hours: formatNumber(locale(ctx), hours) }));
       return;
     }
     await showQuestions(ctx);
@@ -390,27 +390,27 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
   composer.command('quiet', async (ctx) => {
     if (ctx.actor.staff.length === 0) {
       await audit(db, { actor: actorOf(ctx.from!.id), action: 'question.quiet', outcome: 'denied', details: { reason: 'not-staff' } });
-      await ctx.reply(ctx.t('q-denied-staff-only'));
+      await ctx.reply(ctx.t('questions-denied-staff-only'));
       return;
     }
     const args = ctx.match.trim().split(/\s+/).filter(Boolean);
     if (args.length === 0) {
       const q = await getQuietHours(db, ctx.actor.staff[0]!.staffId);
-      await ctx.reply(q ? ctx.t('q-quiet-current', { from: q.startsAt, to: q.endsAt }) : ctx.t('q-quiet-none'));
+      await ctx.reply(q ? ctx.t('questions-quiet-current', { from: q.startsAt, to: q.endsAt }) : ctx.t('questions-quiet-none'));
       return;
     }
     if (args.length === 1 && ['off', 'none', 'បិទ'].includes(args[0]!.toLowerCase())) {
       await setQuietHours(db, ctx.actor, null);
-      await ctx.reply(ctx.t('q-quiet-off'));
+      await ctx.reply(ctx.t('questions-quiet-off'));
       return;
     }
     const [from, to] = args.map(parseTime);
     if (args.length !== 2 || !from || !to || from === to) {
-      await ctx.reply(ctx.t('q-quiet-usage'));
+      await ctx.reply(ctx.t('questions-quiet-usage'));
       return;
     }
     await setQuietHours(db, ctx.actor, { startsAt: from, endsAt: to });
-    await ctx.reply(ctx.t('q-quiet-set', { from, to }));
+    await ctx.reply(ctx.t('questions-quiet-set', { from, to }));
   });
 
   // --- who teaches which class (the office) ----------------------------------------------------------
@@ -418,38 +418,38 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
     const [schoolId] = officeSchools(ctx.actor);
     if (schoolId === undefined) {
       await audit(db, { actor: actorOf(ctx.from!.id), action: 'teaching.change', outcome: 'denied', details: { reason: 'not-office' } });
-      await ctx.reply(ctx.t('q-denied-office-only'));
+      await ctx.reply(ctx.t('questions-denied-office-only'));
       return;
     }
     const args = ctx.match.trim().split(/\s+/).filter(Boolean);
     const who = actorOf(ctx.from!.id);
-    const problem = (reason: string) => ctx.reply(ctx.t(`q-teaches-${reason}`));
+    const problem = (reason: string) => ctx.reply(ctx.t(`questions-teaches-${reason}`));
     if (args[0]?.toLowerCase() === 'remove' && args.length === 3) {
       const r = await removeClassTeacher(db, { schoolId, className: args[1]!, staffCode: args[2]!, actor: who });
       if (!r.ok) return problem(r.reason);
-      await ctx.reply(ctx.t(r.removed ? 'q-teaches-removed' : 'q-teaches-not-there', { class: r.className }));
+      await ctx.reply(ctx.t(r.removed ? 'questions-teaches-removed' : 'questions-teaches-not-there', { class: r.className }));
       return;
     }
     if (args.length === 1) {
       const list = await listClassTeachers(db, schoolId, args[0]!);
       if (!list) return problem('unknown-class');
       const loc = locale(ctx);
-      const lines = [ctx.t('q-teaches-list', { class: list.className })];
+      const lines = [ctx.t('questions-teaches-list', { class: list.className })];
       for (const t of list.teachers) {
-        const role = t.homeroom ? ctx.t('q-homeroom') : t.subject || ctx.t('q-subject-teacher');
-        lines.push(`• ${plainName(loc, t)} (${t.staffCode}) — ${role}${t.linked ? '' : ` · ${ctx.t('q-teaches-not-linked')}`}`);
+        const role = t.homeroom ? ctx.t('questions-homeroom') : t.subject || ctx.t('questions-subject-teacher');
+        lines.push(`• ${plainName(loc, t)} (${t.staffCode}) — ${role}${t.linked ? '' : ` · ${ctx.t('questions-teaches-not-linked')}`}`);
       }
-      if (list.teachers.length === 0) lines.push(ctx.t('q-teaches-empty'));
+      if (list.teachers.length === 0) lines.push(ctx.t('questions-teaches-empty'));
       await ctx.reply(lines.join('\n'));
       return;
     }
     if (args.length >= 2 && args[0]?.toLowerCase() !== 'remove') {
       const r = await addClassTeacher(db, { schoolId, className: args[0]!, staffCode: args[1]!, subject: args.slice(2).join(' '), actor: who });
       if (!r.ok) return problem(r.reason);
-      await ctx.reply(ctx.t('q-teaches-added', { name: r.plainName, class: r.className }));
+      await ctx.reply(ctx.t('questions-teaches-added', { name: r.plainName, class: r.className }));
       return;
     }
-    await ctx.reply(ctx.t('q-teaches-usage'));
+    await ctx.reply(ctx.t('questions-teaches-usage'));
   });
 
   return composer;

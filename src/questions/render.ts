@@ -26,10 +26,10 @@ export function plainName(locale: Locale, s: Named): string {
 export function formatDuration(t: Translate, locale: Locale, seconds: number): string {
   const n = (x: number) => formatNumber(locale, x);
   const minutes = Math.max(0, Math.round(seconds / 60));
-  if (minutes < 60) return t('q-dur-minutes', { m: n(minutes) });
+  if (minutes < 60) return t('questions-dur-minutes', { m: n(minutes) });
   const hours = Math.floor(minutes / 60);
-  if (hours < 48) return t('q-dur-hours', { h: n(hours), m: n(minutes % 60) });
-  return t('q-dur-days', { d: n(Math.floor(hours / 24)), h: n(hours % 24) });
+  if (hours < 48) return t('questions-dur-hours', { h: n(hours), m: n(minutes % 60) });
+  return t('questions-dur-days', { d: n(Math.floor(hours / 24)), h: n(hours % 24) });
 }
 
 /** "23 November 2026 20:15" in the school's time zone. */
@@ -46,15 +46,15 @@ export function questionCopy(
   locale: Locale,
   q: { child: Named; className: string | null; guardianName: string | null; urgent: boolean; followUp: boolean; body: string | null },
 ): string {
-  const lines = [t(q.followUp ? 'q-copy-followup' : 'q-copy-question', { child: childName(locale, q.child), class: q.className ?? '—' })];
-  if (q.urgent) lines.push(t('q-copy-urgent'));
-  if (q.guardianName) lines.push(t('q-copy-from', { name: q.guardianName }));
+  const lines = [t(q.followUp ? 'questions-copy-followup' : 'questions-copy-question', { child: childName(locale, q.child), class: q.className ?? '—' })];
+  if (q.urgent) lines.push(t('questions-copy-urgent'));
+  if (q.guardianName) lines.push(t('questions-copy-from', { name: q.guardianName }));
   return q.body ? `${lines.join('\n')}\n\n${q.body}` : lines.join('\n');
 }
 
 /** Text (or caption) of a teacher's answer as the parent receives it. */
 export function answerCopy(t: Translate, locale: Locale, a: { teacher: Named; child: Named; body: string | null }): string {
-  const head = t('q-copy-answer', { teacher: plainName(locale, a.teacher), child: childName(locale, a.child) });
+  const head = t('questions-copy-answer', { teacher: plainName(locale, a.teacher), child: childName(locale, a.child) });
   return a.body ? `${head}\n\n${a.body}` : head;
 }
 
@@ -86,12 +86,12 @@ const HISTORY_BUDGET = 4000;
  */
 export function historyText(t: Translate, locale: Locale, th: HistoryThread): string {
   const head = [
-    t('q-history-title', { child: childName(locale, th.child), class: th.className ?? '—', teacher: plainName(locale, th.teacher) }),
-    t(th.status === 'open' ? 'q-history-open' : 'q-history-answered'),
+    t('questions-history-title', { child: childName(locale, th.child), class: th.className ?? '—', teacher: plainName(locale, th.teacher) }),
+    t(th.status === 'open' ? 'questions-history-open' : 'questions-history-answered'),
   ].join('\n');
   const entries = th.messages.map((m, i) => {
-    const who = t(m.author === 'parent' ? 'q-history-parent' : 'q-history-staff');
-    const what = m.kind === 'text' ? (m.body ?? '') : `${KIND_ICON[m.kind]}${t(`q-history-${m.kind}`, { n: formatNumber(locale, i + 1) })}${m.body ? ` — ${m.body}` : ''}`;
+    const who = t(m.author === 'parent' ? 'questions-history-parent' : 'questions-history-staff');
+    const what = m.kind === 'text' ? (m.body ?? '') : `${KIND_ICON[m.kind]}${t(`questions-history-${m.kind}`, { n: formatNumber(locale, i + 1) })}${m.body ? ` — ${m.body}` : ''}`;
     return `${m.urgent ? '🔴 ' : ''}${who} · ${formatMoment(locale, new Date(m.createdAt), th.timezone)}\n${what}`;
   });
   const kept: string[] = [];
@@ -99,7 +99,7 @@ export function historyText(t: Translate, locale: Locale, th: HistoryThread): st
   for (let i = entries.length - 1; i >= 0; i--) {
     const e = entries[i]!;
     if (size + e.length + 2 > HISTORY_BUDGET) {
-      kept.unshift(t('q-history-earlier', { count: formatNumber(locale, i + 1) }));
+      kept.unshift(t('questions-history-earlier', { count: formatNumber(locale, i + 1) }));
       break;
     }
     kept.unshift(e);

@@ -401,7 +401,7 @@ export async function askQuestion(db: Db, input: AskInput, env: { notifier: Noti
         chatId: Number(row.user_id),
         priority: input.urgent ? 1 : 4,
         ...(delayed ? { notBefore: deliverAt } : {}),
-        ...mediaMessage(content, text, [[{ text: t('q-button-reply'), callback_data: `q:r:${threadId}` }, { text: t('q-button-history'), callback_data: `q:h:${threadId}` }]]),
+        ...mediaMessage(content, text, [[{ text: t('questions-button-reply'), callback_data: `q:r:${threadId}` }, { text: t('questions-button-history'), callback_data: `q:h:${threadId}` }]]),
       }),
       audit(tx, { actor: who, schoolId: child.schoolId, action, entity: 'thread', entityId: threadId, details: { studentId, staffId, kind: content.kind, urgent: input.urgent, delayed, round } }),
     ]);
@@ -478,7 +478,7 @@ export async function answerQuestion(db: Db, input: { actor: Actor; threadId: nu
       chatId: thread.parentUserId,
       priority: 3,
       ...mediaMessage(content, answerCopy(t, locale, { teacher: thread.teacher, child: thread.child, body: content.body }), [
-        [{ text: t('q-button-write-back'), callback_data: `q:f:${threadId}` }, { text: t('q-button-history'), callback_data: `q:h:${threadId}` }],
+        [{ text: t('questions-button-write-back'), callback_data: `q:f:${threadId}` }, { text: t('questions-button-history'), callback_data: `q:h:${threadId}` }],
       ]),
     });
     await audit(tx, { actor: actorOf(actor.telegramUserId), schoolId: thread.schoolId, action: 'question.answer', entity: 'thread', entityId: threadId, details: { kind: content.kind, responseSeconds } });
@@ -765,14 +765,14 @@ async function escalateBatch(db: Db, now: Date, notifier: Notifier, batch: numbe
           priority: 3,
           ...(deliverAt.getTime() > now.getTime() ? { notBefore: deliverAt } : {}),
           payload: {
-            text: t('q-escalation', {
+            text: t('questions-escalation', {
               child: childName(locale, { nameKm: String(d.child_km), nameEn: (d.child_en as string | null) ?? null }),
               class: (d.class_name as string | null) ?? '—',
               teacher: plainName(locale, { nameKm: String(d.staff_km), nameEn: (d.staff_en as string | null) ?? null }),
               waited: formatDuration(t, locale, (now.getTime() - since.getTime()) / 1000),
               since: formatMoment(locale, since, timezone),
             }),
-            reply_markup: { inline_keyboard: [[{ text: t('q-button-open'), callback_data: `q:h:${d.id}` }]] },
+            reply_markup: { inline_keyboard: [[{ text: t('questions-button-open'), callback_data: `q:h:${d.id}` }]] },
           },
         });
       }

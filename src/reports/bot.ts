@@ -65,21 +65,21 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
     const rest = args.filter((a) => a.toUpperCase() !== classToken);
     const period = parsePeriod(rest[0], rest[1], today());
     if (period === 'bad' || period === 'future') {
-      await ctx.reply(ctx.t(period === 'bad' ? 'report-usage' : 'report-future'));
+      await ctx.reply(ctx.t(period === 'bad' ? 'reports-usage' : 'reports-future'));
       return;
     }
     const office = ctx.actor.staff.find((m) => m.roles.includes('principal') || m.roles.includes('operator'));
     if (!classToken && !office && ctx.actor.officeProvinces.length > 0) {
       // A provincial director (or the national administrator): the roll-up across schools, by day.
       if (period.kind !== 'daily') {
-        await ctx.reply(ctx.t('rollup-daily-only'));
+        await ctx.reply(ctx.t('reports-rollup-daily-only'));
         return;
       }
       const provinceId = ctx.actor.officeProvinces.includes(null) ? null : ctx.actor.officeProvinces[0]!;
       const key = `rollup:req:${ctx.from!.id}:${period.period}:${ctx.update.update_id}`;
       const job: ReportJob = { kind: 'rollup', provinceId, day: period.from, today: today(), locale: loc, chatId: ctx.chat!.id, requestedBy: actorOf(ctx.from!.id), key };
       await addJob(deps.jobs, reportsQueue, job, key);
-      await ctx.reply(ctx.t('report-preparing', { period: formatDay(loc, period.from) }));
+      await ctx.reply(ctx.t('reports-preparing', { period: formatDay(loc, period.from) }));
       return;
     }
     const teacherOf = ctx.actor.staff.length > 0 ? await classesFor(db, ctx.actor, today()) : [];
@@ -89,7 +89,7 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
       const cls = teacherOf.find((c) => c.name === classToken && (c.own || office?.schoolId === c.schoolId));
       if (!cls) {
         await audit(db, { actor: actorOf(ctx.from!.id), action: 'report.request', entity: 'class', entityId: classToken, outcome: 'denied' });
-        await ctx.reply(ctx.t('report-denied-class'));
+        await ctx.reply(ctx.t('reports-denied-class'));
         return;
       }
       schoolId = cls.schoolId;
@@ -104,7 +104,7 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
       await childrenMonth(ctx, period);
       return;
     } else {
-      await ctx.reply(ctx.t('report-denied-class'));
+      await ctx.reply(ctx.t('reports-denied-class'));
       return;
     }
     const scope = classIds ? `class:${classIds.join(',')}` : 'school';
@@ -113,7 +113,7 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
     const job: ReportJob = { kind: 'request', request, chatId: ctx.chat!.id, requestKey: key };
     await addJob(deps.jobs, reportsQueue, job, key);
     await audit(db, { actor: actorOf(ctx.from!.id), schoolId, action: 'report.request', entity: classIds ? 'class' : 'school', entityId: classIds?.join(',') ?? schoolId, details: { period: period.period } });
-    await ctx.reply(ctx.t('report-preparing', { period: period.kind === 'daily' ? formatDay(loc, period.from) : period.period }));
+    await ctx.reply(ctx.t('reports-preparing', { period: period.kind === 'daily' ? formatDay(loc, period.from) : period.period }));
   }
 
   /** A parent's own children, this month (or the month asked): one small query, no picture. */
@@ -134,10 +134,10 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
            order by s.name_km`,
     );
     const n = (x: number) => formatNumber(loc, Number(x));
-    const lines = [ctx.t('report-children-title', { from: formatDay(loc, period.from), to: formatDay(loc, period.to) })];
+    const lines = [ctx.t('reports-children-title', { from: formatDay(loc, period.from), to: formatDay(loc, period.to) })];
     for (const r of rows) {
       lines.push(
-        ctx.t('report-child-line', {
+        ctx.t('reports-child-line', {
           name: loc === 'en' && r.name_en ? r.name_en : r.name_km,
           class: r.class_name ?? '—',
           present: n(Number(r.present) + Number(r.late)),
@@ -153,17 +153,17 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
 
   const menuKeyboard = (ctx: BotContext) =>
     new InlineKeyboard()
-      .text(ctx.t('report-btn-today'), periodButtons.today.pack({}))
-      .text(ctx.t('report-btn-yesterday'), periodButtons.yesterday.pack({}))
+      .text(ctx.t('reports-btn-today'), periodButtons.today.pack({}))
+      .text(ctx.t('reports-btn-yesterday'), periodButtons.yesterday.pack({}))
       .row()
-      .text(ctx.t('report-btn-week'), periodButtons.week.pack({}))
-      .text(ctx.t('report-btn-month'), periodButtons.month.pack({}))
-      .text(ctx.t('report-btn-lastmonth'), periodButtons.lastmonth.pack({}));
+      .text(ctx.t('reports-btn-week'), periodButtons.week.pack({}))
+      .text(ctx.t('reports-btn-month'), periodButtons.month.pack({}))
+      .text(ctx.t('reports-btn-lastmonth'), periodButtons.lastmonth.pack({}));
 
   async function openMenu(ctx: BotContext) {
     if (ctx.actor.staff.length === 0 && ctx.actor.officeProvinces.length > 0) {
-      await ctx.reply(ctx.t('report-choose'), {
-        reply_markup: new InlineKeyboard().text(ctx.t('report-btn-today'), periodButtons.today.pack({})).text(ctx.t('report-btn-yesterday'), periodButtons.yesterday.pack({})),
+      await ctx.reply(ctx.t('reports-choose'), {
+        reply_markup: new InlineKeyboard().text(ctx.t('reports-btn-today'), periodButtons.today.pack({})).text(ctx.t('reports-btn-yesterday'), periodButtons.yesterday.pack({})),
       });
       return;
     }
@@ -171,10 +171,10 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
       if (ctx.actor.childIds.length > 0) {
         const t = today();
         await childrenMonth(ctx, { from: `${t.slice(0, 7)}-01`, to: t });
-      } else await ctx.reply(ctx.t('report-denied-class'));
+      } else await ctx.reply(ctx.t('reports-denied-class'));
       return;
     }
-    await ctx.reply(ctx.t('report-choose'), { reply_markup: menuKeyboard(ctx) });
+    await ctx.reply(ctx.t('reports-choose'), { reply_markup: menuKeyboard(ctx) });
   }
 
   composer.callbackQuery(reportHome.pattern, async (ctx) => {
@@ -198,7 +198,7 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
   composer.command('student', async (ctx) => {
     const [code, month] = ctx.match.trim().split(/\s+/).filter(Boolean);
     if (!code) {
-      await ctx.reply(ctx.t('student-usage'));
+      await ctx.reply(ctx.t('reports-student-usage'));
       return;
     }
     const schoolIds = ctx.actor.staff.map((m) => m.schoolId);
@@ -214,12 +214,12 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
     const own = student && (await classesFor(db, ctx.actor, today())).some((c) => c.own && c.id === student.classId);
     if (!student || (!office && !own)) {
       await audit(db, { actor: actorOf(ctx.from!.id), action: 'student.read', entity: 'student', entityId: code, outcome: 'denied' });
-      await ctx.reply(ctx.t('student-denied'));
+      await ctx.reply(ctx.t('reports-student-denied'));
       return;
     }
     const period = parsePeriod('month', month, today());
     if (period === 'bad' || period === 'future') {
-      await ctx.reply(ctx.t(period === 'bad' ? 'student-usage' : 'report-future'));
+      await ctx.reply(ctx.t(period === 'bad' ? 'reports-student-usage' : 'reports-future'));
       return;
     }
     await audit(db, { actor: actorOf(ctx.from!.id), schoolId: student.schoolId, action: 'student.read', entity: 'student', entityId: student.id, details: { period: period.period } });
@@ -232,7 +232,7 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
     const loc = localeOf(ctx);
     const n = (x: unknown) => formatNumber(loc, Number(x ?? 0));
     await ctx.reply(
-      ctx.t('report-child-line', {
+      ctx.t('reports-child-line', {
         name: loc === 'en' && student.nameEn ? student.nameEn : student.nameKm,
         class: student.className ?? '—',
         present: n(Number(r?.present ?? 0) + Number(r?.late ?? 0)),

@@ -12,10 +12,10 @@ export const reports: Capability = {
   id: 'reports',
   callbackNamespaces: NAMESPACES,
   commands: [
-    { command: 'report', descriptionKey: 'cmd-report', roles: ['director', 'principal', 'operator', 'teacher', 'parent'] },
-    { command: 'student', descriptionKey: 'cmd-student', roles: ['principal', 'operator', 'teacher'] },
+    { command: 'report', descriptionKey: 'reports-cmd', roles: ['director', 'principal', 'operator', 'teacher', 'parent'] },
+    { command: 'student', descriptionKey: 'reports-cmd-student', roles: ['principal', 'operator', 'teacher'] },
   ],
-  homeButtons: [{ id: 'report', labelKey: 'menu-report', roles: ['director', 'principal', 'operator', 'teacher', 'parent'], data: reportHome.pack({}) }],
+  homeButtons: [{ id: 'report', labelKey: 'reports-menu', roles: ['director', 'principal', 'operator', 'teacher', 'parent'], data: reportHome.pack({}) }],
   bot: reportsFeature,
   queues: [reportsQueue],
   resolvers: reportFileResolver,

@@ -51,7 +51,7 @@ export function percentText(locale: Locale, t: T, rate: number | null, decimals:
   let v = Math.round(rate * 100 * factor);
   if (v === 100 * factor && rate < 1) v -= 1;
   if (v === 0 && rate > 0) v = 1;
-  return t(locale, 'report-percent', { value: formatNumber(locale, v / factor) });
+  return t(locale, 'reports-percent', { value: formatNumber(locale, v / factor) });
 }
 
 export function girlsRate(b: Breakdown): number | null {
@@ -60,12 +60,12 @@ export function girlsRate(b: Breakdown): number | null {
 
 /** The title line of the period, shared with the workbook. */
 export function periodTitle(report: SchoolReport, locale: Locale, t: T): string {
-  if (report.kind === 'daily') return t(locale, 'report-title-daily', { date: formatDay(locale, report.from) });
+  if (report.kind === 'daily') return t(locale, 'reports-title-daily', { date: formatDay(locale, report.from) });
   if (report.kind === 'monthly') {
     const month = /^\d{4}-\d{2}$/.test(report.period) ? report.period : report.from;
-    return t(locale, 'report-title-monthly', { month: formatMonth(locale, month) });
+    return t(locale, 'reports-title-monthly', { month: formatMonth(locale, month) });
   }
-  return t(locale, 'report-title-range', { from: formatDay(locale, report.from), to: formatDay(locale, report.to) });
+  return t(locale, 'reports-title-range', { from: formatDay(locale, report.from), to: formatDay(locale, report.to) });
 }
 
 export function schoolName(report: SchoolReport, locale: Locale): string {
@@ -155,13 +155,13 @@ export async function renderReportChart(report: SchoolReport, locale: Locale, t:
   const missingCount = report.classes.filter(isMissing).length;
   const totalsLine =
     report.kind === 'daily'
-      ? t(locale, 'report-totals-daily', {
+      ? t(locale, 'reports-totals-daily', {
           rate: percentText(locale, t, report.rate, 1),
           girls: percentText(locale, t, gRate, 1),
           submitted: n(report.classes.length - missingCount),
           classes: n(report.classes.length),
         })
-      : t(locale, 'report-totals-period', {
+      : t(locale, 'reports-totals-period', {
           rate: percentText(locale, t, report.rate, 1),
           girls: percentText(locale, t, gRate, 1),
           submitted: n(report.classes.reduce((sum, c) => sum + Math.min(c.submittedDays, c.schoolDays), 0)),
@@ -169,16 +169,16 @@ export async function renderReportChart(report: SchoolReport, locale: Locale, t:
         });
 
   const legendItems: Array<{ colour: string | null; label: string }> = [
-    { colour: STATUS_COLOURS.present, label: t(locale, 'report-present') },
-    { colour: STATUS_COLOURS.late, label: t(locale, 'report-late') },
-    { colour: STATUS_COLOURS.excused, label: t(locale, 'report-excused') },
-    { colour: STATUS_COLOURS.absent, label: t(locale, 'report-absent') },
-    { colour: null, label: t(locale, 'report-not-submitted') },
+    { colour: STATUS_COLOURS.present, label: t(locale, 'reports-present') },
+    { colour: STATUS_COLOURS.late, label: t(locale, 'reports-late') },
+    { colour: STATUS_COLOURS.excused, label: t(locale, 'reports-excused') },
+    { colour: STATUS_COLOURS.absent, label: t(locale, 'reports-absent') },
+    { colour: null, label: t(locale, 'reports-not-submitted') },
   ];
 
   // A roll-up of schools is one list; a school's classes are grouped by shift.
   const shifts: Array<ClassLine['shift'] | null> = report.grouping === 'none' ? [null] : [...new Set(report.classes.map((c) => c.shift))];
-  const notSubmittedLabel = t(locale, 'report-not-submitted');
+  const notSubmittedLabel = t(locale, 'reports-not-submitted');
 
   const [title, subtitle, totals, legend, groups, totalLabel, totalRate, empty] = await Promise.all([
     text(schoolName(report, locale), { size: 48, bold: true, color: INK, maxWidth: textWidth }),
@@ -191,7 +191,7 @@ export async function renderReportChart(report: SchoolReport, locale: Locale, t:
           heading:
             shift === null
               ? null
-              : await text(capitalise(t(locale, 'report-shift-heading', { shift: t(locale, `shift-${shift}`) })), {
+              : await text(capitalise(t(locale, 'reports-shift-heading', { shift: t(locale, `core-shift-${shift}`) })), {
                   size: 30,
                   bold: true,
                   color: '#333333',
@@ -206,7 +206,7 @@ export async function renderReportChart(report: SchoolReport, locale: Locale, t:
                 const [label, note, rate, missingText] = await Promise.all([
                   text(line.className, { size: 32, bold: !missing, color: missing ? MUTED : INK, maxWidth: 280 }),
                   partial
-                    ? text(t(locale, 'report-days-fraction', { submitted: n(line.submittedDays), days: n(line.schoolDays) }), {
+                    ? text(t(locale, 'reports-days-fraction', { submitted: n(line.submittedDays), days: n(line.schoolDays) }), {
                         size: 22,
                         color: '#666666',
                         maxWidth: 160,
@@ -221,9 +221,9 @@ export async function renderReportChart(report: SchoolReport, locale: Locale, t:
         }),
       ),
     ),
-    text(t(locale, 'report-total'), { size: 32, bold: true, color: INK, maxWidth: 280 }),
+    text(t(locale, 'reports-total'), { size: 32, bold: true, color: INK, maxWidth: 280 }),
     text(percentText(locale, t, report.rate), { size: 32, bold: true, color: INK }),
-    report.classes.length === 0 ? text(t(locale, 'report-no-classes'), { size: 30, color: '#555555', maxWidth: textWidth }) : null,
+    report.classes.length === 0 ? text(t(locale, 'reports-no-classes'), { size: 30, color: '#555555', maxWidth: textWidth }) : null,
   ]);
 
   // --- layout ------------------------------------------------------------------------------------

@@ -118,7 +118,7 @@ function needFirst(a: RollupLine, b: RollupLine): number {
 
 /** The roll-up drawn with the school chart: one bar per school, no shift headings. */
 export function rollupAsReport(r: Rollup, locale: Locale, t: Notifier['t']): SchoolReport {
-  const label = r.province ? (locale === 'km' ? r.province.nameKm : r.province.nameEn) : t(locale, 'rollup-national');
+  const label = r.province ? (locale === 'km' ? r.province.nameKm : r.province.nameEn) : t(locale, 'reports-rollup-national');
   const shown = r.schools.length > CHART_MAX_SCHOOLS ? [...r.schools].sort(needFirst).slice(0, CHART_MAX_SCHOOLS) : r.schools;
   const classes: ClassLine[] = shown.map((s) => ({
     className: s.code,
@@ -158,9 +158,9 @@ export function rollupAsReport(r: Rollup, locale: Locale, t: Notifier['t']): Sch
 export async function renderRollupWorkbook(r: Rollup, locale: Locale, t: Notifier['t']): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'SIS';
-  const ws = wb.addWorksheet(t(locale, 'rollup-sheet'), { views: [{ state: 'frozen', ySplit: 1 }] });
+  const ws = wb.addWorksheet(t(locale, 'reports-rollup-sheet'), { views: [{ state: 'frozen', ySplit: 1 }] });
   const header = ['code', 'name', 'classes', 'submitted', 'submitted-share', 'students', 'guardians', 'linked-share', 'present', 'late', 'excused', 'absent', 'rate', 'girls-rate', 'call'];
-  ws.addRow(header.map((h) => t(locale, `rollup-col-${h}`)));
+  ws.addRow(header.map((h) => t(locale, `reports-rollup-col-${h}`)));
   ws.getRow(1).font = { bold: true };
   for (const s of r.schools) {
     const girls = s.counts.totalF > 0 ? (s.counts.presentF + s.counts.lateF) / s.counts.totalF : null;
@@ -179,7 +179,7 @@ export async function renderRollupWorkbook(r: Rollup, locale: Locale, t: Notifie
       s.counts.absent,
       s.rate,
       girls,
-      s.reasons.map((reason) => t(locale, `rollup-reason-${reason}`)).join('; '),
+      s.reasons.map((reason) => t(locale, `reports-rollup-reason-${reason}`)).join('; '),
     ]);
     for (const c of [5, 8, 13, 14]) row.getCell(c).numFmt = '0.0%';
     if (s.reasons.length > 0) row.getCell(15).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFE0B2' } };
@@ -198,16 +198,16 @@ export function rollupSummary(r: Rollup, locale: Locale, t: Notifier['t']): stri
   const report = rollupAsReport(r, locale, t);
   const calls = r.schools.filter((s) => s.reasons.length > 0);
   return [
-    t(locale, 'rollup-title', { area: report.school.nameKm, date: formatDay(locale, r.day) }),
-    t(locale, 'rollup-adoption', {
+    t(locale, 'reports-rollup-title', { area: report.school.nameKm, date: formatDay(locale, r.day) }),
+    t(locale, 'reports-rollup-adoption', {
       using: n(using),
       schools: n(r.schools.length),
       classes: percent(locale, classes ? submitted / classes : null),
       families: percent(locale, guardians ? linked / guardians : null),
     }),
-    t(locale, 'rollup-rate', { rate: percent(locale, report.rate) }),
-    calls.length ? t(locale, 'rollup-calls', { list: calls.slice(0, 15).map((s) => s.code).join(', '), count: n(calls.length) }) : t(locale, 'rollup-no-calls'),
-    ...(r.schools.length > CHART_MAX_SCHOOLS ? [t(locale, 'rollup-chart-capped', { shown: n(CHART_MAX_SCHOOLS), schools: n(r.schools.length) })] : []),
+    t(locale, 'reports-rollup-rate', { rate: percent(locale, report.rate) }),
+    calls.length ? t(locale, 'reports-rollup-calls', { list: calls.slice(0, 15).map((s) => s.code).join(', '), count: n(calls.length) }) : t(locale, 'reports-rollup-no-calls'),
+    ...(r.schools.length > CHART_MAX_SCHOOLS ? [t(locale, 'reports-rollup-chart-capped', { shown: n(CHART_MAX_SCHOOLS), schools: n(r.schools.length) })] : []),
   ].join('\n');
 }
 

@@ -46,19 +46,19 @@ export function reportSummary(report: SchoolReport, locale: Locale, t: Notifier[
   const chronic = report.students.filter((s) => s.chronic).length;
   const missingClasses = new Set(report.notSubmitted.map((m) => `${m.className}/${m.shift}`)).size;
   return [
-    t(locale, 'report-summary-title', { school: name, period: periodText }),
-    t(locale, 'report-summary-rate', {
+    t(locale, 'reports-summary-title', { school: name, period: periodText }),
+    t(locale, 'reports-summary-rate', {
       rate: percent(locale, report.rate),
       rateF: percent(locale, report.totals.totalF ? (report.totals.presentF + report.totals.lateF) / report.totals.totalF : null),
       days: n(report.schoolDays.length),
     }),
-    t(locale, 'report-summary-counts', {
+    t(locale, 'reports-summary-counts', {
       present: n(report.totals.present),
       absent: n(report.totals.absent),
       late: n(report.totals.late),
       excused: n(report.totals.excused),
     }),
-    t(locale, 'report-summary-flags', { chronic: n(chronic), missing: n(missingClasses) }),
+    t(locale, 'reports-summary-flags', { chronic: n(chronic), missing: n(missingClasses) }),
   ].join('\n');
 }
 

@@ -67,8 +67,8 @@ function letter(col: number): string {
 
 export async function renderReportWorkbook(report: SchoolReport, locale: Locale, t: T): Promise<Buffer> {
   const title = `${schoolName(report, locale)} — ${periodTitle(report, locale, t)}`;
-  const shiftName = (shift: string) => t(locale, `shift-${shift}`);
-  const girls = (key: string) => t(locale, 'report-col-girls-of', { column: t(locale, key) });
+  const shiftName = (shift: string) => t(locale, `core-shift-${shift}`);
+  const girls = (key: string) => t(locale, 'reports-col-girls-of', { column: t(locale, key) });
 
   const book = new ExcelJS.Workbook();
   book.creator = 'SIS';
@@ -82,26 +82,26 @@ export async function renderReportWorkbook(report: SchoolReport, locale: Locale,
   // --- Summary -----------------------------------------------------------------------------------
   const summary = addSheet(
     book,
-    t(locale, 'report-sheet-summary'),
+    t(locale, 'reports-sheet-summary'),
     [
-      { header: t(locale, 'report-col-class'), width: 12 },
-      { header: t(locale, 'report-col-shift'), width: 12 },
-      { header: t(locale, 'report-col-students'), width: 11 },
-      { header: t(locale, 'report-col-girls'), width: 11 },
-      { header: t(locale, 'report-col-school-days'), width: 11 },
-      { header: t(locale, 'report-col-days-submitted'), width: 12 },
-      { header: t(locale, 'report-present'), width: 11 },
-      { header: t(locale, 'report-absent'), width: 11 },
-      { header: t(locale, 'report-late'), width: 11 },
-      { header: t(locale, 'report-excused'), width: 11 },
-      { header: t(locale, 'report-col-marks'), width: 12 },
-      { header: girls('report-present'), width: 13 },
-      { header: girls('report-absent'), width: 13 },
-      { header: girls('report-late'), width: 13 },
-      { header: girls('report-excused'), width: 13 },
-      { header: girls('report-col-marks'), width: 14 },
-      { header: t(locale, 'report-col-rate'), width: 13, numFmt: PERCENT_FORMAT },
-      { header: t(locale, 'report-col-girls-rate'), width: 15, numFmt: PERCENT_FORMAT },
+      { header: t(locale, 'reports-col-class'), width: 12 },
+      { header: t(locale, 'reports-col-shift'), width: 12 },
+      { header: t(locale, 'reports-col-students'), width: 11 },
+      { header: t(locale, 'reports-col-girls'), width: 11 },
+      { header: t(locale, 'reports-col-school-days'), width: 11 },
+      { header: t(locale, 'reports-col-days-submitted'), width: 12 },
+      { header: t(locale, 'reports-present'), width: 11 },
+      { header: t(locale, 'reports-absent'), width: 11 },
+      { header: t(locale, 'reports-late'), width: 11 },
+      { header: t(locale, 'reports-excused'), width: 11 },
+      { header: t(locale, 'reports-col-marks'), width: 12 },
+      { header: girls('reports-present'), width: 13 },
+      { header: girls('reports-absent'), width: 13 },
+      { header: girls('reports-late'), width: 13 },
+      { header: girls('reports-excused'), width: 13 },
+      { header: girls('reports-col-marks'), width: 14 },
+      { header: t(locale, 'reports-col-rate'), width: 13, numFmt: PERCENT_FORMAT },
+      { header: t(locale, 'reports-col-girls-rate'), width: 15, numFmt: PERCENT_FORMAT },
     ],
     title,
   );
@@ -132,7 +132,7 @@ export async function renderReportWorkbook(report: SchoolReport, locale: Locale,
   // Totals: live SUM formulas (with their values cached, for readers that do not recalculate).
   const first = 2;
   const last = summary.rowCount;
-  const totalsRow = summary.addRow([t(locale, 'report-total')]);
+  const totalsRow = summary.addRow([t(locale, 'reports-total')]);
   const sums = new Map<number, number>();
   for (const col of [3, 4, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]) {
     let result = 0;
@@ -155,21 +155,21 @@ export async function renderReportWorkbook(report: SchoolReport, locale: Locale,
   // --- Students ----------------------------------------------------------------------------------
   const studentsSheet = addSheet(
     book,
-    t(locale, 'report-sheet-students'),
+    t(locale, 'reports-sheet-students'),
     [
-      { header: t(locale, 'report-col-code'), width: 18 },
-      { header: t(locale, 'report-col-name-km'), width: 24 },
-      { header: t(locale, 'report-col-name-en'), width: 24 },
-      { header: t(locale, 'report-col-sex'), width: 8 },
-      { header: t(locale, 'report-col-class'), width: 10 },
-      { header: t(locale, 'report-present'), width: 10 },
-      { header: t(locale, 'report-absent'), width: 10 },
-      { header: t(locale, 'report-late'), width: 10 },
-      { header: t(locale, 'report-excused'), width: 10 },
-      { header: t(locale, 'report-col-days-marked'), width: 12 },
-      { header: t(locale, 'report-col-rate'), width: 13, numFmt: PERCENT_FORMAT },
-      { header: t(locale, 'report-col-longest-absence'), width: 16 },
-      { header: t(locale, 'report-col-chronic'), width: 14 },
+      { header: t(locale, 'reports-col-code'), width: 18 },
+      { header: t(locale, 'reports-col-name-km'), width: 24 },
+      { header: t(locale, 'reports-col-name-en'), width: 24 },
+      { header: t(locale, 'reports-col-sex'), width: 8 },
+      { header: t(locale, 'reports-col-class'), width: 10 },
+      { header: t(locale, 'reports-present'), width: 10 },
+      { header: t(locale, 'reports-absent'), width: 10 },
+      { header: t(locale, 'reports-late'), width: 10 },
+      { header: t(locale, 'reports-excused'), width: 10 },
+      { header: t(locale, 'reports-col-days-marked'), width: 12 },
+      { header: t(locale, 'reports-col-rate'), width: 13, numFmt: PERCENT_FORMAT },
+      { header: t(locale, 'reports-col-longest-absence'), width: 16 },
+      { header: t(locale, 'reports-col-chronic'), width: 14 },
     ],
     title,
   );
@@ -179,7 +179,7 @@ export async function renderReportWorkbook(report: SchoolReport, locale: Locale,
       s.code,
       s.nameKm,
       s.nameEn ?? '',
-      t(locale, s.sex === 'F' ? 'report-sex-f' : 'report-sex-m'),
+      t(locale, s.sex === 'F' ? 'reports-sex-f' : 'reports-sex-m'),
       s.className,
       s.present,
       s.absent,
@@ -188,7 +188,7 @@ export async function renderReportWorkbook(report: SchoolReport, locale: Locale,
       s.days,
       s.rate,
       s.maxConsecutiveAbsent,
-      t(locale, s.chronic ? 'report-yes' : 'report-no'),
+      t(locale, s.chronic ? 'reports-yes' : 'reports-no'),
     ]);
     if (s.chronic) {
       for (let col = 1; col <= width; col++) {
@@ -201,17 +201,17 @@ export async function renderReportWorkbook(report: SchoolReport, locale: Locale,
   // --- Days --------------------------------------------------------------------------------------
   const days = addSheet(
     book,
-    t(locale, 'report-sheet-days'),
+    t(locale, 'reports-sheet-days'),
     [
-      { header: t(locale, 'report-col-date'), width: 13, numFmt: DATE_FORMAT },
-      { header: t(locale, 'report-col-class'), width: 10 },
-      { header: t(locale, 'report-col-shift'), width: 12 },
-      { header: t(locale, 'report-present'), width: 10 },
-      { header: t(locale, 'report-absent'), width: 10 },
-      { header: t(locale, 'report-late'), width: 10 },
-      { header: t(locale, 'report-excused'), width: 10 },
-      { header: t(locale, 'report-col-marks'), width: 12 },
-      { header: t(locale, 'report-col-rate'), width: 13, numFmt: PERCENT_FORMAT },
+      { header: t(locale, 'reports-col-date'), width: 13, numFmt: DATE_FORMAT },
+      { header: t(locale, 'reports-col-class'), width: 10 },
+      { header: t(locale, 'reports-col-shift'), width: 12 },
+      { header: t(locale, 'reports-present'), width: 10 },
+      { header: t(locale, 'reports-absent'), width: 10 },
+      { header: t(locale, 'reports-late'), width: 10 },
+      { header: t(locale, 'reports-excused'), width: 10 },
+      { header: t(locale, 'reports-col-marks'), width: 12 },
+      { header: t(locale, 'reports-col-rate'), width: 13, numFmt: PERCENT_FORMAT },
     ],
     title,
   );
@@ -223,17 +223,17 @@ export async function renderReportWorkbook(report: SchoolReport, locale: Locale,
   // --- Not submitted -----------------------------------------------------------------------------
   const missing = addSheet(
     book,
-    t(locale, 'report-sheet-missing'),
+    t(locale, 'reports-sheet-missing'),
     [
-      { header: t(locale, 'report-col-date'), width: 13, numFmt: DATE_FORMAT },
-      { header: t(locale, 'report-col-class'), width: 10 },
-      { header: t(locale, 'report-col-shift'), width: 12 },
-      { header: t(locale, 'report-col-teacher'), width: 26 },
+      { header: t(locale, 'reports-col-date'), width: 13, numFmt: DATE_FORMAT },
+      { header: t(locale, 'reports-col-class'), width: 10 },
+      { header: t(locale, 'reports-col-shift'), width: 12 },
+      { header: t(locale, 'reports-col-teacher'), width: 26 },
     ],
     title,
   );
   for (const m of report.notSubmitted) {
-    missing.addRow([isoDate(m.day), m.className, shiftName(m.shift), m.teacher ?? t(locale, 'report-teacher-none')]);
+    missing.addRow([isoDate(m.day), m.className, shiftName(m.shift), m.teacher ?? t(locale, 'reports-teacher-none')]);
   }
 
   return Buffer.from(await book.xlsx.writeBuffer());

@@ -81,13 +81,13 @@ describe('a class group', () => {
   it('greets the teacher who adds the bot with the exact command to link it', async () => {
     since = mark(app);
     await botMembership(app, group1A, teacher1A, 'left', 'member');
-    expect(sentTo(app, group1A.id, since).map((c) => c.payload.text)).toEqual([t('km', 'ann-group-hello', { bot: BOT_INFO.username })]);
+    expect(sentTo(app, group1A.id, since).map((c) => c.payload.text)).toEqual([t('km', 'announcements-group-hello', { bot: BOT_INFO.username })]);
   });
 
   it('is linked by the class teacher with /linkgroup inside the group', async () => {
     since = mark(app);
     await inGroup(app, group1A, teacher1A, `/linkgroup@${BOT_INFO.username} 1a`);
-    expect(sentTo(app, group1A.id, since).map((c) => c.payload.text)).toEqual([t('km', 'ann-group-linked', { class: '1A' })]);
+    expect(sentTo(app, group1A.id, since).map((c) => c.payload.text)).toEqual([t('km', 'announcements-group-linked', { class: '1A' })]);
     const [row] = await app.database.db.select().from(classGroups).where(eq(classGroups.classId, classId['1A']!));
     expect(row).toMatchObject({ chatId: group1A.id, title: '1A parents', linkedBy: 'tg:3002' });
   });
@@ -97,7 +97,7 @@ describe('a class group', () => {
     since = mark(app);
     await inGroup(app, other, teacher7A, '/linkgroup 1A');
     await inGroup(app, other, parentB, '/linkgroup 1A');
-    expect(sentTo(app, other.id, since).map((c) => c.payload.text)).toEqual([t('km', 'ann-group-not-your-class', { class: '1A' }), t('km', 'ann-group-not-staff')]);
+    expect(sentTo(app, other.id, since).map((c) => c.payload.text)).toEqual([t('km', 'announcements-group-not-your-class', { class: '1A' }), t('km', 'announcements-group-not-staff')]);
     expect(await app.database.db.select().from(classGroups).where(eq(classGroups.chatId, other.id))).toHaveLength(0);
     const denied = await app.database.db
       .select({ actor: auditLog.actor })
@@ -120,40 +120,40 @@ describe('the principal sends a voice announcement to 1A (linked group) and 7A (
 
   it('asks for the content, the audience, groups or parents, and the time, then previews it with the number of recipients', async () => {
     await principal.send('/announce');
-    expect(principal.texts()).toEqual([t('km', 'ann-ask-content')]);
+    expect(principal.texts()).toEqual([t('km', 'announcements-ask-content')]);
     await sendMedia(principal, {
       voice: { file_id: 'VOICE-FILE-1', file_unique_id: 'uv1', duration: 14, mime_type: 'audio/ogg', file_size: 52_000 },
       caption: 'ប្រជុំមាតាបិតា ថ្ងៃសៅរ៍ ម៉ោង ៨ ព្រឹក',
     });
-    expect(principal.texts()).toEqual([t('km', 'ann-ask-audience')]);
-    await principal.press(t('km', 'ann-button-classes'));
-    expect(principal.texts()).toEqual([t('km', 'ann-ask-classes')]);
+    expect(principal.texts()).toEqual([t('km', 'announcements-ask-audience')]);
+    await principal.press(t('km', 'announcements-button-classes'));
+    expect(principal.texts()).toEqual([t('km', 'announcements-ask-classes')]);
     await principal.press('1A');
     await principal.press('7A');
     const picker = principal.inbox().at(-1)!;
     expect(picker.replyMarkup.inline_keyboard.flat().map((b: { text: string }) => b.text)).toEqual(expect.arrayContaining(['✅ 1A', '✅ 7A', '4B']));
-    await principal.press(t('km', 'ann-button-done'));
-    expect(principal.texts()).toEqual([t('km', 'ann-ask-groups', { classes: '1A' })]);
-    await principal.press(t('km', 'ann-button-groups'));
-    expect(principal.texts()).toEqual([t('km', 'ann-ask-when')]);
+    await principal.press(t('km', 'announcements-button-done'));
+    expect(principal.texts()).toEqual([t('km', 'announcements-ask-groups', { classes: '1A' })]);
+    await principal.press(t('km', 'announcements-button-groups'));
+    expect(principal.texts()).toEqual([t('km', 'announcements-ask-when')]);
     since = mark(app);
-    await principal.press(t('km', 'ann-button-now'));
+    await principal.press(t('km', 'announcements-button-now'));
 
     // The voice message exactly as recipients will see it, then the summary.
     const [look] = sentTo(app, principal.id, since, ['sendVoice']);
     expect(look!.payload).toMatchObject({
       voice: 'VOICE-FILE-1',
-      caption: `${t('km', 'ann-header', { school: 'សាលាគំរូ', author: 'សុខ សុភា' })}\nប្រជុំមាតាបិតា ថ្ងៃសៅរ៍ ម៉ោង ៨ ព្រឹក`,
+      caption: `${t('km', 'announcements-header', { school: 'សាលាគំរូ', author: 'សុខ សុភា' })}\nប្រជុំមាតាបិតា ថ្ងៃសៅរ៍ ម៉ោង ៨ ព្រឹក`,
     });
     const preview = principal.inbox().at(-1)!;
     // 1 group (1A) + 7A: parents A, C, D, E and the blocked F = 6 recipients.
     expect(preview.text).toBe(
       [
-        t('km', 'ann-preview-title'),
-        t('km', 'ann-preview-to', { audience: t('km', 'ann-aud-classes', { classes: '1A, 7A' }) }),
-        t('km', 'ann-preview-count-groups', { count: '៦', groups: '១', people: '៥' }),
-        t('km', 'ann-preview-when', { when: t('km', 'ann-when-now') }),
-        t('km', 'ann-preview-confirm'),
+        t('km', 'announcements-preview-title'),
+        t('km', 'announcements-preview-to', { audience: t('km', 'announcements-aud-classes', { classes: '1A, 7A' }) }),
+        t('km', 'announcements-preview-count-groups', { count: '៦', groups: '១', people: '៥' }),
+        t('km', 'announcements-preview-when', { when: t('km', 'announcements-when-now') }),
+        t('km', 'announcements-preview-confirm'),
       ].join('\n'),
     );
     // Nothing is written to anyone before the confirmation.
@@ -165,8 +165,8 @@ describe('the principal sends a voice announcement to 1A (linked group) and 7A (
 
   it('sends after the confirmation: one message to the group, one to each linked 7A parent, none to 1A parents one by one', async () => {
     since = mark(app);
-    await principal.press(t('km', 'ann-button-send'));
-    expect(principal.inbox().at(-1)!.text).toBe(t('km', 'ann-sending', { count: '៦' }));
+    await principal.press(t('km', 'announcements-button-send'));
+    expect(principal.inbox().at(-1)!.text).toBe(t('km', 'announcements-sending', { count: '៦' }));
     // The count shown is the count written.
     const rows = await app.database.db.select().from(outbox).where(like(outbox.dedupeKey, `ann:${announcementId}:%`));
     expect(rows).toHaveLength(6);
@@ -178,8 +178,8 @@ describe('the principal sends a voice announcement to 1A (linked group) and 7A (
     expect(sentTo(app, parentB.id, since)).toHaveLength(0);
     for (const staffMember of [teacher1A, teacher7A]) expect(sentTo(app, staffMember.id, since)).toHaveLength(0);
     // Forwarded by file_id, never uploaded; each reader gets the header in their own language.
-    expect(sentTo(app, parentA.id, since)[0]!.payload).toMatchObject({ voice: 'VOICE-FILE-1', caption: `${t('en', 'ann-header', { school: 'Demo School', author: 'Sok Sophea' })}\nប្រជុំមាតាបិតា ថ្ងៃសៅរ៍ ម៉ោង ៨ ព្រឹក` });
-    expect(sentTo(app, group1A.id, since)[0]!.payload.caption).toContain(t('km', 'ann-header', { school: 'សាលាគំរូ', author: 'សុខ សុភា' }));
+    expect(sentTo(app, parentA.id, since)[0]!.payload).toMatchObject({ voice: 'VOICE-FILE-1', caption: `${t('en', 'announcements-header', { school: 'Demo School', author: 'Sok Sophea' })}\nប្រជុំមាតាបិតា ថ្ងៃសៅរ៍ ម៉ោង ៨ ព្រឹក` });
+    expect(sentTo(app, group1A.id, since)[0]!.payload.caption).toContain(t('km', 'announcements-header', { school: 'សាលាគំរូ', author: 'សុខ សុភា' }));
     expect(app.tg.calls.some((c) => c.method === 'getFile')).toBe(false);
     const [blockedRow] = await app.database.db.select().from(outbox).where(eq(outbox.dedupeKey, `ann:${announcementId}:${blocked7a.id}`));
     expect(blockedRow!.status).toBe('unreachable');
@@ -194,11 +194,11 @@ describe('the principal sends a voice announcement to 1A (linked group) and 7A (
     expect(reports).toHaveLength(1);
     expect(reports[0]!.text).toBe(
       [
-        t('km', 'ann-report-title', { what: `${t('km', 'ann-kind-voice')} «ប្រជុំមាតាបិតា ថ្ងៃសៅរ៍ ម៉ោង ៨ ព្រឹក»` }),
-        t('km', 'ann-report-totals', { delivered: '៥', unreachable: '១', failed: '០' }),
-        t('km', 'ann-report-class-group', { class: '1A', state: t('km', 'ann-report-group-delivered') }),
-        t('km', 'ann-report-class', { class: '7A', delivered: '៤', unreachable: '១', failed: '០' }),
-        t('km', 'ann-report-unreachable-hint'),
+        t('km', 'announcements-report-title', { what: `${t('km', 'announcements-kind-voice')} «ប្រជុំមាតាបិតា ថ្ងៃសៅរ៍ ម៉ោង ៨ ព្រឹក»` }),
+        t('km', 'announcements-report-totals', { delivered: '៥', unreachable: '១', failed: '០' }),
+        t('km', 'announcements-report-class-group', { class: '1A', state: t('km', 'announcements-report-group-delivered') }),
+        t('km', 'announcements-report-class', { class: '7A', delivered: '៤', unreachable: '១', failed: '០' }),
+        t('km', 'announcements-report-unreachable-hint'),
       ].join('\n'),
     );
     const [a] = await app.database.db.select().from(announcements).where(eq(announcements.id, announcementId));
@@ -215,7 +215,7 @@ describe('the principal sends a voice announcement to 1A (linked group) and 7A (
 
   it('/help tells staff about /announce; parents do not see it', async () => {
     await principal.send('/help');
-    expect(principal.inbox().at(-1)!.text).toContain(t('km', 'ann-help'));
+    expect(principal.inbox().at(-1)!.text).toContain(t('km', 'announcements-help'));
     await parentB.send('/help');
     expect(parentB.inbox().at(-1)!.text).not.toContain('/announce');
   });
@@ -226,25 +226,25 @@ describe('a teacher announces to their own class only', () => {
     await teacher1A.send('/announce');
     await teacher1A.send('ស្អែក សិស្សត្រូវពាក់ឯកសណ្ឋានកីឡា');
     // A teacher with one class goes straight on (the class has a group: groups or each parent?).
-    expect(teacher1A.texts()).toEqual([t('km', 'ann-ask-content'), t('km', 'ann-ask-groups', { classes: '1A' })]);
+    expect(teacher1A.texts()).toEqual([t('km', 'announcements-ask-content'), t('km', 'announcements-ask-groups', { classes: '1A' })]);
     await teacher1A.pressData(`an:cl:${classId['7A']}`);
     await teacher1A.pressData('an:a:school');
-    expect(teacher1A.texts()).toEqual([t('km', 'ann-denied-class'), t('km', 'ann-denied-class')]);
+    expect(teacher1A.texts()).toEqual([t('km', 'announcements-denied-class'), t('km', 'announcements-denied-class')]);
     const denied = await app.database.db
       .select()
       .from(auditLog)
       .where(and(eq(auditLog.actor, 'tg:3002'), eq(auditLog.action, 'announce.audience'), eq(auditLog.outcome, 'denied')));
     expect(denied).toHaveLength(2);
 
-    await teacher1A.press(t('km', 'ann-button-each-parent'));
-    await teacher1A.press(t('km', 'ann-button-now'));
+    await teacher1A.press(t('km', 'announcements-button-each-parent'));
+    await teacher1A.press(t('km', 'announcements-button-now'));
     const preview = teacher1A.inbox().at(-1)!;
     // Each linked parent of 1A: A (English), B.
-    expect(preview.text).toContain(t('km', 'ann-preview-count', { count: '២' }));
+    expect(preview.text).toContain(t('km', 'announcements-preview-count', { count: '២' }));
     since = mark(app);
-    await teacher1A.press(t('km', 'ann-button-send'));
+    await teacher1A.press(t('km', 'announcements-button-send'));
     await deliver();
-    expect(sentTo(app, parentA.id, since).map((c) => c.payload.text)).toEqual([`${t('en', 'ann-header', { school: 'Demo School', author: 'Um Maly' })}\nស្អែក សិស្សត្រូវពាក់ឯកសណ្ឋានកីឡា`]);
+    expect(sentTo(app, parentA.id, since).map((c) => c.payload.text)).toEqual([`${t('en', 'announcements-header', { school: 'Demo School', author: 'Um Maly' })}\nស្អែក សិស្សត្រូវពាក់ឯកសណ្ឋានកីឡា`]);
     expect(sentTo(app, parentB.id, since)).toHaveLength(1);
     for (const p of [parent7a1, parent7a2, parent7a3]) expect(sentTo(app, p.id, since)).toHaveLength(0);
     expect(sentTo(app, group1A.id, since)).toHaveLength(0);
@@ -253,7 +253,7 @@ describe('a teacher announces to their own class only', () => {
 
   it('a parent cannot announce, and the attempt is audited', async () => {
     await parentB.send('/announce');
-    expect(parentB.texts()).toEqual([t('km', 'ann-denied-forbidden')]);
+    expect(parentB.texts()).toEqual([t('km', 'announcements-denied-forbidden')]);
     const denied = await app.database.db.select().from(auditLog).where(and(eq(auditLog.actor, 'tg:3102'), eq(auditLog.action, 'announce.start')));
     expect(denied.map((d) => d.outcome)).toEqual(['denied']);
   });
@@ -262,7 +262,7 @@ describe('a teacher announces to their own class only', () => {
     const [a] = await app.database.rows<{ id: number }>(sql`select id from announcements order by id limit 1`);
     await teacher7A.pressData(`an:c:${a!.id}`);
     await teacher7A.pressData(`an:ok:${a!.id}`);
-    expect(teacher7A.texts()).toEqual([t('km', 'ann-not-yours'), t('km', 'ann-not-yours')]);
+    expect(teacher7A.texts()).toEqual([t('km', 'announcements-not-yours'), t('km', 'announcements-not-yours')]);
     const denied = await app.database.db.select().from(auditLog).where(and(eq(auditLog.actor, 'tg:3003'), eq(auditLog.outcome, 'denied'), inArray(auditLog.action, ['announce.cancel', 'announce.confirm'])));
     expect(denied.map((d) => d.action).sort()).toEqual(['announce.cancel', 'announce.confirm']);
   });
@@ -285,32 +285,32 @@ describe('bad input: a clear message, nothing sent, the refusal audited', () => 
     const answers = teacher7A.texts();
     expect(answers).toHaveLength(7);
     expect(answers.slice(0, 5)).toEqual([
-      t('km', 'ann-bad-unsupported'),
-      t('km', 'ann-bad-unsupported'),
-      t('km', 'ann-bad-too-big'),
-      t('km', 'ann-bad-too-big'),
-      t('km', 'ann-bad-empty'),
+      t('km', 'announcements-bad-unsupported'),
+      t('km', 'announcements-bad-unsupported'),
+      t('km', 'announcements-bad-too-big'),
+      t('km', 'announcements-bad-too-big'),
+      t('km', 'announcements-bad-empty'),
     ]);
-    expect(answers[5]).toMatch(new RegExp(`^${t('km', 'ann-bad-text-too-long', { length: khmerDigits(5000), limit: 'LIMIT' }).replace('LIMIT', '[០-៩]+')}$`));
-    expect(answers[6]).toMatch(new RegExp(`^${t('km', 'ann-bad-caption-too-long', { length: khmerDigits(1100), limit: 'LIMIT' }).replace('LIMIT', '[០-៩]+')}$`));
+    expect(answers[5]).toMatch(new RegExp(`^${t('km', 'announcements-bad-text-too-long', { length: khmerDigits(5000), limit: 'LIMIT' }).replace('LIMIT', '[០-៩]+')}$`));
+    expect(answers[6]).toMatch(new RegExp(`^${t('km', 'announcements-bad-caption-too-long', { length: khmerDigits(1100), limit: 'LIMIT' }).replace('LIMIT', '[០-៩]+')}$`));
     expect(await refusedContent()).toEqual(['unsupported', 'unsupported', 'too-big', 'too-big', 'empty', 'text-too-long', 'caption-too-long']);
     expect(await app.database.db.select().from(announcements).where(eq(announcements.authorTelegramId, teacher7A.id))).toHaveLength(0);
 
     await teacher7A.send('ថ្ងៃច័ន្ទក្រោយ ឈប់សម្រាក');
-    expect(teacher7A.texts()).toEqual([t('km', 'ann-ask-when')]);
-    await teacher7A.press(t('km', 'ann-button-quit'));
-    expect(teacher7A.inbox().at(-1)!.text).toBe(t('km', 'ann-flow-stopped'));
+    expect(teacher7A.texts()).toEqual([t('km', 'announcements-ask-when')]);
+    await teacher7A.press(t('km', 'announcements-button-quit'));
+    expect(teacher7A.inbox().at(-1)!.text).toBe(t('km', 'announcements-flow-stopped'));
   });
 
   it('an audience with nobody linked is refused before any preview', async () => {
     // 12A: no guardian of it has linked Telegram. The principal picks it and nothing happens.
     await principal.send('/announce');
     await principal.send('សួស្តី');
-    await principal.press(t('km', 'ann-button-classes'));
+    await principal.press(t('km', 'announcements-button-classes'));
     await principal.press('12A');
-    await principal.press(t('km', 'ann-button-done'));
-    await principal.press(t('km', 'ann-button-now'));
-    expect(principal.inbox().at(-1)!.text).toBe(t('km', 'ann-bad-no-recipients'));
+    await principal.press(t('km', 'announcements-button-done'));
+    await principal.press(t('km', 'announcements-button-now'));
+    expect(principal.inbox().at(-1)!.text).toBe(t('km', 'announcements-bad-no-recipients'));
     const denied = await app.database.db.select({ details: auditLog.details }).from(auditLog).where(and(eq(auditLog.actor, 'tg:3001'), eq(auditLog.action, 'announce.draft'), eq(auditLog.outcome, 'denied')));
     expect(denied.map((d) => d.details?.reason)).toEqual(['no-recipients']);
   });
@@ -318,34 +318,34 @@ describe('bad input: a clear message, nothing sent, the refusal audited', () => 
   it('a typed time that cannot be read or has passed is asked again; a time ahead schedules it', async () => {
     await principal.send('/announce');
     await principal.send('ប្រជុំបុគ្គលិក');
-    await principal.press(t('km', 'ann-aud-staff'));
-    await principal.press(t('km', 'ann-button-later'));
+    await principal.press(t('km', 'announcements-aud-staff'));
+    await principal.press(t('km', 'announcements-button-later'));
     principal.inbox();
     await principal.send('25:99');
     await principal.send('2026-11-20 07:00');
     await principal.send('ស្អែក ៧:៣០');
     const texts = principal.texts();
-    expect(texts.slice(0, 2)).toEqual([t('km', 'ann-time-bad'), t('km', 'ann-time-past')]);
+    expect(texts.slice(0, 2)).toEqual([t('km', 'announcements-time-bad'), t('km', 'announcements-time-past')]);
     // Staff only: the teachers and the operator who linked (the principal is the author).
-    expect(texts.at(-1)).toContain(t('km', 'ann-preview-count', { count: '២' }));
-    expect(texts.at(-1)).toContain(t('km', 'ann-preview-when', { when: '២៤ វិច្ឆិកា ២០២៦ ០៧:៣០' }));
+    expect(texts.at(-1)).toContain(t('km', 'announcements-preview-count', { count: '២' }));
+    expect(texts.at(-1)).toContain(t('km', 'announcements-preview-when', { when: '២៤ វិច្ឆិកា ២០២៦ ០៧:៣០' }));
   });
 });
 
 describe('a scheduled announcement', () => {
   it('is cancelled from its own message, even while another one is being written, and never goes out', async () => {
-    await principal.press(t('km', 'ann-button-send'));
-    expect(principal.inbox().at(-1)!.text).toBe(t('km', 'ann-scheduled', { count: '២', when: '២៤ វិច្ឆិកា ២០២៦ ០៧:៣០' }));
+    await principal.press(t('km', 'announcements-button-send'));
+    expect(principal.inbox().at(-1)!.text).toBe(t('km', 'announcements-scheduled', { count: '២', when: '២៤ វិច្ឆិកា ២០២៦ ០៧:៣០' }));
     const [scheduled] = await app.database.db.select().from(announcements).where(and(eq(announcements.status, 'queued'), isNotNull(announcements.sendAt)));
     expect(scheduled!.sendAt!.toISOString()).toBe('2026-11-24T00:30:00.000Z');
     await principal.send('/announce');
     principal.inbox();
-    await principal.press(t('km', 'ann-button-cancel'));
-    expect(principal.inbox().at(-1)!.text).toBe(t('km', 'ann-cancelled', { count: '២' }));
+    await principal.press(t('km', 'announcements-button-cancel'));
+    expect(principal.inbox().at(-1)!.text).toBe(t('km', 'announcements-cancelled', { count: '២' }));
     // The new one is still being written.
     await principal.send('ប្រជុំបុគ្គលិក ត្រូវបានពន្យារពេល');
-    expect(principal.texts()).toEqual([t('km', 'ann-ask-audience')]);
-    await principal.press(t('km', 'ann-button-quit'));
+    expect(principal.texts()).toEqual([t('km', 'announcements-ask-audience')]);
+    await principal.press(t('km', 'announcements-button-quit'));
     const rows = await app.database.db.select({ status: outbox.status }).from(outbox).where(like(outbox.dedupeKey, `ann:${scheduled!.id}:%`));
     expect(rows.map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
     const [after] = await app.database.db.select().from(announcements).where(eq(announcements.id, scheduled!.id));
@@ -358,7 +358,7 @@ describe('the group later', () => {
     since = mark(app);
     await inGroup(app, group1A, parentB, '/unlinkgroup');
     await inGroup(app, group1A, teacher1A, '/unlinkgroup');
-    expect(sentTo(app, group1A.id, since).map((c) => c.payload.text)).toEqual([t('km', 'ann-group-unlink-forbidden'), t('km', 'ann-group-unlinked', { class: '1A' })]);
+    expect(sentTo(app, group1A.id, since).map((c) => c.payload.text)).toEqual([t('km', 'announcements-group-unlink-forbidden'), t('km', 'announcements-group-unlinked', { class: '1A' })]);
     expect(await app.database.db.select().from(classGroups)).toHaveLength(0);
   });
 
@@ -376,6 +376,6 @@ describe('the group later', () => {
 
   it('/linkgroup sent in a private chat explains where to send it', async () => {
     await teacher1A.send('/linkgroup 1A');
-    expect(teacher1A.texts()).toEqual([t('km', 'ann-group-only-in-group', { bot: BOT_INFO.username })]);
+    expect(teacher1A.texts()).toEqual([t('km', 'announcements-group-only-in-group', { bot: BOT_INFO.username })]);
   });
 });

@@ -188,7 +188,7 @@ describe('time, urgency, silence', () => {
     expect(urgent.payload.disable_notification).toBeUndefined();
     expect(urgent.priority).toBe(1);
     expect((await payload(ordinaryEvening.id)).priority).toBeGreaterThan(urgent.priority);
-    expect(String(urgent.payload.text)).toContain(app.notifier.t('km', 'ann-header-urgent', { school: 'សាលាគំរូ', author: 'សុខ សុភា' }));
+    expect(String(urgent.payload.text)).toContain(app.notifier.t('km', 'announcements-header-urgent', { school: 'សាលាគំរូ', author: 'សុខ សុភា' }));
 
     // The relay hands the urgent rows to the queue before the ordinary ones written earlier.
     const queue = createOutgoingQueue(redis, prefix);
@@ -234,7 +234,7 @@ describe('cancelling', () => {
     const report = await deliveryReport(app.database.db, id);
     expect(report).toMatchObject({ delivered: 1, unreachable: 1, failed: 0, cancelled: 1, pending: 0 });
     const [reportRow] = await app.database.db.select().from(outbox).where(eq(outbox.dedupeKey, `ann-report:${id}`));
-    expect(String(reportRow!.payload.text)).toContain(app.notifier.t('km', 'ann-report-cancelled', { count: '១' }));
+    expect(String(reportRow!.payload.text)).toContain(app.notifier.t('km', 'announcements-report-cancelled', { count: '១' }));
   });
 
   it('once everything went, it cannot be cancelled', async () => {
@@ -281,10 +281,10 @@ describe('the report of a whole school', () => {
     const text = renderReport(app.notifier, 'en', { id: 1, delivered: 9998, unreachable: 2, failed: 0, cancelled: 0, pending: 0, classes: list, staff: null }, '«x»');
     expect(text.length).toBeLessThanOrEqual(4096);
     const lines = text.split('\n');
-    expect(lines[2]).toBe(app.notifier.t('en', 'ann-report-class', { class: list[200]!.className, delivered: '40', unreachable: '2', failed: '0' }));
+    expect(lines[2]).toBe(app.notifier.t('en', 'announcements-report-class', { class: list[200]!.className, delivered: '40', unreachable: '2', failed: '0' }));
     const shown = lines.filter((l) => / ✅ 40 · /.test(l)).length;
     expect(shown).toBeGreaterThan(50);
-    expect(lines).toContain(app.notifier.t('en', 'ann-report-more', { count: String(250 - shown) }));
+    expect(lines).toContain(app.notifier.t('en', 'announcements-report-more', { count: String(250 - shown) }));
   });
 });
 
@@ -321,13 +321,13 @@ describe('content and time, pure', () => {
 
   it('has, in both languages, every message the bot names by a reason', () => {
     const keys = [
-      ...['unsupported', 'empty', 'too-big', 'text-too-long', 'caption-too-long', 'audience', 'no-recipients', 'bad-time'].map((r) => `ann-bad-${r}`),
-      ...['forbidden', 'no-classes'].map((r) => `ann-denied-${r}`),
-      ...['bad', 'past', 'too-far'].map((r) => `ann-time-${r}`),
-      ...['expired', 'time-passed', 'audience', 'no-recipients'].map((r) => `ann-refused-${r}`),
-      ...['not-staff', 'which-class', 'unknown-class', 'not-your-class', 'taken'].map((r) => `ann-group-${r}`),
-      ...['not-linked', 'forbidden'].map((r) => `ann-group-unlink-${r}`),
-      ...['text', 'photo', 'voice', 'video', 'document'].map((k) => `ann-kind-${k}`),
+      ...['unsupported', 'empty', 'too-big', 'text-too-long', 'caption-too-long', 'audience', 'no-recipients', 'bad-time'].map((r) => `announcements-bad-${r}`),
+      ...['forbidden', 'no-classes'].map((r) => `announcements-denied-${r}`),
+      ...['bad', 'past', 'too-far'].map((r) => `announcements-time-${r}`),
+      ...['expired', 'time-passed', 'audience', 'no-recipients'].map((r) => `announcements-refused-${r}`),
+      ...['not-staff', 'which-class', 'unknown-class', 'not-your-class', 'taken'].map((r) => `announcements-group-${r}`),
+      ...['not-linked', 'forbidden'].map((r) => `announcements-group-unlink-${r}`),
+      ...['text', 'photo', 'voice', 'video', 'document'].map((k) => `announcements-kind-${k}`),
     ];
     const missing = keys.flatMap((key) => (['km', 'en'] as const).filter((l) => app.notifier.t(l, key, { length: 1, limit: 1, class: '7A', bot: 'b' }) === `{${key}}`).map((l) => `${l}:${key}`));
     expect(missing).toEqual([]);

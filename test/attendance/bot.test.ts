@@ -65,7 +65,7 @@ describe('a teacher takes the roll', () => {
   it('opens the only class directly, marks two children of two families and two siblings absent, confirms, and exactly three alerts arrive', async () => {
     await teacher.send('/attendance');
     const [sheet] = teacher.inbox();
-    expect(sheet!.text).toContain(t('km', 'sheet-title', { class: '1A', shift: t('km', 'shift-afternoon'), date: '២៣ វិច្ឆិកា ២០២៦' }));
+    expect(sheet!.text).toContain(t('km', 'attendance-sheet-title', { class: '1A', shift: t('km', 'core-shift-afternoon'), date: '២៣ វិច្ឆិកា ២០២៦' }));
     // Telegram refuses empty rows and blank button labels.
     for (const row of sheet!.replyMarkup.inline_keyboard) expect(row.length).toBeGreaterThan(0);
     for (const b of sheet!.replyMarkup.inline_keyboard.flat()) expect(b.text.trim()).not.toBe('');
@@ -76,13 +76,13 @@ describe('a teacher takes the roll', () => {
     for (const roll of [1, 5, 4, 6]) await teacher.press(`${roll}. ✅`);
     const marked = teacher.inbox().at(-1)!;
     expect(marked.text).toContain('❌ ៤');
-    await teacher.press(t('km', 'sheet-submit'));
+    await teacher.press(t('km', 'attendance-sheet-submit'));
     const confirm = teacher.inbox().at(-1)!;
     expect(confirm.text).toContain('ស្រេង ដារ៉ា');
     // Nothing is sent before the confirmation.
     expect(await app.database.db.select().from(outbox).where(sql`dedupe_key like 'absent:%'`)).toHaveLength(0);
-    await teacher.press(t('km', 'sheet-confirm-yes'));
-    expect(teacher.inbox().at(-1)!.text).toBe(t('km', 'sheet-done', { class: '1A', time: '13:10', alerts: '៣' }));
+    await teacher.press(t('km', 'attendance-sheet-confirm-yes'));
+    expect(teacher.inbox().at(-1)!.text).toBe(t('km', 'attendance-sheet-done', { class: '1A', time: '13:10', alerts: '៣' }));
 
     await deliver();
     const a = alertsOf(parentA);
@@ -90,14 +90,14 @@ describe('a teacher takes the roll', () => {
     const c = alertsOf(parentC);
     expect([a.length, b.length, c.length]).toEqual([1, 1, 1]);
     expect(a[0]!.text).toBe(
-      t('en', 'alert-absent-one', { names: 'Chea Sereyvuth (ជា សេរីវុធ)', class: '1A', shift: t('en', 'shift-afternoon'), date: '23 November 2026' }),
+      t('en', 'attendance-alert-absent-one', { names: 'Chea Sereyvuth (ជា សេរីវុធ)', class: '1A', shift: t('en', 'core-shift-afternoon'), date: '23 November 2026' }),
     );
     expect(c[0]!.text).toContain('ស្រេង ដារ៉ា');
     expect(c[0]!.text).toContain('ឈឹម សំណាង');
     expect(c[0]!.replyMarkup.inline_keyboard.flat().map((x: { text: string }) => x.text)).toEqual([
-      t('km', 'alert-answer-sick'),
-      t('km', 'alert-answer-late'),
-      t('km', 'alert-answer-unaware'),
+      t('km', 'attendance-alert-answer-sick'),
+      t('km', 'attendance-alert-answer-late'),
+      t('km', 'attendance-alert-answer-unaware'),
     ]);
     expect(alertsOf(parentD)).toHaveLength(0);
     expect(alertsOf(teacher)).toHaveLength(0);
@@ -117,9 +117,9 @@ describe('a teacher takes the roll', () => {
   });
 
   it('a family answers "sick": the absence becomes excused and the teacher sees the answer', async () => {
-    await parentC.press(t('km', 'alert-answer-sick'));
+    await parentC.press(t('km', 'attendance-alert-answer-sick'));
     const answered = parentC.inbox();
-    expect(answered.map((m) => m.text)).toContain(t('km', 'alert-answer-recorded'));
+    expect(answered.map((m) => m.text)).toContain(t('km', 'attendance-alert-answer-recorded'));
     const rows = await app.database.db
       .select({ status: attendance.status, reason: attendance.excuseReason })
       .from(attendance)
@@ -129,13 +129,13 @@ describe('a teacher takes the roll', () => {
       { status: 'excused', reason: 'sick' },
     ]);
     await teacher.send('/attendance');
-    expect(teacher.inbox().at(-1)!.text).toContain(`🤒 ${t('km', 'answer-sick')}`);
+    expect(teacher.inbox().at(-1)!.text).toContain(`🤒 ${t('km', 'attendance-answer-sick')}`);
   });
 
   it('another family pressing a forged answer button for that alert changes nothing and is audited', async () => {
     const [alert] = await app.database.rows<{ id: number }>(sql`select id from absence_alerts where response = 'sick'`);
     await parentD.pressData(`ab:${alert!.id}:u`);
-    expect(parentD.inbox().map((m) => m.text)).toEqual([t('km', 'alert-not-yours')]);
+    expect(parentD.inbox().map((m) => m.text)).toEqual([t('km', 'attendance-alert-not-yours')]);
     const [still] = await app.database.rows<{ response: string }>(sql`select response from absence_alerts where id = ${alert!.id}`);
     expect(still!.response).toBe('sick');
     const denied = await app.database.db.select().from(auditLog).where(and(eq(auditLog.actor, 'tg:2104'), eq(auditLog.action, 'alert.answer'), eq(auditLog.outcome, 'denied')));
@@ -145,11 +145,11 @@ describe('a teacher takes the roll', () => {
   it('a child who arrives after all is corrected to late: the family gets a correction, not a second alarm', async () => {
     now = new Date('2026-11-23T06:40:00Z'); // 13:40
     await teacher.press('1. ❌'); // absent → late
-    await teacher.press(t('km', 'sheet-submit'));
-    await teacher.press(t('km', 'sheet-confirm-yes'));
-    expect(teacher.inbox().at(-1)!.text).toBe(t('km', 'sheet-corrected', { class: '1A', time: '13:40', alerts: '០', corrections: '១' }));
+    await teacher.press(t('km', 'attendance-sheet-submit'));
+    await teacher.press(t('km', 'attendance-sheet-confirm-yes'));
+    expect(teacher.inbox().at(-1)!.text).toBe(t('km', 'attendance-sheet-corrected', { class: '1A', time: '13:40', alerts: '០', corrections: '១' }));
     await deliver();
-    expect(alertsOf(parentA).map((m) => m.text)).toEqual([t('en', 'alert-correction-late', { name: 'Chea Sereyvuth (ជា សេរីវុធ)', class: '1A', time: '13:40', date: '23 November 2026' })]);
+    expect(alertsOf(parentA).map((m) => m.text)).toEqual([t('en', 'attendance-alert-correction-late', { name: 'Chea Sereyvuth (ជា សេរីវុធ)', class: '1A', time: '13:40', date: '23 November 2026' })]);
     const corrections = await app.database.db.select().from(auditLog).where(eq(auditLog.action, 'attendance.correct'));
     expect(corrections.map((c) => c.details)).toContainEqual(expect.objectContaining({ from: 'absent', to: 'late' }));
   });
@@ -162,15 +162,15 @@ describe('excuses', () => {
     // roll 10: present → absent → late → excused
     for (let i = 0; i < 3; i++) await teacher.press('10. ');
     const sheet = teacher.inbox().at(-1)!;
-    expect(sheet.text).toContain(`📝 10. គឹម សុផល (${t('km', 'reason-sick')})`);
-    await teacher.press(`👪 ${t('km', 'reason-family')}`);
-    expect(teacher.inbox().at(-1)!.text).toContain(`📝 10. គឹម សុផល (${t('km', 'reason-family')})`);
-    await teacher.press(`✏️ ${t('km', 'reason-other')}`);
-    expect(teacher.inbox().map((m) => m.text)).toEqual([t('km', 'reason-ask-note')]);
+    expect(sheet.text).toContain(`📝 10. គឹម សុផល (${t('km', 'attendance-reason-sick')})`);
+    await teacher.press(`👪 ${t('km', 'attendance-reason-family')}`);
+    expect(teacher.inbox().at(-1)!.text).toContain(`📝 10. គឹម សុផល (${t('km', 'attendance-reason-family')})`);
+    await teacher.press(`✏️ ${t('km', 'attendance-reason-other')}`);
+    expect(teacher.inbox().map((m) => m.text)).toEqual([t('km', 'attendance-reason-ask-note')]);
     await teacher.send('ទៅពេទ្យធ្មេញ');
-    expect(teacher.inbox().at(-1)!.text).toContain(`📝 10. គឹម សុផល (${t('km', 'reason-other')}: ទៅពេទ្យធ្មេញ)`);
-    await teacher.press(t('km', 'sheet-submit'));
-    await teacher.press(t('km', 'sheet-confirm-yes'));
+    expect(teacher.inbox().at(-1)!.text).toContain(`📝 10. គឹម សុផល (${t('km', 'attendance-reason-other')}: ទៅពេទ្យធ្មេញ)`);
+    await teacher.press(t('km', 'attendance-sheet-submit'));
+    await teacher.press(t('km', 'attendance-sheet-confirm-yes'));
     const [row] = await app.database.rows<{ status: string; excuse_reason: string; excuse_note: string }>(
       sql`select a.status, a.excuse_reason, a.excuse_note from attendance a join students s on s.id = a.student_id where s.student_code = 'DEMO-001-S00010'`,
     );
@@ -203,14 +203,14 @@ describe('what a teacher may not do', () => {
 describe('the typed fast path', () => {
   it('rejects roll numbers out of range, then corrects the submitted list with a typed line after confirmation', async () => {
     await teacher.send('1A absent 3 40');
-    expect(teacher.inbox().map((m) => m.text)).toEqual([t('km', 'quick-out-of-range', { numbers: '40', max: 32, class: '1A' })]);
+    expect(teacher.inbox().map((m) => m.text)).toEqual([t('km', 'attendance-quick-out-of-range', { numbers: '40', max: 32, class: '1A' })]);
     await teacher.send('1A អវត្តមាន 3 យឺត 2 13:55');
     const preview = teacher.inbox().at(-1)!;
     // 1A was submitted already: only the named students change, the excused siblings stay so.
-    expect(preview.text).toContain(t('km', 'quick-confirm-correction'));
+    expect(preview.text).toContain(t('km', 'attendance-quick-confirm-correction'));
     expect(preview.text).toContain('⏰ 2. គឹម ដារ៉ា 13:55');
     expect(preview.text).toContain('📝 4. ស្រេង ដារ៉ា');
-    await teacher.press(t('km', 'sheet-confirm-yes'));
+    await teacher.press(t('km', 'attendance-sheet-confirm-yes'));
     const rows = await app.database.db
       .select({ status: attendance.status, arrivedAt: attendance.arrivedAt })
       .from(attendance)
@@ -237,7 +237,7 @@ describe('the office', () => {
     await operator.press('🔔');
     await deliver();
     expect(t7a.inbox().map((m) => m.text)).toEqual([
-      t('km', 'attendance-reminder', { class: '7A', shift: t('km', 'shift-morning'), date: '២៣ វិច្ឆិកា ២០២៦' }),
+      t('km', 'attendance-reminder', { class: '7A', shift: t('km', 'core-shift-morning'), date: '២៣ វិច្ឆិកា ២០២៦' }),
     ]);
     expect(alertsOf(teacher)).toHaveLength(0); // 1A has submitted: no reminder
     // Pressing again in the same hour sends nothing new.
@@ -251,19 +251,19 @@ describe('the office', () => {
     await parentE.shareContact('096 058 856'); // roll 9 of 1A
     app.tg.respond('sendMessage', (p) => (p.chat_id === 2105 ? { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } : undefined));
     await teacher.send('1A absent 9');
-    expect(teacher.inbox().at(-1)!.text).toContain(t('km', 'quick-confirm-correction'));
-    await teacher.press(t('km', 'sheet-confirm-yes'));
+    expect(teacher.inbox().at(-1)!.text).toContain(t('km', 'attendance-quick-confirm-correction'));
+    await teacher.press(t('km', 'attendance-sheet-confirm-yes'));
     await deliver();
     app.tg.respond('sendMessage', () => undefined);
     await operator.send('/today');
-    expect(operator.inbox().at(-1)!.text).toContain(t('km', 'today-unreachable', { list: '1A ១' }));
+    expect(operator.inbox().at(-1)!.text).toContain(t('km', 'attendance-today-unreachable', { list: '1A ១' }));
   });
 
   it('marks a class on a teacher\'s behalf, recorded as the office', async () => {
     await operator.send('/attendance 7B');
-    await operator.press(t('km', 'sheet-all-present'));
-    await operator.press(t('km', 'sheet-submit'));
-    await operator.press(t('km', 'sheet-confirm-yes'));
+    await operator.press(t('km', 'attendance-sheet-all-present'));
+    await operator.press(t('km', 'attendance-sheet-submit'));
+    await operator.press(t('km', 'attendance-sheet-confirm-yes'));
     const [sub] = await app.database.db.select().from(classSubmissions).where(eq(classSubmissions.classId, classId['7B']!));
     expect(sub!.via).toBe('operator');
   });
@@ -283,7 +283,7 @@ describe('the office', () => {
 
   it('declares a holiday: no attendance can be taken that day', async () => {
     await operator.send('/holiday 2026-11-24 Water Festival');
-    expect(operator.inbox().at(-1)!.text).toBe(t('km', 'holiday-set', { date: '២៤ វិច្ឆិកា ២០២៦' }));
+    expect(operator.inbox().at(-1)!.text).toBe(t('km', 'attendance-holiday-set', { date: '២៤ វិច្ឆិកា ២០២៦' }));
     now = new Date('2026-11-24T06:10:00Z');
     await teacher.send('/attendance');
     expect(teacher.inbox().at(-1)!.text).toBe(t('km', 'attendance-denied-holiday'));
@@ -298,8 +298,8 @@ describe('a first list typed in one line', () => {
     t4b.inbox();
     await t4b.send('4B absent 2 late 3');
     const preview = t4b.inbox().at(-1)!;
-    expect(preview.text).toContain(t('km', 'quick-confirm'));
-    await t4b.press(t('km', 'sheet-confirm-yes'));
+    expect(preview.text).toContain(t('km', 'attendance-quick-confirm'));
+    await t4b.press(t('km', 'attendance-sheet-confirm-yes'));
     const counts = await app.database.rows<{ status: string; n: number }>(
       sql`select status, count(*)::int as n from attendance where class_id = ${classId['4B']} group by status order by status`,
     );
@@ -317,6 +317,6 @@ describe('a list that changed under the teacher', () => {
     await teacher.pressData(`at:t:${classId['1A']}:20261123:99:0`);
     const got = teacher.inbox();
     expect(got.map((m) => m.text)).toContain(t('km', 'attendance-list-changed'));
-    expect(got.at(-1)!.text).toContain(t('km', 'sheet-title', { class: '1A', shift: t('km', 'shift-afternoon'), date: '២៣ វិច្ឆិកា ២០២៦' }));
+    expect(got.at(-1)!.text).toContain(t('km', 'attendance-sheet-title', { class: '1A', shift: t('km', 'core-shift-afternoon'), date: '២៣ វិច្ឆិកា ២០២៦' }));
   });
 });

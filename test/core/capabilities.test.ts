@@ -39,10 +39,10 @@ describe('the capability list', () => {
         id: 'broken',
         callbackNamespaces: ['at'],
         commands: [
-          { command: 'today', descriptionKey: 'cmd-today', roles: ['operator'] },
+          { command: 'today', descriptionKey: 'attendance-cmd-today', roles: ['operator'] },
           { command: 'nothing', descriptionKey: 'no-such-key', roles: ['janitor' as never] },
         ],
-        homeButtons: [{ id: 'x', labelKey: 'menu-help', roles: ['parent'], data: 'zz:go' }],
+        homeButtons: [{ id: 'x', labelKey: 'onboarding-menu-help', roles: ['parent'], data: 'zz:go' }],
         queues: [{ name: 'reports', payload: z.object({}), concurrency: 1, run: undefined as never }],
         fallback: () => new Composer(),
       },
@@ -107,14 +107,14 @@ describe('a capability added to the list alone', () => {
     payload: z.object({ kind: z.literal('pong'), chatId: z.number().int(), n: z.number().int() }),
     concurrency: 1,
     run: async (job: { kind: 'pong'; chatId: number; n: number }, ctx: { database: { db: any }; notifier: { t: (l: 'km' | 'en', k: string) => string } }) => {
-      await addToOutbox(ctx.database.db, { dedupeKey: `pong:${job.chatId}:${job.n}`, capability: 'ping', chatId: job.chatId, payload: { text: `${ctx.notifier.t('en', 'cmd-help')} #${job.n}` } });
+      await addToOutbox(ctx.database.db, { dedupeKey: `pong:${job.chatId}:${job.n}`, capability: 'ping', chatId: job.chatId, payload: { text: `${ctx.notifier.t('en', 'onboarding-cmd-help')} #${job.n}` } });
     },
   };
   const ping: Capability = {
     id: 'ping',
     callbackNamespaces: [pg.name],
-    commands: [{ command: 'ping', descriptionKey: 'cmd-help', roles: 'everyone' }],
-    homeButtons: [{ id: 'ping', labelKey: 'cmd-whoami', roles: ['parent'], data: pingHome.pack({}) }],
+    commands: [{ command: 'ping', descriptionKey: 'onboarding-cmd-help', roles: 'everyone' }],
+    homeButtons: [{ id: 'ping', labelKey: 'onboarding-cmd-whoami', roles: ['parent'], data: pingHome.pack({}) }],
     queues: [pingQueue as never],
     bot: (deps) => {
       const c = new Composer<any>();
@@ -156,7 +156,7 @@ describe('a capability added to the list alone', () => {
     await u.press('go');
     const delivered = () => app.tg.calls.some((c) => c.method === 'sendMessage' && c.payload.chat_id === 9001 && String(c.payload.text).endsWith('#7'));
     for (let i = 0; i < 400 && !delivered(); i++) await new Promise((r) => setTimeout(r, 25));
-    expect(u.inbox().map((m) => m.text)).toContain(`${app.notifier.t('en', 'cmd-help')} #7`);
+    expect(u.inbox().map((m) => m.text)).toContain(`${app.notifier.t('en', 'onboarding-cmd-help')} #7`);
     expect(workers.queues.has('ping')).toBe(true);
   });
 
@@ -217,14 +217,14 @@ describe("another capability's button while /announce is open", () => {
     expect(notices).toHaveLength(1);
 
     await principal.send('/announce');
-    expect(principal.inbox()[0]!.text).toBe(app.notifier.t('en', 'ann-ask-content'));
-    await principal.press(app.notifier.t('en', 'scan-notices-off-button'));
-    expect(principal.inbox().map((m) => m.text)).toContain(app.notifier.t('en', 'scan-notices-off-done'));
+    expect(principal.inbox()[0]!.text).toBe(app.notifier.t('en', 'announcements-ask-content'));
+    await principal.press(app.notifier.t('en', 'qr-scan-notices-off-button'));
+    expect(principal.inbox().map((m) => m.text)).toContain(app.notifier.t('en', 'qr-scan-notices-off-done'));
     const [account] = await app.database.db.select().from(telegramAccounts).where(eq(telegramAccounts.telegramUserId, 9101));
     expect(account!.arrivalNotices).toBe(false);
 
     // The announcement is still being written: the next message is its content.
     await principal.send('Meeting at 3');
-    expect(principal.inbox()[0]!.text).toBe(app.notifier.t('en', 'ann-ask-audience'));
+    expect(principal.inbox()[0]!.text).toBe(app.notifier.t('en', 'announcements-ask-audience'));
   });
 });

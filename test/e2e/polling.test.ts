@@ -100,13 +100,13 @@ describe('the bot behind the Bot API emulator, long polling', () => {
     const u = user(700_002, 'Bora');
     await u.send(`/start ${code}`);
     const [ok, who, home] = await u.next(3);
-    expect(ok!.text).toBe(t('km', 'invite-ok-parent'));
+    expect(ok!.text).toBe(t('km', 'onboarding-invite-ok-parent'));
     expect(who!.text).toContain(child.nameKm);
-    expect(home!.text).toBe(t('km', 'home-title'));
+    expect(home!.text).toBe(t('km', 'onboarding-home-title'));
 
     await u.send('/whoami');
     const [whoami] = await u.next(1);
-    expect(whoami!.text.startsWith(t('km', 'whoami-title'))).toBe(true);
+    expect(whoami!.text.startsWith(t('km', 'onboarding-whoami-title'))).toBe(true);
     expect(whoami!.text).toContain(child.nameKm);
   });
 
@@ -130,11 +130,11 @@ describe('the bot behind the Bot API emulator, long polling', () => {
     const teacher = user(700_004, 'Dara');
     await teacher.send(`/start ${code}`);
     const [ok] = await teacher.next(3);
-    expect(ok!.text).toBe(t('km', 'invite-ok-staff'));
+    expect(ok!.text).toBe(t('km', 'onboarding-invite-ok-staff'));
 
     const other = user(700_005, 'Vichea');
     await other.send(`/start ${code}`);
     const replies = await other.next(3);
-    expect(replies.map((m) => m.text)).toEqual([t('km', 'invite-used'), t('km', 'onboarding-greeting'), t('km', 'onboarding-share-prompt')]);
+    expect(replies.map((m) => m.text)).toEqual([t('km', 'onboarding-invite-used'), t('km', 'onboarding-greeting'), t('km', 'onboarding-share-prompt')]);
   });
 });

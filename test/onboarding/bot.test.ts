@@ -27,7 +27,7 @@ describe('a parent', () => {
     await parent.press('English');
     const afterLang = parent.inbox();
     expect(afterLang.map((m) => m.text)).toEqual([
-      t('en', 'language-set'),
+      t('en', 'onboarding-language-set'),
       t('en', 'onboarding-greeting'),
       t('en', 'onboarding-share-prompt'),
     ]);
@@ -39,7 +39,7 @@ describe('a parent', () => {
     await parent.shareContact('85512283151');
     const linked = parent.inbox();
     expect(linked[0]!.text).toBe(t('en', 'onboarding-linked'));
-    const who = linked.find((m) => m.text.startsWith(t('en', 'whoami-title')))!;
+    const who = linked.find((m) => m.text.startsWith(t('en', 'onboarding-whoami-title')))!;
     expect(who.text).toContain('Chhim Sopheak');
     expect(who.text).toContain('Chan Leakhena');
     expect(who.text).toContain('Um Samnang');
@@ -51,7 +51,7 @@ describe('a parent', () => {
     expect(names).toContain('whoami');
     expect(names).toContain('unlink');
     expect(names).not.toContain('invite');
-    expect(commands.payload.commands.find((c: { command: string }) => c.command === 'help').description).toBe(t('en', 'cmd-help'));
+    expect(commands.payload.commands.find((c: { command: string }) => c.command === 'help').description).toBe(t('en', 'onboarding-cmd-help'));
   });
 
   it('refuses a contact that is not the sender\'s own, and links nothing', async () => {
@@ -81,12 +81,12 @@ describe('a parent', () => {
       (await import('drizzle-orm')).sql`select id from students where student_code = 'DEMO-001-S00002'`,
     );
     const invite = await createInvite(app.database.db, { schoolId: 1, kind: 'parent', studentId: Number(student!.id), createdBy: 'cli' });
-    await parent.press(t('km', 'menu-code'));
-    expect(parent.texts()).toEqual([t('km', 'invite-ask-code')]);
+    await parent.press(t('km', 'onboarding-menu-code'));
+    expect(parent.texts()).toEqual([t('km', 'onboarding-invite-ask-code')]);
     await parent.send('iNOT-A-REAL-CODE-00000000');
-    expect(parent.texts()).toEqual([t('km', 'invite-invalid'), t('km', 'invite-try-again')]);
+    expect(parent.texts()).toEqual([t('km', 'onboarding-invite-invalid'), t('km', 'onboarding-invite-try-again')]);
     await parent.send(invite.code);
-    expect(parent.texts()).toEqual([t('km', 'invite-ok-parent')]);
+    expect(parent.texts()).toEqual([t('km', 'onboarding-invite-ok-parent')]);
     await parent.send('/whoami');
     expect(parent.texts()[0]).toContain('គឹម ដារ៉ា');
   });
@@ -100,10 +100,10 @@ describe('staff', () => {
     await teacher.shareContact('+855 16 005 138');
     const linked = teacher.texts();
     expect(linked[0]).toBe(t('km', 'onboarding-linked'));
-    expect(linked.join('\n')).toContain(t('km', 'whoami-homeroom', { classes: '1A' }));
+    expect(linked.join('\n')).toContain(t('km', 'onboarding-whoami-homeroom', { classes: '1A' }));
     const commands = app.tg.callsOf('setMyCommands').filter((c) => c.payload.scope.chat_id === 6001).at(-1)!;
     expect(commands.payload.commands.map((c: { command: string }) => c.command)).toContain('invite');
-    expect(commands.payload.commands.find((c: { command: string }) => c.command === 'invite').description).toBe(t('km', 'cmd-invite'));
+    expect(commands.payload.commands.find((c: { command: string }) => c.command === 'invite').description).toBe(t('km', 'onboarding-cmd-invite'));
 
     // 1A student: allowed
     await teacher.send('/invite parent DEMO-001-S00004');
@@ -111,10 +111,10 @@ describe('staff', () => {
     expect(created).toMatch(/https:\/\/t\.me\/sis_test_bot\?start=i[A-Za-z0-9_-]{22}/);
     // 7A student (another teacher's class): denied and audited
     await teacher.send('/invite parent DEMO-001-S00094');
-    expect(teacher.texts()).toEqual([t('km', 'invite-denied-forbidden')]);
+    expect(teacher.texts()).toEqual([t('km', 'onboarding-invite-denied-forbidden')]);
     // staff invites are for principals and operators
     await teacher.send('/invite teacher');
-    expect(teacher.texts()).toEqual([t('km', 'invite-denied-forbidden')]);
+    expect(teacher.texts()).toEqual([t('km', 'onboarding-invite-denied-forbidden')]);
     const denied = await app.database.db
       .select()
       .from(auditLog)
@@ -125,10 +125,10 @@ describe('staff', () => {
     const code = created!.match(/start=(i[A-Za-z0-9_-]{22})/)![1]!;
     const parent = app.user(6002, 'Parent');
     await parent.send(`/start ${code}`);
-    expect(parent.texts()[0]).toBe(t('km', 'invite-ok-parent'));
+    expect(parent.texts()[0]).toBe(t('km', 'onboarding-invite-ok-parent'));
     const late = app.user(6003, 'Late');
     await late.send(`/start ${code}`);
-    expect(late.texts()[0]).toBe(t('km', 'invite-used'));
+    expect(late.texts()[0]).toBe(t('km', 'onboarding-invite-used'));
   });
 
   it('a parent may not use staff commands', async () => {
@@ -136,7 +136,7 @@ describe('staff', () => {
     await parent.shareContact('086 915 326');
     parent.inbox();
     await parent.send('/invite teacher');
-    expect(parent.texts()).toEqual([t('km', 'invite-denied-forbidden')]);
+    expect(parent.texts()).toEqual([t('km', 'onboarding-invite-denied-forbidden')]);
   });
 
   it('a principal invites a new teacher who joins with the link; the code is single-use and forged or expired codes fail', async () => {
@@ -148,20 +148,20 @@ describe('staff', () => {
 
     const newTeacher = app.user(6202, 'Dara', 'en');
     await newTeacher.send(`/start ${code}`);
-    expect(newTeacher.texts()[0]).toBe(t('km', 'invite-ok-staff'));
+    expect(newTeacher.texts()[0]).toBe(t('km', 'onboarding-invite-ok-staff'));
     const [row] = await app.database.db.select().from(staff).where(eq(staff.telegramUserId, 6202));
     expect(row!.nameKm).toBe('Dara');
 
     const forger = app.user(6203, 'F');
     await forger.send('/start iAAAAAAAAAAAAAAAAAAAAAA');
-    expect(forger.texts()[0]).toBe(t('km', 'invite-invalid'));
+    expect(forger.texts()[0]).toBe(t('km', 'onboarding-invite-invalid'));
     await forger.send('/start ../../etc/passwd');
-    expect(forger.texts()[0]).toBe(t('km', 'invite-invalid'));
+    expect(forger.texts()[0]).toBe(t('km', 'onboarding-invite-invalid'));
 
     const expired = await createInvite(app.database.db, { schoolId: 1, kind: 'teacher', createdBy: 'cli', ttlDays: 1 });
     await app.database.db.execute((await import('drizzle-orm')).sql`update invites set expires_at = now() - interval '1 minute' where id = ${expired.id}`);
     await forger.send(`/start ${expired.code}`);
-    expect(forger.texts()[0]).toBe(t('km', 'invite-expired'));
+    expect(forger.texts()[0]).toBe(t('km', 'onboarding-invite-expired'));
     expect(await app.database.db.select().from(staff).where(eq(staff.telegramUserId, 6203))).toHaveLength(0);
   });
 });
@@ -171,7 +171,7 @@ describe('buttons and mistakes', () => {
     const [victim] = await app.database.db.select().from(guardians).where(eq(guardians.telegramUserId, 5001));
     const attacker = app.user(7001, 'A');
     await attacker.pressData(`ulc:g:${victim!.id}`);
-    expect(attacker.texts()).toEqual([t('km', 'unlink-nothing')]);
+    expect(attacker.texts()).toEqual([t('km', 'onboarding-unlink-nothing')]);
     const [still] = await app.database.db.select().from(guardians).where(eq(guardians.id, victim!.id));
     expect(still!.telegramUserId).toBe(5001);
     const denied = await app.database.db
@@ -186,28 +186,28 @@ describe('buttons and mistakes', () => {
     await u.pressData('lang/0/0/zzz/oldhash');
     await u.pressData('something-old');
     const answers = app.tg.callsOf('answerCallbackQuery').slice(-2);
-    expect(answers.map((a) => a.payload.text)).toEqual([t('km', 'menu-outdated'), t('km', 'menu-outdated')]);
+    expect(answers.map((a) => a.payload.text)).toEqual([t('km', 'core-menu-outdated'), t('km', 'core-menu-outdated')]);
   });
 
   it('a parent unlinks one school through the menu and is told so in English', async () => {
     const parent = app.user(5001, 'Srey');
     await parent.send('/unlink');
     const [menu] = parent.inbox();
-    expect(menu!.text).toBe(t('en', 'unlink-choose'));
+    expect(menu!.text).toBe(t('en', 'onboarding-unlink-choose'));
     await parent.press('children');
-    expect(parent.texts()).toEqual([t('en', 'unlink-confirm')]);
-    await parent.press(t('en', 'button-yes-unlink'));
-    expect(parent.texts()).toEqual([t('en', 'unlink-done')]);
+    expect(parent.texts()).toEqual([t('en', 'onboarding-unlink-confirm')]);
+    await parent.press(t('en', 'core-button-yes-unlink'));
+    expect(parent.texts()).toEqual([t('en', 'onboarding-unlink-done')]);
     expect(await app.database.db.select().from(guardians).where(eq(guardians.telegramUserId, 5001))).toHaveLength(0);
     await parent.send('/whoami');
-    expect(parent.texts()).toEqual([t('en', 'whoami-nobody')]);
+    expect(parent.texts()).toEqual([t('en', 'onboarding-whoami-nobody')]);
   });
 
   it('answers text it does not understand, and unknown commands, in the user\'s language', async () => {
     const u = app.user(7003, 'C');
     await u.send('hello?');
     await u.send('/nonsense');
-    expect(u.texts()).toEqual([t('km', 'error-not-understood'), t('km', 'error-unknown-command')]);
+    expect(u.texts()).toEqual([t('km', 'core-error-not-understood'), t('km', 'core-error-unknown-command')]);
   });
 
   it('the invite-code conversation speaks the language the user chose', async () => {
@@ -216,14 +216,14 @@ describe('buttons and mistakes', () => {
     await u.press('English');
     u.inbox();
     await u.send('/code');
-    expect(u.texts()).toEqual([t('en', 'invite-ask-code')]);
+    expect(u.texts()).toEqual([t('en', 'onboarding-invite-ask-code')]);
     await u.send('not a code');
-    expect(u.texts()).toEqual([t('en', 'invite-invalid'), t('en', 'invite-try-again')]);
+    expect(u.texts()).toEqual([t('en', 'onboarding-invite-invalid'), t('en', 'onboarding-invite-try-again')]);
     // a command leaves the conversation
     await u.send('/help');
-    expect(u.texts()[0]).toContain(t('en', 'help-intro'));
+    expect(u.texts()[0]).toContain(t('en', 'onboarding-help-intro'));
     await u.send('still not a code');
-    expect(u.texts()).toEqual([t('en', 'error-not-understood')]);
+    expect(u.texts()).toEqual([t('en', 'core-error-not-understood')]);
   });
 });
 
@@ -232,7 +232,7 @@ describe('flooding', () => {
     const u = app.user(7100, 'Flood');
     for (let i = 0; i < 20; i++) await u.send(`spam ${i}`);
     const texts = u.texts();
-    expect(texts.filter((x) => x === t('km', 'error-not-understood'))).toHaveLength(12);
-    expect(texts.filter((x) => x === t('km', 'error-too-fast'))).toHaveLength(1);
+    expect(texts.filter((x) => x === t('km', 'core-error-not-understood'))).toHaveLength(12);
+    expect(texts.filter((x) => x === t('km', 'core-error-too-fast'))).toHaveLength(1);
   });
 });

@@ -63,14 +63,14 @@ describe('error boundary', () => {
     try {
       const u = broken.user(8101, 'E');
       await u.send('/boom');
-      expect(u.texts()).toEqual([broken.notifier.t('km', 'error-generic')]);
+      expect(u.texts()).toEqual([broken.notifier.t('km', 'core-error-generic')]);
       await u.send('/language');
       await u.press('English');
       u.inbox();
       await u.send('/boom');
-      expect(u.texts()).toEqual([broken.notifier.t('en', 'error-generic')]);
+      expect(u.texts()).toEqual([broken.notifier.t('en', 'core-error-generic')]);
       await u.send('/help');
-      expect(u.texts()[0]).toContain(broken.notifier.t('en', 'help-intro'));
+      expect(u.texts()[0]).toContain(broken.notifier.t('en', 'onboarding-help-intro'));
     } finally {
       await broken.close();
     }

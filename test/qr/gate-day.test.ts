@@ -49,7 +49,7 @@ it('prints, scans at the gate, tells the parents, and closes the morning with th
 
   // The operator turns scanning on and prints 7A's cards.
   await operator.send('/scanning');
-  await operator.press(t('scanning-turn-on'));
+  await operator.press(t('qr-scanning-turn-on'));
   await operator.send('/cards 7A');
   expect(operator.inbox().at(-1)!.text).toBe(t('qr-preparing-class', { class: '7A' }));
   const job = app.jobs.find((j) => (j.data as CardJob).kind === 'sheet')!;
@@ -80,14 +80,14 @@ it('prints, scans at the gate, tells the parents, and closes the morning with th
   const parent3 = await parentOf(third.studentId, 7103);
 
   await gate.send(`/start ${extractCardToken(text!)}`);
-  expect(gate.inbox()[0]!.text).toContain(t('scan-arrived', { name: first!.nameKm, class: '7A', time: '០៧:០៣' }));
+  expect(gate.inbox()[0]!.text).toContain(t('qr-scan-arrived', { name: first!.nameKm, class: '7A', time: '០៧:០៣' }));
   now = new Date('2026-11-23T00:14:00Z'); // 07:14: late
   await gate.sendPhoto(await renderCardPng(second!));
-  expect(gate.inbox()[0]!.text).toContain(t('scan-arrived-late', { name: second!.nameKm, class: '7A', time: '០៧:១៤' }));
+  expect(gate.inbox()[0]!.text).toContain(t('qr-scan-arrived-late', { name: second!.nameKm, class: '7A', time: '០៧:១៤' }));
 
   await deliver();
-  expect(parent1.inbox().map((m) => m.text)).toEqual([t('scan-notice-arrived', { name: first!.nameKm, time: '០៧:០៣' })]);
-  expect(parent2.inbox().map((m) => m.text)).toEqual([t('scan-notice-late', { name: second!.nameKm, time: '០៧:១៤' })]);
+  expect(parent1.inbox().map((m) => m.text)).toEqual([t('qr-scan-notice-arrived', { name: first!.nameKm, time: '០៧:០៣' })]);
+  expect(parent2.inbox().map((m) => m.text)).toEqual([t('qr-scan-notice-late', { name: second!.nameKm, time: '០៧:១៤' })]);
 
   // 08:00, the cutoff: everyone else in 7A is on the teacher's list.
   now = new Date('2026-11-23T01:00:00Z');
@@ -98,7 +98,7 @@ it('prints, scans at the gate, tells the parents, and closes the morning with th
   expect(list!.text).not.toContain(second!.nameKm);
   for (const c of cards.slice(2)) expect(list!.text).toContain(c.nameKm);
 
-  await teacher.press(t('cutoff-confirm'));
+  await teacher.press(t('qr-cutoff-confirm'));
   await deliver();
   const [submitted] = await app.database.rows<{ absent: number }>(sql`select (counts->>'absent')::int as absent from class_submissions where class_id = ${cls!.id}`);
   expect(Number(submitted!.absent)).toBe(cards.length - 2);

@@ -73,7 +73,7 @@ describe('the scanner page and its API', () => {
     expect(html).toContain('showScanQrPopup');
     expect(html).toContain('/scan/api');
     const hello = await post('/scan/api/hello', { initData: initDataFor(4001) });
-    expect(hello).toEqual({ status: 200, body: expect.objectContaining({ lang: 'km', start: t('km', 'scan-app-start'), hint: t('km', 'scan-app-hint') }) });
+    expect(hello).toEqual({ status: 200, body: expect.objectContaining({ lang: 'km', start: t('km', 'qr-scan-app-start'), hint: t('km', 'qr-scan-app-hint') }) });
   });
 
   it('records card after card for the gate keeper, with the name and time, and the family is told', async () => {
@@ -83,11 +83,11 @@ describe('the scanner page and its API', () => {
       const r = await post('/scan/api/scan', { initData: initDataFor(4001), text: `https://t.me/sis_test_bot?start=${signCard(app.deps.cardSecret, { studentId: Number(kid.id), version: 1 })}` });
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ ok: true, kind: 'arrival' });
-      expect(r.body.text).toContain(t('km', 'scan-arrived', { name: kid.name_km, class: '7A', time: '០៧:០៥' }));
+      expect(r.body.text).toContain(t('km', 'qr-scan-arrived', { name: kid.name_km, class: '7A', time: '០៧:០៥' }));
     }
     await deliver();
     const parent = app.user(4002);
-    expect(app.tg.calls.filter((c) => c.method === 'sendMessage' && Number(c.payload.chat_id) === parent.id && c.payload.text === t('km', 'scan-notice-arrived', { name: kids[0]!.name_km, time: '០៧:០៥' }))).toHaveLength(1);
+    expect(app.tg.calls.filter((c) => c.method === 'sendMessage' && Number(c.payload.chat_id) === parent.id && c.payload.text === t('km', 'qr-scan-notice-arrived', { name: kids[0]!.name_km, time: '០៧:០៥' }))).toHaveLength(1);
     const [row] = await app.database.rows<{ arrived_via: string }>(sql`select arrived_via from checkins where student_id = ${Number(kids[0]!.id)}`);
     expect(row!.arrived_via).toBe('miniapp');
   });
@@ -97,17 +97,17 @@ describe('the scanner page and its API', () => {
     const card = `https://t.me/sis_test_bot?start=${signCard(app.deps.cardSecret, { studentId: 40, version: 1 })}`;
 
     const forged = await post('/scan/api/scan', { initData: initDataFor(4001).replace('G', 'H'), text: card });
-    expect(forged).toEqual({ status: 401, body: { error: 'bad-init-data', text: t('km', 'scan-app-denied') } });
+    expect(forged).toEqual({ status: 401, body: { error: 'bad-init-data', text: t('km', 'qr-scan-app-denied') } });
     const none = await post('/scan/api/scan', { text: card });
     expect(none.status).toBe(401);
     const notJson = await fetch(`${base}/scan/api/scan`, { method: 'POST', body: 'x'.repeat(20_000) });
     expect(notJson.status).toBe(400);
 
     const parent = await post('/scan/api/scan', { initData: initDataFor(4002), text: card });
-    expect(parent).toEqual({ status: 403, body: { error: 'not-scanner', text: t('km', 'scan-app-denied') } });
+    expect(parent).toEqual({ status: 403, body: { error: 'not-scanner', text: t('km', 'qr-scan-app-denied') } });
 
     const junk = await post('/scan/api/scan', { initData: initDataFor(4001), text: 'https://example.com/not-a-card' });
-    expect(junk.body).toEqual({ ok: false, text: t('km', 'scan-denied-malformed') });
+    expect(junk.body).toEqual({ ok: false, text: t('km', 'qr-scan-denied-malformed') });
 
     expect(await checkinCount()).toBe(before);
     const audited = await app.database.rows<{ reason: string }>(sql`select details->>'reason' as reason from audit_log where outcome = 'denied' and action in ('scan.miniapp', 'scan.record') order by id`);

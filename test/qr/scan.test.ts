@@ -87,8 +87,8 @@ describe('the gate keeper scans a card with the phone camera', () => {
     const parent = await parentOf(kid, 3101);
     await gate.send(`/start ${cardOf(kid.id)}`);
     const [reply] = gate.inbox();
-    expect(reply!.text).toContain(t('km', 'scan-arrived', { name: kid.nameKm, class: '7A', time: khmerDigits('07:02') }));
-    expect(reply!.text).toContain(t('km', 'scan-families-told', { count: '១' }));
+    expect(reply!.text).toContain(t('km', 'qr-scan-arrived', { name: kid.nameKm, class: '7A', time: khmerDigits('07:02') }));
+    expect(reply!.text).toContain(t('km', 'qr-scan-families-told', { count: '១' }));
 
     const [row] = await app.database.db.select().from(checkins).where(eq(checkins.studentId, kid.id));
     expect(row).toMatchObject({ day: '2026-11-23', shift: 'morning', late: false, arrivedTime: '07:02', arrivedVia: 'camera' });
@@ -96,7 +96,7 @@ describe('the gate keeper scans a card with the phone camera', () => {
     await deliver();
     const notices = parent.inbox().filter((m) => m.method === 'sendMessage');
     expect(notices).toHaveLength(1);
-    expect(notices[0]!.text).toBe(t('km', 'scan-notice-arrived', { name: kid.nameKm, time: khmerDigits('07:02') }));
+    expect(notices[0]!.text).toBe(t('km', 'qr-scan-notice-arrived', { name: kid.nameKm, time: khmerDigits('07:02') }));
     // Its own namespace (it was `an:off`, which the /announce flow took for one of its buttons).
     expect(notices[0]!.replyMarkup.inline_keyboard[0][0].callback_data).toBe(noticesOff.pack({}));
 
@@ -109,7 +109,7 @@ describe('the gate keeper scans a card with the phone camera', () => {
     const kid = kids7A[0]!;
     now = new Date('2026-11-23T00:03:00Z');
     await gate.send(`/start ${cardOf(kid.id)}`);
-    expect(gate.inbox()[0]!.text).toBe(t('km', 'scan-repeat', { name: kid.nameKm, arrived: khmerDigits('07:02') }));
+    expect(gate.inbox()[0]!.text).toBe(t('km', 'qr-scan-repeat', { name: kid.nameKm, arrived: khmerDigits('07:02') }));
     await deliver();
     expect(parents.get(kid.id)!.inbox()).toHaveLength(0);
   });
@@ -118,10 +118,10 @@ describe('the gate keeper scans a card with the phone camera', () => {
     const kid = kids7A[0]!;
     now = new Date('2026-11-23T04:05:00Z'); // 11:05
     await gate.send(`/start ${cardOf(kid.id)}`);
-    expect(gate.inbox()[0]!.text).toBe(t('km', 'scan-departed', { name: kid.nameKm, class: '7A', time: khmerDigits('11:05'), arrived: khmerDigits('07:02') }));
+    expect(gate.inbox()[0]!.text).toBe(t('km', 'qr-scan-departed', { name: kid.nameKm, class: '7A', time: khmerDigits('11:05'), arrived: khmerDigits('07:02') }));
     now = new Date('2026-11-23T04:30:00Z');
     await gate.send(`/start ${cardOf(kid.id)}`);
-    expect(gate.inbox()[0]!.text).toBe(t('km', 'scan-repeat-left', { name: kid.nameKm, arrived: khmerDigits('07:02'), left: khmerDigits('11:05') }));
+    expect(gate.inbox()[0]!.text).toBe(t('km', 'qr-scan-repeat-left', { name: kid.nameKm, arrived: khmerDigits('07:02'), left: khmerDigits('11:05') }));
     const [row] = await app.database.db.select().from(checkins).where(eq(checkins.studentId, kid.id));
     expect(row!.departedAt?.toISOString()).toBe('2026-11-23T04:05:00.000Z');
   });
@@ -131,9 +131,9 @@ describe('the gate keeper scans a card with the phone camera', () => {
     const parent = await parentOf(kid, 3102);
     now = new Date('2026-11-23T00:41:00Z'); // 07:41
     await gate.send(`/start ${cardOf(kid.id)}`);
-    expect(gate.inbox()[0]!.text).toContain(t('km', 'scan-arrived-late', { name: kid.nameKm, class: '7A', time: khmerDigits('07:41') }));
+    expect(gate.inbox()[0]!.text).toContain(t('km', 'qr-scan-arrived-late', { name: kid.nameKm, class: '7A', time: khmerDigits('07:41') }));
     await deliver();
-    expect(parent.inbox().map((m) => m.text)).toEqual([t('km', 'scan-notice-late', { name: kid.nameKm, time: khmerDigits('07:41') })]);
+    expect(parent.inbox().map((m) => m.text)).toEqual([t('km', 'qr-scan-notice-late', { name: kid.nameKm, time: khmerDigits('07:41') })]);
   });
 });
 
@@ -155,7 +155,7 @@ describe('bad cards and the wrong people change nothing and are audited', () => 
       expect(gate.inbox()[0]!.text).not.toContain('✅');
     } else {
       await gate.send(`/start ${token()}`);
-      expect(gate.inbox()[0]!.text).toBe(t('km', `scan-denied-${reason}`));
+      expect(gate.inbox()[0]!.text).toBe(t('km', `qr-scan-denied-${reason}`));
       expect(await denials(reason)).toBe(denied + 1);
     }
     expect(await countCheckins()).toBe(before);
@@ -165,7 +165,7 @@ describe('bad cards and the wrong people change nothing and are audited', () => 
     const [foreign] = await app.database.rows<{ id: number }>(sql`select s.id from students s join schools sc on sc.id = s.school_id and sc.code = 'DEMO-002' limit 1`);
     const before = await countCheckins();
     await gate.send(`/start ${cardOf(Number(foreign!.id))}`);
-    expect(gate.inbox()[0]!.text).toBe(t('km', 'scan-denied-other-school'));
+    expect(gate.inbox()[0]!.text).toBe(t('km', 'qr-scan-denied-other-school'));
     expect(await countCheckins()).toBe(before);
     expect(await denials('other-school')).toBe(1);
   });
@@ -173,7 +173,7 @@ describe('bad cards and the wrong people change nothing and are audited', () => 
   it('a parent who scans a card with the camera is told what it is, and nothing is recorded', async () => {
     const before = await countCheckins();
     await other.send(`/start ${cardOf(kids7A[3]!.id)}`);
-    expect(other.inbox()[0]!.text).toBe(t('km', 'scan-denied-not-scanner'));
+    expect(other.inbox()[0]!.text).toBe(t('km', 'qr-scan-denied-not-scanner'));
     expect(await countCheckins()).toBe(before);
     expect(await denials('not-scanner')).toBe(1);
   });
@@ -192,7 +192,7 @@ describe('a photo of a card', () => {
     const kid = kids7A[3]!;
     now = new Date('2026-11-23T00:06:00Z');
     await gate.sendPhoto(await qrPhoto([link(cardOf(kid.id))]));
-    expect(gate.inbox()[0]!.text).toContain(t('km', 'scan-arrived', { name: kid.nameKm, class: '7A', time: khmerDigits('07:06') }));
+    expect(gate.inbox()[0]!.text).toContain(t('km', 'qr-scan-arrived', { name: kid.nameKm, class: '7A', time: khmerDigits('07:06') }));
     const [row] = await app.database.db.select().from(checkins).where(eq(checkins.studentId, kid.id));
     expect(row!.arrivedVia).toBe('photo');
   });
@@ -200,11 +200,11 @@ describe('a photo of a card', () => {
   it('with no code, or two codes, is refused with a clear message', async () => {
     const before = (await app.database.rows<{ n: number }>(sql`select count(*)::int as n from checkins`))[0]!.n;
     await gate.sendPhoto(await sharp({ create: { width: 1280, height: 960, channels: 3, background: '#88aa66' } }).jpeg().toBuffer());
-    expect(gate.inbox()[0]!.text).toBe(t('km', 'scan-photo-none'));
+    expect(gate.inbox()[0]!.text).toBe(t('km', 'qr-scan-photo-none'));
     await gate.sendPhoto(await qrPhoto([link(cardOf(kids7A[4]!.id)), link(cardOf(kids7A[5]!.id))]));
-    expect(gate.inbox()[0]!.text).toBe(t('km', 'scan-photo-many', { count: '២' }));
+    expect(gate.inbox()[0]!.text).toBe(t('km', 'qr-scan-photo-many', { count: '២' }));
     await gate.sendPhoto(new TextEncoder().encode('not a picture'));
-    expect(gate.inbox()[0]!.text).toBe(t('km', 'scan-photo-bad'));
+    expect(gate.inbox()[0]!.text).toBe(t('km', 'qr-scan-photo-bad'));
     expect((await app.database.rows<{ n: number }>(sql`select count(*)::int as n from checkins`))[0]!.n).toBe(before);
     const denied = await app.database.rows<{ reason: string }>(
       sql`select details->>'reason' as reason from audit_log where action = 'scan.record' and outcome = 'denied' and details->>'via' = 'photo' order by id`,
@@ -214,7 +214,7 @@ describe('a photo of a card', () => {
 
   it('from a parent is not taken as a scan', async () => {
     await other.sendPhoto(await qrPhoto([link(cardOf(kids7A[4]!.id))]));
-    expect(other.inbox().map((m) => m.text).join('\n')).not.toContain(t('km', 'scan-photo-none'));
+    expect(other.inbox().map((m) => m.text).join('\n')).not.toContain(t('km', 'qr-scan-photo-none'));
     expect(await app.database.db.select().from(checkins).where(eq(checkins.studentId, kids7A[4]!.id))).toHaveLength(0);
   });
 });
@@ -223,19 +223,19 @@ describe('parents choose arrival notices', () => {
   it('turns them off from the notice, keeps absence alerts, and turns them on again with /notices', async () => {
     const kid = kids7A[1]!;
     const parent = parents.get(kid.id)!;
-    await parent.press(t('km', 'scan-notices-off-button'));
-    expect(parent.inbox().at(-1)!.text).toBe(t('km', 'scan-notices-off-done'));
+    await parent.press(t('km', 'qr-scan-notices-off-button'));
+    expect(parent.inbox().at(-1)!.text).toBe(t('km', 'qr-scan-notices-off-done'));
     await parent.send('/notices');
-    expect(parent.inbox()[0]!.text).toBe(t('km', 'scan-notices-status-off'));
-    await parent.press(t('km', 'scan-notices-on-button'));
-    expect(parent.inbox().at(-1)!.text).toBe(t('km', 'scan-notices-on-done'));
-    await parent.press(t('km', 'scan-notices-off-button'));
+    expect(parent.inbox()[0]!.text).toBe(t('km', 'qr-scan-notices-status-off'));
+    await parent.press(t('km', 'qr-scan-notices-on-button'));
+    expect(parent.inbox().at(-1)!.text).toBe(t('km', 'qr-scan-notices-on-done'));
+    await parent.press(t('km', 'qr-scan-notices-off-button'));
     parent.inbox();
   });
 
   it('a staff member pressing a forged notices button is refused', async () => {
     await gate.pressData(noticesOff.pack({}));
-    expect(gate.inbox()[0]!.text).toBe(t('km', 'scan-notices-parents-only'));
+    expect(gate.inbox()[0]!.text).toBe(t('km', 'qr-scan-notices-parents-only'));
   });
 });
 
@@ -257,12 +257,12 @@ describe('the cutoff', () => {
     expect(summary.classes.find((c) => c.classId === cls!.id)).toMatchObject({ proposed: size - scanned, submitted: false });
     await deliver();
     const [list] = teacher7A.inbox();
-    expect(list!.text).toContain(t('km', 'cutoff-teacher', { class: '7A', shift: t('km', 'shift-morning'), date: '២៣ វិច្ឆិកា ២០២៦', count: khmerDigits(String(size - scanned)), time: '08:00', names: '' }).split('\n')[0]);
+    expect(list!.text).toContain(t('km', 'qr-cutoff-teacher', { class: '7A', shift: t('km', 'core-shift-morning'), date: '២៣ វិច្ឆិកា ២០២៦', count: khmerDigits(String(size - scanned)), time: '08:00', names: '' }).split('\n')[0]);
     expect(list!.text).toContain(unscannedKid.nameKm);
     expect(list!.text).not.toContain(kids7A[0]!.nameKm);
 
     // The teacher's sheet opens pre-filled: the late scan is late, the unscanned absent.
-    await teacher7A.press(t('km', 'cutoff-open'));
+    await teacher7A.press(t('km', 'qr-cutoff-open'));
     const sheet = teacher7A.inbox().at(-1)!;
     expect(sheet.text).toContain(`❌ ${khmerDigits(String(size - scanned))}`);
 
@@ -271,7 +271,7 @@ describe('the cutoff', () => {
     await deliver();
     expect(teacher7A.inbox()).toHaveLength(0);
 
-    await teacher7A.press(t('km', 'cutoff-confirm'));
+    await teacher7A.press(t('km', 'qr-cutoff-confirm'));
     await deliver();
     const alerts = other.inbox().filter((m) => m.method === 'sendMessage');
     expect(alerts).toHaveLength(1);
@@ -284,10 +284,10 @@ describe('the cutoff', () => {
     const kid = kids7A[5]!;
     now = new Date('2026-11-23T01:20:00Z'); // 08:20
     await gate.send(`/start ${cardOf(kid.id)}`);
-    expect(gate.inbox()[0]!.text).toContain(t('km', 'scan-arrived-late', { name: kid.nameKm, class: '7A', time: khmerDigits('08:20') }));
+    expect(gate.inbox()[0]!.text).toContain(t('km', 'qr-scan-arrived-late', { name: kid.nameKm, class: '7A', time: khmerDigits('08:20') }));
     await deliver();
     const got = other.inbox().map((m) => m.text);
-    expect(got).toContain(t('km', 'alert-correction-late', { name: kid.nameKm, class: '7A', time: '08:20', date: '២៣ វិច្ឆិកា ២០២៦' }));
+    expect(got).toContain(t('km', 'attendance-alert-correction-late', { name: kid.nameKm, class: '7A', time: '08:20', date: '២៣ វិច្ឆិកា ២០២៦' }));
     const [row] = await app.database.db.select().from(attendance).where(eq(attendance.studentId, kid.id));
     expect(row).toMatchObject({ status: 'late', arrivedAt: '08:20', source: 'scan' });
     expect(await app.database.db.select().from(outbox).where(sql`${outbox.chatId} = ${other.id} and ${outbox.dedupeKey} like 'absent:%'`)).toHaveLength(1);

@@ -34,31 +34,31 @@ describe('/scanning', () => {
   it('shows the defaults (off), turns scanning on and the mode to immediate with buttons, and syncs the schedules', async () => {
     await operator.send('/scanning');
     const [shown] = operator.inbox();
-    expect(shown!.text).toContain(t('scanning-off'));
-    expect(shown!.text).toContain(t('scanning-shift', { shift: t('shift-morning'), late: '07:10', cutoff: '08:00' }));
-    await operator.press(t('scanning-turn-on'));
-    expect(operator.inbox().at(-1)!.text).toContain(t('scanning-on'));
-    await operator.press(t('scanning-use-immediate'));
-    expect(operator.inbox().at(-1)!.text).toContain(t('scanning-mode-immediate'));
+    expect(shown!.text).toContain(t('qr-scanning-off'));
+    expect(shown!.text).toContain(t('qr-scanning-shift', { shift: t('core-shift-morning'), late: '07:10', cutoff: '08:00' }));
+    await operator.press(t('qr-scanning-turn-on'));
+    expect(operator.inbox().at(-1)!.text).toContain(t('qr-scanning-on'));
+    await operator.press(t('qr-scanning-use-immediate'));
+    expect(operator.inbox().at(-1)!.text).toContain(t('qr-scanning-mode-immediate'));
     expect(await getScanSettings(app.database.db, schoolId)).toMatchObject({ enabled: true, alertMode: 'immediate' });
     expect(app.jobs.filter((j) => j.queue === SCANS_QUEUE && (j.data as { kind: string }).kind === 'sync')).toHaveLength(2);
   });
 
   it('takes typed times, and refuses a cutoff before the late time without changing anything', async () => {
     await operator.send('/scanning late morning 07:20');
-    expect(operator.inbox()[0]!.text).toContain(t('scanning-shift', { shift: t('shift-morning'), late: '07:20', cutoff: '08:00' }));
+    expect(operator.inbox()[0]!.text).toContain(t('qr-scanning-shift', { shift: t('core-shift-morning'), late: '07:20', cutoff: '08:00' }));
     await operator.send('/scanning cutoff morning 07:15');
-    expect(operator.inbox()[0]!.text).toBe(t('scanning-error-cutoff-before-late', { cutoff: '07:15', late: '07:20' }));
+    expect(operator.inbox()[0]!.text).toBe(t('qr-scanning-error-cutoff-before-late', { cutoff: '07:15', late: '07:20' }));
     expect((await getScanSettings(app.database.db, schoolId)).shifts.morning).toMatchObject({ lateAfter: '07:20', cutoffAt: '08:00' });
     await operator.send('/scanning late sometime');
-    expect(operator.inbox()[0]!.text).toBe(t('scanning-usage'));
+    expect(operator.inbox()[0]!.text).toBe(t('qr-scanning-usage'));
   });
 
   it('is refused to a teacher, typed or through a forged button, and the denial is audited', async () => {
     await teacher.send('/scanning');
-    expect(teacher.inbox()[0]!.text).toBe(t('scanning-office-only'));
+    expect(teacher.inbox()[0]!.text).toBe(t('qr-scanning-office-only'));
     await teacher.pressData('sc:off');
-    expect(teacher.inbox()[0]!.text).toBe(t('scanning-office-only'));
+    expect(teacher.inbox()[0]!.text).toBe(t('qr-scanning-office-only'));
     expect((await getScanSettings(app.database.db, schoolId)).enabled).toBe(true);
     const denied = await app.database.rows(sql`select 1 from audit_log where action = 'scan.settings' and outcome = 'denied'`);
     expect(denied).toHaveLength(2);

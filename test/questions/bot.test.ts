@@ -43,7 +43,7 @@ async function askHomeroom(u: TestUser) {
   await u.send('/ask');
   if (buttonData(u.received().at(-1)?.replyMarkup).some((d) => d.startsWith('q:t:'))) {
     u.inbox();
-    await u.press(t('km', 'q-homeroom'));
+    await u.press(t('km', 'questions-homeroom'));
   }
 }
 const outboxCount = async () => Number((await app.database.rows<{ n: number }>(sql`select count(*)::int as n from outbox`))[0]!.n);
@@ -93,14 +93,14 @@ describe('a new parent asks and the answer comes back', () => {
   it('the question reaches the homeroom teacher with the child, the class and a Reply button', async () => {
     await parent.send('/ask');
     // One child, one teacher on Telegram: straight to writing.
-    expect(texts(parent)).toEqual([t('km', 'q-compose-prompt', { teacher: 'កែវ មករា', child: 'ឈឹម រតនៈ' })]);
+    expect(texts(parent)).toEqual([t('km', 'questions-compose-prompt', { teacher: 'កែវ មករា', child: 'ឈឹម រតនៈ' })]);
     await parent.send(question);
-    expect(texts(parent)).toEqual([t('km', 'q-sent', { teacher: 'កែវ មករា' })]);
+    expect(texts(parent)).toEqual([t('km', 'questions-sent', { teacher: 'កែវ មករា' })]);
 
     await delivery.deliver();
     const [copy, ...more] = teacher7A.inbox();
     expect(more).toHaveLength(0);
-    expect(copy!.text).toBe(`${t('km', 'q-copy-question', { child: 'ឈឹម រតនៈ', class: '7A' })}\n${t('km', 'q-copy-from', { name: 'ឈឹម ដារ៉ា' })}\n\n${question}`);
+    expect(copy!.text).toBe(`${t('km', 'questions-copy-question', { child: 'ឈឹម រតនៈ', class: '7A' })}\n${t('km', 'questions-copy-from', { name: 'ឈឹម ដារ៉ា' })}\n\n${question}`);
     const [thread] = await app.database.db.select().from(questionThreads);
     firstThread = thread!.id;
     expect(buttonData(copy!.replyMarkup)).toEqual([`q:r:${firstThread}`, `q:h:${firstThread}`]);
@@ -110,15 +110,15 @@ describe('a new parent asks and the answer comes back', () => {
 
   it('the teacher replies, and the answer goes to that parent only', async () => {
     later(25);
-    await teacher7A.press(t('km', 'q-button-reply'));
-    expect(texts(teacher7A)).toEqual([t('km', 'q-answer-prompt', { child: 'ឈឹម រតនៈ', class: '7A' })]);
+    await teacher7A.press(t('km', 'questions-button-reply'));
+    expect(texts(teacher7A)).toEqual([t('km', 'questions-answer-prompt', { child: 'ឈឹម រតនៈ', class: '7A' })]);
     await teacher7A.send(reply);
-    expect(texts(teacher7A)).toEqual([t('km', 'q-answer-sent', { child: 'ឈឹម រតនៈ' })]);
+    expect(texts(teacher7A)).toEqual([t('km', 'questions-answer-sent', { child: 'ឈឹម រតនៈ' })]);
 
     await delivery.deliver();
     const [answer, ...more] = parent.inbox();
     expect(more).toHaveLength(0);
-    expect(answer!.text).toBe(`${t('km', 'q-copy-answer', { teacher: 'កែវ មករា', child: 'ឈឹម រតនៈ' })}\n\n${reply}`);
+    expect(answer!.text).toBe(`${t('km', 'questions-copy-answer', { teacher: 'កែវ មករា', child: 'ឈឹម រតនៈ' })}\n\n${reply}`);
     expect(buttonData(answer!.replyMarkup)).toEqual([`q:f:${firstThread}`, `q:h:${firstThread}`]);
     for (const u of [parent2, uncle, teacher7B, principal]) expect(u.inbox()).toEqual([]);
 
@@ -134,9 +134,9 @@ describe('a new parent asks and the answer comes back', () => {
   });
 
   it('both see the history; the teacher\'s read is audited', async () => {
-    await parent.press(t('km', 'q-button-history'));
+    await parent.press(t('km', 'questions-button-history'));
     const [history] = parent.inbox();
-    expect(history!.text).toContain(t('km', 'q-history-title', { child: 'ឈឹម រតនៈ', class: '7A', teacher: 'កែវ មករា' }));
+    expect(history!.text).toContain(t('km', 'questions-history-title', { child: 'ឈឹម រតនៈ', class: '7A', teacher: 'កែវ មករា' }));
     expect(history!.text).toContain(question);
     expect(history!.text).toContain(reply);
     expect(history!.text.indexOf(question)).toBeLessThan(history!.text.indexOf(reply));
@@ -152,24 +152,24 @@ describe('a new parent asks and the answer comes back', () => {
 
     await parent.send('/questions');
     const [list] = parent.inbox();
-    expect(list!.text).toContain(t('km', 'q-parent-title'));
-    expect(list!.text).toContain(t('km', 'q-list-answered'));
+    expect(list!.text).toContain(t('km', 'questions-parent-title'));
+    expect(list!.text).toContain(t('km', 'questions-list-answered'));
     await teacher7A.send('/questions');
-    expect(texts(teacher7A)).toEqual([t('km', 'q-mine-none')]);
+    expect(texts(teacher7A)).toEqual([t('km', 'questions-mine-none')]);
   });
 });
 
 describe('voice messages and photos pass by file id', () => {
   it('the parent writes back with a voice message; the teacher answers with one', async () => {
     later(60);
-    await parent.press(t('km', 'q-button-write-back'));
-    expect(texts(parent)).toEqual([t('km', 'q-compose-prompt', { teacher: 'កែវ មករា', child: 'ឈឹម រតនៈ' })]);
+    await parent.press(t('km', 'questions-button-write-back'));
+    expect(texts(parent)).toEqual([t('km', 'questions-compose-prompt', { teacher: 'កែវ មករា', child: 'ឈឹម រតនៈ' })]);
     await sendMessage(parent, voice('AwACAgUAAxkBAAIParentVoice01'));
-    expect(texts(parent)).toEqual([t('km', 'q-sent', { teacher: 'កែវ មករា' })]);
+    expect(texts(parent)).toEqual([t('km', 'questions-sent', { teacher: 'កែវ មករា' })]);
     await delivery.deliver();
     const [copy] = callsTo(app.tg, teacher7A.id, 'sendVoice');
     expect(copy!.voice).toBe('AwACAgUAAxkBAAIParentVoice01');
-    expect(copy!.caption).toBe(`${t('km', 'q-copy-followup', { child: 'ឈឹម រតនៈ', class: '7A' })}\n${t('km', 'q-copy-from', { name: 'ឈឹម ដារ៉ា' })}`);
+    expect(copy!.caption).toBe(`${t('km', 'questions-copy-followup', { child: 'ឈឹម រតនៈ', class: '7A' })}\n${t('km', 'questions-copy-from', { name: 'ឈឹម ដារ៉ា' })}`);
     expect(buttonData(copy!.reply_markup)).toEqual([`q:r:${firstThread}`, `q:h:${firstThread}`]);
     // Nothing was downloaded.
     expect(app.tg.callsOf('getFile')).toHaveLength(0);
@@ -178,13 +178,13 @@ describe('voice messages and photos pass by file id', () => {
     await teacher7A.pressData(`q:r:${firstThread}`);
     teacher7A.inbox();
     await sendMessage(teacher7A, photo('AgACAgUAAxkBAAITeacherPhoto1'));
-    expect(texts(teacher7A)).toEqual([t('km', 'q-bad-no-photo')]);
+    expect(texts(teacher7A)).toEqual([t('km', 'questions-bad-no-photo')]);
     await sendMessage(teacher7A, voice('AwACAgUAAxkBAAITeacherVoice1'));
-    expect(texts(teacher7A)).toEqual([t('km', 'q-answer-sent', { child: 'ឈឹម រតនៈ' })]);
+    expect(texts(teacher7A)).toEqual([t('km', 'questions-answer-sent', { child: 'ឈឹម រតនៈ' })]);
     await delivery.deliver();
     const [answer] = callsTo(app.tg, parent.id, 'sendVoice');
     expect(answer!.voice).toBe('AwACAgUAAxkBAAITeacherVoice1');
-    expect(answer!.caption).toBe(t('km', 'q-copy-answer', { teacher: 'កែវ មករា', child: 'ឈឹម រតនៈ' }));
+    expect(answer!.caption).toBe(t('km', 'questions-copy-answer', { teacher: 'កែវ មករា', child: 'ឈឹម រតនៈ' }));
     expect(callsTo(app.tg, parent.id, 'sendPhoto')).toHaveLength(0);
 
     const [thread] = await app.database.db.select().from(questionThreads).where(eq(questionThreads.id, firstThread));
@@ -196,41 +196,41 @@ describe('voice messages and photos pass by file id', () => {
   it('the history offers the voice messages again, by file id, to the people of the thread', async () => {
     await parent.pressData(`q:h:${firstThread}`);
     const [history] = parent.inbox();
-    expect(history!.text).toContain(`🎤 ${t('km', 'q-history-voice', { n: '៣' })}`);
+    expect(history!.text).toContain(`🎤 ${t('km', 'questions-history-voice', { n: '៣' })}`);
     const playButtons = buttonData(history!.replyMarkup).filter((d) => d.startsWith('q:m:'));
     expect(playButtons).toHaveLength(2);
     await parent.pressData(playButtons[1]!);
     expect(callsTo(app.tg, parent.id, 'sendVoice').at(-1)!.voice).toBe('AwACAgUAAxkBAAITeacherVoice1');
     // Someone else pressing it gets nothing.
     await parent2.pressData(playButtons[1]!);
-    expect(texts(parent2)).toEqual([t('km', 'q-denied-not-allowed')]);
+    expect(texts(parent2)).toEqual([t('km', 'questions-denied-not-allowed')]);
     expect(callsTo(app.tg, parent2.id, 'sendVoice')).toHaveLength(0);
   });
 
   it('a parent of two chooses the child, then a subject teacher the office recorded, and sends a photo', async () => {
     await operator.send('/teaches 7A DEMO-001-T006 English');
-    expect(texts(operator)).toEqual([t('km', 'q-teaches-added', { name: 'កែវ ពិសី', class: '7A' })]);
+    expect(texts(operator)).toEqual([t('km', 'questions-teaches-added', { name: 'កែវ ពិសី', class: '7A' })]);
     await operator.send('/teaches 7a');
     const [list] = texts(operator);
-    expect(list).toContain('កែវ មករា (DEMO-001-T005) — ' + t('km', 'q-homeroom'));
+    expect(list).toContain('កែវ មករា (DEMO-001-T005) — ' + t('km', 'questions-homeroom'));
     expect(list).toContain('កែវ ពិសី (DEMO-001-T006) — English');
 
     await uncle.send('/ask');
     const [choose] = uncle.inbox();
-    expect(choose!.text).toBe(t('km', 'q-choose-child'));
+    expect(choose!.text).toBe(t('km', 'questions-choose-child'));
     expect(buttonData(choose!.replyMarkup).sort()).toEqual([`q:c:${id.samnang}`, `q:c:${await studentId(app.database.db, 'DEMO-001-S00001')}`].sort());
     await uncle.press('· 7A');
     const [teachers] = uncle.inbox();
-    expect(teachers!.text).toBe(t('km', 'q-choose-teacher', { child: 'ស៊ុន សំណាង' }));
-    expect(teachers!.replyMarkup.inline_keyboard.flat().map((b: { text: string }) => b.text)).toEqual([`កែវ មករា — ${t('km', 'q-homeroom')}`, 'កែវ ពិសី — English']);
+    expect(teachers!.text).toBe(t('km', 'questions-choose-teacher', { child: 'ស៊ុន សំណាង' }));
+    expect(teachers!.replyMarkup.inline_keyboard.flat().map((b: { text: string }) => b.text)).toEqual([`កែវ មករា — ${t('km', 'questions-homeroom')}`, 'កែវ ពិសី — English']);
     await uncle.press('English');
-    expect(texts(uncle)).toEqual([t('km', 'q-compose-prompt', { teacher: 'កែវ ពិសី', child: 'ស៊ុន សំណាង' })]);
+    expect(texts(uncle)).toEqual([t('km', 'questions-compose-prompt', { teacher: 'កែវ ពិសី', child: 'ស៊ុន សំណាង' })]);
     await sendMessage(uncle, photo('AgACAgUAAxkBAAIUnclePhoto01', 'Is this the right English book?'));
-    expect(texts(uncle)).toEqual([t('km', 'q-sent', { teacher: 'កែវ ពិសី' })]);
+    expect(texts(uncle)).toEqual([t('km', 'questions-sent', { teacher: 'កែវ ពិសី' })]);
     await delivery.deliver();
     const [copy] = callsTo(app.tg, teacher7B.id, 'sendPhoto');
     expect(copy!.photo).toBe('AgACAgUAAxkBAAIUnclePhoto01'); // the largest size
-    expect(copy!.caption).toBe(`${t('km', 'q-copy-question', { child: 'ស៊ុន សំណាង', class: '7A' })}\n${t('km', 'q-copy-from', { name: 'ជា បូរ៉ា' })}\n\nIs this the right English book?`);
+    expect(copy!.caption).toBe(`${t('km', 'questions-copy-question', { child: 'ស៊ុន សំណាង', class: '7A' })}\n${t('km', 'questions-copy-from', { name: 'ជា បូរ៉ា' })}\n\nIs this the right English book?`);
     expect(callsTo(app.tg, teacher7A.id, 'sendPhoto')).toHaveLength(0);
     teacher7B.inbox();
   });
@@ -240,12 +240,12 @@ describe('what may not be done', () => {
   it('a parent cannot write about someone else\'s child, even with a forged button', async () => {
     const before = await outboxCount();
     await parent2.pressData(`q:t:${id.ratanak}:${id.t005}`);
-    expect(texts(parent2)).toEqual([t('km', 'q-denied-not-your-child')]);
+    expect(texts(parent2)).toEqual([t('km', 'questions-denied-not-your-child')]);
     await parent2.pressData(`q:c:${id.ratanak}`);
-    expect(texts(parent2)).toEqual([t('km', 'q-denied-not-your-child')]);
+    expect(texts(parent2)).toEqual([t('km', 'questions-denied-not-your-child')]);
     // No conversation was started: the next text is not taken for a question.
     await parent2.send('hello');
-    expect(texts(parent2)).toEqual([t('km', 'error-not-understood')]);
+    expect(texts(parent2)).toEqual([t('km', 'core-error-not-understood')]);
     expect(await outboxCount()).toBe(before);
     expect((await deniedAudit(parent2, 'question.ask')).map((a) => a.details)).toEqual([
       { reason: 'not-your-child', studentId: id.ratanak, staffId: id.t005 },
@@ -255,16 +255,16 @@ describe('what may not be done', () => {
 
   it('nor to staff who do not teach their child', async () => {
     await parent.pressData(`q:t:${id.ratanak}:${id.t003}`);
-    expect(texts(parent)).toEqual([t('km', 'q-denied-not-their-teacher')]);
+    expect(texts(parent)).toEqual([t('km', 'questions-denied-not-their-teacher')]);
     expect((await deniedAudit(parent, 'question.ask')).map((a) => (a.details as { reason: string }).reason)).toEqual(['not-their-teacher']);
   });
 
   it('a teacher cannot answer a thread addressed to someone else (forged Reply), and nothing reaches the parent', async () => {
     const before = await outboxCount();
     await teacher7B.pressData(`q:r:${firstThread}`);
-    expect(texts(teacher7B)).toEqual([t('km', 'q-denied-not-addressed')]);
+    expect(texts(teacher7B)).toEqual([t('km', 'questions-denied-not-addressed')]);
     await teacher7B.send('I will answer instead');
-    expect(texts(teacher7B)).toEqual([t('km', 'error-not-understood')]);
+    expect(texts(teacher7B)).toEqual([t('km', 'core-error-not-understood')]);
     expect(await outboxCount()).toBe(before);
     const messages = await app.database.db.select().from(questionMessages).where(eq(questionMessages.threadId, firstThread));
     expect(messages.filter((m) => m.authorUserId === teacher7B.id)).toHaveLength(0);
@@ -276,7 +276,7 @@ describe('what may not be done', () => {
   it('another parent can neither write in nor read a thread that is not theirs', async () => {
     await parent2.pressData(`q:f:${firstThread}`);
     await parent2.pressData(`q:h:${firstThread}`);
-    expect(texts(parent2)).toEqual([t('km', 'q-denied-not-your-thread'), t('km', 'q-denied-not-allowed')]);
+    expect(texts(parent2)).toEqual([t('km', 'questions-denied-not-your-thread'), t('km', 'questions-denied-not-allowed')]);
     expect((await deniedAudit(parent2, 'question.followup')).length).toBe(1);
     expect((await deniedAudit(parent2, 'question.read')).length).toBeGreaterThanOrEqual(1);
   });
@@ -284,19 +284,19 @@ describe('what may not be done', () => {
   it('the principal may read any thread of the school (audited), but not answer it', async () => {
     await principal.pressData(`q:h:${firstThread}`);
     const [seen] = principal.inbox();
-    expect(seen!.text).toContain(t('km', 'q-history-title', { child: 'ឈឹម រតនៈ', class: '7A', teacher: 'កែវ មករា' }));
+    expect(seen!.text).toContain(t('km', 'questions-history-title', { child: 'ឈឹម រតនៈ', class: '7A', teacher: 'កែវ មករា' }));
     expect(buttonData(seen!.replyMarkup).filter((d) => d.startsWith('q:r:') || d.startsWith('q:f:'))).toEqual([]);
     const reads = await app.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'question.read'), eq(auditLog.actor, `tg:${principal.id}`)));
     expect(reads[0]!.details).toEqual({ threadId: firstThread, as: 'principal' });
     await principal.pressData(`q:r:${firstThread}`);
-    expect(texts(principal)).toEqual([t('km', 'q-denied-not-addressed')]);
+    expect(texts(principal)).toEqual([t('km', 'questions-denied-not-addressed')]);
   });
 
   it('staff cannot /ask; the office alone records who teaches what', async () => {
     await teacher1A.send('/ask');
-    expect(texts(teacher1A)).toEqual([t('km', 'q-denied-not-a-parent')]);
+    expect(texts(teacher1A)).toEqual([t('km', 'questions-denied-not-a-parent')]);
     await teacher1A.send('/teaches 7A DEMO-001-T003 Khmer');
-    expect(texts(teacher1A)).toEqual([t('km', 'q-denied-office-only')]);
+    expect(texts(teacher1A)).toEqual([t('km', 'questions-denied-office-only')]);
     expect(await deniedAudit(teacher1A, 'teaching.change')).toHaveLength(1);
   });
 });
@@ -306,7 +306,7 @@ describe('bad messages', () => {
     later(120);
     const before = await outboxCount();
     await askHomeroom(parent2);
-    expect(texts(parent2)).toEqual([t('km', 'q-compose-prompt', { teacher: 'កែវ មករា', child: 'កែវ ពិសិដ្ឋ' })]);
+    expect(texts(parent2)).toEqual([t('km', 'questions-compose-prompt', { teacher: 'កែវ មករា', child: 'កែវ ពិសិដ្ឋ' })]);
     await parent2.send('   \u200B ');
     await parent2.send('ក'.repeat(5000));
     await sendMessage(parent2, document('BQACAgUAAxkBAAIDocument001'));
@@ -314,12 +314,12 @@ describe('bad messages', () => {
     await sendMessage(parent2, voice('AwACAgUAAxkBAAILongVoice01', { duration: 900 }));
     await sendMessage(parent2, photo('AgACAgUAAxkBAAILongCaption', 'x'.repeat(900)));
     expect(texts(parent2)).toEqual([
-      t('km', 'q-bad-empty'),
-      t('km', 'q-bad-too-long', { max: '៣៥០០' }),
-      t('km', 'q-bad-unsupported'),
-      t('km', 'q-bad-too-big', { max: '៥' }),
-      t('km', 'q-bad-voice-too-long', { max: '៥' }),
-      t('km', 'q-bad-caption-too-long', { max: '៨០០' }),
+      t('km', 'questions-bad-empty'),
+      t('km', 'questions-bad-too-long', { max: '៣៥០០' }),
+      t('km', 'questions-bad-unsupported'),
+      t('km', 'questions-bad-too-big', { max: '៥' }),
+      t('km', 'questions-bad-voice-too-long', { max: '៥' }),
+      t('km', 'questions-bad-caption-too-long', { max: '៨០០' }),
     ]);
     expect(await outboxCount()).toBe(before);
     expect(await app.database.db.select().from(questionMessages).where(eq(questionMessages.authorUserId, parent2.id))).toHaveLength(0);
@@ -332,8 +332,8 @@ describe('bad messages', () => {
       'caption-too-long',
     ]);
     // Still writing: cancelling sends nothing.
-    await parent2.press(t('km', 'q-cancel'));
-    expect(texts(parent2)).toEqual([t('km', 'q-cancelled')]);
+    await parent2.press(t('km', 'questions-cancel'));
+    expect(texts(parent2)).toEqual([t('km', 'questions-cancelled')]);
     expect(await outboxCount()).toBe(before);
   });
 });
@@ -346,10 +346,10 @@ describe('the rate limit', () => {
     for (const text of ['First question', 'Second question']) {
       await askHomeroom(parent2);
       await parent2.send(text);
-      expect(texts(parent2).at(-1)).toBe(t('km', 'q-sent', { teacher: 'កែវ មករា' }));
+      expect(texts(parent2).at(-1)).toBe(t('km', 'questions-sent', { teacher: 'កែវ មករា' }));
     }
     await parent2.send('/ask');
-    expect(texts(parent2)).toEqual([t('km', 'q-rate-hour', { limit: '២' })]);
+    expect(texts(parent2)).toEqual([t('km', 'questions-rate-hour', { limit: '២' })]);
     // A client that skips the buttons meets the same limit in the service.
     const actor = await loadActor(app.database.db, parent2.id);
     const r = await askQuestion(app.database.db, { actor, to: { studentId: id.piseth, staffId: id.t005 }, content: { kind: 'text', text: 'Third' }, urgent: false }, { notifier: app.notifier, now });
@@ -358,8 +358,8 @@ describe('the rate limit', () => {
 
     later(61);
     await askHomeroom(parent2);
-    expect(texts(parent2)).toEqual([t('km', 'q-compose-prompt', { teacher: 'កែវ មករា', child: 'កែវ ពិសិដ្ឋ' })]);
-    await parent2.press(t('km', 'q-cancel'));
+    expect(texts(parent2)).toEqual([t('km', 'questions-compose-prompt', { teacher: 'កែវ មករា', child: 'កែវ ពិសិដ្ឋ' })]);
+    await parent2.press(t('km', 'questions-cancel'));
     parent2.inbox();
     await setQuestionRules(app.database.db, { schoolId: Number(school!.id), maxPerHour: 5, actor: 'cli' });
     await delivery.deliver();
@@ -373,9 +373,9 @@ describe('the principal and the office', () => {
     await principal.send('/questions');
     const [overview] = principal.inbox();
     // Open: parent2's two questions (one thread) to the homeroom teacher, the uncle's photo to the English teacher.
-    expect(overview!.text).toContain(t('km', 'q-school-title', { open: '២', overdue: '០', hours: '២៤' }));
+    expect(overview!.text).toContain(t('km', 'questions-school-title', { open: '២', overdue: '០', hours: '២៤' }));
     expect(overview!.text).toContain(
-      t('km', 'q-school-teacher', { teacher: 'កែវ មករា', open: '១', overdue: '០', answered: '២', average: t('km', 'q-dur-minutes', { m: '១៥' }), median: t('km', 'q-dur-minutes', { m: '១៥' }) }),
+      t('km', 'questions-school-teacher', { teacher: 'កែវ មករា', open: '១', overdue: '០', answered: '២', average: t('km', 'questions-dur-minutes', { m: '១៥' }), median: t('km', 'questions-dur-minutes', { m: '១៥' }) }),
     );
     expect(overview!.text).toContain('កែវ ពិសី');
     expect(buttonData(overview!.replyMarkup).every((d) => /^q:h:\d+$/.test(d))).toBe(true);
@@ -385,19 +385,19 @@ describe('the principal and the office', () => {
   it('a teacher sees the questions waiting for them', async () => {
     await teacher7A.send('/questions');
     const [mine] = teacher7A.inbox();
-    expect(mine!.text).toContain(t('km', 'q-mine-title', { count: '១' }));
+    expect(mine!.text).toContain(t('km', 'questions-mine-title', { count: '១' }));
     expect(mine!.text).toContain('កែវ ពិសិដ្ឋ · 7A');
   });
 
   it('the principal sets the answer time; others may not', async () => {
     await principal.send('/questions within 48');
-    expect(texts(principal)).toEqual([t('km', 'q-within-set', { hours: '៤៨' })]);
+    expect(texts(principal)).toEqual([t('km', 'questions-within-set', { hours: '៤៨' })]);
     await principal.send('/questions within 0');
-    expect(texts(principal)).toEqual([t('km', 'q-within-usage')]);
+    expect(texts(principal)).toEqual([t('km', 'questions-within-usage')]);
     await teacher7A.send('/questions within 1');
     await operator.send('/questions within 1');
-    expect(texts(teacher7A)).toEqual([t('km', 'q-denied-principal-only')]);
-    expect(texts(operator)).toEqual([t('km', 'q-denied-principal-only')]);
+    expect(texts(teacher7A)).toEqual([t('km', 'questions-denied-principal-only')]);
+    expect(texts(operator)).toEqual([t('km', 'questions-denied-principal-only')]);
     expect(await deniedAudit(operator, 'question.settings')).toHaveLength(1);
     const [rules] = await app.database.rows<{ answer_within_hours: number }>(sql`select answer_within_hours from question_settings`);
     expect(Number(rules!.answer_within_hours)).toBe(48);
@@ -410,11 +410,11 @@ describe('the principal and the office', () => {
     await operator.send('/teaches remove 7A DEMO-001-T006');
     await operator.send('/teaches');
     expect(texts(operator)).toEqual([
-      t('km', 'q-teaches-unknown-class'),
-      t('km', 'q-teaches-unknown-staff'),
-      t('km', 'q-teaches-removed', { class: '7A' }),
-      t('km', 'q-teaches-not-there', { class: '7A' }),
-      t('km', 'q-teaches-usage'),
+      t('km', 'questions-teaches-unknown-class'),
+      t('km', 'questions-teaches-unknown-staff'),
+      t('km', 'questions-teaches-removed', { class: '7A' }),
+      t('km', 'questions-teaches-not-there', { class: '7A' }),
+      t('km', 'questions-teaches-usage'),
     ]);
   });
 
@@ -426,29 +426,29 @@ describe('the principal and the office', () => {
     await teacher1A.send('/quiet');
     await parent.send('/quiet');
     expect(texts(teacher1A)).toEqual([
-      t('km', 'q-quiet-set', { from: '20:00', to: '06:30' }),
-      t('km', 'q-quiet-current', { from: '20:00', to: '06:30' }),
-      t('km', 'q-quiet-usage'),
-      t('km', 'q-quiet-off'),
-      t('km', 'q-quiet-none'),
+      t('km', 'questions-quiet-set', { from: '20:00', to: '06:30' }),
+      t('km', 'questions-quiet-current', { from: '20:00', to: '06:30' }),
+      t('km', 'questions-quiet-usage'),
+      t('km', 'questions-quiet-off'),
+      t('km', 'questions-quiet-none'),
     ]);
-    expect(texts(parent)).toEqual([t('km', 'q-denied-staff-only')]);
+    expect(texts(parent)).toEqual([t('km', 'questions-denied-staff-only')]);
   });
 
   it('/help tells each role about its commands, and the menus offer them', async () => {
     await parent.send('/help');
-    expect(texts(parent)[0]).toContain(t('km', 'q-help-parent'));
+    expect(texts(parent)[0]).toContain(t('km', 'questions-help-parent'));
     await teacher7A.send('/help');
-    expect(texts(teacher7A)[0]).toContain(t('km', 'q-help-teacher'));
+    expect(texts(teacher7A)[0]).toContain(t('km', 'questions-help-teacher'));
     await principal.send('/help');
-    expect(texts(principal)[0]).toContain(t('km', 'q-help-principal'));
+    expect(texts(principal)[0]).toContain(t('km', 'questions-help-principal'));
     const commands = app.tg.callsOf('setMyCommands');
     const forChat = (u: TestUser) => commands.filter((c) => c.payload.scope.chat_id === u.id).at(-1)!.payload.commands.map((c: { command: string }) => c.command);
     expect(forChat(parent)).toEqual(expect.arrayContaining(['ask', 'questions']));
     expect(forChat(teacher7A)).toEqual(expect.arrayContaining(['questions', 'quiet']));
     expect(forChat(teacher7A)).not.toContain('ask');
     await parent.send('/menu');
-    expect(parent.inbox()[0]!.replyMarkup.inline_keyboard.flat().map((b: { text: string }) => b.text)).toContain(t('km', 'q-menu-ask'));
+    expect(parent.inbox()[0]!.replyMarkup.inline_keyboard.flat().map((b: { text: string }) => b.text)).toContain(t('km', 'questions-menu-ask'));
   });
 });
 
@@ -456,12 +456,12 @@ describe('a restart while a question is being written', () => {
   it('loses nothing: the new process takes the question', async () => {
     later(90);
     await parent.send('/ask');
-    expect(texts(parent)).toEqual([t('km', 'q-compose-prompt', { teacher: 'កែវ មករា', child: 'ឈឹម រតនៈ' })]);
+    expect(texts(parent)).toEqual([t('km', 'questions-compose-prompt', { teacher: 'កែវ មករា', child: 'ឈឹម រតនៈ' })]);
     // A second bot on the same database stands for the restarted process.
     const restarted = await createTestApp({ database: app.database, now: () => now, rateLimit: { max: 10_000, windowMs: 1000 } });
     const same = restarted.user(parent.id, 'again');
     await same.send('After the restart: is school open on Friday?');
-    expect(texts(same)).toEqual([t('km', 'q-sent', { teacher: 'កែវ មករា' })]);
+    expect(texts(same)).toEqual([t('km', 'questions-sent', { teacher: 'កែវ មករា' })]);
     await delivery.deliver();
     expect(teacher7A.inbox().at(-1)!.text).toContain('After the restart: is school open on Friday?');
     const rows = await app.database.db.select().from(outbox).where(sql`dedupe_key like 'q:%:staff'`);
@@ -474,11 +474,11 @@ describe('a teacher with several questions', () => {
     const [other] = await app.database.db.select({ id: questionThreads.id }).from(questionThreads).where(eq(questionThreads.parentUserId, parent2.id));
     await teacher7A.pressData(`q:r:${firstThread}`);
     await teacher7A.pressData(`q:r:${other!.id}`);
-    expect(texts(teacher7A)).toEqual([t('km', 'q-answer-prompt', { child: 'ឈឹម រតនៈ', class: '7A' }), t('km', 'q-answer-prompt', { child: 'កែវ ពិសិដ្ឋ', class: '7A' })]);
+    expect(texts(teacher7A)).toEqual([t('km', 'questions-answer-prompt', { child: 'ឈឹម រតនៈ', class: '7A' }), t('km', 'questions-answer-prompt', { child: 'កែវ ពិសិដ្ឋ', class: '7A' })]);
     await teacher7A.send('Yes, school is open on Friday.');
-    expect(texts(teacher7A)).toEqual([t('km', 'q-answer-sent', { child: 'កែវ ពិសិដ្ឋ' })]);
+    expect(texts(teacher7A)).toEqual([t('km', 'questions-answer-sent', { child: 'កែវ ពិសិដ្ឋ' })]);
     await delivery.deliver();
-    expect(parent2.inbox().map((m) => m.text)).toEqual([`${t('km', 'q-copy-answer', { teacher: 'កែវ មករា', child: 'កែវ ពិសិដ្ឋ' })}\n\nYes, school is open on Friday.`]);
+    expect(parent2.inbox().map((m) => m.text)).toEqual([`${t('km', 'questions-copy-answer', { teacher: 'កែវ មករា', child: 'កែវ ពិសិដ្ឋ' })}\n\nYes, school is open on Friday.`]);
     expect(parent.inbox()).toEqual([]);
     const states = await app.database.db.select({ id: questionThreads.id, status: questionThreads.status }).from(questionThreads).where(sql`id in (${firstThread}, ${other!.id})`);
     expect(Object.fromEntries(states.map((s) => [s.id, s.status]))).toEqual({ [firstThread]: 'open', [other!.id]: 'answered' });

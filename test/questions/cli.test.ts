@@ -72,16 +72,16 @@ describe('question texts', () => {
       return bundle;
     });
     const keys = [
-      ...['empty', 'too-long', 'caption-too-long', 'too-big', 'voice-too-long', 'unsupported', 'no-photo'].map((p) => `q-bad-${p}`),
-      ...['not-your-child', 'not-their-teacher', 'not-your-thread', 'not-addressed', 'not-found', 'not-allowed'].map((r) => `q-denied-${r}`),
-      ...['unknown-class', 'unknown-staff'].map((r) => `q-teaches-${r}`),
-      'q-rate-hour',
-      'q-rate-day',
-      'q-history-voice',
-      'q-history-photo',
-      ...['parent', 'teacher', 'principal', 'operator'].map((r) => `q-help-${r}`),
-      'q-menu-ask',
-      'q-menu-questions',
+      ...['empty', 'too-long', 'caption-too-long', 'too-big', 'voice-too-long', 'unsupported', 'no-photo'].map((p) => `questions-bad-${p}`),
+      ...['not-your-child', 'not-their-teacher', 'not-your-thread', 'not-addressed', 'not-found', 'not-allowed'].map((r) => `questions-denied-${r}`),
+      ...['unknown-class', 'unknown-staff'].map((r) => `questions-teaches-${r}`),
+      'questions-rate-hour',
+      'questions-rate-day',
+      'questions-history-voice',
+      'questions-history-photo',
+      ...['parent', 'teacher', 'principal', 'operator'].map((r) => `questions-help-${r}`),
+      'questions-menu-ask',
+      'questions-menu-questions',
     ];
     const missing = keys.filter((k) => bundles.some((b) => !b.hasMessage(k)));
     expect(missing).toEqual([]);

@@ -70,13 +70,13 @@ describe('quiet hours', () => {
     teacher.inbox();
     await parent2.send('/ask');
     parent2.inbox();
-    await parent2.press(t('km', 'q-urgent-off'));
-    expect(texts(parent2)).toEqual([t('km', 'q-urgent-set')]);
+    await parent2.press(t('km', 'questions-urgent-off'));
+    expect(texts(parent2)).toEqual([t('km', 'questions-urgent-set')]);
     await parent2.send('My son has a fever: can I pick him up at 07:00?');
-    expect(texts(parent2)).toEqual([t('km', 'q-sent', { teacher: 'កែវ មករា' })]);
+    expect(texts(parent2)).toEqual([t('km', 'questions-sent', { teacher: 'កែវ មករា' })]);
     await delivery.deliver();
     const [copy] = teacher.inbox();
-    expect(copy!.text.split('\n').slice(0, 2)).toEqual([t('km', 'q-copy-question', { child: 'កែវ ពិសិដ្ឋ', class: '7A' }), t('km', 'q-copy-urgent')]);
+    expect(copy!.text.split('\n').slice(0, 2)).toEqual([t('km', 'questions-copy-question', { child: 'កែវ ពិសិដ្ឋ', class: '7A' }), t('km', 'questions-copy-urgent')]);
     const [row] = await app.database.db.select().from(outbox).where(eq(outbox.chatId, teacher.id));
     expect(row!.priority).toBe(1);
     const [thread] = await app.database.db.select({ id: questionThreads.id }).from(questionThreads).where(eq(questionThreads.parentUserId, parent2.id));
@@ -88,7 +88,7 @@ describe('quiet hours', () => {
     parent.inbox();
     await parent.send('Is the class trip on Thursday or Friday?');
     const reachesAt = new Date('2027-01-11T23:30:00Z'); // 06:30 on Tuesday
-    expect(texts(parent)).toEqual([t('km', 'q-sent-later', { teacher: 'កែវ មករា', time: formatMoment('km', reachesAt, TZ) })]);
+    expect(texts(parent)).toEqual([t('km', 'questions-sent-later', { teacher: 'កែវ មករា', time: formatMoment('km', reachesAt, TZ) })]);
     const [row] = await app.database.db.select().from(outbox).where(and(eq(outbox.chatId, teacher.id), eq(outbox.status, 'pending')));
     expect(row!.notBefore.toISOString()).toBe(reachesAt.toISOString());
     expect(teacher.inbox()).toEqual([]);
@@ -101,7 +101,7 @@ describe('quiet hours', () => {
     now = new Date('2027-01-11T23:31:00Z');
     await morning();
     await delivery.deliver();
-    expect(teacher.inbox().map((m) => m.text)).toEqual([`${t('km', 'q-copy-question', { child: 'ឈឹម រតនៈ', class: '7A' })}\n${t('km', 'q-copy-from', { name: 'ឈឹម ដារ៉ា' })}\n\nIs the class trip on Thursday or Friday?`]);
+    expect(teacher.inbox().map((m) => m.text)).toEqual([`${t('km', 'questions-copy-question', { child: 'ឈឹម រតនៈ', class: '7A' })}\n${t('km', 'questions-copy-from', { name: 'ឈឹម ដារ៉ា' })}\n\nIs the class trip on Thursday or Friday?`]);
   });
 });
 
@@ -128,11 +128,11 @@ describe('escalation', () => {
     await delivery.deliver();
     const [notice] = principal.inbox();
     expect(notice!.text).toBe(
-      t('km', 'q-escalation', {
+      t('km', 'questions-escalation', {
         child: 'កែវ ពិសិដ្ឋ',
         class: '7A',
         teacher: 'កែវ មករា',
-        waited: t('km', 'q-dur-hours', { h: '២៤', m: '១' }),
+        waited: t('km', 'questions-dur-hours', { h: '២៤', m: '១' }),
         since: formatMoment('km', new Date('2027-01-11T14:00:00Z'), TZ),
       }),
     );
@@ -141,7 +141,7 @@ describe('escalation', () => {
     expect(operator.inbox()).toEqual([]);
     expect(await escalate('2027-01-12T14:30:00Z')).toEqual({ threads: 0, messages: 0 });
 
-    await principal.press(t('km', 'q-button-open'));
+    await principal.press(t('km', 'questions-button-open'));
     expect(principal.inbox()[0]!.text).toContain('My son has a fever');
     const reads = await app.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'question.read'), eq(auditLog.actor, `tg:${principal.id}`)));
     expect(reads).toHaveLength(1);
@@ -161,14 +161,14 @@ describe('escalation', () => {
     await teacher.pressData(`q:r:${urgentThread}`);
     await teacher.send('Yes, of course. Get well soon!');
     await delivery.deliver();
-    expect(parent2.inbox().map((m) => m.text)).toEqual([`${t('km', 'q-copy-answer', { teacher: 'កែវ មករា', child: 'កែវ ពិសិដ្ឋ' })}\n\nYes, of course. Get well soon!`]);
+    expect(parent2.inbox().map((m) => m.text)).toEqual([`${t('km', 'questions-copy-answer', { teacher: 'កែវ មករា', child: 'កែវ ពិសិដ្ឋ' })}\n\nYes, of course. Get well soon!`]);
     teacher.inbox();
     expect(await escalate('2027-01-13T10:00:00Z')).toEqual({ threads: 0, messages: 0 });
 
     now = new Date('2027-01-13T10:05:00Z'); // 17:05, not quiet
-    await parent2.press(t('km', 'q-button-write-back'));
+    await parent2.press(t('km', 'questions-button-write-back'));
     await parent2.send('Thank you. Does he need a note from the doctor?');
-    expect(texts(parent2).at(-1)).toBe(t('km', 'q-sent', { teacher: 'កែវ មករា' }));
+    expect(texts(parent2).at(-1)).toBe(t('km', 'questions-sent', { teacher: 'កែវ មករា' }));
     await delivery.deliver();
     expect(await escalate('2027-01-14T10:04:00Z')).toEqual({ threads: 0, messages: 0 });
     expect(await escalate('2027-01-14T10:06:00Z')).toEqual({ threads: 1, messages: 1 });
@@ -210,6 +210,6 @@ describe('escalation', () => {
     operator.inbox();
     expect(await escalate('2027-01-17T03:01:00Z')).toEqual({ threads: 1, messages: 1 });
     await delivery.deliver();
-    expect(operator.inbox().map((m) => m.text.split('\n')[0])).toEqual([t('km', 'q-escalation', { child: 'ឈឹម រតនៈ', class: '7A', teacher: 'កែវ មករា', waited: t('km', 'q-dur-hours', { h: '២៤', m: '១' }), since: '' }).split('\n')[0]]);
+    expect(operator.inbox().map((m) => m.text.split('\n')[0])).toEqual([t('km', 'questions-escalation', { child: 'ឈឹម រតនៈ', class: '7A', teacher: 'កែវ មករា', waited: t('km', 'questions-dur-hours', { h: '២៤', m: '១' }), since: '' }).split('\n')[0]]);
   });
 });

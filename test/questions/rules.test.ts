@@ -74,10 +74,10 @@ describe('times and quiet hours', () => {
 
 describe('rendering', () => {
   it('writes durations in minutes, hours or days, with Khmer digits in Khmer', () => {
-    expect(formatDuration(tEn, 'en', 59)).toBe(tEn('q-dur-minutes', { m: '1' }));
-    expect(formatDuration(tEn, 'en', 3 * 3600 + 20 * 60)).toBe(tEn('q-dur-hours', { h: '3', m: '20' }));
-    expect(formatDuration(tEn, 'en', 50 * 3600)).toBe(tEn('q-dur-days', { d: '2', h: '2' }));
-    expect(formatDuration((k, v) => notifier.t('km', k, v), 'km', 25 * 3600)).toBe(notifier.t('km', 'q-dur-hours', { h: '២៥', m: '០' }));
+    expect(formatDuration(tEn, 'en', 59)).toBe(tEn('questions-dur-minutes', { m: '1' }));
+    expect(formatDuration(tEn, 'en', 3 * 3600 + 20 * 60)).toBe(tEn('questions-dur-hours', { h: '3', m: '20' }));
+    expect(formatDuration(tEn, 'en', 50 * 3600)).toBe(tEn('questions-dur-days', { d: '2', h: '2' }));
+    expect(formatDuration((k, v) => notifier.t('km', k, v), 'km', 25 * 3600)).toBe(notifier.t('km', 'questions-dur-hours', { h: '២៥', m: '០' }));
   });
 
   it('keeps a long history within one Telegram message, newest messages first to stay', () => {
@@ -101,7 +101,7 @@ describe('rendering', () => {
     expect(text.length).toBeLessThanOrEqual(4096);
     expect(text).toContain('message 6 ');
     expect(text).not.toContain('message 5 ');
-    expect(text).toContain(tEn('q-history-earlier', { count: '5' }));
-    expect(text.startsWith(tEn('q-history-title', { child: 'Chhim Ratanak (ឈឹម រតនៈ)', class: '7A', teacher: 'Keo Makara' }))).toBe(true);
+    expect(text).toContain(tEn('questions-history-earlier', { count: '5' }));
+    expect(text.startsWith(tEn('questions-history-title', { child: 'Chhim Ratanak (ឈឹម រតនៈ)', class: '7A', teacher: 'Keo Makara' }))).toBe(true);
   });
 });

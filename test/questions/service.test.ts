@@ -79,8 +79,8 @@ describe('threads', () => {
     expect(other.threadId).not.toBe(first.threadId);
     const copies = await db.select().from(outbox).where(eq(outbox.chatId, TEACHER)).orderBy(outbox.id);
     expect(copies.map((c) => (c.payload.text as string).split('\n')[0])).toEqual([
-      notifier.t('km', 'q-copy-question', { child: 'ឈឹម រតនៈ', class: '7A' }),
-      notifier.t('km', 'q-copy-followup', { child: 'ឈឹម រតនៈ', class: '7A' }),
+      notifier.t('km', 'questions-copy-question', { child: 'ឈឹម រតនៈ', class: '7A' }),
+      notifier.t('km', 'questions-copy-followup', { child: 'ឈឹម រតនៈ', class: '7A' }),
     ]);
     const view = await viewThread(db, actor, threadId);
     expect(view.ok && view.view.messages.map((m) => m.body)).toEqual(['One', 'Two']);
@@ -97,7 +97,7 @@ describe('threads', () => {
     const ok = await answerQuestion(db, { actor: await loadActor(db, TEACHER), threadId, content: text('Answer') }, { notifier, now: at('2027-01-11T04:00:00Z') });
     expect(ok).toEqual({ ok: true, threadId, child: { nameKm: 'ឈឹម រតនៈ', nameEn: 'Chhim Ratanak' } });
     const [toParent] = await db.select().from(outbox).where(eq(outbox.chatId, PARENT));
-    expect(toParent!.payload.text).toBe(`${notifier.t('km', 'q-copy-answer', { teacher: 'កែវ មករា', child: 'ឈឹម រតនៈ' })}\n\nAnswer`);
+    expect(toParent!.payload.text).toBe(`${notifier.t('km', 'questions-copy-answer', { teacher: 'កែវ មករា', child: 'ឈឹម រតនៈ' })}\n\nAnswer`);
     expect(toParent!.dedupeKey).toMatch(/^q:\d+:parent$/);
   });
 

@@ -72,8 +72,8 @@ afterAll(async () => {
 describe('reports on request', () => {
   it('the principal asks for this month: the worker makes a chart and a workbook whose numbers match the rows', async () => {
     await principal.send('/report');
-    await principal.press(t('km', 'report-btn-month'));
-    expect(principal.inbox().map((m) => m.text)).toEqual([t('km', 'report-choose'), t('km', 'report-preparing', { period: '2026-11' })]);
+    await principal.press(t('km', 'reports-btn-month'));
+    expect(principal.inbox().map((m) => m.text)).toEqual([t('km', 'reports-choose'), t('km', 'reports-preparing', { period: '2026-11' })]);
     expect(app.jobs).toHaveLength(1);
     await runJobs();
     await deliver();
@@ -115,12 +115,12 @@ describe('reports on request', () => {
 
   it('a teacher\'s report covers their own class only, and another class is refused and audited', async () => {
     await teacher.send('/report 1A week');
-    expect(teacher.inbox().map((m) => m.text)).toEqual([t('km', 'report-preparing', { period: '2026-11-23..2026-11-24' })]);
+    expect(teacher.inbox().map((m) => m.text)).toEqual([t('km', 'reports-preparing', { period: '2026-11-23..2026-11-24' })]);
     const job = app.jobs.at(-1)!.data as ReportJob;
     expect(job.kind === 'request' && job.request.scope).toMatch(/^class:\d+$/);
     await runJobs();
     await teacher.send('/report 7A month');
-    expect(teacher.inbox().map((m) => m.text)).toEqual([t('km', 'report-denied-class')]);
+    expect(teacher.inbox().map((m) => m.text)).toEqual([t('km', 'reports-denied-class')]);
     const denied = await app.database.db.select().from(auditLog).where(and(eq(auditLog.actor, 'tg:9002'), eq(auditLog.action, 'report.request'), eq(auditLog.outcome, 'denied')));
     expect(denied).toHaveLength(1);
   });
@@ -129,7 +129,7 @@ describe('reports on request', () => {
     await principal.send('/report month 2027-01');
     await principal.send('/report month 2026-13');
     await principal.send('/report sometime');
-    expect(principal.inbox().map((m) => m.text)).toEqual([t('km', 'report-future'), t('km', 'report-usage'), t('km', 'report-usage')]);
+    expect(principal.inbox().map((m) => m.text)).toEqual([t('km', 'reports-future'), t('km', 'reports-usage'), t('km', 'reports-usage')]);
     expect(app.jobs).toHaveLength(0);
   });
 
@@ -137,14 +137,14 @@ describe('reports on request', () => {
     await parent.send('/report');
     const [msg] = parent.inbox();
     expect(msg!.text).toContain('ស្រេង ដារ៉ា');
-    expect(msg!.text).toContain(t('km', 'report-child-line', { name: 'ស្រេង ដារ៉ា', class: '1A', present: '១', days: '៤', late: '០', absent: '៣', excused: '០' }));
+    expect(msg!.text).toContain(t('km', 'reports-child-line', { name: 'ស្រេង ដារ៉ា', class: '1A', present: '១', days: '៤', late: '០', absent: '៣', excused: '០' }));
   });
 
   it('/student: a teacher reads a child of their class (audited), not of another class', async () => {
     await teacher.send('/student DEMO-001-S00004');
     expect(teacher.inbox()[0]!.text).toContain('ស្រេង ដារ៉ា');
     await teacher.send('/student DEMO-001-S00094');
-    expect(teacher.inbox().map((m) => m.text)).toEqual([t('km', 'student-denied')]);
+    expect(teacher.inbox().map((m) => m.text)).toEqual([t('km', 'reports-student-denied')]);
     const reads = await app.database.db.select().from(auditLog).where(and(eq(auditLog.actor, 'tg:9002'), eq(auditLog.action, 'student.read')));
     expect(reads.map((r) => r.outcome).sort()).toEqual(['denied', 'ok']);
   });

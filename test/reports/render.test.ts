@@ -69,13 +69,13 @@ describe('renderReportChart', () => {
       return t(locale, key, vars);
     };
     await renderReportChart(daily, 'km', spy);
-    for (const k of ['report-title-daily', 'report-totals-daily', 'report-present', 'report-late', 'report-excused', 'report-absent', 'report-not-submitted', 'report-total', 'report-percent', 'shift-morning', 'shift-afternoon']) {
+    for (const k of ['reports-title-daily', 'reports-totals-daily', 'reports-present', 'reports-late', 'reports-excused', 'reports-absent', 'reports-not-submitted', 'reports-total', 'reports-percent', 'core-shift-morning', 'core-shift-afternoon']) {
       expect(keys, k).toContain(k);
     }
     keys.clear();
     await renderReportChart(sampleReport({ kind: 'monthly' }), 'en', spy);
     // 8A missed two days of the month
-    for (const k of ['report-title-monthly', 'report-totals-period', 'report-days-fraction']) expect(keys, k).toContain(k);
+    for (const k of ['reports-title-monthly', 'reports-totals-period', 'reports-days-fraction']) expect(keys, k).toContain(k);
     // each key exists in both languages (a missing one comes back as the key itself)
     for (const [k, vars] of calls) {
       expect(i18n.t('km', k, vars), k).not.toBe(k);

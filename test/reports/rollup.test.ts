@@ -59,11 +59,11 @@ describe('province roll-up', () => {
     const director = app.user(7201, 'Dir');
     await director.shareContact('017 000 001');
     const linked = director.texts();
-    expect(linked.join('\n')).toContain(t('km', 'whoami-office-province', { province: 'ភ្នំពេញ' }));
+    expect(linked.join('\n')).toContain(t('km', 'onboarding-whoami-office-province', { province: 'ភ្នំពេញ' }));
     await director.send('/report month');
-    expect(director.texts()).toEqual([t('km', 'rollup-daily-only')]);
+    expect(director.texts()).toEqual([t('km', 'reports-rollup-daily-only')]);
     await director.send('/report today');
-    expect(director.texts()).toEqual([t('km', 'report-preparing', { period: '២៣ វិច្ឆិកា ២០២៦' })]);
+    expect(director.texts()).toEqual([t('km', 'reports-preparing', { period: '២៣ វិច្ឆិកា ២០២៦' })]);
     const job = app.jobs.shift()!.data as ReportJob;
     expect(job).toMatchObject({ kind: 'rollup', day: DAY, chatId: 7201 });
     await runReportJob(app.database, job, app.notifier, () => new Date('2026-11-23T10:00:00Z'));

@@ -74,7 +74,7 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
     const ctx = err.ctx;
     ctx.log.error({ err: safeError(err.error) }, 'update failed');
     try {
-      const text = typeof ctx.t === 'function' ? ctx.t('error-generic') : i18n.t(deps.defaultLocale, 'error-generic');
+      const text = typeof ctx.t === 'function' ? ctx.t('core-error-generic') : i18n.t(deps.defaultLocale, 'core-error-generic');
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text, show_alert: true }).catch(() => {});
       else if (ctx.chat) await ctx.reply(text);
     } catch {
@@ -128,7 +128,7 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
         if (warned.size > 10_000) warned.clear();
         // Runs before the actor is loaded (that is the point): one locale lookup per window.
         const locale = (await getLocale(deps.database.db, id).catch(() => null)) ?? deps.defaultLocale;
-        const text = i18n.t(locale, 'error-too-fast');
+        const text = i18n.t(locale, 'core-error-too-fast');
         if (ctx.callbackQuery) {
           await ctx.answerCallbackQuery({ text }).catch(() => {});
           return;
