@@ -39,7 +39,7 @@ export function parsePeriod(word: string | undefined, monthArg: string | undefin
     return { kind: 'range', from, to: today, period: `${from}..${today}` };
   }
   if (w === 'month' || w === 'lastmonth') {
-    let month = monthArg ?? (w === 'lastmonth' ? addDays(`${today.slice(0, 7)}-01`, -1).slice(0, 7) : today.slice(0, 7));
+    const month = monthArg ?? (w === 'lastmonth' ? addDays(`${today.slice(0, 7)}-01`, -1).slice(0, 7) : today.slice(0, 7));
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) return 'bad';
     if (month > today.slice(0, 7)) return 'future';
     const from = `${month}-01`;

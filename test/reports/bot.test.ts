@@ -19,7 +19,7 @@ import { startTestDelivery } from '../support/delivery.js';
 import { loadDemoSchool } from '../support/fixtures.js';
 import type { TestUser } from '../support/telegram.js';
 
-let now = new Date('2026-11-24T10:00:00Z'); // Tuesday 24 November 2026, 17:00 in Phnom Penh
+const now = new Date('2026-11-24T10:00:00Z'); // Tuesday 24 November 2026, 17:00 in Phnom Penh
 let app: TestApp;
 let stopDelivery: () => Promise<void>;
 let deliver: () => Promise<void>;
