@@ -8,7 +8,6 @@
  * the Telegram user in it is then an ordinary actor, and the scan goes through recordScan like
  * every other scan. Bad initData: 401, nothing recorded, the denial audited.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { loadActor } from '../core/auth/actor.js';
 import { audit } from '../core/auth/audit.js';
@@ -16,75 +15,11 @@ import type { Locale } from '../core/db/schema.js';
 import type { AppDeps } from '../core/telegram/context.js';
 import type { HttpRoute } from '../core/telegram/webhook.js';
 import { safeError } from '../core/logger.js';
+import { readJson, sendJson as send, verifyInitData } from '../core/telegram/webapp.js';
+
+export { INIT_DATA_MAX_AGE_SECONDS, signInitData, verifyInitData, type InitDataCheck } from '../core/telegram/webapp.js';
 import { extractCardToken, recordScan, scanningMemberships } from './scan.js';
 import { afterScan, scanResultText } from './scan-bot.js';
-
-/** initData older than this is refused (a leaked one stops working). */
-export const INIT_DATA_MAX_AGE_SECONDS = 24 * 3600;
-const MAX_BODY_BYTES = 8 * 1024;
-
-export type InitDataCheck = { ok: true; userId: number; authDate: number } | { ok: false; reason: 'missing' | 'bad-hash' | 'expired' | 'no-user' };
-
-export function verifyInitData(initData: string, botToken: string, nowSeconds: number, maxAgeSeconds = INIT_DATA_MAX_AGE_SECONDS): InitDataCheck {
-  if (!initData) return { ok: false, reason: 'missing' };
-  const params = new URLSearchParams(initData);
-  const hash = params.get('hash');
-  if (!hash || !/^[0-9a-f]{64}$/.test(hash)) return { ok: false, reason: 'bad-hash' };
-  const secret = createHmac('sha256', 'WebAppData').update(botToken).digest();
-  const matches = (exclude: string[]) => {
-    const check = [...params.entries()]
-      .filter(([k]) => !exclude.includes(k))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([k, v]) => `${k}=${v}`)
-      .join('\n');
-    return timingSafeEqual(createHmac('sha256', secret).update(check).digest(), Buffer.from(hash, 'hex'));
-  };
-  // Telegram's rule is "every field but hash"; clients that add the Ed25519 `signature` field are
-  // also accepted when it was left out of the HMAC (both are keyed by our bot token).
-  if (!matches(['hash']) && !(params.has('signature') && matches(['hash', 'signature']))) return { ok: false, reason: 'bad-hash' };
-  const authDate = Number(params.get('auth_date'));
-  if (!Number.isFinite(authDate) || nowSeconds - authDate > maxAgeSeconds || authDate - nowSeconds > 300) return { ok: false, reason: 'expired' };
-  let userId: unknown;
-  try {
-    userId = (JSON.parse(params.get('user') ?? 'null') as { id?: unknown } | null)?.id;
-  } catch {
-    return { ok: false, reason: 'no-user' };
-  }
-  if (typeof userId !== 'number' || !Number.isSafeInteger(userId)) return { ok: false, reason: 'no-user' };
-  return { ok: true, userId, authDate };
-}
-
-/** Signs initData as Telegram does (tests, and `npm run try`). */
-export function signInitData(fields: Record<string, string>, botToken: string): string {
-  const secret = createHmac('sha256', 'WebAppData').update(botToken).digest();
-  const check = Object.entries(fields)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('\n');
-  const params = new URLSearchParams(fields);
-  params.set('hash', createHmac('sha256', secret).update(check).digest('hex'));
-  return params.toString();
-}
-
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown> | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return null;
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-    return body && typeof body === 'object' ? (body as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
-function send(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify(body));
-}
 
 export function miniAppRoutes(deps: AppDeps, botToken: string, basePath: string): HttpRoute[] {
   const base = basePath.replace(/\/+$/, '') || '';
