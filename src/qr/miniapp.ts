@@ -15,7 +15,7 @@ import type { Locale } from '../core/db/schema.js';
 import type { AppDeps } from '../core/telegram/context.js';
 import type { HttpRoute } from '../core/telegram/webhook.js';
 import { safeError } from '../core/logger.js';
-import { readJson, sendJson as send, verifyInitData } from '../core/telegram/webapp.js';
+import { khmerFontRoute, readJson, sendJson as send, verifyInitData } from '../core/telegram/webapp.js';
 
 export { INIT_DATA_MAX_AGE_SECONDS, signInitData, verifyInitData, type InitDataCheck } from '../core/telegram/webapp.js';
 import { extractCardToken, recordScan, scanningMemberships } from './scan.js';
@@ -53,7 +53,7 @@ export function miniAppRoutes(deps: AppDeps, botToken: string, basePath: string)
     method: 'GET',
     path: base || '/',
     handle: (_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' }).end(PAGE_HTML.replaceAll('__API__', `${base}/api`));
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' }).end(PAGE_HTML.replaceAll('__API__', `${base}/api`).replaceAll('__BASE__', base));
     },
   };
 
@@ -98,7 +98,7 @@ export function miniAppRoutes(deps: AppDeps, botToken: string, basePath: string)
     },
   };
 
-  return [page, hello, scan];
+  return [page, hello, scan, khmerFontRoute(`${base}/khmer.ttf`)];
 }
 
 /**
@@ -110,9 +110,10 @@ const PAGE_HTML = `<!doctype html>
 <html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <script src="https://telegram.org/js/telegram-web-app.js"></script>
 <style>
+@font-face{font-family:"Noto Sans Khmer";src:url("__BASE__/khmer.ttf") format("truetype")}
 body{font-family:"Noto Sans Khmer","Khmer OS",system-ui,sans-serif;margin:0;padding:16px;background:var(--tg-theme-bg-color,#fff);color:var(--tg-theme-text-color,#000)}
 h1{font-size:20px;margin:0 0 12px}
-button{width:100%;padding:14px;font-size:18px;border:0;border-radius:10px;background:var(--tg-theme-button-color,#2481cc);color:var(--tg-theme-button-text-color,#fff)}
+button{font-family:inherit;width:100%;padding:14px;font-size:18px;border:0;border-radius:10px;background:var(--tg-theme-button-color,#2481cc);color:var(--tg-theme-button-text-color,#fff)}
 ol{list-style:none;padding:0;margin:16px 0 0}li{padding:10px 0;border-bottom:1px solid rgba(127,127,127,.25);white-space:pre-line}
 .bad{color:#c0392b}
 </style></head>

@@ -4,7 +4,9 @@
  * size cap, JSON answers that are never cached. Capabilities build their pages and APIs on these.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { KHMER_FONT_REGULAR } from '../render/fonts.js';
 
 /** initData older than this is refused (a leaked one stops working). */
 export const INIT_DATA_MAX_AGE_SECONDS = 24 * 3600;
@@ -73,3 +75,20 @@ export function sendJson(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify(body));
 }
 
+
+/**
+ * The Khmer font for Mini App pages, served by the bot itself: a page then shapes Khmer the same
+ * on every phone (and in a headless browser), whatever fonts the device has. CSS:
+ * `@font-face { font-family: "Noto Sans Khmer"; src: url("<path>") format("truetype"); }`.
+ */
+export function khmerFontRoute(path: string): { method: 'GET'; path: string; handle(req: IncomingMessage, res: ServerResponse): Promise<void> } {
+  let bytes: Buffer | undefined;
+  return {
+    method: 'GET',
+    path,
+    async handle(_req, res) {
+      bytes ??= await readFile(KHMER_FONT_REGULAR);
+      res.writeHead(200, { 'content-type': 'font/ttf', 'cache-control': 'public, max-age=604800, immutable' }).end(bytes);
+    },
+  };
+}
