@@ -142,13 +142,13 @@ export async function bookAccess(db: Db, actor: Actor, owner: number | { code: s
   return { owner: id, ownerName: { nameKm: p.name_km, nameEn: p.name_en }, schoolId, timezone: p.timezone, viewer: principal ? 'principal' : 'teacher' };
 }
 
-export async function bookLessons(db: Db, access: BookAccess, day: string, shift: BookShift): Promise<BookLesson[]> {
-  return bookOf(db, access.owner, day, shift);
+export async function bookLessons(db: Db, access: BookAccess, day: string, shift: BookShift, now: Date): Promise<BookLesson[]> {
+  return bookOf(db, access.owner, day, shift, now);
 }
 
 /** Teachers free when a lesson is (for "taught by someone else"). */
-export async function othersFor(db: Db, lessonId: number): Promise<{ lesson: BookLesson; people: Candidate[] } | undefined> {
-  const lesson = await lessonById(db, lessonId);
+export async function othersFor(db: Db, lessonId: number, now: Date): Promise<{ lesson: BookLesson; people: Candidate[] } | undefined> {
+  const lesson = await lessonById(db, lessonId, now);
   if (!lesson) return undefined;
   const exclude = [lesson.staffId, lesson.plannedStaffId].filter((x): x is number => x !== null);
   const people = await freeTeachers(db, { schoolId: lesson.schoolId, day: lesson.day, starts: lesson.starts, ends: lesson.ends, exclude, limit: 8 });

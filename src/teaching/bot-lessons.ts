@@ -40,7 +40,7 @@ export function lessonsFeature(deps: AppDeps): Composer<BotContext> {
   const t = deps.notifier.t;
 
   const bookView = async (ctx: BotContext, access: BookAccess, day: string, shift: BookShift): Promise<View> =>
-    renderBook(await bookLessons(db, access, day, shift), { owner: access.owner, ownerName: access.ownerName, day, shift, locale: ctx.locale, t, timezone: access.timezone, viewer: access.viewer });
+    renderBook(await bookLessons(db, access, day, shift, deps.now()), { owner: access.owner, ownerName: access.ownerName, day, shift, locale: ctx.locale, t, timezone: access.timezone, viewer: access.viewer });
 
   const edit = (ctx: BotContext, view: View) => ctx.editMessageText(view.text, { reply_markup: view.reply_markup }).catch(ignoreNotModified);
 
@@ -57,7 +57,7 @@ export function lessonsFeature(deps: AppDeps): Composer<BotContext> {
   composer.callbackQuery(bookConfirm.pattern, async (ctx) => {
     const b = bookConfirm.parse(ctx.callbackQuery.data);
     if (!b) return ctx.answerCallbackQuery({ text: ctx.t('core-menu-outdated'), show_alert: true });
-    const r = await confirmBook(db, ctx.actor, b.owner, b.day, b.shift);
+    const r = await confirmBook(db, ctx.actor, b.owner, b.day, b.shift, deps.now());
     if (!r.ok && r.reason === 'forbidden') return ctx.answerCallbackQuery({ text: ctx.t('teaching-denied-book'), show_alert: true });
     await ctx.answerCallbackQuery({ text: r.ok ? ctx.t('teaching-book-confirmed', { count: formatNumber(ctx.locale, r.confirmed) }) : ctx.t(`teaching-book-refused-${r.reason}`), show_alert: !r.ok });
     const access = await bookAccess(db, ctx.actor, b.owner);
@@ -72,7 +72,7 @@ export function lessonsFeature(deps: AppDeps): Composer<BotContext> {
 
   /** The lesson of a press, if this actor may change it (told and audited otherwise). */
   async function changeable(ctx: BotContext, lessonId: number) {
-    const lesson = await lessonById(db, lessonId);
+    const lesson = await lessonById(db, lessonId, deps.now());
     const may = lesson ? mayChange(ctx.actor, lesson) : ({ ok: false, reason: 'not-found' } as const);
     if (!lesson || !may.ok) {
       await ctx.answerCallbackQuery({ text: ctx.t(`teaching-lesson-refused-${may.ok ? 'not-found' : may.reason}`), show_alert: true });
@@ -103,13 +103,13 @@ export function lessonsFeature(deps: AppDeps): Composer<BotContext> {
     const b = lessonOthers.parse(ctx.callbackQuery.data);
     if (!b) return ctx.answerCallbackQuery({ text: ctx.t('core-menu-outdated'), show_alert: true });
     if (!(await changeable(ctx, b.lesson))) return;
-    const found = await othersFor(db, b.lesson);
+    const found = await othersFor(db, b.lesson, deps.now());
     await ctx.answerCallbackQuery();
     if (found) await edit(ctx, renderOthers(found.lesson, b.owner, found.people, ctx.locale, t));
   });
 
   async function apply(ctx: BotContext, lessonId: number, owner: number, change: LessonChange) {
-    const r = await changeLesson(db, ctx.actor, lessonId, change);
+    const r = await changeLesson(db, ctx.actor, lessonId, change, deps.now());
     if (!r.ok) return ctx.answerCallbackQuery({ text: ctx.t(`teaching-lesson-refused-${r.reason}`), show_alert: true });
     await ctx.answerCallbackQuery({ text: ctx.t('teaching-lesson-saved') });
     const access = await bookAccess(db, ctx.actor, owner);
@@ -207,11 +207,11 @@ export async function topicFlow(conversation: Conversation<BotContext, ConvConte
       continue;
     }
     const outcome = await conversation.external(async (outside) => {
-      const r = await changeLesson(outside.deps.database.db, outside.actor, args.lessonId, { kind: 'topic', topic: text });
+      const r = await changeLesson(outside.deps.database.db, outside.actor, args.lessonId, { kind: 'topic', topic: text }, outside.deps.now());
       if (!r.ok) return { done: r.reason !== 'bad-topic', text: outside.t(`teaching-lesson-refused-${r.reason}`), view: null };
       const access = await bookAccess(outside.deps.database.db, outside.actor, args.owner);
       const view = access
-        ? renderBook(await bookLessons(outside.deps.database.db, access, r.lesson.day, r.lesson.shift), { owner: access.owner, ownerName: access.ownerName, day: r.lesson.day, shift: r.lesson.shift, locale: outside.locale, t: outside.deps.notifier.t, timezone: access.timezone, viewer: access.viewer })
+        ? renderBook(await bookLessons(outside.deps.database.db, access, r.lesson.day, r.lesson.shift, outside.deps.now()), { owner: access.owner, ownerName: access.ownerName, day: r.lesson.day, shift: r.lesson.shift, locale: outside.locale, t: outside.deps.notifier.t, timezone: access.timezone, viewer: access.viewer })
         : null;
       return { done: true, text: outside.t('teaching-topic-saved'), view };
     });

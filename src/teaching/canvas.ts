@@ -29,7 +29,9 @@ export class Canvas {
 
   constructor(readonly width: number) {}
 
-  text(text: string, style: TextStyle): Promise<TextPiece> {
+  /** One line of text; emoji are left out (the Khmer font has none: they would be boxes). */
+  text(raw: string, style: TextStyle): Promise<TextPiece> {
+    const text = raw.replace(/\p{Extended_Pictographic}\uFE0F?\s*/gu, '').trim();
     const key = `${style.size}|${style.bold ? 1 : 0}|${style.color ?? ''}|${style.maxWidth ?? ''}|${text}`;
     let p = this.cache.get(key);
     if (!p) this.cache.set(key, (p = renderText(text, style)));

@@ -48,7 +48,7 @@ export async function shiftEnd(db: Db, input: { schoolId: number; shift: Shift; 
   const day = schoolClock(school.timezone, input.now).day;
   if (!(await isSchoolDay(db, input.schoolId, day))) return { skipped: 'holiday' };
   const written = await writeLessons(db, { schoolId: input.schoolId, day, shift: input.shift, timezone: school.timezone });
-  const books = await booksOfShift(db, input.schoolId, day, input.shift);
+  const books = await booksOfShift(db, input.schoolId, day, input.shift, input.now);
   const who = await people(db, [...books.keys()]);
   const messages: OutgoingMessage[] = [];
   for (const [staffId, list] of books) {
@@ -85,7 +85,7 @@ export async function evening(db: Db, input: { schoolId: number; now: Date; noti
     if (!person?.chat_id) continue;
     const locale = person.locale ?? input.notifier.defaultLocale;
     const intro = input.notifier.t(locale, 'teaching-evening-intro', { count: formatNumber(locale, Number(o.n)), time: formatTime(locale, deadline) });
-    const view = renderBook(await bookOf(db, owner, day, 'all'), { owner, ownerName: { nameKm: person.name_km, nameEn: person.name_en }, day, shift: 'all', locale, t: input.notifier.t, timezone: school.timezone, viewer: 'teacher', intro });
+    const view = renderBook(await bookOf(db, owner, day, 'all', input.now), { owner, ownerName: { nameKm: person.name_km, nameEn: person.name_en }, day, shift: 'all', locale, t: input.notifier.t, timezone: school.timezone, viewer: 'teacher', intro });
     messages.push({ dedupeKey: `lb-eve:${day}:${owner}`, schoolId: input.schoolId, capability: 'teaching', entity: 'lesson-book', entityId: owner, chatId: Number(person.chat_id), payload: { ...view } });
   }
   let weekPrompts = 0;

@@ -110,16 +110,16 @@ interface LessonRow {
   staff_en: string | null;
   confirmed_at: string | Date | null;
   confirmed_by: string | null;
-  late: boolean;
   confirm_by: string | Date;
   closed: boolean;
   school_id: number;
 }
 
+/** `late` is decided against the app's clock (tests and benchmarks pin it), not the database's. */
 const LESSON_SELECT = sql`
   select x.id, x.day::text as day, x.shift, x.class_id, c.name as class_name, x.period, x.starts, x.ends, x.subject, x.status, x.reason,
          x.topic, x.covered, x.planned_staff_id, x.staff_id, p.name_km as planned_km, p.name_en as planned_en,
-         s.name_km as staff_km, s.name_en as staff_en, x.confirmed_at, x.confirmed_by, now() > x.confirm_by as late, x.confirm_by,
+         s.name_km as staff_km, s.name_en as staff_en, x.confirmed_at, x.confirmed_by, x.confirm_by,
          x.school_id,
          exists (select 1 from week_closures w where w.school_id = x.school_id and w.week_start = x.day - (extract(isodow from x.day)::int - 1)
                    and (w.class_id is null or w.class_id = x.class_id)) as closed
@@ -127,7 +127,8 @@ const LESSON_SELECT = sql`
     left join staff p on p.id = x.planned_staff_id
     left join staff s on s.id = x.staff_id`;
 
-function toLesson(r: LessonRow): BookLesson & { schoolId: number } {
+function toLesson(r: LessonRow, now: Date): BookLesson & { schoolId: number } {
+  const confirmBy = new Date(r.confirm_by);
   return {
     id: Number(r.id),
     day: r.day,
@@ -148,39 +149,39 @@ function toLesson(r: LessonRow): BookLesson & { schoolId: number } {
     staffName: r.staff_km === null ? null : { nameKm: r.staff_km, nameEn: r.staff_en },
     confirmed: r.confirmed_at !== null,
     confirmedBy: r.confirmed_by,
-    late: Boolean(r.late),
-    confirmBy: new Date(r.confirm_by),
+    late: now.getTime() > confirmBy.getTime(),
+    confirmBy,
     closed: Boolean(r.closed),
     schoolId: Number(r.school_id),
   };
 }
 
 /** A teacher's book: the lessons of a day (one shift or both) that count for them or were theirs. */
-export async function bookOf(ex: Executor, owner: number, day: string, shift: BookShift): Promise<BookLesson[]> {
+export async function bookOf(ex: Executor, owner: number, day: string, shift: BookShift, now: Date): Promise<BookLesson[]> {
   const rows = rowsOf<LessonRow>(
     await ex.execute(sql`${LESSON_SELECT}
       where x.day = ${day}::date and (x.staff_id = ${owner} or (x.planned_staff_id = ${owner} and x.staff_id is distinct from ${owner}))
         and (${shift === 'all' ? null : shift}::shift is null or x.shift = ${shift === 'all' ? null : shift}::shift)
       order by x.starts, c.name`),
   );
-  return rows.map(toLesson);
+  return rows.map((r) => toLesson(r, now));
 }
 
 /** Every lesson of a school's shift on a day that counts for someone, by who it counts for. */
-export async function booksOfShift(ex: Executor, schoolId: number, day: string, shift: Shift): Promise<Map<number, BookLesson[]>> {
+export async function booksOfShift(ex: Executor, schoolId: number, day: string, shift: Shift, now: Date): Promise<Map<number, BookLesson[]>> {
   const rows = rowsOf<LessonRow>(
     await ex.execute(sql`${LESSON_SELECT}
       where x.school_id = ${schoolId} and x.day = ${day}::date and x.shift = ${shift} and x.staff_id is not null
       order by x.starts, c.name`),
   );
   const books = new Map<number, BookLesson[]>();
-  for (const l of rows.map(toLesson)) books.set(l.staffId!, [...(books.get(l.staffId!) ?? []), l]);
+  for (const l of rows.map((r) => toLesson(r, now))) books.set(l.staffId!, [...(books.get(l.staffId!) ?? []), l]);
   return books;
 }
 
-export async function lessonById(ex: Executor, id: number): Promise<(BookLesson & { schoolId: number }) | undefined> {
+export async function lessonById(ex: Executor, id: number, now: Date): Promise<(BookLesson & { schoolId: number }) | undefined> {
   const rows = rowsOf<LessonRow>(await ex.execute(sql`${LESSON_SELECT} where x.id = ${id}`));
-  return rows[0] ? toLesson(rows[0]) : undefined;
+  return rows[0] ? toLesson(rows[0], now) : undefined;
 }
 
 export type LessonDenied = { ok: false; reason: 'not-found' | 'forbidden' | 'late' | 'closed' };
@@ -205,9 +206,9 @@ export type LessonChange =
   | { kind: 'topic'; topic: string };
 
 /** Changes one lesson (and confirms it: the teacher has looked at it). */
-export async function changeLesson(db: Db, actor: Actor, lessonId: number, change: LessonChange): Promise<{ ok: true; lesson: BookLesson } | LessonDenied | { ok: false; reason: 'bad-teacher' | 'bad-topic' }> {
+export async function changeLesson(db: Db, actor: Actor, lessonId: number, change: LessonChange, now: Date): Promise<{ ok: true; lesson: BookLesson } | LessonDenied | { ok: false; reason: 'bad-teacher' | 'bad-topic' }> {
   const who = actorOf(actor.telegramUserId);
-  const lesson = await lessonById(db, lessonId);
+  const lesson = await lessonById(db, lessonId, now);
   const deny = async (reason: string) => {
     await audit(db, { actor: who, schoolId: lesson?.schoolId ?? null, action: 'lesson.change', entity: 'lesson', entityId: lessonId, outcome: 'denied', details: { reason, kind: change.kind } });
   };
@@ -242,7 +243,7 @@ export async function changeLesson(db: Db, actor: Actor, lessonId: number, chang
   await db.transaction(async (tx) => {
     await tx
       .update(lessons)
-      .set({ ...set, confirmedAt: sql`now()`, confirmedBy: who })
+      .set({ ...set, confirmedAt: now, confirmedBy: who })
       .where(eq(lessons.id, lessonId));
     await audit(tx, {
       actor: who,
@@ -253,7 +254,7 @@ export async function changeLesson(db: Db, actor: Actor, lessonId: number, chang
       details: { kind: change.kind, ...(change.kind === 'not-taught' ? { reason: change.reason } : {}), ...(change.kind === 'taught-by' ? { staffId: change.staffId } : {}), closed: lesson.closed },
     });
   });
-  return { ok: true, lesson: (await lessonById(db, lessonId))! };
+  return { ok: true, lesson: (await lessonById(db, lessonId, now))! };
 }
 
 /**
@@ -261,7 +262,7 @@ export async function changeLesson(db: Db, actor: Actor, lessonId: number, chang
  * teacher confirms only their own book, before the confirm-by time, in an open week; lessons
  * already confirmed are left alone. Returns how many were confirmed now.
  */
-export async function confirmBook(db: Db, actor: Actor, owner: number, day: string, shift: BookShift): Promise<{ ok: true; confirmed: number } | { ok: false; reason: 'forbidden' | 'late' | 'closed' | 'empty' }> {
+export async function confirmBook(db: Db, actor: Actor, owner: number, day: string, shift: BookShift, now: Date): Promise<{ ok: true; confirmed: number } | { ok: false; reason: 'forbidden' | 'late' | 'closed' | 'empty' }> {
   const who = actorOf(actor.telegramUserId);
   const membership = actor.staff.find((m) => m.staffId === owner);
   if (!membership) {
@@ -272,8 +273,8 @@ export async function confirmBook(db: Db, actor: Actor, owner: number, day: stri
   return db.transaction(async (tx) => {
     const rows = rowsOf<{ id: string; late: boolean; closed: boolean }>(
       await tx.execute(sql`
-        update lessons x set confirmed_at = now(), confirmed_by = ${who}
-         where x.day = ${day}::date and x.confirmed_at is null and now() <= x.confirm_by
+        update lessons x set confirmed_at = ${now.toISOString()}::timestamptz, confirmed_by = ${who}
+         where x.day = ${day}::date and x.confirmed_at is null and ${now.toISOString()}::timestamptz <= x.confirm_by
            and (x.staff_id = ${owner} or (x.planned_staff_id = ${owner} and not x.covered))
            and (${shiftValue}::shift is null or x.shift = ${shiftValue}::shift)
            and not exists (select 1 from week_closures w where w.school_id = x.school_id and w.week_start = x.day - (extract(isodow from x.day)::int - 1)
@@ -283,7 +284,7 @@ export async function confirmBook(db: Db, actor: Actor, owner: number, day: stri
     if (rows.length === 0) {
       const [open] = rowsOf<{ late: number; closed: number }>(
         await tx.execute(sql`
-          select count(*) filter (where now() > x.confirm_by)::int as late, count(*)::int as closed from lessons x
+          select count(*) filter (where ${now.toISOString()}::timestamptz > x.confirm_by)::int as late, count(*)::int as closed from lessons x
            where x.day = ${day}::date and x.confirmed_at is null and (x.staff_id = ${owner} or (x.planned_staff_id = ${owner} and not x.covered))`),
       );
       const reason = Number(open?.closed ?? 0) === 0 ? 'empty' : Number(open?.late ?? 0) > 0 ? 'late' : 'closed';

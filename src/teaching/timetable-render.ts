@@ -35,7 +35,8 @@ export async function renderWeekPicture(input: { title: string; subtitle: string
   let y = PAD + title.height + subtitle.height + 24;
   const gridTop = y;
   // Header: weekdays.
-  c.rect(PAD, y, W - 2 * PAD, HEAD_H, '#F2F4F7');
+  const gridW = TIME_W + days.length * dayW;
+  c.rect(PAD, y, gridW, HEAD_H, '#F2F4F7');
   const periodLabel = await c.text(t(locale, 'teaching-sheet-period'), { size: 20, bold: true, color: INK, maxWidth: TIME_W - 16 });
   c.place(periodLabel, PAD + 10, y + (HEAD_H - periodLabel.height) / 2);
   for (const [i, d] of days.entries()) {
@@ -70,7 +71,8 @@ export async function renderWeekPicture(input: { title: string; subtitle: string
   }
   // Grid lines.
   for (let i = 0; i <= days.length; i++) c.rect(PAD + TIME_W + i * dayW - 1, gridTop, 2, y - gridTop, GRID);
-  for (let r = 0; r <= slots.length; r++) c.rect(PAD, gridTop + HEAD_H + r * ROW_H - 1, W - 2 * PAD, 2, GRID);
+  for (let r = 0; r <= slots.length; r++) c.rect(PAD, gridTop + HEAD_H + r * ROW_H - 1, gridW, 2, GRID);
+  c.rect(PAD, gridTop - 1, gridW, 2, GRID);
   c.rect(PAD - 1, gridTop, 2, y - gridTop, GRID);
   return c.png(y + PAD);
 }
