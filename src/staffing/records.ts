@@ -11,7 +11,7 @@ import type { Actor } from '../core/auth/actor.js';
 import { officeMembership } from '../core/auth/actor.js';
 import { actorOf, audit } from '../core/auth/audit.js';
 import type { StaffRole } from '../core/auth/roles.js';
-import { positionFromRoles, STAFF_STATUSES, type StaffStatus } from './codes.js';
+import { POSITIONS, positionFromRoles, STAFF_STATUSES, type StaffStatus } from './codes.js';
 import { staffDetails } from './schema.js';
 import { onLeaveOn } from './leave.js';
 import { parseRecordsWorkbook, type RecordProblem } from './workbook.js';
@@ -119,7 +119,11 @@ const tally = (list: StaffRecord[]): Tally => ({ total: list.length, female: lis
 /** The principal's /staff: by position and sex, who is on leave today, how many records are incomplete. */
 export async function staffOverview(db: Db, schoolId: number, today: string): Promise<StaffOverview> {
   const records = (await recordsOf(db, schoolId)).filter((r) => r.status !== 'transferred' && r.status !== 'retired');
-  const positions = [...new Set(records.map((r) => r.position))].sort();
+  const rank = (p: string) => {
+    const i = (POSITIONS as readonly string[]).indexOf(p);
+    return i < 0 ? POSITIONS.length : i;
+  };
+  const positions = [...new Set(records.map((r) => r.position))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   const leave = await onLeaveOn(db, schoolId, today);
   const onLeave = [
     ...leave.map((l) => ({ staffId: l.staffId, nameKm: l.nameKm, nameEn: l.nameEn, reason: l.reason, toDay: l.toDay as string | null })),
