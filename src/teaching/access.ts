@@ -15,7 +15,7 @@ import { schoolClock } from '../core/clock.js';
 import { leaveById } from '../staffing/leave.js';
 import { coverNeeds, freeTeachers, type Candidate, type CoverNeed } from './cover.js';
 import { renderCandidates, renderCoverList } from './cover-view.js';
-import { bookOf, lessonById, type BookLesson } from './lessons.js';
+import { bookOf, bookWithOwner, lessonById, type BookLesson } from './lessons.js';
 import type { View } from './lessons-view.js';
 import type { BookShift } from './buttons.js';
 import { timetablePictures } from './schema.js';
@@ -144,6 +144,23 @@ export async function bookAccess(db: Db, actor: Actor, owner: number | { code: s
 
 export async function bookLessons(db: Db, access: BookAccess, day: string, shift: BookShift, now: Date): Promise<BookLesson[]> {
   return bookOf(db, access.owner, day, shift, now);
+}
+
+/** A book the actor may open (theirs, or any at the principal's school), read in one statement. */
+export async function openBook(db: Db, actor: Actor, owner: number, day: string, shift: BookShift, now: Date): Promise<{ access: BookAccess; lessons: BookLesson[] } | undefined> {
+  const found = await bookWithOwner(db, owner, day, shift, now);
+  if (!found) return undefined;
+  const { schoolId } = found.owner;
+  const own = actor.staff.some((m) => m.staffId === owner);
+  const principal = actor.staff.some((m) => m.schoolId === schoolId && m.roles.includes('principal'));
+  if (!own && !principal) {
+    await audit(db, { actor: actorOf(actor.telegramUserId), schoolId, action: 'lesson.book.view', entity: 'staff', entityId: owner, outcome: 'denied' });
+    return undefined;
+  }
+  return {
+    access: { owner, ownerName: { nameKm: found.owner.nameKm, nameEn: found.owner.nameEn }, schoolId, timezone: found.owner.timezone, viewer: principal ? 'principal' : 'teacher' },
+    lessons: found.lessons,
+  };
 }
 
 /** Teachers free when a lesson is (for "taught by someone else"). */

@@ -12,7 +12,7 @@ import type { AppDeps, BotContext, ConvContext } from '../core/telegram/context.
 import { ignoreNotModified } from '../core/telegram/errors.js';
 import { isRealDay } from '../core/clock.js';
 import { asciiDigits, formatNumber } from '../core/i18n/index.js';
-import { bookAccess, bookLessons, lessonById, othersFor, todayFor, type BookAccess } from './access.js';
+import { bookAccess, lessonById, openBook, othersFor, todayFor } from './access.js';
 import {
   bookConfirm,
   bookShow,
@@ -39,19 +39,24 @@ export function lessonsFeature(deps: AppDeps): Composer<BotContext> {
   const db = deps.database.db;
   const t = deps.notifier.t;
 
-  const bookView = async (ctx: BotContext, access: BookAccess, day: string, shift: BookShift): Promise<View> =>
-    renderBook(await bookLessons(db, access, day, shift, deps.now()), { owner: access.owner, ownerName: access.ownerName, day, shift, locale: ctx.locale, t, timezone: access.timezone, viewer: access.viewer });
+  /** The book as the actor may see it, or undefined (refused and audited). */
+  const bookView = async (ctx: BotContext, owner: number, day: string, shift: BookShift): Promise<View | undefined> => {
+    const book = await openBook(db, ctx.actor, owner, day, shift, deps.now());
+    if (!book) return undefined;
+    const { access, lessons } = book;
+    return renderBook(lessons, { owner, ownerName: access.ownerName, day, shift, locale: ctx.locale, t, timezone: access.timezone, viewer: access.viewer });
+  };
 
   const edit = (ctx: BotContext, view: View) => ctx.editMessageText(view.text, { reply_markup: view.reply_markup }).catch(ignoreNotModified);
 
   async function showBook(ctx: BotContext, owner: number, day: string, shift: BookShift) {
-    const access = await bookAccess(db, ctx.actor, owner);
-    if (!access) {
+    const view = await bookView(ctx, owner, day, shift);
+    if (!view) {
       await ctx.answerCallbackQuery({ text: ctx.t('teaching-denied-book'), show_alert: true });
       return;
     }
     await ctx.answerCallbackQuery();
-    await edit(ctx, await bookView(ctx, access, day, shift));
+    await edit(ctx, view);
   }
 
   composer.callbackQuery(bookConfirm.pattern, async (ctx) => {
@@ -60,8 +65,8 @@ export function lessonsFeature(deps: AppDeps): Composer<BotContext> {
     const r = await confirmBook(db, ctx.actor, b.owner, b.day, b.shift, deps.now());
     if (!r.ok && r.reason === 'forbidden') return ctx.answerCallbackQuery({ text: ctx.t('teaching-denied-book'), show_alert: true });
     await ctx.answerCallbackQuery({ text: r.ok ? ctx.t('teaching-book-confirmed', { count: formatNumber(ctx.locale, r.confirmed) }) : ctx.t(`teaching-book-refused-${r.reason}`), show_alert: !r.ok });
-    const access = await bookAccess(db, ctx.actor, b.owner);
-    if (access) await edit(ctx, await bookView(ctx, access, b.day, b.shift));
+    const view = await bookView(ctx, b.owner, b.day, b.shift);
+    if (view) await edit(ctx, view);
   });
 
   composer.callbackQuery(bookShow.pattern, async (ctx) => {
@@ -112,8 +117,8 @@ export function lessonsFeature(deps: AppDeps): Composer<BotContext> {
     const r = await changeLesson(db, ctx.actor, lessonId, change, deps.now());
     if (!r.ok) return ctx.answerCallbackQuery({ text: ctx.t(`teaching-lesson-refused-${r.reason}`), show_alert: true });
     await ctx.answerCallbackQuery({ text: ctx.t('teaching-lesson-saved') });
-    const access = await bookAccess(db, ctx.actor, owner);
-    if (access) await edit(ctx, await bookView(ctx, access, r.lesson.day, r.lesson.shift));
+    const view = await bookView(ctx, owner, r.lesson.day, r.lesson.shift);
+    if (view) await edit(ctx, view);
   }
 
   composer.callbackQuery(lessonTaught.pattern, async (ctx) => {
@@ -166,8 +171,8 @@ export function lessonsFeature(deps: AppDeps): Composer<BotContext> {
       await ctx.reply(ctx.t(code ? 'teaching-denied-book' : 'teaching-denied-not-linked'));
       return;
     }
-    const view = await bookView(ctx, access, day, 'all');
-    await ctx.reply(view.text, { reply_markup: view.reply_markup });
+    const view = await bookView(ctx, access.owner, day, 'all');
+    if (view) await ctx.reply(view.text, { reply_markup: view.reply_markup });
   });
 
   composer.command('week', async (ctx) => {
@@ -209,9 +214,9 @@ export async function topicFlow(conversation: Conversation<BotContext, ConvConte
     const outcome = await conversation.external(async (outside) => {
       const r = await changeLesson(outside.deps.database.db, outside.actor, args.lessonId, { kind: 'topic', topic: text }, outside.deps.now());
       if (!r.ok) return { done: r.reason !== 'bad-topic', text: outside.t(`teaching-lesson-refused-${r.reason}`), view: null };
-      const access = await bookAccess(outside.deps.database.db, outside.actor, args.owner);
-      const view = access
-        ? renderBook(await bookLessons(outside.deps.database.db, access, r.lesson.day, r.lesson.shift, outside.deps.now()), { owner: access.owner, ownerName: access.ownerName, day: r.lesson.day, shift: r.lesson.shift, locale: outside.locale, t: outside.deps.notifier.t, timezone: access.timezone, viewer: access.viewer })
+      const book = await openBook(outside.deps.database.db, outside.actor, args.owner, r.lesson.day, r.lesson.shift, outside.deps.now());
+      const view = book
+        ? renderBook(book.lessons, { owner: args.owner, ownerName: book.access.ownerName, day: r.lesson.day, shift: r.lesson.shift, locale: outside.locale, t: outside.deps.notifier.t, timezone: book.access.timezone, viewer: book.access.viewer })
         : null;
       return { done: true, text: outside.t('teaching-topic-saved'), view };
     });

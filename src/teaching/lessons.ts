@@ -167,6 +167,34 @@ export async function bookOf(ex: Executor, owner: number, day: string, shift: Bo
   return rows.map((r) => toLesson(r, now));
 }
 
+export interface BookOwner {
+  staffId: number;
+  schoolId: number;
+  nameKm: string;
+  nameEn: string | null;
+  timezone: string;
+}
+
+/** A book and its owner (name, school, time zone) in one statement: the hot path of every tap. */
+export async function bookWithOwner(ex: Executor, owner: number, day: string, shift: BookShift, now: Date): Promise<{ owner: BookOwner; lessons: BookLesson[] } | undefined> {
+  const shiftValue = shift === 'all' ? null : shift;
+  const [row] = rowsOf<{ id: number; school_id: number; name_km: string; name_en: string | null; timezone: string; lessons: LessonRow[] | string }>(
+    await ex.execute(sql`
+      select st.id, st.school_id, st.name_km, st.name_en, s.timezone,
+             coalesce((select json_agg(b order by b.starts, b.class_name) from (${LESSON_SELECT}
+                        where x.day = ${day}::date and (x.staff_id = ${owner} or (x.planned_staff_id = ${owner} and x.staff_id is distinct from ${owner}))
+                          and (${shiftValue}::shift is null or x.shift = ${shiftValue}::shift)) b), '[]'::json) as lessons
+        from staff st join schools s on s.id = st.school_id
+       where st.id = ${owner}`),
+  );
+  if (!row) return undefined;
+  const list = typeof row.lessons === 'string' ? (JSON.parse(row.lessons) as LessonRow[]) : row.lessons;
+  return {
+    owner: { staffId: Number(row.id), schoolId: Number(row.school_id), nameKm: row.name_km, nameEn: row.name_en, timezone: row.timezone },
+    lessons: list.map((r) => toLesson(r, now)),
+  };
+}
+
 /** Every lesson of a school's shift on a day that counts for someone, by who it counts for. */
 export async function booksOfShift(ex: Executor, schoolId: number, day: string, shift: Shift, now: Date): Promise<Map<number, BookLesson[]>> {
   const rows = rowsOf<LessonRow>(
@@ -270,30 +298,36 @@ export async function confirmBook(db: Db, actor: Actor, owner: number, day: stri
     return { ok: false, reason: 'forbidden' };
   }
   const shiftValue = shift === 'all' ? null : shift;
-  return db.transaction(async (tx) => {
-    const rows = rowsOf<{ id: string; late: boolean; closed: boolean }>(
-      await tx.execute(sql`
-        update lessons x set confirmed_at = ${now.toISOString()}::timestamptz, confirmed_by = ${who}
-         where x.day = ${day}::date and x.confirmed_at is null and ${now.toISOString()}::timestamptz <= x.confirm_by
+  const at = now.toISOString();
+  // One statement (atomic on its own): the confirmation and its audit row, one round trip.
+  const [done] = rowsOf<{ confirmed: number }>(
+    await db.execute(sql`
+      with upd as (
+        update lessons x set confirmed_at = ${at}::timestamptz, confirmed_by = ${who}
+         where x.day = ${day}::date and x.confirmed_at is null and ${at}::timestamptz <= x.confirm_by
            and (x.staff_id = ${owner} or (x.planned_staff_id = ${owner} and not x.covered))
            and (${shiftValue}::shift is null or x.shift = ${shiftValue}::shift)
            and not exists (select 1 from week_closures w where w.school_id = x.school_id and w.week_start = x.day - (extract(isodow from x.day)::int - 1)
                              and (w.class_id is null or w.class_id = x.class_id))
-        returning x.id`),
-    );
-    if (rows.length === 0) {
-      const [open] = rowsOf<{ late: number; closed: number }>(
-        await tx.execute(sql`
-          select count(*) filter (where ${now.toISOString()}::timestamptz > x.confirm_by)::int as late, count(*)::int as closed from lessons x
-           where x.day = ${day}::date and x.confirmed_at is null and (x.staff_id = ${owner} or (x.planned_staff_id = ${owner} and not x.covered))`),
-      );
-      const reason = Number(open?.closed ?? 0) === 0 ? 'empty' : Number(open?.late ?? 0) > 0 ? 'late' : 'closed';
-      if (reason !== 'empty') await audit(tx, { actor: who, schoolId: membership.schoolId, action: 'lesson.confirm', entity: 'staff', entityId: owner, outcome: 'denied', details: { reason, day } });
-      return { ok: false as const, reason };
-    }
-    await audit(tx, { actor: who, schoolId: membership.schoolId, action: 'lesson.confirm', entity: 'staff', entityId: owner, details: { day, shift, lessons: rows.length } });
-    return { ok: true as const, confirmed: rows.length };
-  });
+        returning x.id),
+      aud as (
+        insert into audit_log (actor, school_id, action, entity, entity_id, outcome, details)
+        select ${who}, ${membership.schoolId}::int, 'lesson.confirm', 'staff', ${String(owner)}, 'ok',
+               jsonb_build_object('day', ${day}::text, 'shift', ${shift}::text, 'lessons', count(*))
+          from upd having count(*) > 0
+        returning 1)
+      select (select count(*) from upd)::int as confirmed, (select count(*) from aud)::int as audited`),
+  );
+  const confirmed = Number(done?.confirmed ?? 0);
+  if (confirmed > 0) return { ok: true, confirmed };
+  const [open] = rowsOf<{ late: number; total: number }>(
+    await db.execute(sql`
+      select count(*) filter (where ${at}::timestamptz > x.confirm_by)::int as late, count(*)::int as total from lessons x
+       where x.day = ${day}::date and x.confirmed_at is null and (x.staff_id = ${owner} or (x.planned_staff_id = ${owner} and not x.covered))`),
+  );
+  const reason = Number(open?.total ?? 0) === 0 ? 'empty' : Number(open?.late ?? 0) > 0 ? 'late' : 'closed';
+  if (reason !== 'empty') await audit(db, { actor: who, schoolId: membership.schoolId, action: 'lesson.confirm', entity: 'staff', entityId: owner, outcome: 'denied', details: { reason, day } });
+  return { ok: false, reason };
 }
 
 /** Whether a class's (or the school's) week is closed; `classIds` empty asks about the school only. */
