@@ -21,6 +21,8 @@ const REGISTRY: Array<{ name: string; load: () => Promise<{ default: Bench }> }>
   { name: 'questions', load: () => import('./questions.js') },
   { name: 'broadcast', load: () => import('./broadcast.js') },
   { name: 'lesson-book', load: () => import('./lesson-book.js') },
+  { name: 'timetable-import', load: () => import('./timetable-import.js') },
+  { name: 'teaching-hours', load: () => import('./teaching-hours.js') },
 ];
 
 /** command-line options followed by a value */

@@ -13,7 +13,7 @@ import { actorOf, audit } from '../core/auth/audit.js';
 import { schoolClock } from '../core/clock.js';
 import { formatNumber, localDigits } from '../core/i18n/index.js';
 import { ignoreNotModified } from '../core/telegram/errors.js';
-import { staffHome, staffImport, staffStatus, staffWorkbook } from './buttons.js';
+import { staffCancel, staffHome, staffImport, staffStatus, staffWorkbook } from './buttons.js';
 import { downloadTelegramFile, FileTooBigError } from './download.js';
 import { importRecords, placeNames, recordOf, recordsOf, setStaffStatus, staffCounts, staffOverview } from './records.js';
 import { renderCounts, renderOverview, renderRecord } from './view.js';
@@ -23,10 +23,10 @@ export const RECORDS_IMPORT_FLOW = 'sf-import';
 const MAX_BYTES = 5 * 1024 * 1024;
 
 export async function recordsImportFlow(conversation: Conversation<BotContext, ConvContext>, ctx: ConvContext) {
-  await ctx.reply(ctx.t('staffing-import-ask'), { reply_markup: new InlineKeyboard().text(ctx.t('staffing-cancel'), 'sf:x') });
+  await ctx.reply(ctx.t('staffing-import-ask'), { reply_markup: new InlineKeyboard().text(ctx.t('staffing-cancel'), staffCancel.pack({})) });
   for (;;) {
     const u = await conversation.wait({ maxMilliseconds: 30 * 60_000 });
-    if (u.callbackQuery?.data === 'sf:x') {
+    if (staffCancel.parse(u.callbackQuery?.data)) {
       await u.answerCallbackQuery();
       await u.reply(u.t('staffing-import-cancelled'));
       return;
@@ -76,7 +76,7 @@ export function staffingFeature(deps: AppDeps): Composer<BotContext> {
     }
     if (office) {
       const { school } = await placeNames(db, { schoolId: office.schoolId });
-      const today = schoolClock('Asia/Phnom_Penh', deps.now()).day;
+      const today = schoolClock(school!.timezone, deps.now()).day;
       const view = renderOverview(await staffOverview(db, office.schoolId, today), ctx.locale === 'km' ? school!.nameKm : school!.nameEn, ctx.locale, t);
       await ctx.reply(view.text, { reply_markup: view.reply_markup });
       return;

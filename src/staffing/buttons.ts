@@ -5,6 +5,7 @@ const sf = buttonNamespace('sf');
 export const staffHome = sf.button('home');
 export const staffWorkbook = sf.button('xls');
 export const staffImport = sf.button('imp');
+export const staffCancel = sf.button('x');
 export const STATUS_WIRE = { active: 'a', 'on-leave': 'l', transferred: 't', retired: 'r' } as const;
 export const staffStatus = sf.button('st', { staff: id(), status: oneOf(STATUS_WIRE) });
 

@@ -290,11 +290,11 @@ export async function staffCounts(db: Db, provinceId: number | null): Promise<St
 }
 
 /** The names of a school and a province, for headings. */
-export async function placeNames(db: Db, input: { schoolId?: number; provinceId?: number | null }): Promise<{ school?: { nameKm: string; nameEn: string; code: string }; province?: { nameKm: string; nameEn: string } }> {
-  const out: { school?: { nameKm: string; nameEn: string; code: string }; province?: { nameKm: string; nameEn: string } } = {};
+export async function placeNames(db: Db, input: { schoolId?: number; provinceId?: number | null }): Promise<{ school?: { nameKm: string; nameEn: string; code: string; timezone: string }; province?: { nameKm: string; nameEn: string } }> {
+  const out: { school?: { nameKm: string; nameEn: string; code: string; timezone: string }; province?: { nameKm: string; nameEn: string } } = {};
   if (input.schoolId !== undefined) {
-    const [s] = rowsOf<{ name_km: string; name_en: string; code: string }>(await db.execute(sql`select name_km, name_en, code from schools where id = ${input.schoolId}`));
-    if (s) out.school = { nameKm: s.name_km, nameEn: s.name_en, code: s.code };
+    const [s] = rowsOf<{ name_km: string; name_en: string; code: string; timezone: string }>(await db.execute(sql`select name_km, name_en, code, timezone from schools where id = ${input.schoolId}`));
+    if (s) out.school = { nameKm: s.name_km, nameEn: s.name_en, code: s.code, timezone: s.timezone };
   }
   if (input.provinceId !== undefined && input.provinceId !== null) {
     const [p] = rowsOf<{ name_km: string; name_en: string }>(await db.execute(sql`select name_km, name_en from provinces where id = ${input.provinceId}`));

@@ -13,7 +13,7 @@ import { displayName, formatDay, formatNumber } from '../core/i18n/index.js';
 import { parseClassName } from '../roster/parse.js';
 import { downloadTelegramFile, FileTooBigError } from '../staffing/download.js';
 import { childrenOf, rememberPicture, timetableOverview, timetablePicture, todayFor, type Scope } from './access.js';
-import { timetableChild, timetableClass, timetableHome, timetableImport, timetableMine, timetableWorkbookButton } from './buttons.js';
+import { timetableCancel, timetableChild, timetableClass, timetableHome, timetableImport, timetableMine, timetableWorkbookButton } from './buttons.js';
 import { problemLines } from './problems.js';
 import { importTimetable, MAX_TIMETABLE_BYTES, schoolClasses } from './timetable.js';
 import { schoolTimetableWorkbook } from './timetable-workbook.js';
@@ -31,10 +31,10 @@ function rows(buttons: Array<[string, string]>, size: number): InlineKeyboard {
 }
 
 export async function importFlow(conversation: Conversation<BotContext, ConvContext>, ctx: ConvContext) {
-  await ctx.reply(ctx.t('teaching-import-ask'), { reply_markup: new InlineKeyboard().text(ctx.t('teaching-cancel'), 'tt:x') });
+  await ctx.reply(ctx.t('teaching-import-ask'), { reply_markup: new InlineKeyboard().text(ctx.t('teaching-cancel'), timetableCancel.pack({})) });
   for (;;) {
     const u = await conversation.wait({ maxMilliseconds: WAIT_MS });
-    if (u.callbackQuery?.data === 'tt:x') {
+    if (timetableCancel.parse(u.callbackQuery?.data)) {
       await u.answerCallbackQuery();
       await u.reply(u.t('teaching-import-cancelled'));
       return;
@@ -112,6 +112,8 @@ export function timetableFeature(deps: AppDeps): Composer<BotContext> {
         const cls = (await schoolClasses(db, schoolId)).find((c) => c.name === className);
         if (cls) return show(ctx, { kind: 'class', classId: cls.id });
       }
+      const child = (await childrenOf(db, ctx.actor)).find((c) => c.className === className);
+      if (child) return show(ctx, { kind: 'child', studentId: child.studentId });
       await ctx.reply(ctx.t('teaching-picture-not-found'));
       return;
     }
@@ -122,7 +124,8 @@ export function timetableFeature(deps: AppDeps): Composer<BotContext> {
         ? ctx.t('teaching-timetable-holds', { from: formatDay(ctx.locale, o.holds.from), lessons: formatNumber(ctx.locale, o.holds.lessons) })
         : ctx.t('teaching-timetable-none');
       const kb = new InlineKeyboard().text(ctx.t('teaching-timetable-import'), timetableImport.pack({})).text(ctx.t('teaching-timetable-workbook'), timetableWorkbookButton.pack({})).row();
-      const classes = rows(o.classes.map((c) => [c.name, timetableClass.pack({ cls: c.id })]), 4);
+      // Telegram takes at most 100 buttons: the rest by /timetable 7A.
+      const classes = rows(o.classes.slice(0, 96).map((c) => [c.name, timetableClass.pack({ cls: c.id })]), 4);
       await ctx.reply(`${ctx.t('teaching-timetable-office', { school: ctx.locale === 'km' ? o.school.nameKm : o.school.nameEn })}\n${head}`, {
         reply_markup: new InlineKeyboard([...kb.inline_keyboard, ...classes.inline_keyboard]),
       });

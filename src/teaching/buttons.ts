@@ -14,6 +14,7 @@ export const timetableWorkbookButton = tt.button('xls');
 export const timetableClass = tt.button('c', { cls: id() });
 export const timetableMine = tt.button('me');
 export const timetableChild = tt.button('k', { student: bigId() });
+export const timetableCancel = tt.button('x');
 
 /** Which lessons of a day a lesson book shows. */
 export const BOOK_SHIFTS = { morning: 'm', afternoon: 'a', all: 'x' } as const;

@@ -95,8 +95,12 @@ export async function hoursReport(db: Db, input: { schoolId: number; month: stri
   const end = monthEnd(input.month);
   const to = end < input.today ? end : input.today;
   const days = await schoolDaysBetween(db, input.schoolId, from, to);
-  // Past school days the worker did not write (today is written by its own shift-end jobs).
-  for (const day of days) if (day < input.today) await writeLessons(db, { schoolId: input.schoolId, day, timezone: school.timezone });
+  // Past school days the worker did not write at all (a stopped worker; a day with some lessons
+  // was completed by its evening job; today is written by its own shift-end jobs).
+  const written = new Set(
+    rowsOf<{ day: string }>(await db.execute(sql`select distinct day::text as day from lessons where school_id = ${input.schoolId} and day between ${from}::date and ${to}::date`)).map((r) => r.day),
+  );
+  for (const day of days) if (day < input.today && !written.has(day)) await writeLessons(db, { schoolId: input.schoolId, day, timezone: school.timezone });
   const rows = rowsOf<Row>(
     await db.execute(sql`
       select x.day::text as day, c.name as class_name, x.period, x.starts, x.ends, x.subject, x.planned_staff_id, x.staff_id, x.status, x.reason,
