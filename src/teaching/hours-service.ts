@@ -4,7 +4,7 @@
  * reuses Telegram's file id), a teacher's own month as text, the province's month, and the
  * automatic report on the first school day of a month.
  */
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import { InputFile } from 'grammy';
 import { rowsOf, type Database, type Db } from '../core/db/client.js';
 import type { Locale } from '../core/db/schema.js';
@@ -127,6 +127,7 @@ export async function makeRollup(db: Db, input: { provinceId: number | null; mon
   const xlsx = await renderRollupWorkbook(rows, input.locale, notifier.t);
   const scope = input.provinceId === null ? 'nation' : `province:${input.provinceId}`;
   const [row] = await db.insert(hoursReports).values({ schoolId: null, month: input.month, scope, locale: input.locale, summary, xlsx }).returning({ id: hoursReports.id });
+  await db.delete(hoursReports).where(and(isNull(hoursReports.schoolId), lt(hoursReports.createdAt, sql`now() - interval '7 days'`)));
   return { id: row!.id, summary, rows };
 }
 
