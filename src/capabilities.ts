@@ -13,5 +13,7 @@ import { reports } from './reports/index.js';
 import { qr } from './qr/index.js';
 import { questions } from './questions/index.js';
 import { announcements } from './announcements/index.js';
+import { staffing } from './staffing/index.js';
+import { teaching } from './teaching/index.js';
 
-export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements];
+export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements, staffing, teaching];

@@ -212,6 +212,22 @@ export class TestUser {
     });
   }
 
+  /** Sends a file (a workbook): downloadable through getFile, as from Telegram's servers. */
+  async sendDocument(bytes: Uint8Array, fileName: string, caption?: string): Promise<void> {
+    const fileId = `doc-in-${this.id}-${messageId}`;
+    this.tg.addFile(fileId, bytes);
+    await this.update({
+      message: {
+        message_id: messageId++,
+        date: Math.floor(Date.now() / 1000),
+        chat: this.chat(),
+        from: this.from,
+        document: { file_id: fileId, file_unique_id: `u${fileId}`, file_name: fileName, file_size: bytes.length },
+        ...(caption ? { caption } : {}),
+      },
+    });
+  }
+
   async shareContact(phone: string, contactUserId: number | undefined = this.id): Promise<void> {
     await this.update({
       message: {
