@@ -82,7 +82,7 @@ describe('a teacher takes the roll', () => {
     // Nothing is sent before the confirmation.
     expect(await app.database.db.select().from(outbox).where(sql`dedupe_key like 'absent:%'`)).toHaveLength(0);
     await teacher.press(t('km', 'attendance-sheet-confirm-yes'));
-    expect(teacher.inbox().at(-1)!.text).toBe(t('km', 'attendance-sheet-done', { class: '1A', time: '13:10', alerts: '៣' }));
+    expect(teacher.inbox().at(-1)!.text).toBe(t('km', 'attendance-sheet-done', { class: '1A', time: '១៣:១០', alerts: '៣' }));
 
     await deliver();
     const a = alertsOf(parentA);
@@ -134,7 +134,7 @@ describe('a teacher takes the roll', () => {
 
   it('another family pressing a forged answer button for that alert changes nothing and is audited', async () => {
     const [alert] = await app.database.rows<{ id: number }>(sql`select id from absence_alerts where response = 'sick'`);
-    await parentD.pressData(`ab:${alert!.id}:u`);
+    await parentD.pressData(`ab:a:${alert!.id}:u`);
     expect(parentD.inbox().map((m) => m.text)).toEqual([t('km', 'attendance-alert-not-yours')]);
     const [still] = await app.database.rows<{ response: string }>(sql`select response from absence_alerts where id = ${alert!.id}`);
     expect(still!.response).toBe('sick');
@@ -147,7 +147,7 @@ describe('a teacher takes the roll', () => {
     await teacher.press('1. ❌'); // absent → late
     await teacher.press(t('km', 'attendance-sheet-submit'));
     await teacher.press(t('km', 'attendance-sheet-confirm-yes'));
-    expect(teacher.inbox().at(-1)!.text).toBe(t('km', 'attendance-sheet-corrected', { class: '1A', time: '13:40', alerts: '០', corrections: '១' }));
+    expect(teacher.inbox().at(-1)!.text).toBe(t('km', 'attendance-sheet-corrected', { class: '1A', time: '១៣:៤០', alerts: '០', corrections: '១' }));
     await deliver();
     expect(alertsOf(parentA).map((m) => m.text)).toEqual([t('en', 'attendance-alert-correction-late', { name: 'Chea Sereyvuth (ជា សេរីវុធ)', class: '1A', time: '13:40', date: '23 November 2026' })]);
     const corrections = await app.database.db.select().from(auditLog).where(eq(auditLog.action, 'attendance.correct'));
@@ -203,12 +203,12 @@ describe('what a teacher may not do', () => {
 describe('the typed fast path', () => {
   it('rejects roll numbers out of range, then corrects the submitted list with a typed line after confirmation', async () => {
     await teacher.send('1A absent 3 40');
-    expect(teacher.inbox().map((m) => m.text)).toEqual([t('km', 'attendance-quick-out-of-range', { numbers: '40', max: 32, class: '1A' })]);
+    expect(teacher.inbox().map((m) => m.text)).toEqual([t('km', 'attendance-quick-out-of-range', { numbers: '40', max: '៣២', class: '1A' })]);
     await teacher.send('1A អវត្តមាន 3 យឺត 2 13:55');
     const preview = teacher.inbox().at(-1)!;
     // 1A was submitted already: only the named students change, the excused siblings stay so.
     expect(preview.text).toContain(t('km', 'attendance-quick-confirm-correction'));
-    expect(preview.text).toContain('⏰ 2. គឹម ដារ៉ា 13:55');
+    expect(preview.text).toContain('⏰ 2. គឹម ដារ៉ា ១៣:៥៥');
     expect(preview.text).toContain('📝 4. ស្រេង ដារ៉ា');
     await teacher.press(t('km', 'attendance-sheet-confirm-yes'));
     const rows = await app.database.db
