@@ -16,6 +16,7 @@ import { createLogger } from '../../src/core/logger.js';
 import { createOutgoingQueue } from '../../src/core/queue/queues.js';
 import { startRelay } from '../../src/core/queue/relay.js';
 import { startSender } from '../../src/core/queue/sender.js';
+import { sheetConfirm, sheetToggle } from '../../src/attendance/buttons.js';
 import { ensurePartitions } from '../../src/attendance/jobs.js';
 import { importStaff, importStudents } from '../../src/roster/service.js';
 import { addSchool } from '../../src/schools/service.js';
@@ -132,12 +133,12 @@ const bench: Bench = {
         Promise.all(
           ready.map(async (x) => {
             await bot.handleUpdate(command(x.uid, '/attendance'));
-            for (const r of [3, 17, 22]) await bot.handleUpdate(callback(x.uid, `at:t:${x.class_id}:${compact(day)}:${r}:0`, 1));
-            await bot.handleUpdate(callback(x.uid, `at:t:${x.class_id}:${compact(day)}:${17}:0`, 1)); // 17 → late
+            for (const r of [3, 17, 22]) await bot.handleUpdate(callback(x.uid, sheetToggle.pack({ classId: x.class_id, day, roll: r, page: 0 }), 1));
+            await bot.handleUpdate(callback(x.uid, sheetToggle.pack({ classId: x.class_id, day, roll: 17, page: 0 }), 1)); // 17 → late
           }),
         );
       await mark(WARM_DAY);
-      await Promise.all(ready.map((x) => bot.handleUpdate(callback(x.uid, `at:y:${x.class_id}:${compact(WARM_DAY)}`, 1))));
+      await Promise.all(ready.map((x) => bot.handleUpdate(callback(x.uid, sheetConfirm.pack({ classId: x.class_id, day: WARM_DAY }), 1))));
       now = NOW;
       // The full middleware stack on a trivial update (/help), same concurrency: the floor under
       // any feature's latency.
@@ -154,8 +155,8 @@ const bench: Bench = {
       const t0 = performance.now();
       const cpu0 = process.cpuUsage();
       const submitTimes = process.env.BENCH_SEQUENTIAL
-        ? await ready.reduce(async (acc, x) => [...(await acc), await timed(() => bot.handleUpdate(callback(x.uid, `at:y:${x.class_id}:${compact(DAY)}`, 1)))], Promise.resolve([] as number[]))
-        : await Promise.all(ready.map((x) => timed(() => bot.handleUpdate(callback(x.uid, `at:y:${x.class_id}:${compact(DAY)}`, 1)))));
+        ? await ready.reduce(async (acc, x) => [...(await acc), await timed(() => bot.handleUpdate(callback(x.uid, sheetConfirm.pack({ classId: x.class_id, day: DAY }), 1)))], Promise.resolve([] as number[]))
+        : await Promise.all(ready.map((x) => timed(() => bot.handleUpdate(callback(x.uid, sheetConfirm.pack({ classId: x.class_id, day: DAY }), 1)))));
       const wall = (performance.now() - t0) / 1000;
       const cpu = process.cpuUsage(cpu0);
       const nodeCpu = (cpu.user + cpu.system) / 1e6;
@@ -166,11 +167,11 @@ const bench: Bench = {
 
       // Phase 2b: the same teachers correct one mark each and submit again, now arriving spread over
       // one second (49 submits/s) instead of in the same millisecond.
-      await Promise.all(ready.map((x) => bot.handleUpdate(callback(x.uid, `at:t:${x.class_id}:${compact(DAY)}:30:0`, 1))));
+      await Promise.all(ready.map((x) => bot.handleUpdate(callback(x.uid, sheetToggle.pack({ classId: x.class_id, day: DAY, roll: 30, page: 0 }), 1))));
       const spreadTimes = await Promise.all(
         ready.map(async (x, i) => {
           await new Promise((r) => setTimeout(r, Math.round((i * 1000) / ready.length)));
-          return timed(() => bot.handleUpdate(callback(x.uid, `at:y:${x.class_id}:${compact(DAY)}`, 1)));
+          return timed(() => bot.handleUpdate(callback(x.uid, sheetConfirm.pack({ classId: x.class_id, day: DAY }), 1)));
         }),
       );
 
@@ -198,9 +199,9 @@ const bench: Bench = {
       await bot.handleUpdate(command(first.uid, '/attendance'));
       for (let r = 1; r <= 12; r++) {
         const uid = await guardianOf(r);
-        await bot.handleUpdate(callback(first.uid, `at:t:${first.class_id}:${compact(DAY)}:${r}:0`, 1));
+        await bot.handleUpdate(callback(first.uid, sheetToggle.pack({ classId: first.class_id, day: DAY, roll: r, page: 0 }), 1));
         const start = performance.now();
-        await bot.handleUpdate(callback(first.uid, `at:y:${first.class_id}:${compact(DAY)}`, 1));
+        await bot.handleUpdate(callback(first.uid, sheetConfirm.pack({ classId: first.class_id, day: DAY }), 1));
         for (let i = 0; i < 200 && !sentAt.has(uid); i++) await new Promise((res) => setTimeout(res, 5));
         if (sentAt.has(uid)) alertLatency.push(sentAt.get(uid)! - start);
         await new Promise((res) => setTimeout(res, 1100)); // per-chat spacing and an idle queue again
@@ -239,10 +240,5 @@ const bench: Bench = {
     }
   },
 };
-
-
-function compact(day: string): string {
-  return day.replaceAll('-', '');
-}
 
 export default bench;

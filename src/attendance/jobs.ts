@@ -8,7 +8,7 @@
 import { Queue } from 'bullmq';
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Database, Db } from '../core/db/client.js';
+import { rowsOf, type Database, type Db } from '../core/db/client.js';
 import { schools, type Shift } from '../core/db/schema.js';
 import type { QueueSpec } from '../core/capability.js';
 import type { Notifier } from '../core/i18n/index.js';
@@ -27,7 +27,7 @@ export type AttendanceJob = z.infer<typeof attendanceJob>;
 export async function ensurePartitions(db: Db, day: string): Promise<string[]> {
   const next = addDays(`${day.slice(0, 7)}-01`, 32);
   const rows = await db.execute(sql`select attendance_partition(${day}::date) as a, attendance_partition(${next}::date) as b`);
-  const row = (Array.isArray(rows) ? rows[0] : (rows as { rows: unknown[] }).rows[0]) as { a: string; b: string };
+  const row = rowsOf<{ a: string; b: string }>(rows)[0]!;
   return [row.a, row.b];
 }
 

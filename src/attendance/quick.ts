@@ -3,6 +3,7 @@
  * `7A អវត្តមាន 3 17 22 យឺត 5`). Numbers are roll numbers as the roster orders the class; a late
  * number may carry its arrival time: `late 5@7:40` or `late 5 7:40`.
  */
+import { asciiDigits } from '../core/i18n/index.js';
 import type { AttendanceStatus } from './schema.js';
 
 export interface QuickMark {
@@ -31,11 +32,8 @@ const WORDS: Record<string, AttendanceStatus> = {
   'វត្តមាន': 'present',
 };
 
-const KHMER_DIGITS = '០១២៣៤៥៦៧៨៩';
-const toAscii = (s: string) => s.replace(/[០-៩]/g, (d) => String(KHMER_DIGITS.indexOf(d)));
-
 export function parseQuickAttendance(input: string): QuickParse {
-  const tokens = toAscii(input.normalize('NFC').replace(/\u200b/g, ''))
+  const tokens = asciiDigits(input.normalize('NFC').replace(/\u200b/g, ''))
     .trim()
     .split(/[\s,]+/)
     .filter(Boolean);

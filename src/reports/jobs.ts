@@ -19,18 +19,23 @@ import { deliverRollup } from './rollup.js';
 
 export const REPORTS_QUEUE = 'reports';
 
-const reportRequest = z.object({
-  schoolId: rowId,
-  kind: z.enum(['daily', 'range', 'monthly']),
-  from: isoDay,
-  to: isoDay,
-  period: z.string().max(40),
-  scope: z.string().regex(/^(school|class:\d+(,\d+)*)$/),
-  classIds: z.array(rowId).optional(),
-  locale: localeSchema,
-  requestedBy: z.string().max(40),
-  today: isoDay,
-});
+const reportRequest = z
+  .object({
+    schoolId: rowId,
+    kind: z.enum(['daily', 'range', 'monthly']),
+    from: isoDay,
+    to: isoDay,
+    // a day, a month, or `from..to` (reports/period.ts); it names the stored copy
+    period: z.string().regex(/^\d{4}-\d{2}(-\d{2}(\.\.\d{4}-\d{2}-\d{2})?)?$/),
+    scope: z.string().regex(/^(school|class:\d+(,\d+)*)$/),
+    classIds: z.array(rowId).min(1).max(200).optional(),
+    locale: localeSchema,
+    requestedBy: z.string().max(40),
+    today: isoDay,
+  })
+  .refine((r) => r.from <= r.to, 'from after to')
+  // the scope names exactly the classes the job computes (it is part of the stored report's key)
+  .refine((r) => r.scope === (r.classIds ? `class:${r.classIds.join(',')}` : 'school'), 'scope and classIds disagree');
 
 const reportJob = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('request'), request: reportRequest, chatId, requestKey: z.string().max(200) }),

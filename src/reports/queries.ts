@@ -4,6 +4,7 @@
  * of `attendance` the period touches, through the (school_id, day, shift) index.
  */
 import { sql, type SQL } from 'drizzle-orm';
+import { currentYearJoin } from '../core/db/years.js';
 import type { Database, Executor } from '../core/db/client.js';
 import type { Shift } from '../core/db/schema.js';
 import type { Breakdown, ClassLine, DayLine, MissingLine, SchoolReport, StudentLine } from './model.js';
@@ -105,7 +106,7 @@ export async function buildSchoolReport(database: Database, scope: ReportScope):
                  where cs.class_id = c.id and cs.day = any(${dayList})) as "submittedDays",
                ${breakdownColumns('m.status', 'm.sex')}
           from classes c
-          join academic_years ay on ay.id = c.academic_year_id and ay.is_current
+          ${currentYearJoin('c')}
           left join marks m on m.class_id = c.id
          where c.school_id = ${scope.schoolId} ${classFilter}
          group by c.id

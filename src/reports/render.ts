@@ -11,6 +11,10 @@ import type { Locale } from '../core/db/schema.js';
 import { formatDay, formatNumber, type Notifier } from '../core/i18n/index.js';
 import { renderText, type TextPiece, type TextStyle } from './fonts.js';
 import type { Breakdown, ClassLine, SchoolReport } from './model.js';
+import { formatMonth } from './period.js';
+
+/** Kept here too: the chart's titles and the tests read it from the renderer. */
+export { formatMonth };
 
 export const CHART_WIDTH = 1280;
 
@@ -33,16 +37,6 @@ const INK = '#111111';
 const MUTED = '#8A8A8A';
 
 type T = Notifier['t'];
-
-const monthFormats: Record<Locale, Intl.DateTimeFormat> = {
-  km: new Intl.DateTimeFormat('km-KH-u-nu-khmr', { timeZone: 'UTC', month: 'long', year: 'numeric' }),
-  en: new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' }),
-};
-
-/** "November 2026" / "វិច្ឆិកា ២០២៦" for a YYYY-MM or YYYY-MM-DD. */
-export function formatMonth(locale: Locale, isoMonthOrDay: string): string {
-  return monthFormats[locale].format(new Date(`${isoMonthOrDay.slice(0, 7)}-01T00:00:00Z`));
-}
 
 /** A share as a whole percentage, in the reader's digits; never 100 % when someone was missing. */
 export function percentText(locale: Locale, t: T, rate: number | null, decimals: 0 | 1 = 0): string {

@@ -5,9 +5,10 @@
  */
 import ExcelJS from 'exceljs';
 import { sql } from 'drizzle-orm';
+import { currentYearJoin } from '../core/db/years.js';
 import type { Database } from '../core/db/client.js';
 import type { Locale } from '../core/db/schema.js';
-import { formatDay, formatNumber, type Notifier } from '../core/i18n/index.js';
+import { displayName, formatDay, formatNumber, type Notifier } from '../core/i18n/index.js';
 import { addToOutbox, type OutgoingMessage } from '../core/queue/outbox.js';
 import { audit } from '../core/auth/audit.js';
 import type { Breakdown, ClassLine, SchoolReport } from './model.js';
@@ -44,7 +45,7 @@ export async function buildRollup(database: Database, input: { provinceId: numbe
   const rows = await database.rows<Record<string, string | number | null>>(
     sql`with sc as (select s.id, s.code, s.name_km, s.name_en from schools s where ${inScope}),
         cls as (select c.school_id, count(*)::int as n
-                  from classes c join academic_years ay on ay.id = c.academic_year_id and ay.is_current
+                  from classes c ${currentYearJoin('c')}
                  where c.school_id in (select id from sc) group by c.school_id),
         sub as (select school_id, count(*)::int as n from class_submissions
                  where day = ${input.day}::date and school_id in (select id from sc) group by school_id),
@@ -118,7 +119,7 @@ function needFirst(a: RollupLine, b: RollupLine): number {
 
 /** The roll-up drawn with the school chart: one bar per school, no shift headings. */
 export function rollupAsReport(r: Rollup, locale: Locale, t: Notifier['t']): SchoolReport {
-  const label = r.province ? (locale === 'km' ? r.province.nameKm : r.province.nameEn) : t(locale, 'reports-rollup-national');
+  const label = r.province ? displayName(locale, r.province) : t(locale, 'reports-rollup-national');
   const shown = r.schools.length > CHART_MAX_SCHOOLS ? [...r.schools].sort(needFirst).slice(0, CHART_MAX_SCHOOLS) : r.schools;
   const classes: ClassLine[] = shown.map((s) => ({
     className: s.code,
@@ -166,7 +167,7 @@ export async function renderRollupWorkbook(r: Rollup, locale: Locale, t: Notifie
     const girls = s.counts.totalF > 0 ? (s.counts.presentF + s.counts.lateF) / s.counts.totalF : null;
     const row = ws.addRow([
       s.code,
-      locale === 'km' ? s.nameKm : s.nameEn,
+      displayName(locale, s),
       s.classes,
       s.submitted,
       s.classes > 0 ? s.submitted / s.classes : null,

@@ -6,8 +6,8 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { InputFile } from 'grammy';
 import type { Database, Db } from '../core/db/client.js';
 import { schools, staff, staffRoles, telegramAccounts, type Locale } from '../core/db/schema.js';
-import { addDays, isoWeekday } from '../core/clock.js';
-import { formatDay, formatNumber, type Notifier } from '../core/i18n/index.js';
+import { addDays } from '../core/clock.js';
+import { displayName, formatDay, formatNumber, type Notifier } from '../core/i18n/index.js';
 import { addToOutbox, type OutgoingMessage } from '../core/queue/outbox.js';
 import type { PayloadResolver } from '../core/queue/sender.js';
 import { audit } from '../core/auth/audit.js';
@@ -41,7 +41,7 @@ export function percent(locale: Locale, rate: number | null): string {
 
 export function reportSummary(report: SchoolReport, locale: Locale, t: Notifier['t']): string {
   const n = (x: number) => formatNumber(locale, x);
-  const name = locale === 'km' ? report.school.nameKm : report.school.nameEn;
+  const name = displayName(locale, report.school);
   const periodText = report.kind === 'daily' ? formatDay(locale, report.from) : `${formatDay(locale, report.from)} – ${formatDay(locale, report.to)}`;
   const chronic = report.students.filter((s) => s.chronic).length;
   const missingClasses = new Set(report.notSubmitted.map((m) => `${m.className}/${m.shift}`)).size;
@@ -130,12 +130,16 @@ export async function obtainReport(database: Database, req: ReportRequest, notif
   );
 }
 
+/** The picture (captioned with the summary) and the workbook of a stored report, for one chat. */
 export function reportMessages(reportId: number, summary: string, chatId: number, schoolId: number | null, key: string, period: string): OutgoingMessage[] {
+  // A report names many children (or none): it is about the report, not one child.
+  const about = { capability: 'reports', entity: 'report', entityId: reportId, studentId: null };
   return [
-    { dedupeKey: `${key}:photo`, schoolId, chatId, method: 'sendPhoto', priority: 6, payload: { photo: { report: reportId, part: 'png' }, caption: summary.slice(0, 1024) } },
+    { dedupeKey: `${key}:photo`, schoolId, ...about, chatId, method: 'sendPhoto', priority: 6, payload: { photo: { report: reportId, part: 'png' }, caption: summary.slice(0, 1024) } },
     {
       dedupeKey: `${key}:xlsx`,
       schoolId,
+      ...about,
       chatId,
       method: 'sendDocument',
       // after the picture, whose caption is the summary
@@ -229,9 +233,4 @@ export async function sendScheduledReports(
   const inserted = await addToOutbox(db, messages);
   await audit(db, { actor: 'system', schoolId: input.schoolId, action: `report.${input.kind}`, details: { period, recipients: leaders.length, queued: inserted.length } });
   return { sent: inserted.length / 2, period };
-}
-
-/** Monday of the week of `day`. */
-export function weekStart(day: string): string {
-  return addDays(day, 1 - isoWeekday(day));
 }

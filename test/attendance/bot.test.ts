@@ -82,7 +82,7 @@ describe('a teacher takes the roll', () => {
     // Nothing is sent before the confirmation.
     expect(await app.database.db.select().from(outbox).where(sql`dedupe_key like 'absent:%'`)).toHaveLength(0);
     await teacher.press(t('km', 'attendance-sheet-confirm-yes'));
-    expect(teacher.inbox().at(-1)!.text).toBe(t('km', 'attendance-sheet-done', { class: '1A', time: '13:10', alerts: '៣' }));
+    expect(teacher.inbox().at(-1)!.text).toBe(t('km', 'attendance-sheet-done', { class: '1A', time: '១៣:១០', alerts: '៣' }));
 
     await deliver();
     const a = alertsOf(parentA);
@@ -134,7 +134,7 @@ describe('a teacher takes the roll', () => {
 
   it('another family pressing a forged answer button for that alert changes nothing and is audited', async () => {
     const [alert] = await app.database.rows<{ id: number }>(sql`select id from absence_alerts where response = 'sick'`);
-    await parentD.pressData(`ab:${alert!.id}:u`);
+    await parentD.pressData(`ab:a:${alert!.id}:u`);
     expect(parentD.inbox().map((m) => m.text)).toEqual([t('km', 'attendance-alert-not-yours')]);
     const [still] = await app.database.rows<{ response: string }>(sql`select response from absence_alerts where id = ${alert!.id}`);
     expect(still!.response).toBe('sick');
@@ -147,7 +147,7 @@ describe('a teacher takes the roll', () => {
     await teacher.press('1. ❌'); // absent → late
     await teacher.press(t('km', 'attendance-sheet-submit'));
     await teacher.press(t('km', 'attendance-sheet-confirm-yes'));
-    expect(teacher.inbox().at(-1)!.text).toBe(t('km', 'attendance-sheet-corrected', { class: '1A', time: '13:40', alerts: '០', corrections: '១' }));
+    expect(teacher.inbox().at(-1)!.text).toBe(t('km', 'attendance-sheet-corrected', { class: '1A', time: '១៣:៤០', alerts: '០', corrections: '១' }));
     await deliver();
     expect(alertsOf(parentA).map((m) => m.text)).toEqual([t('en', 'attendance-alert-correction-late', { name: 'Chea Sereyvuth (ជា សេរីវុធ)', class: '1A', time: '13:40', date: '23 November 2026' })]);
     const corrections = await app.database.db.select().from(auditLog).where(eq(auditLog.action, 'attendance.correct'));
@@ -203,12 +203,12 @@ describe('what a teacher may not do', () => {
 describe('the typed fast path', () => {
   it('rejects roll numbers out of range, then corrects the submitted list with a typed line after confirmation', async () => {
     await teacher.send('1A absent 3 40');
-    expect(teacher.inbox().map((m) => m.text)).toEqual([t('km', 'attendance-quick-out-of-range', { numbers: '40', max: 32, class: '1A' })]);
+    expect(teacher.inbox().map((m) => m.text)).toEqual([t('km', 'attendance-quick-out-of-range', { numbers: '40', max: '៣២', class: '1A' })]);
     await teacher.send('1A អវត្តមាន 3 យឺត 2 13:55');
     const preview = teacher.inbox().at(-1)!;
     // 1A was submitted already: only the named students change, the excused siblings stay so.
     expect(preview.text).toContain(t('km', 'attendance-quick-confirm-correction'));
-    expect(preview.text).toContain('⏰ 2. គឹម ដារ៉ា 13:55');
+    expect(preview.text).toContain('⏰ 2. គឹម ដារ៉ា ១៣:៥៥');
     expect(preview.text).toContain('📝 4. ស្រេង ដារ៉ា');
     await teacher.press(t('km', 'attendance-sheet-confirm-yes'));
     const rows = await app.database.db
@@ -318,5 +318,59 @@ describe('a list that changed under the teacher', () => {
     const got = teacher.inbox();
     expect(got.map((m) => m.text)).toContain(t('km', 'attendance-list-changed'));
     expect(got.at(-1)!.text).toContain(t('km', 'attendance-sheet-title', { class: '1A', shift: t('km', 'core-shift-afternoon'), date: '២៣ វិច្ឆិកា ២០២៦' }));
+  });
+});
+
+describe('forged and old buttons', () => {
+  it('data with an id out of range gets "out of date" or "not for you", never an error, and changes nothing', async () => {
+    await teacher.pressData('at:t:999999999999:20261123:1:0');
+    await teacher.pressData(`at:r:${classId['1A']}:20261123:1:x`);
+    await operator.pressData('td:r:20261399');
+    expect([...teacher.inbox(), ...operator.inbox()].map((m) => m.text)).toEqual([t('km', 'core-menu-outdated'), t('km', 'core-menu-outdated'), t('km', 'core-menu-outdated')]);
+    await parentD.pressData('ab:a:999999999999:s');
+    await parentD.pressData('ab:999999999999:s');
+    expect(parentD.inbox().map((m) => m.text)).toEqual([t('km', 'attendance-alert-not-yours'), t('km', 'attendance-alert-not-yours')]);
+    const denied = await app.database.rows<{ n: number }>(
+      sql`select count(*)::int as n from audit_log where actor = 'tg:2104' and action = 'alert.answer' and outcome = 'denied' and details->>'reason' = 'malformed'`,
+    );
+    expect(Number(denied[0]!.n)).toBe(2);
+  });
+
+  it('an alert sent before the answer buttons had an action (ab:<id>:<answer>) still records the answer', async () => {
+    const [alert] = await app.database.rows<{ id: number }>(
+      sql`select a.id from absence_alerts a join guardians g on g.id = a.guardian_id where g.telegram_user_id = 2102 and a.response is null`,
+    );
+    await parentB.pressData(`ab:${alert!.id}:u`);
+    expect(parentB.inbox().map((m) => m.text)).toContain(t('km', 'attendance-alert-answer-recorded'));
+    const [row] = await app.database.rows<{ response: string }>(sql`select response from absence_alerts where id = ${alert!.id}`);
+    expect(row!.response).toBe('unaware');
+  });
+});
+
+describe('outbox rows say what they are about', () => {
+  it('alerts name the alert and the child (none when they name siblings), corrections the child, reminders the class', async () => {
+    const rows = await app.database.rows<{ dedupe_key: string; capability: string; entity: string; entity_id: string; student_id: string | null; chat_id: string }>(
+      sql`select dedupe_key, capability, entity, entity_id, student_id, chat_id from outbox where dedupe_key like 'absent:%' or dedupe_key like 'correct:%' or dedupe_key like 'remind:%'`,
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) expect(r.capability).toBe('attendance');
+    const alerts = await app.database.rows<{ id: string; student_ids: number[] }>(sql`select id, student_ids from absence_alerts`);
+    for (const r of rows.filter((x) => x.dedupe_key.startsWith('absent:'))) {
+      const alert = alerts.find((a) => String(a.id) === String(r.entity_id))!;
+      expect(r.entity).toBe('absence_alert');
+      expect(r.dedupe_key).toBe(`absent:${alert.id}`);
+      expect(r.student_id === null ? null : Number(r.student_id)).toBe(alert.student_ids.length === 1 ? Number(alert.student_ids[0]) : null);
+    }
+    const siblings = rows.find((x) => x.dedupe_key.startsWith('absent:') && Number(x.chat_id) === 2103)!;
+    expect(siblings.student_id).toBeNull();
+    const corrections = rows.filter((x) => x.dedupe_key.startsWith('correct:'));
+    expect(corrections.length).toBeGreaterThan(0);
+    for (const r of corrections) expect(r).toMatchObject({ entity: 'absence_alert', student_id: expect.anything() });
+    const reminders = rows.filter((x) => x.dedupe_key.startsWith('remind:'));
+    expect(reminders.length).toBeGreaterThan(0);
+    for (const r of reminders) {
+      expect(r).toMatchObject({ entity: 'class', student_id: null });
+      expect(r.dedupe_key).toContain(`remind:${r.entity_id}:`);
+    }
   });
 });

@@ -287,7 +287,7 @@ describe('the cutoff', () => {
     expect(gate.inbox()[0]!.text).toContain(t('km', 'qr-scan-arrived-late', { name: kid.nameKm, class: '7A', time: khmerDigits('08:20') }));
     await deliver();
     const got = other.inbox().map((m) => m.text);
-    expect(got).toContain(t('km', 'attendance-alert-correction-late', { name: kid.nameKm, class: '7A', time: '08:20', date: '២៣ វិច្ឆិកា ២០២៦' }));
+    expect(got).toContain(t('km', 'attendance-alert-correction-late', { name: kid.nameKm, class: '7A', time: khmerDigits('08:20'), date: '២៣ វិច្ឆិកា ២០២៦' }));
     const [row] = await app.database.db.select().from(attendance).where(eq(attendance.studentId, kid.id));
     expect(row).toMatchObject({ status: 'late', arrivedAt: '08:20', source: 'scan' });
     expect(await app.database.db.select().from(outbox).where(sql`${outbox.chatId} = ${other.id} and ${outbox.dedupeKey} like 'absent:%'`)).toHaveLength(1);

@@ -73,7 +73,7 @@ describe('reports on request', () => {
   it('the principal asks for this month: the worker makes a chart and a workbook whose numbers match the rows', async () => {
     await principal.send('/report');
     await principal.press(t('km', 'reports-btn-month'));
-    expect(principal.inbox().map((m) => m.text)).toEqual([t('km', 'reports-choose'), t('km', 'reports-preparing', { period: '2026-11' })]);
+    expect(principal.inbox().map((m) => m.text)).toEqual([t('km', 'reports-choose'), t('km', 'reports-preparing', { period: 'វិច្ឆិកា ២០២៦' })]);
     expect(app.jobs).toHaveLength(1);
     await runJobs();
     await deliver();
@@ -115,7 +115,7 @@ describe('reports on request', () => {
 
   it('a teacher\'s report covers their own class only, and another class is refused and audited', async () => {
     await teacher.send('/report 1A week');
-    expect(teacher.inbox().map((m) => m.text)).toEqual([t('km', 'reports-preparing', { period: '2026-11-23..2026-11-24' })]);
+    expect(teacher.inbox().map((m) => m.text)).toEqual([t('km', 'reports-preparing', { period: '២៣ វិច្ឆិកា ២០២៦ – ២៤ វិច្ឆិកា ២០២៦' })]);
     const job = app.jobs.at(-1)!.data as ReportJob;
     expect(job.kind === 'request' && job.request.scope).toMatch(/^class:\d+$/);
     await runJobs();

@@ -1,0 +1,331 @@
+/**
+ * Submitting a class's list: attendance rows + submission + family alerts through the outbox, in
+ * one transaction; corrections for families told of an absence that is no longer one (also when a
+ * child is scanned at the gate after the list went in); families' answers to an alert.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { rowsOf, type Db, type Tx } from '../core/db/client.js';
+import { pgArrayLiteral } from '../core/db/batch.js';
+import { guardians, studentGuardians, students, telegramAccounts, type Locale, type Shift } from '../core/db/schema.js';
+import type { Actor } from '../core/auth/actor.js';
+import { actorOf, audit, type AuditEntry } from '../core/auth/audit.js';
+import { displayName, formatDay, formatTime, type Notifier } from '../core/i18n/index.js';
+import { addToOutbox, type OutgoingMessage } from '../core/queue/outbox.js';
+import { alertAnswer, type AlertAnswer } from './buttons.js';
+import { absenceAlerts, alertedAbsences, attendance, attendanceDrafts, classSubmissions } from './schema.js';
+import { countMarks, readSheet, type ClassAccess, type SheetStudent } from './service-sheet.js';
+
+export type { AlertAnswer };
+
+const CAPABILITY = 'attendance';
+
+export interface SubmitResult {
+  version: number;
+  counts: ReturnType<typeof countMarks>;
+  changed: number;
+  alertsQueued: number;
+  correctionsQueued: number;
+}
+
+interface GuardianTarget {
+  guardianId: number;
+  telegramUserId: number;
+  locale: Locale | null;
+  studentId: number;
+}
+
+/**
+ * Writes the sheet as the day's attendance. Serialized per class by the submission row's lock,
+ * so a teacher and an operator submitting at once cannot both alert a family. Alerts go only to
+ * families of children newly absent (not excused, not already alerted, not the person who took
+ * the roll); families of a child alerted earlier and now present or late get a correction.
+ */
+export async function submitSheet(db: Db, access: ClassAccess, day: string, actor: Actor, notifier: Notifier, opts: { who?: string } = {}): Promise<SubmitResult> {
+  const who = opts.who ?? actorOf(actor.telegramUserId);
+  return db.transaction(async (tx) => {
+    // One submit per class at a time (teacher and operator racing, a retried update): the
+    // second waits here and then sees what the first saved.
+    // Awaited before the reads (not pipelined with them: drizzle does not promise the order in
+    // which concurrently started queries reach the connection).
+    await tx.execute(sql`select pg_advisory_xact_lock(${SUBMIT_LOCK}, ${access.classId})`);
+    const { sheet, saved: before } = await readSheet(tx, access, day);
+    const counts = countMarks(sheet);
+    const changed = sheet.students.filter((s) => {
+      const b = before.get(s.studentId);
+      return !b || b.status !== s.mark.status || (b.arrivedAt ?? undefined) !== s.mark.arrivedAt || (b.reason ?? undefined) !== s.mark.reason || (b.note ?? undefined) !== s.mark.note;
+    });
+    const newlyAbsent = changed.filter((s) => s.mark.status === 'absent' && before.get(s.studentId)?.status !== 'absent');
+    const noLongerAbsent = changed.filter((s) => s.mark.status !== 'absent' && before.get(s.studentId)?.status === 'absent');
+
+    // Independent writes and reads, issued together.
+    const [submissionRows, , , targets] = await Promise.all([
+      tx
+        .insert(classSubmissions)
+        .values({ schoolId: access.schoolId, classId: access.classId, day, shift: access.shift, via: access.via, submittedBy: who, submittedByStaffId: access.staffId, counts })
+        .onConflictDoUpdate({
+          target: [classSubmissions.classId, classSubmissions.day, classSubmissions.shift],
+          set: { via: access.via, submittedBy: who, submittedByStaffId: access.staffId, counts, submittedAt: sql`now()`, version: sql`${classSubmissions.version} + 1` },
+        })
+        .returning({ version: classSubmissions.version }),
+      changed.length === 0 ? Promise.resolve() : upsertAttendance(tx, access, day, changed, who),
+      tx
+        .delete(attendanceDrafts)
+        .where(and(eq(attendanceDrafts.classId, access.classId), eq(attendanceDrafts.day, day), eq(attendanceDrafts.shift, access.shift))),
+      guardiansOf(tx, newlyAbsent.map((s) => s.studentId)),
+    ]);
+    const version = submissionRows[0]!.version;
+
+    const alerts = await absenceAlertMessages(tx, access, day, newlyAbsent, targets, actor, notifier);
+    const corrections = await correctionMessages(tx, access, day, noLongerAbsent, notifier);
+
+    const entries: AuditEntry[] = [
+      { actor: who, schoolId: access.schoolId, action: 'attendance.submit', entity: 'class', entityId: access.classId, details: { day, shift: access.shift, via: access.via, version, counts } },
+    ];
+    if (version > 1) {
+      for (const s of changed) {
+        entries.push({ actor: who, schoolId: access.schoolId, action: 'attendance.correct', entity: 'student', entityId: s.studentId, details: { day, shift: access.shift, from: before.get(s.studentId)?.status ?? null, to: s.mark.status, via: access.via } });
+      }
+    }
+    // The messages and the audit rows go in together (one round trip).
+    await Promise.all([addToOutbox(tx, [...alerts, ...corrections]), audit(tx, entries)]);
+    return { version, counts, changed: changed.length, alertsQueued: alerts.length, correctionsQueued: corrections.length };
+  });
+}
+
+/**
+ * A class's rows in one statement with a fixed text and one array per column (unnest), instead
+ * of a 40-row VALUES list with 480 parameters that the server parses and plans every time.
+ */
+async function upsertAttendance(tx: Tx, access: ClassAccess, day: string, rows: SheetStudent[], who: string): Promise<void> {
+  await tx.execute(sql`
+    insert into attendance (student_id, day, shift, school_id, class_id, status, arrived_at, excuse_reason, excuse_note, source, marked_by)
+    select u.student_id, ${day}::date, ${access.shift}::shift, ${access.schoolId}::int, ${access.classId}::int,
+           u.status::attendance_status, u.arrived_at, u.excuse_reason::excuse_reason, u.excuse_note, ${access.via}, ${who}
+      from unnest(${pgArrayLiteral(rows.map((r) => r.studentId))}::bigint[], ${pgArrayLiteral(rows.map((r) => r.mark.status))}::text[],
+                  ${pgArrayLiteral(rows.map((r) => r.mark.arrivedAt ?? null))}::text[], ${pgArrayLiteral(rows.map((r) => r.mark.reason ?? null))}::text[],
+                  ${pgArrayLiteral(rows.map((r) => r.mark.note ?? null))}::text[])
+           as u(student_id, status, arrived_at, excuse_reason, excuse_note)
+    on conflict (student_id, day, shift) do update set
+      status = excluded.status, arrived_at = excluded.arrived_at, excuse_reason = excluded.excuse_reason,
+      excuse_note = excluded.excuse_note, source = excluded.source, marked_by = excluded.marked_by,
+      class_id = excluded.class_id, updated_at = now()`);
+}
+
+/** Namespace of the per-class advisory lock taken while submitting. */
+const SUBMIT_LOCK = 7_201;
+
+async function guardiansOf(tx: Tx, studentIds: number[]): Promise<GuardianTarget[]> {
+  if (studentIds.length === 0) return [];
+  const rows = await tx
+    .select({ guardianId: guardians.id, telegramUserId: guardians.telegramUserId, locale: telegramAccounts.locale, studentId: studentGuardians.studentId })
+    .from(studentGuardians)
+    .innerJoin(guardians, eq(guardians.id, studentGuardians.guardianId))
+    .leftJoin(telegramAccounts, eq(telegramAccounts.telegramUserId, guardians.telegramUserId))
+    .where(and(inArray(studentGuardians.studentId, studentIds), sql`${guardians.telegramUserId} is not null`));
+  return rows.map((r) => ({ ...r, telegramUserId: r.telegramUserId! }));
+}
+
+export function shiftName(notifier: Notifier, locale: Locale, shift: Shift) {
+  return notifier.t(locale, `core-shift-${shift}`);
+}
+
+/** A child as a family reads them: in English the Latin spelling with the Khmer one after it. */
+function childName(locale: Locale, s: { nameKm: string; nameEn: string | null }) {
+  const shown = displayName(locale, s);
+  return shown === s.nameKm ? shown : `${shown} (${s.nameKm})`;
+}
+
+/** The alert messages for newly absent children, after claiming each (guardian, child) pair. */
+async function absenceAlertMessages(
+  tx: Tx,
+  access: ClassAccess,
+  day: string,
+  absent: SheetStudent[],
+  allTargets: GuardianTarget[],
+  actor: Actor,
+  notifier: Notifier,
+): Promise<OutgoingMessage[]> {
+  // Never alert the person who took the roll about their own child.
+  const targets = allTargets.filter((g) => g.telegramUserId !== actor.telegramUserId);
+  if (targets.length === 0) return [];
+  const byGuardian = new Map<number, GuardianTarget[]>();
+  for (const t of targets) byGuardian.set(t.guardianId, [...(byGuardian.get(t.guardianId) ?? []), t]);
+
+  // One alert row per guardian and the claim of each (guardian, child) pair, in one statement:
+  // only pairs this transaction claims are announced, so no family hears of an absence twice.
+  const result = await tx.execute(sql`
+    with t(guardian_id, student_id) as (
+      select * from unnest(${pgArrayLiteral(targets.map((x) => x.guardianId))}::bigint[], ${pgArrayLiteral(targets.map((x) => x.studentId))}::bigint[])),
+    a as (
+      insert into absence_alerts (school_id, guardian_id, day, shift, student_ids)
+      select ${access.schoolId}::int, guardian_id, ${day}::date, ${access.shift}::shift, array_agg(student_id) from t group by guardian_id
+      returning id, guardian_id),
+    c as (
+      insert into alerted_absences (guardian_id, student_id, day, shift, alert_id)
+      select t.guardian_id, t.student_id, ${day}::date, ${access.shift}::shift, a.id from t join a using (guardian_id)
+      on conflict do nothing
+      returning guardian_id, student_id)
+    select a.id, a.guardian_id as "guardianId",
+           coalesce((select json_agg(c.student_id) from c where c.guardian_id = a.guardian_id), '[]'::json) as claimed
+      from a`);
+  const rowsOut = rowsOf<{ id: number | string; guardianId: number | string; claimed: unknown }>(result);
+  const alerts = rowsOut.map((r) => ({ id: Number(r.id), guardianId: Number(r.guardianId) }));
+  const claimedBy = new Map<number, number[]>();
+  for (const r of rowsOut) {
+    const ids = (typeof r.claimed === 'string' ? JSON.parse(r.claimed) : r.claimed) as Array<number | string>;
+    if (ids.length > 0) claimedBy.set(Number(r.guardianId), ids.map(Number));
+  }
+
+  const unclaimed = alerts.filter((a) => !claimedBy.has(a.guardianId)).map((a) => a.id);
+  if (unclaimed.length > 0) await tx.delete(absenceAlerts).where(inArray(absenceAlerts.id, unclaimed));
+  for (const a of alerts) {
+    const kids = claimedBy.get(a.guardianId);
+    if (kids && kids.length !== byGuardian.get(a.guardianId)!.length) {
+      await tx.update(absenceAlerts).set({ studentIds: kids }).where(eq(absenceAlerts.id, a.id));
+    }
+  }
+
+  const byId = new Map(absent.map((s) => [s.studentId, s]));
+  const messages: OutgoingMessage[] = [];
+  for (const a of alerts) {
+    const kidIds = claimedBy.get(a.guardianId);
+    if (!kidIds) continue;
+    const first = byGuardian.get(a.guardianId)![0]!;
+    const locale = first.locale ?? notifier.defaultLocale;
+    const kids = kidIds.map((id) => byId.get(id)!);
+    const names = kids.map((k) => childName(locale, k)).join(notifier.t(locale, 'core-list-and'));
+    messages.push({
+      dedupeKey: `absent:${a.id}`,
+      schoolId: access.schoolId,
+      capability: CAPABILITY,
+      entity: 'absence_alert',
+      entityId: a.id,
+      // one alert may name several children of one family: then it is about none of them alone
+      studentId: kids.length === 1 ? kids[0]!.studentId : null,
+      chatId: first.telegramUserId,
+      priority: 2,
+      payload: {
+        text: notifier.t(locale, kids.length > 1 ? 'attendance-alert-absent-many' : 'attendance-alert-absent-one', {
+          names,
+          class: access.className,
+          shift: shiftName(notifier, locale, access.shift),
+          date: formatDay(locale, day),
+        }),
+        reply_markup: {
+          inline_keyboard: [
+            [{ text: notifier.t(locale, 'attendance-alert-answer-sick'), callback_data: alertAnswer.pack({ alert: a.id, answer: 'sick' }) }],
+            [{ text: notifier.t(locale, 'attendance-alert-answer-late'), callback_data: alertAnswer.pack({ alert: a.id, answer: 'late' }) }],
+            [{ text: notifier.t(locale, 'attendance-alert-answer-unaware'), callback_data: alertAnswer.pack({ alert: a.id, answer: 'unaware' }) }],
+          ],
+        },
+      },
+    });
+  }
+  return messages;
+}
+
+/** Corrections for families told of an absence that is no longer one. */
+async function correctionMessages(tx: Tx, access: ClassAccess, day: string, back: SheetStudent[], notifier: Notifier): Promise<OutgoingMessage[]> {
+  if (back.length === 0) return [];
+  const alerted = await tx
+    .select({
+      guardianId: alertedAbsences.guardianId,
+      studentId: alertedAbsences.studentId,
+      alertId: alertedAbsences.alertId,
+      correctedTo: alertedAbsences.correctedTo,
+      telegramUserId: guardians.telegramUserId,
+      locale: telegramAccounts.locale,
+    })
+    .from(alertedAbsences)
+    .innerJoin(guardians, eq(guardians.id, alertedAbsences.guardianId))
+    .leftJoin(telegramAccounts, eq(telegramAccounts.telegramUserId, guardians.telegramUserId))
+    .where(and(inArray(alertedAbsences.studentId, back.map((b) => b.studentId)), eq(alertedAbsences.day, day), eq(alertedAbsences.shift, access.shift)));
+  const byId = new Map(back.map((s) => [s.studentId, s]));
+  const messages: OutgoingMessage[] = [];
+  for (const a of alerted) {
+    const s = byId.get(a.studentId)!;
+    if (a.telegramUserId === null || a.correctedTo === s.mark.status) continue;
+    const locale = a.locale ?? notifier.defaultLocale;
+    const key = s.mark.status === 'late' ? 'attendance-alert-correction-late' : s.mark.status === 'excused' ? 'attendance-alert-correction-excused' : 'attendance-alert-correction-present';
+    messages.push({
+      dedupeKey: `correct:${a.guardianId}:${a.studentId}:${day}:${access.shift}:${s.mark.status}:${s.mark.arrivedAt ?? ''}`,
+      schoolId: access.schoolId,
+      capability: CAPABILITY,
+      entity: 'absence_alert',
+      entityId: a.alertId,
+      studentId: a.studentId,
+      chatId: a.telegramUserId,
+      priority: 3,
+      payload: { text: notifier.t(locale, key, { name: childName(locale, s), class: access.className, time: formatTime(locale, s.mark.arrivedAt ?? ''), date: formatDay(locale, day) }) },
+    });
+    await tx
+      .update(alertedAbsences)
+      .set({ correctedTo: s.mark.status })
+      .where(and(eq(alertedAbsences.guardianId, a.guardianId), eq(alertedAbsences.studentId, a.studentId), eq(alertedAbsences.day, day), eq(alertedAbsences.shift, access.shift)));
+  }
+  return messages;
+}
+
+/**
+ * A child already submitted as absent is scanned at the gate: the row becomes late with the scan's
+ * time, and families told of the absence get the usual correction (never a second alarm).
+ */
+export async function markLateArrival(
+  db: Db,
+  input: { studentId: number; classId: number; className: string; schoolId: number; day: string; shift: Shift; time: string; who: string },
+  notifier: Notifier,
+): Promise<number> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(attendance)
+      .set({ status: 'late', arrivedAt: input.time, source: 'scan', markedBy: input.who, updatedAt: sql`now()` })
+      .where(and(eq(attendance.studentId, input.studentId), eq(attendance.day, input.day), eq(attendance.shift, input.shift), eq(attendance.status, 'absent')))
+      .returning({ studentId: attendance.studentId });
+    if (!row) return 0;
+    const [student] = await tx.select({ nameKm: students.nameKm, nameEn: students.nameEn }).from(students).where(eq(students.id, input.studentId));
+    const access = { ok: true as const, via: 'scan' as const, staffId: null, classId: input.classId, className: input.className, schoolId: input.schoolId, shift: input.shift, timezone: '' };
+    const back: SheetStudent = { studentId: input.studentId, roll: 0, nameKm: student!.nameKm, nameEn: student!.nameEn, sex: 'M', mark: { status: 'late', arrivedAt: input.time }, response: null };
+    const corrections = await correctionMessages(tx, access, input.day, [back], notifier);
+    await Promise.all([
+      addToOutbox(tx, corrections),
+      audit(tx, { actor: input.who, schoolId: input.schoolId, action: 'attendance.correct', entity: 'student', entityId: input.studentId, details: { day: input.day, shift: input.shift, from: 'absent', to: 'late', via: 'scan' } }),
+    ]);
+    return corrections.length;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Guardians' answers
+
+export type AnswerResult = { ok: true; answer: AlertAnswer; studentIds: number[]; schoolId: number } | { ok: false; reason: 'forbidden' | 'not-found' };
+
+export async function answerAlert(db: Db, telegramUserId: number, alertId: number, answer: AlertAnswer): Promise<AnswerResult> {
+  const who = actorOf(telegramUserId);
+  return db.transaction(async (tx) => {
+    const [alert] = await tx
+      .select({ id: absenceAlerts.id, schoolId: absenceAlerts.schoolId, day: absenceAlerts.day, shift: absenceAlerts.shift, studentIds: absenceAlerts.studentIds, owner: guardians.telegramUserId })
+      .from(absenceAlerts)
+      .innerJoin(guardians, eq(guardians.id, absenceAlerts.guardianId))
+      .where(eq(absenceAlerts.id, alertId));
+    if (!alert || alert.owner !== telegramUserId) {
+      await audit(tx, { actor: who, schoolId: alert?.schoolId ?? null, action: 'alert.answer', entity: 'alert', entityId: alertId, outcome: 'denied', details: { reason: alert ? 'not-theirs' : 'not-found' } });
+      return { ok: false, reason: alert ? 'forbidden' : 'not-found' } as const;
+    }
+    await tx.update(absenceAlerts).set({ response: answer, respondedAt: sql`now()` }).where(eq(absenceAlerts.id, alertId));
+    if (answer === 'sick') {
+      // The family knew: the absence is excused (sick), unless the school has changed it since.
+      await tx
+        .update(attendance)
+        .set({ status: 'excused', excuseReason: 'sick', source: 'guardian', markedBy: who, updatedAt: sql`now()` })
+        .where(and(inArray(attendance.studentId, alert.studentIds), eq(attendance.day, alert.day), eq(attendance.shift, alert.shift), eq(attendance.status, 'absent')));
+    }
+    await audit(tx, { actor: who, schoolId: alert.schoolId, action: 'alert.answer', entity: 'alert', entityId: alertId, details: { answer, students: alert.studentIds } });
+    return { ok: true, answer, studentIds: alert.studentIds, schoolId: alert.schoolId } as const;
+  });
+}
+
+/** An answer button whose data we never made (forged, or an id out of range): refused, audited. */
+export async function refuseAnswer(db: Db, telegramUserId: number): Promise<AnswerResult> {
+  await audit(db, { actor: actorOf(telegramUserId), action: 'alert.answer', entity: 'alert', outcome: 'denied', details: { reason: 'malformed' } });
+  return { ok: false, reason: 'not-found' };
+}
