@@ -22,7 +22,7 @@ import { actorOf, audit } from '../core/auth/audit.js';
 import { normalizePhone } from '../roster/phone.js';
 import { createInvite, hashCode, looksLikeInviteCode, type InviteKind } from './invites.js';
 import type { Actor } from '../core/auth/actor.js';
-import { mayInvite } from '../core/auth/roles.js';
+import { mayInvite, ROLES } from '../core/auth/roles.js';
 
 // ---------------------------------------------------------------------------------------------
 // Linking by phone
@@ -412,8 +412,8 @@ export async function inviteAsStaff(
       .where(and(eq(students.studentCode, code), inArray(students.schoolId, memberships.map((m) => m.schoolId))));
     const student = found.find((s) => {
       const m = memberships.find((mm) => mm.schoolId === s.schoolId)!;
-      // A teacher-only member may invite only for their own homeroom classes.
-      return m.roles.some((r) => r !== 'teacher') || (s.classId !== null && m.homeroomClassIds.includes(s.classId));
+      // The school's office invites for any student; a teacher only for their own homeroom classes.
+      return m.roles.some((r) => ROLES[r].schoolOffice) || (s.classId !== null && m.homeroomClassIds.includes(s.classId));
     });
     if (!student) return deny(found.length > 0 ? 'forbidden' : 'unknown-student', found[0]?.schoolId);
     studentId = student.id;
