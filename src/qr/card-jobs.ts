@@ -43,7 +43,7 @@ const cardJob = z.discriminatedUnion('kind', [
 export type CardJob = z.infer<typeof cardJob>;
 
 function schoolName(card: CardData, locale: Locale): string {
-  return locale === 'km' ? card.schoolNameKm : card.schoolNameEn;
+  return displayName(locale, { nameKm: card.schoolNameKm, nameEn: card.schoolNameEn });
 }
 
 /**

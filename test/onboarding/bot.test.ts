@@ -181,6 +181,18 @@ describe('buttons and mistakes', () => {
     expect(denied).toHaveLength(1);
   });
 
+  it('a forged unlink confirmation with a 12-digit id gets the normal refusal, audited', async () => {
+    const attacker = app.user(7005, 'E');
+    await attacker.pressData('ulc:s:123456789012');
+    await attacker.pressData('ulc:g:123456789012');
+    expect(attacker.texts()).toEqual([t('km', 'onboarding-unlink-nothing'), t('km', 'onboarding-unlink-nothing')]);
+    const denied = await app.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.actor, 'tg:7005'), eq(auditLog.action, 'unlink'), eq(auditLog.outcome, 'denied')));
+    expect(denied).toHaveLength(2);
+  });
+
   it('an unknown or stale button gets a clear answer', async () => {
     const u = app.user(7002, 'B');
     await u.pressData('lang/0/0/zzz/oldhash');

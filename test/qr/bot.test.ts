@@ -239,3 +239,25 @@ describe('/card', () => {
     expect(app.jobs).toHaveLength(0);
   });
 });
+
+describe('forged buttons', () => {
+  it('with ids out of range (12 digits and more) or a version no card has, get the normal refusal, audited', async () => {
+    const before = await app.database.db.select().from(auditLog).where(eq(auditLog.outcome, 'denied'));
+    await teacher.pressData('qr:class:123456789012');
+    await teacher.pressData('qr:school:123456789012');
+    await operator.pressData('qr:new:123456789012:1'); // a student id no student has
+    await operator.pressData('qr:new:123456789012345678:1'); // past what a row id can be
+    await operator.pressData(`qr:new:${(await studentOf('1A', 7)).id}:99999`); // past a card version
+    expect(teacher.inbox().map((m) => m.text)).toEqual([t('qr-denied'), t('qr-denied')]);
+    expect(operator.inbox().map((m) => m.text)).toEqual([t('qr-denied'), t('qr-denied'), t('qr-denied')]);
+    const after = await app.database.db.select().from(auditLog).where(eq(auditLog.outcome, 'denied'));
+    expect(after.length - before.length).toBe(5);
+    expect(app.jobs).toHaveLength(0);
+  });
+
+  it('in the format of older messages (qc:, qa:, qn:, qx) are answered as outdated', async () => {
+    for (const data of [`qc:${class1A}`, 'qa:1', 'qn:1:1', 'qx']) await operator.pressData(data);
+    expect(operator.inbox().map((m) => m.text)).toEqual(Array(4).fill(t('core-menu-outdated')));
+    expect(app.jobs).toHaveLength(0);
+  });
+});
