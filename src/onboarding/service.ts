@@ -4,6 +4,7 @@
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../core/db/client.js';
+import { currentYearOf } from '../core/db/years.js';
 import {
   classes,
   guardians,
@@ -285,6 +286,8 @@ export async function whoAmI(db: Db, telegramUserId: number): Promise<WhoAmI> {
     const homerooms = await db
       .select({ staffId: classes.homeroomStaffId, name: classes.name })
       .from(classes)
+      // this school year's classes (last year's homerooms are history)
+      .innerJoin(...currentYearOf(classes))
       .where(inArray(classes.homeroomStaffId, [...byStaff.keys()]))
       .orderBy(classes.grade, classes.section);
     for (const h of homerooms) if (h.staffId !== null) byStaff.get(h.staffId)?.homeroomClasses.push(h.name);
