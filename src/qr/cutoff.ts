@@ -190,6 +190,7 @@ function teacherMessage(input: {
     capability: 'qr',
     entity: 'class',
     entityId: access.classId,
+    studentId: null,
     chatId: input.teacher,
     priority: 2,
     payload:
@@ -224,6 +225,7 @@ async function tellOfficeNoScans(
         capability: 'qr',
         entity: 'school',
         entityId: input.schoolId,
+        studentId: null,
         chatId: Number(o.chat),
         payload: {
           text: notifier.t(locale, 'qr-cutoff-office-no-scans', {
