@@ -338,12 +338,12 @@ qr-scan-photo-many = 🔍 រូបថតមានកូដ { $count }។ សូ
 qr-scan-photo-bad = ❌ មិនអាចអានរូបភាពនោះបានទេ។ សូមផ្ញើរូបថតកាតមួយ។
 qr-scan-photo-too-big = ❌ រូបភាពនោះធំពេក។ សូមផ្ញើជារូបថត មិនមែនជាឯកសារទេ។
 qr-scan-howto = 📷 វិធីបីយ៉ាងដើម្បីកត់ត្រាការមកដល់៖
-    1. តម្រង់កាមេរ៉ាទូរស័ព្ទទៅកាត៖ តំណនឹងបើកបូតនេះ ហើយការមកដល់ត្រូវបានកត់ត្រា។
-    2. ផ្ញើរូបថតកាតមកទីនេះ។
-    3. ចុចប៊ូតុងខាងក្រោម ដើម្បីបើកកម្មវិធីស្កេននៅមាត់ទ្វារ ហើយស្កេនកាតបន្តបន្ទាប់គ្នា។
+    ១. តម្រង់កាមេរ៉ាទូរស័ព្ទទៅកាត៖ តំណនឹងបើកបូតនេះ ហើយការមកដល់ត្រូវបានកត់ត្រា។
+    ២. ផ្ញើរូបថតកាតមកទីនេះ។
+    ៣. ចុចប៊ូតុងខាងក្រោម ដើម្បីបើកកម្មវិធីស្កេននៅមាត់ទ្វារ ហើយស្កេនកាតបន្តបន្ទាប់គ្នា។
 qr-scan-howto-no-app = 📷 វិធីពីរយ៉ាងដើម្បីកត់ត្រាការមកដល់៖
-    1. តម្រង់កាមេរ៉ាទូរស័ព្ទទៅកាត៖ តំណនឹងបើកបូតនេះ ហើយការមកដល់ត្រូវបានកត់ត្រា។
-    2. ផ្ញើរូបថតកាតមកទីនេះ។
+    ១. តម្រង់កាមេរ៉ាទូរស័ព្ទទៅកាត៖ តំណនឹងបើកបូតនេះ ហើយការមកដល់ត្រូវបានកត់ត្រា។
+    ២. ផ្ញើរូបថតកាតមកទីនេះ។
 qr-scan-open-app = 📷 បើកកម្មវិធីស្កេនមាត់ទ្វារ
 qr-scan-menu-button = ស្កេន
 qr-scan-app-title = ស្កេននៅមាត់ទ្វារ
@@ -369,15 +369,15 @@ qr-scanning-shift = វេន{ $shift }៖ យឺតក្រោយម៉ោង 
 qr-scanning-mode-confirm = នៅម៉ោងកាត់ គ្រូបន្ទុកថ្នាក់បញ្ជាក់បញ្ជីអវត្តមានដោយចុចម្តង បន្ទាប់មកគ្រួសារទទួលដំណឹង។
 qr-scanning-mode-immediate = នៅម៉ោងកាត់ គ្រួសាររបស់សិស្សដែលមិនបានស្កេន ទទួលដំណឹងភ្លាមៗ ហើយគ្រូអាចកែបាន។
 qr-scanning-cooldown = ការស្កេនលើកទីពីរក្នុងរយៈពេល { $minutes } នាទី មិនត្រូវបានរាប់ទេ។
-qr-scanning-howto = ប្តូរម៉ោងដោយវាយ ឧទាហរណ៍៖ /scanning late morning 07:15 · /scanning cutoff afternoon 14:00 · /scanning cooldown 5
+qr-scanning-howto = ប្តូរម៉ោងដោយវាយ ឧទាហរណ៍៖ /scanning late morning ០៧:១៥ · /scanning cutoff afternoon ១៤:០០ · /scanning cooldown ៥
 qr-scanning-turn-on = ▶️ បើកការស្កេន
 qr-scanning-turn-off = ⏸ បិទការស្កេន
 qr-scanning-use-confirm = 👩‍🏫 គ្រូបញ្ជាក់ជាមុនសិន
 qr-scanning-use-immediate = ⚡ ជូនដំណឹងគ្រួសារនៅម៉ោងកាត់
-qr-scanning-usage = វាយឧទាហរណ៍៖ /scanning late morning 07:15 · /scanning cutoff afternoon 14:00 · /scanning cooldown 5 (នាទី)
+qr-scanning-usage = វាយឧទាហរណ៍៖ /scanning late morning ០៧:១៥ · /scanning cutoff afternoon ១៤:០០ · /scanning cooldown ៥ (នាទី)
 qr-scanning-office-only = មានតែនាយកសាលា ឬអ្នកគ្រប់គ្រងទិន្នន័យប៉ុណ្ណោះ ដែលអាចប្តូរការកំណត់ការស្កេនបាន។
 qr-scanning-error-no-school = រកមិនឃើញសាលារបស់អ្នកទេ។
-qr-scanning-error-bad-time = { $time } មិនមែនជាម៉ោងទេ។ សូមសរសេរជា ម៉ោង:នាទី ឧទាហរណ៍ 07:15។
+qr-scanning-error-bad-time = { $time } មិនមែនជាម៉ោងទេ។ សូមសរសេរជា ម៉ោង:នាទី ឧទាហរណ៍ ០៧:១៥។
 qr-scanning-error-bad-cooldown = រយៈពេលរង់ចាំត្រូវតែនៅចន្លោះ ១ ដល់ ២៤០ នាទី។
 qr-scanning-error-cutoff-before-late = ម៉ោងកាត់ ({ $cutoff }) ត្រូវតែក្រោយម៉ោងយឺត ({ $late })។ គ្មានអ្វីត្រូវបានប្តូរទេ។
 

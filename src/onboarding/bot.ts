@@ -9,8 +9,10 @@ import { loadActor, rolesOf } from '../core/auth/actor.js';
 import { setLocale } from '../core/auth/accounts.js';
 import { INVITE_KINDS, type InviteKind } from '../core/auth/roles.js';
 import { syncCommands } from '../core/telegram/commands.js';
+import { actorOf, audit } from '../core/auth/audit.js';
+import { ignoreNotModified } from '../core/telegram/errors.js';
 import type { AppDeps, BaseContext, BotContext, ConvContext } from '../core/telegram/context.js';
-import { formatDay } from '../core/i18n/index.js';
+import { displayName, formatDay, formatNumber } from '../core/i18n/index.js';
 import type { Locale } from '../core/db/schema.js';
 import { deepLink, looksLikeInviteCode } from './invites.js';
 import { inviteAsStaff, linkByPhone, redeemInvite, unlink, whoAmI, type RedeemResult, type UnlinkTarget, type WhoAmI } from './service.js';
@@ -35,10 +37,6 @@ function profileName(ctx: BaseContext): string {
   return [ctx.from?.first_name, ctx.from?.last_name].filter(Boolean).join(' ').slice(0, 120);
 }
 
-function currentLocale(ctx: BaseContext): Locale {
-  return ctx.locale;
-}
-
 function isLinked(ctx: BaseContext): boolean {
   return ctx.actor.staff.length > 0 || ctx.actor.childIds.length > 0 || ctx.actor.officeProvinces.length > 0;
 }
@@ -52,10 +50,10 @@ function shareKeyboard(ctx: BaseContext | ConvContext): Keyboard {
 }
 
 function schoolName(locale: Locale, s: { schoolNameKm: string; schoolNameEn: string }): string {
-  return locale === 'km' ? s.schoolNameKm : s.schoolNameEn;
+  return displayName(locale, { nameKm: s.schoolNameKm, nameEn: s.schoolNameEn });
 }
 
-export function renderWhoAmI(t: BaseContext['t'], locale: Locale, who: WhoAmI): string {
+function renderWhoAmI(t: BaseContext['t'], locale: Locale, who: WhoAmI): string {
   const lines: string[] = [];
   for (const o of who.offices) {
     const province = locale === 'km' ? o.provinceNameKm : o.provinceNameEn;
@@ -83,7 +81,7 @@ export function renderWhoAmI(t: BaseContext['t'], locale: Locale, who: WhoAmI): 
 
 async function sendWhoAmI(ctx: BaseContext): Promise<void> {
   const who = await whoAmI(ctx.deps.database.db, ctx.from!.id);
-  await ctx.reply(renderWhoAmI(ctx.t, currentLocale(ctx), who));
+  await ctx.reply(renderWhoAmI(ctx.t, ctx.locale, who));
 }
 
 function helpText(ctx: BaseContext): string {
@@ -101,7 +99,7 @@ function helpText(ctx: BaseContext): string {
   return parts.join('\n\n');
 }
 
-export function redeemMessageKey(result: RedeemResult): string {
+function redeemMessageKey(result: RedeemResult): string {
   if (result.ok) return result.kind === 'parent' ? 'onboarding-invite-ok-parent' : 'onboarding-invite-ok-staff';
   return `onboarding-invite-${result.reason}`;
 }
@@ -147,10 +145,12 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
     ] as const) {
       range.text(current === locale ? `✓ ${label}` : label, async (ctx) => {
         await setLocale(db, ctx.from.id, locale);
+        // The rest of this update (the answer, the command list) is in the new language.
         ctx.actor.locale = locale;
+        ctx.locale = locale;
         ctx.i18n.useLocale(locale);
         await ctx.answerCallbackQuery({ text: ctx.t('onboarding-language-set') });
-        await ctx.editMessageText(isLinked(ctx) ? ctx.t('onboarding-language-choose') : ctx.t('onboarding-greeting'));
+        await ctx.editMessageText(isLinked(ctx) ? ctx.t('onboarding-language-choose') : ctx.t('onboarding-greeting')).catch(ignoreNotModified);
         await syncCommands(ctx);
         // The share button's label is in the old language: show it again in the new one.
         if (!isLinked(ctx)) await ctx.reply(ctx.t('onboarding-share-prompt'), { reply_markup: shareKeyboard(ctx) });
@@ -259,7 +259,7 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
       await ctx.reply(ctx.t(`onboarding-invite-denied-${result.reason}`));
       return;
     }
-    const locale = currentLocale(ctx);
+    const locale = ctx.locale;
     await ctx.reply(
       ctx.t('onboarding-invite-created', {
         role: ctx.t(`core-role-${kind}`),
@@ -278,11 +278,11 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
       await ctx.reply(ctx.t('onboarding-whoami-nobody'));
       return;
     }
-    const locale = currentLocale(ctx);
+    const locale = ctx.locale;
     const kb = new InlineKeyboard();
     for (const s of who.staff) kb.text(ctx.t('onboarding-unlink-staff', { school: schoolName(locale, s) }), unlinkStaffChoice.pack({ id: s.staffId })).row();
     for (const g of who.guardianOf) {
-      kb.text(ctx.t('onboarding-unlink-parent', { school: schoolName(locale, g), count: g.children.length }), unlinkGuardianChoice.pack({ id: g.guardianId })).row();
+      kb.text(ctx.t('onboarding-unlink-parent', { school: schoolName(locale, g), count: formatNumber(locale, g.children.length) }), unlinkGuardianChoice.pack({ id: g.guardianId })).row();
     }
     kb.text(ctx.t('onboarding-unlink-all'), unlinkAllChoice.pack({})).row().text(ctx.t('core-button-cancel'), unlinkCancel.pack({}));
     await ctx.reply(ctx.t('onboarding-unlink-choose'), { reply_markup: kb });
@@ -290,9 +290,11 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
 
   const confirmUnlink = (confirm: string) => async (ctx: BotContext) => {
     await ctx.answerCallbackQuery();
-    await ctx.editMessageText(ctx.t('onboarding-unlink-confirm'), {
-      reply_markup: new InlineKeyboard().text(ctx.t('core-button-yes-unlink'), confirm).text(ctx.t('core-button-cancel'), unlinkCancel.pack({})),
-    });
+    await ctx
+      .editMessageText(ctx.t('onboarding-unlink-confirm'), {
+        reply_markup: new InlineKeyboard().text(ctx.t('core-button-yes-unlink'), confirm).text(ctx.t('core-button-cancel'), unlinkCancel.pack({})),
+      })
+      .catch(ignoreNotModified);
   };
   composer.callbackQuery(unlinkStaffChoice.pattern, async (ctx) => {
     const b = unlinkStaffChoice.parse(ctx.callbackQuery.data);
@@ -311,21 +313,24 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
     await ctx.answerCallbackQuery();
     await refreshActor(ctx);
     await syncCommands(ctx);
-    await ctx.editMessageText(removed > 0 ? ctx.t('onboarding-unlink-done') : ctx.t('onboarding-unlink-nothing'));
+    await ctx.editMessageText(removed > 0 ? ctx.t('onboarding-unlink-done') : ctx.t('onboarding-unlink-nothing')).catch(ignoreNotModified);
   };
-  composer.callbackQuery([unlinkStaffConfirm.pattern, unlinkGuardianConfirm.pattern, unlinkAllConfirm.pattern], async (ctx, next) => {
+  composer.callbackQuery([unlinkStaffConfirm.pattern, unlinkGuardianConfirm.pattern, unlinkAllConfirm.pattern], async (ctx) => {
     const data = ctx.callbackQuery.data;
     const staffId = unlinkStaffConfirm.parse(data)?.id;
     const guardianId = unlinkGuardianConfirm.parse(data)?.id;
     if (staffId !== undefined) return doUnlink(ctx, { kind: 'staff', id: staffId });
     if (guardianId !== undefined) return doUnlink(ctx, { kind: 'guardian', id: guardianId });
     if (unlinkAllConfirm.parse(data)) return doUnlink(ctx, { kind: 'all' });
-    return next();
+    // Forged data (an id no record can have): refused like someone else's record.
+    await audit(db, { actor: actorOf(ctx.from.id), action: 'unlink', outcome: 'denied', details: { reason: 'bad-button' } });
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageText(ctx.t('onboarding-unlink-nothing')).catch(ignoreNotModified);
   });
 
   composer.callbackQuery(unlinkCancel.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();
-    await ctx.editMessageText(ctx.t('onboarding-unlink-cancelled'));
+    await ctx.editMessageText(ctx.t('onboarding-unlink-cancelled')).catch(ignoreNotModified);
   });
 
   return composer;

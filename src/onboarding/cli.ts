@@ -2,6 +2,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { CliUsageError, requireOption, type CliCommand, type CliContext } from '../core/cli.js';
 import { classes, staff, students } from '../core/db/schema.js';
+import { currentYearOf } from '../core/db/years.js';
 import { getSchool } from '../schools/service.js';
 import { createInvite, deepLink, INVITE_KINDS, type InviteKind } from './invites.js';
 
@@ -32,6 +33,7 @@ export async function printInvites(
         .select({ id: students.id, code: students.studentCode, nameKm: students.nameKm, className: classes.name })
         .from(students)
         .innerJoin(classes, eq(classes.id, students.classId))
+        .innerJoin(...currentYearOf(classes))
         .where(and(eq(students.schoolId, school.id), eq(classes.name, opts.class.toUpperCase()), eq(students.active, true)))
         .orderBy(asc(students.rollNo));
       if (targets.length === 0) throw new CliUsageError(`no students in class ${opts.class} at ${opts.school}`);

@@ -4,7 +4,7 @@
  * (≤ 64 chars of A-Za-z0-9_-), cannot be guessed, and only its SHA-256 is stored.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../core/db/client.js';
 import { invites } from '../core/db/schema.js';
 import { audit } from '../core/auth/audit.js';
@@ -63,14 +63,4 @@ export async function createInvite(db: Db, input: NewInvite): Promise<{ id: numb
     });
     return { id: row!.id, code, expiresAt: row!.expiresAt };
   });
-}
-
-export async function revokeInvite(db: Db, id: number, actor: string): Promise<boolean> {
-  const rows = await db
-    .update(invites)
-    .set({ revokedAt: sql`now()` })
-    .where(and(eq(invites.id, id), isNull(invites.revokedAt)))
-    .returning({ schoolId: invites.schoolId });
-  if (rows[0]) await audit(db, { actor, schoolId: rows[0].schoolId, action: 'invite.revoke', entity: 'invite', entityId: id });
-  return rows.length > 0;
 }

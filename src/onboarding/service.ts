@@ -4,6 +4,7 @@
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../core/db/client.js';
+import { currentYearOf } from '../core/db/years.js';
 import {
   classes,
   guardians,
@@ -22,7 +23,7 @@ import { actorOf, audit } from '../core/auth/audit.js';
 import { normalizePhone } from '../roster/phone.js';
 import { createInvite, hashCode, looksLikeInviteCode, type InviteKind } from './invites.js';
 import type { Actor } from '../core/auth/actor.js';
-import { mayInvite } from '../core/auth/roles.js';
+import { mayInvite, ROLES } from '../core/auth/roles.js';
 
 // ---------------------------------------------------------------------------------------------
 // Linking by phone
@@ -285,6 +286,8 @@ export async function whoAmI(db: Db, telegramUserId: number): Promise<WhoAmI> {
     const homerooms = await db
       .select({ staffId: classes.homeroomStaffId, name: classes.name })
       .from(classes)
+      // this school year's classes (last year's homerooms are history)
+      .innerJoin(...currentYearOf(classes))
       .where(inArray(classes.homeroomStaffId, [...byStaff.keys()]))
       .orderBy(classes.grade, classes.section);
     for (const h of homerooms) if (h.staffId !== null) byStaff.get(h.staffId)?.homeroomClasses.push(h.name);
@@ -412,8 +415,8 @@ export async function inviteAsStaff(
       .where(and(eq(students.studentCode, code), inArray(students.schoolId, memberships.map((m) => m.schoolId))));
     const student = found.find((s) => {
       const m = memberships.find((mm) => mm.schoolId === s.schoolId)!;
-      // A teacher-only member may invite only for their own homeroom classes.
-      return m.roles.some((r) => r !== 'teacher') || (s.classId !== null && m.homeroomClassIds.includes(s.classId));
+      // The school's office invites for any student; a teacher only for their own homeroom classes.
+      return m.roles.some((r) => ROLES[r].schoolOffice) || (s.classId !== null && m.homeroomClassIds.includes(s.classId));
     });
     if (!student) return deny(found.length > 0 ? 'forbidden' : 'unknown-student', found[0]?.schoolId);
     studentId = student.id;

@@ -7,13 +7,13 @@ import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../core/db/client.js';
 import { classes, type Locale } from '../core/db/schema.js';
-import { formatNumber, type Notifier } from '../core/i18n/index.js';
+import { displayName, formatNumber, type Notifier } from '../core/i18n/index.js';
 import { addToOutbox } from '../core/queue/outbox.js';
 import { safeError } from '../core/logger.js';
 import type { QueueSpec } from '../core/capability.js';
 import { chatId, localeSchema, rowId } from '../core/queue/payloads.js';
 import { cardSecret } from './secret.js';
-import { cardOf, cardsFor, type CardData } from './cards.js';
+import { BOT_USERNAME_RE, cardOf, cardsFor, type CardData } from './cards.js';
 import { contentKey, storedOrMadeFile, type CardFileRef } from './files.js';
 import { renderCardPng, renderClassSheetPdf } from './render.js';
 import type { CardKey } from './tokens.js';
@@ -22,27 +22,36 @@ export const CARDS_QUEUE = 'cards';
 
 const delivery = {
   schoolId: rowId,
+  /** the chat that asked (the files go to it, and to nobody else) */
   chatId,
   locale: localeSchema,
-  /** 'tg:<id>' */
-  requestedBy: z.string().max(40),
-  botUsername: z.string().regex(/^[A-Za-z0-9_]{3,64}$/),
+  /** who asked, as the audit log names them: 'tg:<id>' (recorded as the new cards' issued_by) */
+  requestedBy: z.string().regex(/^tg:\d{1,16}$/),
+  /** the bot the cards' links open; a wrong one would print cards nobody can scan */
+  botUsername: z.string().regex(BOT_USERNAME_RE),
   /** unique per request: names the outbox rows, so a re-run job sends nothing twice */
-  key: z.string().max(200),
+  key: z.string().min(1).max(200),
 };
 
+/** students.id is a bigint; a school has at most a few hundred classes */
+const studentId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+
 const cardJob = z.discriminatedUnion('kind', [
-  z.object({ ...delivery, kind: z.literal('sheet'), classIds: z.array(rowId).min(1).max(500) }),
-  z.object({ ...delivery, kind: z.literal('card'), studentId: rowId, reissued: z.boolean().optional() }),
+  z.object({ ...delivery, kind: z.literal('sheet'), classIds: z.array(rowId).min(1).max(500).refine((ids) => new Set(ids).size === ids.length, 'class ids repeat') }),
+  z.object({ ...delivery, kind: z.literal('card'), studentId, reissued: z.boolean().optional() }),
 ]);
 export type CardJob = z.infer<typeof cardJob>;
 
 function schoolName(card: CardData, locale: Locale): string {
-  return locale === 'km' ? card.schoolNameKm : card.schoolNameEn;
+  return displayName(locale, { nameKm: card.schoolNameKm, nameEn: card.schoolNameEn });
 }
 
-function displayName(card: CardData, locale: Locale): string {
-  return locale === 'en' && card.nameEn ? card.nameEn : card.nameKm;
+/**
+ * The outbox fields of a card delivery: the record it carries (a student's card, a class's sheet).
+ * It goes to the staff member who asked, not a family: no child to re-check a link to.
+ */
+function about(entity: 'student' | 'class', entityId: number) {
+  return { capability: 'qr', entity, entityId, studentId: null };
 }
 
 export async function runCardJob(database: Database, job: CardJob, secret: CardKey, notifier: Notifier): Promise<unknown> {
@@ -51,7 +60,7 @@ export async function runCardJob(database: Database, job: CardJob, secret: CardK
   if (job.kind === 'card') {
     const card = await cardOf(db, { studentId: job.studentId, schoolId: job.schoolId, issuedBy: job.requestedBy }, secret, job.botUsername);
     if (!card) {
-      await addToOutbox(db, { dedupeKey: `${job.key}:gone`, schoolId: job.schoolId, chatId: job.chatId, payload: { text: t('qr-card-gone') } });
+      await addToOutbox(db, { dedupeKey: `${job.key}:gone`, schoolId: job.schoolId, ...about('student', job.studentId), chatId: job.chatId, payload: { text: t('qr-card-gone') } });
       return { sent: 0 };
     }
     const file = await storedOrMadeFile(
@@ -59,11 +68,12 @@ export async function runCardJob(database: Database, job: CardJob, secret: CardK
       { schoolId: job.schoolId, kind: 'card', scope: `student:${card.studentId}`, contentKey: contentKey('card', { cards: [card] }), fileName: `${card.studentCode}.png`, requestedBy: job.requestedBy },
       () => renderCardPng(card),
     );
-    const vars = { name: displayName(card, job.locale), class: card.className, code: card.studentCode };
+    const vars = { name: displayName(job.locale, card), class: card.className, code: card.studentCode };
     const document: CardFileRef = { cardFile: file.id, name: `${card.studentCode}.png` };
     await addToOutbox(db, {
       dedupeKey: `${job.key}:card`,
       schoolId: job.schoolId,
+      ...about('student', card.studentId),
       chatId: job.chatId,
       method: 'sendDocument',
       payload: { document, caption: t(job.reissued ? 'qr-card-caption-new' : 'qr-card-caption', vars) },
@@ -76,7 +86,7 @@ export async function runCardJob(database: Database, job: CardJob, secret: CardK
     const cards = await cardsFor(db, { schoolId: job.schoolId, classId, issuedBy: job.requestedBy }, secret, job.botUsername);
     if (cards.length === 0) {
       const [cls] = await db.select({ name: classes.name }).from(classes).where(and(eq(classes.id, classId), eq(classes.schoolId, job.schoolId)));
-      await addToOutbox(db, { dedupeKey: `${job.key}:${classId}:empty`, schoolId: job.schoolId, chatId: job.chatId, payload: { text: t('qr-sheet-empty', { class: cls?.name ?? '?' }) } });
+      await addToOutbox(db, { dedupeKey: `${job.key}:${classId}:empty`, schoolId: job.schoolId, ...about('class', classId), chatId: job.chatId, payload: { text: t('qr-sheet-empty', { class: cls?.name ?? '?' }) } });
       results.push({ classId, students: 0 });
       continue;
     }
@@ -97,6 +107,7 @@ export async function runCardJob(database: Database, job: CardJob, secret: CardK
     await addToOutbox(db, {
       dedupeKey: `${job.key}:${classId}`,
       schoolId: job.schoolId,
+      ...about('class', classId),
       chatId: job.chatId,
       method: 'sendDocument',
       // a whole school's sheets are bulk: below people's own messages

@@ -8,6 +8,9 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Db, type Executor } from '../core/db/client.js';
+import { pgArrayLiteral } from '../core/db/batch.js';
+import { currentYearJoin } from '../core/db/years.js';
+import { officeMembership, type Actor } from '../core/auth/actor.js';
 import { audit } from '../core/auth/audit.js';
 import { signCard, verifyCard, type CardKey } from './tokens.js';
 
@@ -40,7 +43,7 @@ export class CardError extends Error {
 }
 
 /** Telegram usernames: 5-32 of A-Z a-z 0-9 _ (checked so a wrong setting never gets printed). */
-const BOT_USERNAME_RE = /^[A-Za-z][A-Za-z0-9_]{3,31}$/;
+export const BOT_USERNAME_RE = /^[A-Za-z][A-Za-z0-9_]{3,31}$/;
 /** student_cards.version is a smallint */
 const MAX_VERSION = 32_767;
 
@@ -94,7 +97,7 @@ async function issueAndRead(db: Executor, where: SQL, issuedBy = 'system'): Prom
              sc.id as school_id, sc.name_km as school_name_km, sc.name_en as school_name_en
         from students s
         join classes c on c.id = s.class_id
-        join academic_years ay on ay.id = c.academic_year_id and ay.is_current
+        ${currentYearJoin('c')}
         join schools sc on sc.id = s.school_id
        where ${where}
     ),
@@ -169,7 +172,7 @@ export async function bumpCardVersion(ex: Executor, input: ReissueInput): Promis
     select s.id, s.school_id
       from students s
       join classes c on c.id = s.class_id
-      join academic_years ay on ay.id = c.academic_year_id and ay.is_current
+      ${currentYearJoin('c')}
      where s.id = ${input.studentId} and s.school_id = ${input.schoolId} and s.active`;
   const bumped = rowsOf<{ version: number }>(
     await ex.execute(
@@ -196,7 +199,7 @@ export async function bumpCardVersion(ex: Executor, input: ReissueInput): Promis
         select coalesce(card.version, 0) as version
           from students s
           join classes c on c.id = s.class_id
-          join academic_years ay on ay.id = c.academic_year_id and ay.is_current
+          ${currentYearJoin('c')}
           left join student_cards card on card.student_id = s.id
          where s.id = ${input.studentId} and s.school_id = ${input.schoolId} and s.active`),
     );
@@ -213,6 +216,11 @@ export async function bumpCardVersion(ex: Executor, input: ReissueInput): Promis
     details: { version, ...(input.actorStaffId === null ? {} : { staffId: input.actorStaffId }) },
   });
   return version;
+}
+
+/** bumpCardVersion in a transaction of its own: the new version and its audit row together. */
+export async function reissueCardVersion(db: Db, input: ReissueInput): Promise<number> {
+  return db.transaction((tx) => bumpCardVersion(tx, input));
 }
 
 /**
@@ -251,4 +259,74 @@ export async function resolveCardToken(db: Db, token: string, secret: CardKey): 
   if (version < current) return { ok: false, reason: 'revoked' };
   if (version > current) return { ok: false, reason: 'unknown' };
   return { ok: true, studentId, schoolId: Number(row.school_id), classId: Number(row.class_id) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Who may ask for which cards (the bot's /cards and /card)
+
+export interface PrintableClass {
+  id: number;
+  name: string;
+  schoolId: number;
+  /** the actor may print it as principal/operator (else as its homeroom teacher) */
+  office: boolean;
+}
+
+/**
+ * Classes of the current year this person may print cards for: every class of a school where
+ * they are in the office (principal, operator), and their own homeroom classes.
+ */
+export async function printableClasses(db: Db, actor: Actor): Promise<PrintableClass[]> {
+  const officeSchools = [...new Set(actor.staff.map((m) => m.schoolId))].filter((schoolId) => officeMembership(actor, schoolId));
+  const own = actor.staff.flatMap((m) => m.homeroomClassIds);
+  if (officeSchools.length === 0 && own.length === 0) return [];
+  const rows = rowsOf<{ id: number; name: string; school_id: number }>(
+    await db.execute(sql`
+      select c.id, c.name, c.school_id
+        from classes c
+        ${currentYearJoin('c')}
+       where c.school_id = any(${pgArrayLiteral(officeSchools)}::int[])
+          or c.id = any(${pgArrayLiteral(own)}::int[])
+       order by c.school_id, c.grade, c.section`),
+  );
+  return rows.map((r) => ({ id: Number(r.id), name: r.name, schoolId: Number(r.school_id), office: officeSchools.includes(Number(r.school_id)) }));
+}
+
+export interface CardStudent {
+  id: number;
+  schoolId: number;
+  classId: number | null;
+  nameKm: string;
+  nameEn: string | null;
+  code: string;
+  className: string | null;
+  /** the card's current version, 0 when the student has none yet */
+  version: number;
+}
+
+/** An active student with this code (or id) at one of the schools where this person works. */
+export async function cardStudent(db: Db, actor: Actor, where: { code: string } | { id: number }): Promise<CardStudent | undefined> {
+  const schoolIds = [...new Set(actor.staff.map((m) => m.schoolId))];
+  if (schoolIds.length === 0) return undefined;
+  const [row] = rowsOf<{ id: number; school_id: number; class_id: number | null; name_km: string; name_en: string | null; student_code: string; class_name: string | null; version: number }>(
+    await db.execute(sql`
+      select s.id, s.school_id, s.class_id, s.name_km, s.name_en, s.student_code, c.name as class_name, coalesce(card.version, 0) as version
+        from students s
+        left join classes c on c.id = s.class_id
+        left join student_cards card on card.student_id = s.id
+       where ${'code' in where ? sql`s.student_code = ${where.code}` : sql`s.id = ${where.id}`}
+         and s.school_id = any(${pgArrayLiteral(schoolIds)}::int[]) and s.active
+       limit 1`),
+  );
+  if (!row) return undefined;
+  return {
+    id: Number(row.id),
+    schoolId: Number(row.school_id),
+    classId: row.class_id === null ? null : Number(row.class_id),
+    nameKm: row.name_km,
+    nameEn: row.name_en,
+    code: row.student_code,
+    className: row.class_name,
+    version: Number(row.version),
+  };
 }

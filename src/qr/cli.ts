@@ -6,13 +6,12 @@ import { CliUsageError, requireOption, type CliCommand } from '../core/cli.js';
 import { audit } from '../core/auth/audit.js';
 import { classes } from '../core/db/schema.js';
 import { currentYearOf } from '../core/db/years.js';
+import { displayName } from '../core/i18n/index.js';
 import { getSchool } from '../schools/service.js';
 import { cardsFor, type CardData } from './cards.js';
 import { renderCardPng, renderClassSheetPdf } from './render.js';
 import { cardSecret } from './secret.js';
-import { getScanSettings, ScanSettingsError, setScanSettings, type ScanSettingsChange, type ScanSettingsView } from './settings.js';
-
-const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
+import { getScanSettings, HHMM, ScanSettingsError, setScanSettings, type ScanSettingsChange, type ScanSettingsView } from './settings.js';
 
 /** A file name from a student code or class name (codes are the school's own text). */
 function safeFileName(text: string): string {
@@ -64,7 +63,7 @@ export const cardsCli: CliCommand = {
       group.cards.push(card);
       group.pngs.push(png);
     }
-    const schoolName = ctx.locale === 'km' ? school.nameKm : school.nameEn;
+    const schoolName = displayName(ctx.locale, school);
     for (const group of byClass.values()) {
       const className = group.cards[0]!.className;
       const title = ctx.notifier.t(ctx.locale, 'qr-sheet-title', { school: schoolName, class: className });
@@ -105,7 +104,7 @@ export const scanningCli: CliCommand = {
       for (const shift of ['morning', 'afternoon'] as const) {
         const x = v[`${kind}-${shift}`];
         if (typeof x === 'string') {
-          if (!TIME_RE.test(x)) throw new CliUsageError(`--${kind}-${shift} takes HH:MM`);
+          if (!HHMM.test(x)) throw new CliUsageError(`--${kind}-${shift} takes HH:MM`);
           out[shift] = x;
         }
       }

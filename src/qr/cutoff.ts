@@ -13,12 +13,16 @@
  * - Idempotent: cutoff_runs has one row per class, day and shift; a re-run (a retried job, two
  *   workers) proposes nothing twice and sends nothing twice.
  */
+import { sheetConfirm, sheetOpen } from '../attendance/buttons.js';
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../core/db/client.js';
 import type { Actor } from '../core/auth/actor.js';
 import { audit } from '../core/auth/audit.js';
 import { schoolClock } from '../core/clock.js';
-import { formatDay, formatNumber, type Notifier } from '../core/i18n/index.js';
+import { displayName, formatDay, formatNumber, formatTime, type Notifier } from '../core/i18n/index.js';
+import { pgArrayLiteral } from '../core/db/batch.js';
+import { currentYearJoin } from '../core/db/years.js';
+import { OFFICE_ROLES } from '../core/auth/roles.js';
 import { addToOutbox, type OutgoingMessage } from '../core/queue/outbox.js';
 import type { Locale, SchoolShifts, Shift } from '../core/db/schema.js';
 import { isSchoolDay, submitSheet, type ClassAccess } from '../attendance/service.js';
@@ -100,7 +104,7 @@ export async function runCutoff(db: Db, input: { schoolId: number; shift: Shift;
              (select coalesce(json_agg(json_build_object('id', k.student_id, 'time', k.arrived_time)), '[]'::json)
                 from checkins k where k.class_id = c.id and k.day = ${day} and k.shift = ${shift} and k.late) as late
         from classes c
-        join academic_years ay on ay.id = c.academic_year_id and ay.is_current
+        ${currentYearJoin('c')}
         left join staff st on st.id = c.homeroom_staff_id
         left join telegram_accounts ta on ta.telegram_user_id = st.telegram_user_id
        where c.school_id = ${schoolId} and c.shift = ${shift}
@@ -166,29 +170,34 @@ function teacherMessage(input: {
 }): OutgoingMessage {
   const { notifier, access, day } = input;
   const locale = input.locale ?? notifier.defaultLocale;
-  const compact = day.replaceAll('-', '');
   const names = input.unscanned
-    .map((s) => `${s.roll === null ? '•' : `${formatNumber(locale, s.roll)}.`} ${locale === 'en' && s.nameEn ? s.nameEn : s.nameKm}`)
+    .map((s) => `${s.roll === null ? '•' : `${formatNumber(locale, s.roll)}.`} ${displayName(locale, s)}`)
     .join('\n');
   const vars = {
     class: access.className,
     shift: notifier.t(locale, `core-shift-${access.shift}`),
     date: formatDay(locale, day),
     count: formatNumber(locale, input.unscanned.length),
-    time: input.time,
+    time: formatTime(locale, input.time),
     names,
   };
-  const open = { text: notifier.t(locale, 'qr-cutoff-open'), callback_data: `at:o:${access.classId}:${compact}` };
+  // Attendance's own sheet buttons (open the class's sheet, "yes, submit").
+  const open = { text: notifier.t(locale, 'qr-cutoff-open'), callback_data: sheetOpen.pack({ classId: access.classId, day }) };
   return {
     dedupeKey: `cutoff:${access.classId}:${day}:${access.shift}`,
     schoolId: access.schoolId,
+    // About a class's list (many children), for its homeroom teacher: no one child.
+    capability: 'qr',
+    entity: 'class',
+    entityId: access.classId,
+    studentId: null,
     chatId: input.teacher,
     priority: 2,
     payload:
       input.mode === 'confirm'
         ? {
             text: notifier.t(locale, 'qr-cutoff-teacher', vars),
-            reply_markup: { inline_keyboard: [[{ text: notifier.t(locale, 'qr-cutoff-confirm'), callback_data: `at:y:${access.classId}:${compact}` }], [open]] },
+            reply_markup: { inline_keyboard: [[{ text: notifier.t(locale, 'qr-cutoff-confirm'), callback_data: sheetConfirm.pack({ classId: access.classId, day }) }], [open]] },
           }
         : { text: notifier.t(locale, 'qr-cutoff-teacher-sent', vars), reply_markup: { inline_keyboard: [[open]] } },
   };
@@ -201,7 +210,7 @@ async function tellOfficeNoScans(
   const office = rowsOf<{ chat: number | string; locale: Locale | null }>(
     await db.execute(sql`
       select distinct st.telegram_user_id as chat, ta.locale
-        from staff st join staff_roles r on r.staff_id = st.id and r.role in ('operator', 'principal')
+        from staff st join staff_roles r on r.staff_id = st.id and r.role = any(${pgArrayLiteral([...OFFICE_ROLES])}::staff_role[])
         left join telegram_accounts ta on ta.telegram_user_id = st.telegram_user_id
        where st.school_id = ${input.schoolId} and st.telegram_user_id is not null and st.active`),
   );
@@ -213,12 +222,16 @@ async function tellOfficeNoScans(
       return {
         dedupeKey: `cutoff-noscan:${input.schoolId}:${input.day}:${input.shift}:${o.chat}`,
         schoolId: input.schoolId,
+        capability: 'qr',
+        entity: 'school',
+        entityId: input.schoolId,
+        studentId: null,
         chatId: Number(o.chat),
         payload: {
           text: notifier.t(locale, 'qr-cutoff-office-no-scans', {
             shift: notifier.t(locale, `core-shift-${input.shift}`),
             date: formatDay(locale, input.day),
-            school: locale === 'en' ? input.school.name_en : input.school.name_km,
+            school: displayName(locale, { nameKm: input.school.name_km, nameEn: input.school.name_en }),
           }),
         },
       };

@@ -16,19 +16,24 @@ import { cardFileResolver } from './files.js';
 import { miniAppRoutes } from './miniapp.js';
 import { cardDeepLink, scanFeature } from './scan-bot.js';
 import { scansQueue } from './scan-jobs.js';
+import { SCANNING_ROLES } from './scan.js';
+import { OFFICE_ROLES, type AppRole } from '../core/auth/roles.js';
+
+/** Who prints cards: the office for the whole school, homeroom teachers for their classes. */
+const CARD_ROLES: readonly AppRole[] = [...OFFICE_ROLES, 'teacher'];
 
 export const qr: Capability = {
   id: 'qr',
   callbackNamespaces: NAMESPACES,
   commands: [
-    { command: 'cards', descriptionKey: 'qr-cmd-cards', roles: ['principal', 'operator', 'teacher'] },
-    { command: 'card', descriptionKey: 'qr-cmd-card', roles: ['principal', 'operator', 'teacher'] },
-    { command: 'scan', descriptionKey: 'qr-cmd-scan', roles: ['gatekeeper', 'operator', 'teacher'] },
+    { command: 'cards', descriptionKey: 'qr-cmd-cards', roles: CARD_ROLES },
+    { command: 'card', descriptionKey: 'qr-cmd-card', roles: CARD_ROLES },
+    { command: 'scan', descriptionKey: 'qr-cmd-scan', roles: SCANNING_ROLES },
     { command: 'notices', descriptionKey: 'qr-cmd-notices', roles: ['parent'] },
-    { command: 'scanning', descriptionKey: 'qr-cmd-scanning', roles: ['principal', 'operator'] },
+    { command: 'scanning', descriptionKey: 'qr-cmd-scanning', roles: OFFICE_ROLES },
   ],
   homeButtons: [
-    { id: 'cards', labelKey: 'qr-menu-cards', roles: ['principal', 'operator', 'teacher'], data: cardsHome.pack({}) },
+    { id: 'cards', labelKey: 'qr-menu-cards', roles: CARD_ROLES, data: cardsHome.pack({}) },
     { id: 'scan', labelKey: 'qr-menu-scan', roles: ['gatekeeper'], data: scanHome.pack({}) },
   ],
   deepLink: cardDeepLink,

@@ -17,9 +17,11 @@ import type { HttpRoute } from '../core/telegram/webhook.js';
 import { safeError } from '../core/logger.js';
 import { khmerFontRoute, readJson, sendJson as send, verifyInitData } from '../core/telegram/webapp.js';
 
-export { INIT_DATA_MAX_AGE_SECONDS, signInitData, verifyInitData, type InitDataCheck } from '../core/telegram/webapp.js';
 import { extractCardToken, recordScan, scanningMemberships } from './scan.js';
-import { afterScan, scanResultText } from './scan-bot.js';
+import { afterScan, scanResultText } from './scan-result.js';
+
+// The Mini App basics moved to core (shared by every capability's pages); kept here for importers.
+export { INIT_DATA_MAX_AGE_SECONDS, signInitData, verifyInitData, type InitDataCheck } from '../core/telegram/webapp.js';
 
 export function miniAppRoutes(deps: AppDeps, botToken: string, basePath: string): HttpRoute[] {
   const base = basePath.replace(/\/+$/, '') || '';

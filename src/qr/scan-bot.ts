@@ -8,56 +8,32 @@
  */
 import { Composer, InlineKeyboard, type Api } from 'grammy';
 import type { PhotoSize } from 'grammy/types';
-import { sql } from 'drizzle-orm';
 import { addJob } from '../core/queue/jobs.js';
-import { noticesOff, noticesOn, scanHome } from './buttons.js';
+import {
+  noticesOff,
+  noticesOn,
+  scanHome,
+  scanningConfirmMode,
+  scanningImmediateMode,
+  scanningOff,
+  scanningOn,
+} from './buttons.js';
 import type { AppDeps, BaseContext, BotContext } from '../core/telegram/context.js';
+import type { Button } from '../core/buttons.js';
 import type { DeepLink } from '../core/capability.js';
+import { officeMembership } from '../core/auth/actor.js';
 import { actorOf, audit } from '../core/auth/audit.js';
-import { formatNumber } from '../core/i18n/index.js';
-import type { Locale } from '../core/db/schema.js';
+import { asciiDigits, formatNumber, formatTime } from '../core/i18n/index.js';
 import { safeError } from '../core/logger.js';
-import { markLateArrival } from '../attendance/service.js';
+import { ignoreNotModified } from '../core/telegram/errors.js';
 import { readQrPhoto, type QrPhoto } from './decode.js';
 import { getScanSettings, HHMM, ScanSettingsError, setScanSettings, type ScanSettingsChange, type ScanSettingsView } from './settings.js';
 import { scansQueue, type ScanJob } from './scan-jobs.js';
-import { extractCardToken, recordScan, scanningMemberships, setArrivalNotices, type ScanResult, type ScanVia } from './scan.js';
-
+import { arrivalNoticesOn, extractCardToken, recordScan, scanningMemberships, setArrivalNotices, type ScanVia } from './scan.js';
+import { afterScan, scanResultText } from './scan-result.js';
 
 /** Telegram keeps photos up to 2560 px; the decoder needs far less, and the download costs. */
 const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
-
-function localeOf(ctx: BaseContext): Locale {
-  return ctx.locale;
-}
-
-/** The text shown to the scanner for a result, in their language (also used by the Mini App). */
-export function scanResultText(t: (key: string, vars?: Record<string, string | number>) => string, locale: Locale, result: ScanResult): string {
-  if (!result.ok) return t(`qr-scan-denied-${result.reason}`);
-  const s = result.student;
-  const name = locale === 'en' && s.nameEn ? s.nameEn : s.nameKm;
-  const digits = (hhmm: string) => (locale === 'km' ? hhmm.replace(/\d/g, (d) => formatNumber('km', Number(d))) : hhmm);
-  if (result.kind === 'arrival') {
-    const line = t(result.late ? 'qr-scan-arrived-late' : 'qr-scan-arrived', { name, class: s.className, time: digits(result.time) });
-    return result.noticesQueued > 0 ? `${line}\n${t('qr-scan-families-told', { count: formatNumber(locale, result.noticesQueued) })}` : line;
-  }
-  if (result.kind === 'departure') return t('qr-scan-departed', { name, class: s.className, time: digits(result.time), arrived: digits(result.arrivedTime) });
-  return result.departedTime
-    ? t('qr-scan-repeat-left', { name, arrived: digits(result.arrivedTime), left: digits(result.departedTime) })
-    : t('qr-scan-repeat', { name, arrived: digits(result.arrivedTime) });
-}
-
-/** After an accepted arrival: a child already submitted absent becomes late, and families get a correction. */
-export async function afterScan(deps: AppDeps, result: ScanResult, telegramUserId: number): Promise<void> {
-  if (result.ok && result.kind === 'arrival' && result.markedAbsent) {
-    await markLateArrival(
-      deps.database.db,
-      { studentId: result.student.studentId, classId: result.student.classId, className: result.student.className, schoolId: result.student.schoolId, day: result.day, shift: result.shift, time: result.time, who: actorOf(telegramUserId) },
-      deps.notifier,
-    );
-  }
-  if (result.ok && result.kind === 'arrival') deps.kickOutbox();
-}
 
 async function downloadFile(api: Api, fileId: string): Promise<Uint8Array> {
   const file = await api.getFile(fileId);
@@ -78,7 +54,7 @@ function pickPhoto(sizes: PhotoSize[]): PhotoSize | undefined {
 async function scan(deps: AppDeps, ctx: BotContext, token: string, via: ScanVia) {
   const result = await recordScan(deps.database.db, { actor: ctx.actor, token, via, secret: deps.cardSecret, notifier: deps.notifier, now: deps.now() });
   await afterScan(deps, result, ctx.from!.id);
-  await ctx.reply(scanResultText(ctx.t, localeOf(ctx), result));
+  await ctx.reply(scanResultText(ctx.t, ctx.locale, result));
 }
 
 /** How to scan, with the gate-scanner Mini App's button (also set as the chat's menu button). */
@@ -131,7 +107,7 @@ export function scanFeature(deps: AppDeps): Composer<BotContext> {
     if (!read.ok) return refuse(read.reason, ctx.t(read.reason === 'too-large' ? 'qr-scan-photo-too-big' : 'qr-scan-photo-bad'));
     const { texts } = read;
     if (texts.length === 0) return refuse('no-code', ctx.t('qr-scan-photo-none'));
-    if (texts.length > 1) return refuse('many-codes', ctx.t('qr-scan-photo-many', { count: formatNumber(localeOf(ctx), texts.length) }));
+    if (texts.length > 1) return refuse('many-codes', ctx.t('qr-scan-photo-many', { count: formatNumber(ctx.locale, texts.length) }));
     const token = extractCardToken(texts[0]!);
     if (!token) return refuse('malformed', ctx.t('qr-scan-denied-malformed'));
     await scan(deps, ctx, token, 'photo');
@@ -144,26 +120,28 @@ export function scanFeature(deps: AppDeps): Composer<BotContext> {
   });
 
   // --- the school's scanning settings, for the office ---------------------------------------
-  const officeSchool = (ctx: BaseContext) => ctx.actor.staff.find((m) => m.roles.includes('principal') || m.roles.includes('operator'));
-
   function settingsText(ctx: BaseContext, v: ScanSettingsView): string {
+    const time = (hhmm: string) => formatTime(ctx.locale, hhmm);
     const shift = (x: 'morning' | 'afternoon') =>
-      ctx.t('qr-scanning-shift', { shift: ctx.t(`core-shift-${x}`), late: v.shifts[x].lateAfter, cutoff: v.shifts[x].cutoffAt });
+      ctx.t('qr-scanning-shift', { shift: ctx.t(`core-shift-${x}`), late: time(v.shifts[x].lateAfter), cutoff: time(v.shifts[x].cutoffAt) });
     return [
       ctx.t(v.enabled ? 'qr-scanning-on' : 'qr-scanning-off'),
       shift('morning'),
       shift('afternoon'),
       ctx.t(v.alertMode === 'immediate' ? 'qr-scanning-mode-immediate' : 'qr-scanning-mode-confirm'),
-      ctx.t('qr-scanning-cooldown', { minutes: formatNumber(localeOf(ctx), Math.round(v.cooldownSeconds / 60)) }),
+      ctx.t('qr-scanning-cooldown', { minutes: formatNumber(ctx.locale, Math.round(v.cooldownSeconds / 60)) }),
       ctx.t('qr-scanning-howto'),
     ].join('\n');
   }
 
   const settingsKeyboard = (ctx: BaseContext, v: ScanSettingsView) =>
     new InlineKeyboard()
-      .text(ctx.t(v.enabled ? 'qr-scanning-turn-off' : 'qr-scanning-turn-on'), v.enabled ? 'sc:off' : 'sc:on')
+      .text(ctx.t(v.enabled ? 'qr-scanning-turn-off' : 'qr-scanning-turn-on'), (v.enabled ? scanningOff : scanningOn).pack({}))
       .row()
-      .text(ctx.t(v.alertMode === 'immediate' ? 'qr-scanning-use-confirm' : 'qr-scanning-use-immediate'), v.alertMode === 'immediate' ? 'sc:confirm' : 'sc:immediate');
+      .text(
+        ctx.t(v.alertMode === 'immediate' ? 'qr-scanning-use-confirm' : 'qr-scanning-use-immediate'),
+        (v.alertMode === 'immediate' ? scanningConfirmMode : scanningImmediateMode).pack({}),
+      );
 
   async function applySettings(ctx: BotContext, schoolId: number, change: ScanSettingsChange): Promise<ScanSettingsView | null> {
     try {
@@ -173,7 +151,9 @@ export function scanFeature(deps: AppDeps): Composer<BotContext> {
       return view;
     } catch (err) {
       if (err instanceof ScanSettingsError) {
-        await ctx.reply(ctx.t(`qr-scanning-error-${err.code}`, err.vars));
+        // The times in the message (the cutoff, the late time, what was typed) in the reader's digits.
+        const vars = Object.fromEntries(Object.entries(err.vars).map(([k, v]) => [k, formatTime(ctx.locale, v)]));
+        await ctx.reply(ctx.t(`qr-scanning-error-${err.code}`, vars));
         return null;
       }
       throw err;
@@ -181,14 +161,15 @@ export function scanFeature(deps: AppDeps): Composer<BotContext> {
   }
 
   composer.command('scanning', async (ctx) => {
-    const office = officeSchool(ctx);
+    const office = officeMembership(ctx.actor);
     if (!office) {
       await audit(db, { actor: actorOf(ctx.from!.id), action: 'scan.settings', outcome: 'denied' });
       await ctx.reply(ctx.t('qr-scanning-office-only'));
       return;
     }
-    // Typed changes: `/scanning late morning 07:15`, `/scanning cutoff afternoon 14:00`, `/scanning cooldown 5`.
-    const [what, shiftWord, time] = ctx.match.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    // Typed changes: `/scanning late morning 07:15`, `/scanning cutoff afternoon 14:00`, `/scanning cooldown 5`
+    // (Khmer digits too: ០៧:១៥).
+    const [what, shiftWord, time] = asciiDigits(ctx.match.trim().toLowerCase()).split(/\s+/).filter(Boolean);
     if (what) {
       const shift = shiftWord === 'morning' || shiftWord === 'ព្រឹក' ? 'morning' : shiftWord === 'afternoon' || shiftWord === 'រសៀល' ? 'afternoon' : null;
       let change: ScanSettingsChange | null = null;
@@ -206,19 +187,27 @@ export function scanFeature(deps: AppDeps): Composer<BotContext> {
     await ctx.reply(settingsText(ctx, view), { reply_markup: settingsKeyboard(ctx, view) });
   });
 
-  composer.callbackQuery(/^sc:(on|off|confirm|immediate)$/, async (ctx) => {
-    const office = officeSchool(ctx);
-    if (!office) {
-      await audit(db, { actor: actorOf(ctx.from.id), action: 'scan.settings', outcome: 'denied' });
-      await ctx.answerCallbackQuery({ text: ctx.t('qr-scanning-office-only'), show_alert: true });
-      return;
-    }
-    const op = ctx.match[1];
-    const change: ScanSettingsChange = op === 'on' || op === 'off' ? { enabled: op === 'on' } : { alertMode: op as 'confirm' | 'immediate' };
-    await ctx.answerCallbackQuery();
-    const view = await applySettings(ctx, office.schoolId, change);
-    if (view) await ctx.editMessageText(settingsText(ctx, view), { reply_markup: settingsKeyboard(ctx, view) });
-  });
+  const settingsChanges: Array<[Button<Record<never, never>>, ScanSettingsChange]> = [
+    [scanningOn, { enabled: true }],
+    [scanningOff, { enabled: false }],
+    [scanningConfirmMode, { alertMode: 'confirm' }],
+    [scanningImmediateMode, { alertMode: 'immediate' }],
+  ];
+  composer.callbackQuery(
+    settingsChanges.map(([button]) => button.pattern),
+    async (ctx) => {
+      const office = officeMembership(ctx.actor);
+      const change = settingsChanges.find(([button]) => button.parse(ctx.callbackQuery.data))?.[1];
+      if (!office || !change) {
+        await audit(db, { actor: actorOf(ctx.from.id), action: 'scan.settings', outcome: 'denied', details: office ? { reason: 'bad-button' } : undefined });
+        await ctx.answerCallbackQuery({ text: ctx.t(office ? 'core-menu-outdated' : 'qr-scanning-office-only'), show_alert: true });
+        return;
+      }
+      await ctx.answerCallbackQuery();
+      const view = await applySettings(ctx, office.schoolId, change);
+      if (view) await ctx.editMessageText(settingsText(ctx, view), { reply_markup: settingsKeyboard(ctx, view) }).catch(ignoreNotModified);
+    },
+  );
 
   // --- arrival notices, for parents -----------------------------------------------------------
   const noticesKeyboard = (ctx: BaseContext, on: boolean) =>
@@ -229,8 +218,7 @@ export function scanFeature(deps: AppDeps): Composer<BotContext> {
       await ctx.reply(ctx.t('qr-scan-notices-parents-only'));
       return;
     }
-    const rows = await deps.database.rows<{ on: boolean }>(sql`select arrival_notices as "on" from telegram_accounts where telegram_user_id = ${ctx.from!.id}`);
-    const on = rows[0]?.on ?? true;
+    const on = await arrivalNoticesOn(db, ctx.from!.id);
     await ctx.reply(ctx.t(on ? 'qr-scan-notices-status-on' : 'qr-scan-notices-status-off'), { reply_markup: noticesKeyboard(ctx, on) });
   });
 

@@ -22,10 +22,12 @@ import { rowsOf, type Db } from '../core/db/client.js';
 import type { Actor } from '../core/auth/actor.js';
 import { actorOf, audit } from '../core/auth/audit.js';
 import type { Notifier } from '../core/i18n/index.js';
-import type { Locale, StaffRole } from '../core/db/schema.js';
+import type { Locale } from '../core/db/schema.js';
+import type { StaffRole } from '../core/auth/roles.js';
 import { createMicroBatcher, pgArrayLiteral, type MicroBatcher } from '../core/db/batch.js';
-import { verifyCard } from './tokens.js';
+import { looksLikeCardToken, verifyCard } from './tokens.js';
 
+/** The staff roles (of the role table, core/auth/roles.ts) that record scans at the gate. */
 export const SCANNING_ROLES: readonly StaffRole[] = ['gatekeeper', 'operator', 'teacher'];
 
 export type ScanVia = 'camera' | 'photo' | 'miniapp';
@@ -52,7 +54,7 @@ export function extractCardToken(text: string): string | null {
   const trimmed = text.trim();
   const fromLink = /[?&]start=(c[A-Za-z0-9_-]{24})(?:&|$)/.exec(trimmed);
   if (fromLink) return fromLink[1]!;
-  return /^c[A-Za-z0-9_-]{24}$/.test(trimmed) ? trimmed : null;
+  return looksLikeCardToken(trimmed) ? trimmed : null;
 }
 
 /** The scanner's staff rows that may scan, by school. */
@@ -264,6 +266,12 @@ async function whyRefused(db: Db, studentId: number, version: number, membership
   if (!memberships.some((m) => m.schoolId === row.school_id)) return ['other-school', row.school_id];
   if (row.version !== version) return ['revoked', row.school_id];
   return ['unknown', row.school_id];
+}
+
+/** Whether this account gets arrival notices (on unless they turned them off). */
+export async function arrivalNoticesOn(db: Db, telegramUserId: number): Promise<boolean> {
+  const [row] = rowsOf<{ on: boolean }>(await db.execute(sql`select arrival_notices as "on" from telegram_accounts where telegram_user_id = ${telegramUserId}`));
+  return row?.on ?? true;
 }
 
 /** A parent turns arrival notices off (or on again) for their account; absence alerts are not affected. */

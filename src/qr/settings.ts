@@ -4,7 +4,7 @@
  * cooldown within which a second scan is a repeat. Set by the office (/scanning) or the CLI.
  */
 import { sql } from 'drizzle-orm';
-import type { Db, Tx } from '../core/db/client.js';
+import { rowsOf, type Db, type Tx } from '../core/db/client.js';
 import { audit } from '../core/auth/audit.js';
 import type { SchoolShifts, Shift } from '../core/db/schema.js';
 import { scanTimes, type ScanTimes } from './cutoff.js';
@@ -38,12 +38,11 @@ export class ScanSettingsError extends Error {
 }
 
 export async function getScanSettings(db: Db | Tx, schoolId: number): Promise<ScanSettingsView> {
-  const result = await db.execute(sql`
-    select s.shifts, ss.enabled, ss.late_after, ss.cutoff_at, ss.alert_mode, ss.cooldown_seconds
-      from schools s left join scan_settings ss on ss.school_id = s.id where s.id = ${schoolId}`);
-  const row = (Array.isArray(result) ? result[0] : (result as { rows: unknown[] }).rows[0]) as
-    | { shifts: SchoolShifts; enabled: boolean | null; late_after: Partial<Record<Shift, string>> | null; cutoff_at: Partial<Record<Shift, string>> | null; alert_mode: AlertMode | null; cooldown_seconds: number | null }
-    | undefined;
+  const [row] = rowsOf<{ shifts: SchoolShifts; enabled: boolean | null; late_after: Partial<Record<Shift, string>> | null; cutoff_at: Partial<Record<Shift, string>> | null; alert_mode: AlertMode | null; cooldown_seconds: number | null }>(
+    await db.execute(sql`
+      select s.shifts, ss.enabled, ss.late_after, ss.cutoff_at, ss.alert_mode, ss.cooldown_seconds
+        from schools s left join scan_settings ss on ss.school_id = s.id where s.id = ${schoolId}`),
+  );
   if (!row) throw new ScanSettingsError('no-school', 'no such school');
   const settings = row.enabled === null ? undefined : { enabled: row.enabled, lateAfter: row.late_after ?? {}, cutoffAt: row.cutoff_at ?? {}, alertMode: row.alert_mode ?? 'confirm' };
   return {

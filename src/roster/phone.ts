@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { asciiDigits } from '../core/i18n/index.js';
 
 /**
  * Phone normalisation for Cambodian rosters.
@@ -13,11 +14,6 @@ export type NormalizePhoneResult =
   | { ok: false; reason: 'empty' | 'not-cambodian' | 'invalid' };
 
 const KH_CALLING_CODE = '855';
-
-/** Khmer digits ០-៩ (U+17E0–U+17E9) → ASCII 0-9. */
-export function khmerDigitsToAscii(s: string): string {
-  return s.replace(/[\u17E0-\u17E9]/g, (d) => String(d.charCodeAt(0) - 0x17e0));
-}
 
 // Everything a human or a spreadsheet puts between digits: spaces of every kind, dots, dashes,
 // parentheses, slashes are NOT allowed (they usually separate two numbers).
@@ -35,7 +31,7 @@ export function normalizePhone(input: string | number): NormalizePhoneResult {
   } else {
     s = String(input ?? '');
   }
-  s = khmerDigitsToAscii(s.normalize('NFKC')).trim();
+  s = asciiDigits(s.normalize('NFKC')).trim();
   // "12345678.0": a numeric spreadsheet cell exported as a float. Drop the decimals before dots
   // are treated as separators, or the 0 would become part of the number.
   s = s.replace(/^(\+?\d+)\.0+$/, '$1').replace(SEPARATORS, '');

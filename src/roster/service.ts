@@ -17,7 +17,8 @@ import {
   telegramAccounts,
 } from '../core/db/schema.js';
 import { audit } from '../core/auth/audit.js';
-import type { Notifier } from '../core/i18n/index.js';
+import { displayName, type Notifier } from '../core/i18n/index.js';
+import type { StaffRole } from '../core/auth/roles.js';
 import { addToOutbox } from '../core/queue/outbox.js';
 import { ensureCurrentYear, getSchool } from '../schools/service.js';
 import { parseStaffRoster, parseStudentRoster, type RosterError, type RosterFile, type RosterParseResult } from './parse.js';
@@ -345,7 +346,7 @@ export async function importStaff(db: Db, input: ImportInput): Promise<ImportRes
       await tx.insert(staffRoles).values(
         rolesToAdd.map((k) => {
           const [id, role] = k.split('/');
-          return { staffId: Number(id), schoolId: school.id, role: role as 'principal' | 'operator' | 'teacher' };
+          return { staffId: Number(id), schoolId: school.id, role: role as StaffRole };
         }),
       );
     }
@@ -353,7 +354,7 @@ export async function importStaff(db: Db, input: ImportInput): Promise<ImportRes
       const [id, role] = k.split('/');
       await tx
         .delete(staffRoles)
-        .where(and(eq(staffRoles.staffId, Number(id)), eq(staffRoles.role, role as 'principal' | 'operator' | 'teacher')));
+        .where(and(eq(staffRoles.staffId, Number(id)), eq(staffRoles.role, role as StaffRole)));
     }
 
     // Homerooms: set the listed ones; clear a class whose listed teacher no longer has it.
@@ -443,8 +444,13 @@ async function linkWaitingAccounts(
         return {
           dedupeKey: `linked:${l.entity}:${l.id}:${l.telegramUserId}`,
           schoolId,
+          // about the record this account was linked to (not about one child: a guardian may have several)
+          capability: 'roster',
+          entity: l.entity,
+          entityId: l.id,
+          studentId: null,
           chatId: l.telegramUserId!,
-          payload: { text: notifier.t(locale, 'onboarding-linked-later', { school: locale === 'km' ? schoolNameKm : schoolNameEn }) },
+          payload: { text: notifier.t(locale, 'onboarding-linked-later', { school: displayName(locale, { nameKm: schoolNameKm, nameEn: schoolNameEn }) }) },
         };
       }),
     );

@@ -181,6 +181,18 @@ describe('buttons and mistakes', () => {
     expect(denied).toHaveLength(1);
   });
 
+  it('a forged unlink confirmation with a 12-digit id gets the normal refusal, audited', async () => {
+    const attacker = app.user(7005, 'E');
+    await attacker.pressData('ulc:s:123456789012');
+    await attacker.pressData('ulc:g:123456789012');
+    expect(attacker.texts()).toEqual([t('km', 'onboarding-unlink-nothing'), t('km', 'onboarding-unlink-nothing')]);
+    const denied = await app.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.actor, 'tg:7005'), eq(auditLog.action, 'unlink'), eq(auditLog.outcome, 'denied')));
+    expect(denied).toHaveLength(2);
+  });
+
   it('an unknown or stale button gets a clear answer', async () => {
     const u = app.user(7002, 'B');
     await u.pressData('lang/0/0/zzz/oldhash');
@@ -229,7 +241,10 @@ describe('buttons and mistakes', () => {
 
 describe('flooding', () => {
   it('a user who floods the bot is told once to slow down, and the flood does not reach the features', async () => {
-    const u = app.user(7100, 'Flood');
+    // The production limit (12 a window) over a window long enough that a loaded machine cannot
+    // stretch 20 messages across two windows.
+    const flooded = await createTestApp({ database: app.database, rateLimit: { max: 12, windowMs: 120_000 } });
+    const u = flooded.user(7100, 'Flood');
     for (let i = 0; i < 20; i++) await u.send(`spam ${i}`);
     const texts = u.texts();
     expect(texts.filter((x) => x === t('km', 'core-error-not-understood'))).toHaveLength(12);

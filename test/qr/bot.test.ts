@@ -10,6 +10,7 @@ import { and, eq } from 'drizzle-orm';
 import { PDFDocument } from 'pdf-lib';
 import { auditLog, classes, students } from '../../src/core/db/schema.js';
 import { formatNumber } from '../../src/core/i18n/index.js';
+import { classSheet, reissueConfirm, schoolSheets } from '../../src/qr/buttons.js';
 import { cardsFor, resolveCardToken } from '../../src/qr/cards.js';
 import { decodeQrCodes } from '../../src/qr/decode.js';
 import { cardFileResolver } from '../../src/qr/files.js';
@@ -142,9 +143,9 @@ describe('/cards', () => {
     app.jobs.length = 0;
     await teacher.send('/cards 4B');
     expect(teacher.inbox().map((m) => m.text)).toEqual([t('qr-class-denied', { class: '4B' })]);
-    await teacher.pressData(`qc:${class4B}`);
+    await teacher.pressData(classSheet.pack({ classId: class4B }));
     expect(teacher.inbox().map((m) => m.text)).toEqual([t('qr-denied')]);
-    await teacher.pressData('qa:1');
+    await teacher.pressData(schoolSheets.pack({ schoolId: 1 }));
     expect(teacher.inbox().map((m) => m.text)).toEqual([t('qr-denied')]);
     expect(app.jobs).toHaveLength(0);
     const denied = await app.database.db.select().from(auditLog).where(and(eq(auditLog.actor, 'tg:9202'), eq(auditLog.action, 'card.sheet'), eq(auditLog.outcome, 'denied')));
@@ -232,9 +233,31 @@ describe('/card', () => {
     operator.inbox();
     await operator.press(t('qr-btn-cancel'));
     expect(operator.inbox().map((m) => m.text)).toEqual([t('qr-cancelled')]);
-    await teacher.pressData(`qn:${child.id}:1`);
+    await teacher.pressData(reissueConfirm.pack({ studentId: child.id, version: 1 }));
     expect(teacher.inbox().map((m) => m.text)).toEqual([t('qr-denied')]);
     expect(await resolveCardToken(app.database.db, (await cardsFor(app.database.db, { schoolId: 1, classId: class1A }, SECRET, BOT_INFO.username!)).find((c) => c.studentId === child.id)!.token, SECRET)).toMatchObject({ ok: true });
+    expect(app.jobs).toHaveLength(0);
+  });
+});
+
+describe('forged buttons', () => {
+  it('with ids out of range (12 digits and more) or a version no card has, get the normal refusal, audited', async () => {
+    const before = await app.database.db.select().from(auditLog).where(eq(auditLog.outcome, 'denied'));
+    await teacher.pressData('qr:class:123456789012');
+    await teacher.pressData('qr:school:123456789012');
+    await operator.pressData('qr:new:123456789012:1'); // a student id no student has
+    await operator.pressData('qr:new:123456789012345678:1'); // past what a row id can be
+    await operator.pressData(`qr:new:${(await studentOf('1A', 7)).id}:99999`); // past a card version
+    expect(teacher.inbox().map((m) => m.text)).toEqual([t('qr-denied'), t('qr-denied')]);
+    expect(operator.inbox().map((m) => m.text)).toEqual([t('qr-denied'), t('qr-denied'), t('qr-denied')]);
+    const after = await app.database.db.select().from(auditLog).where(eq(auditLog.outcome, 'denied'));
+    expect(after.length - before.length).toBe(5);
+    expect(app.jobs).toHaveLength(0);
+  });
+
+  it('in the format of older messages (qc:, qa:, qn:, qx) are answered as outdated', async () => {
+    for (const data of [`qc:${class1A}`, 'qa:1', 'qn:1:1', 'qx']) await operator.pressData(data);
+    expect(operator.inbox().map((m) => m.text)).toEqual(Array(4).fill(t('core-menu-outdated')));
     expect(app.jobs).toHaveLength(0);
   });
 });

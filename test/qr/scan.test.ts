@@ -257,7 +257,7 @@ describe('the cutoff', () => {
     expect(summary.classes.find((c) => c.classId === cls!.id)).toMatchObject({ proposed: size - scanned, submitted: false });
     await deliver();
     const [list] = teacher7A.inbox();
-    expect(list!.text).toContain(t('km', 'qr-cutoff-teacher', { class: '7A', shift: t('km', 'core-shift-morning'), date: '២៣ វិច្ឆិកា ២០២៦', count: khmerDigits(String(size - scanned)), time: '08:00', names: '' }).split('\n')[0]);
+    expect(list!.text).toContain(t('km', 'qr-cutoff-teacher', { class: '7A', shift: t('km', 'core-shift-morning'), date: '២៣ វិច្ឆិកា ២០២៦', count: khmerDigits(String(size - scanned)), time: khmerDigits('08:00'), names: '' }).split('\n')[0]);
     expect(list!.text).toContain(unscannedKid.nameKm);
     expect(list!.text).not.toContain(kids7A[0]!.nameKm);
 

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { runCli } from '../../src/cli/main.js';
+import { localDigits } from '../../src/core/i18n/index.js';
 import { getScanSettings } from '../../src/qr/settings.js';
 import { SCANS_QUEUE } from '../../src/qr/scan-jobs.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -16,6 +17,8 @@ let operator: TestUser;
 let teacher: TestUser;
 let schoolId: number;
 const t = (key: string, vars?: Record<string, string | number>) => app.notifier.t('km', key, vars);
+/** a time as a Khmer reader sees it */
+const km = (hhmm: string) => localDigits('km', hhmm);
 
 beforeAll(async () => {
   app = await createTestApp({ rateLimit: { max: 10_000, windowMs: 1000 } });
@@ -35,7 +38,7 @@ describe('/scanning', () => {
     await operator.send('/scanning');
     const [shown] = operator.inbox();
     expect(shown!.text).toContain(t('qr-scanning-off'));
-    expect(shown!.text).toContain(t('qr-scanning-shift', { shift: t('core-shift-morning'), late: '07:10', cutoff: '08:00' }));
+    expect(shown!.text).toContain(t('qr-scanning-shift', { shift: t('core-shift-morning'), late: km('07:10'), cutoff: km('08:00') }));
     await operator.press(t('qr-scanning-turn-on'));
     expect(operator.inbox().at(-1)!.text).toContain(t('qr-scanning-on'));
     await operator.press(t('qr-scanning-use-immediate'));
@@ -46,9 +49,9 @@ describe('/scanning', () => {
 
   it('takes typed times, and refuses a cutoff before the late time without changing anything', async () => {
     await operator.send('/scanning late morning 07:20');
-    expect(operator.inbox()[0]!.text).toContain(t('qr-scanning-shift', { shift: t('core-shift-morning'), late: '07:20', cutoff: '08:00' }));
+    expect(operator.inbox()[0]!.text).toContain(t('qr-scanning-shift', { shift: t('core-shift-morning'), late: km('07:20'), cutoff: km('08:00') }));
     await operator.send('/scanning cutoff morning 07:15');
-    expect(operator.inbox()[0]!.text).toBe(t('qr-scanning-error-cutoff-before-late', { cutoff: '07:15', late: '07:20' }));
+    expect(operator.inbox()[0]!.text).toBe(t('qr-scanning-error-cutoff-before-late', { cutoff: km('07:15'), late: km('07:20') }));
     expect((await getScanSettings(app.database.db, schoolId)).shifts.morning).toMatchObject({ lateAfter: '07:20', cutoffAt: '08:00' });
     await operator.send('/scanning late sometime');
     expect(operator.inbox()[0]!.text).toBe(t('qr-scanning-usage'));

@@ -136,6 +136,8 @@ T-1,គ្រូ ១,Teacher One,F,011 222 333,teacher,9Z,Math`;
     const queued = await database.db.select().from(outbox).where(eq(outbox.chatId, 777001));
     expect(queued).toHaveLength(1);
     expect(queued[0]!.payload).toEqual({ text: notifier.t('en', 'onboarding-linked-later', { school: 'School 2' }) });
+    // the row names what it is about: the guardian record now linked (a guardian may have several children)
+    expect(queued[0]).toMatchObject({ capability: 'roster', entity: 'guardian', entityId: g!.id, studentId: null });
   });
 
   it('imports 20,000 students in one go', async () => {
