@@ -15,24 +15,12 @@ import { createOutgoingQueue } from '../../src/core/queue/queues.js';
 import { relayOnce } from '../../src/core/queue/relay.js';
 import { setCalendarDay } from '../../src/attendance/service.js';
 import { announcementDeliveries, announcements, classGroups } from '../../src/announcements/schema.js';
-import {
-  LIMITS,
-  cancelAnnouncement,
-  checkContent,
-  confirmAnnouncement,
-  createDraft,
-  deliveryReport,
-  finishAnnouncements,
-  messageFor,
-  migrateGroup,
-  outsideSchoolHours,
-  parseSendTime,
-  recipientRows,
-  renderReport,
-  setUrgent,
-  zonedInstant,
-  type DraftInput,
-} from '../../src/announcements/service.js';
+import { cancelAnnouncement, confirmAnnouncement, createDraft, setUrgent, type DraftInput } from '../../src/announcements/service.js';
+import { LIMITS, checkContent, messageFor, parseSendTime, zonedInstant } from '../../src/announcements/rules.js';
+import { outsideSchoolHours } from '../../src/announcements/service-scope.js';
+import { recipientRows } from '../../src/announcements/service-recipients.js';
+import { deliveryReport, finishAnnouncements, renderReport } from '../../src/announcements/service-report.js';
+import { migrateGroup } from '../../src/announcements/service-groups.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { startTestDelivery } from '../support/delivery.js';
 import { loadDemoSchool } from '../support/fixtures.js';
