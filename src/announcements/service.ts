@@ -24,7 +24,7 @@ const INSERT_BATCH = 1000;
 const DRAFT_TTL_MS = 24 * 3600_000;
 
 /** One outbox row per announcement and chat (the report and cancelling find them by it). */
-export const outboxKey = (announcementId: number, chatId: number) => `ann:${announcementId}:${chatId}`;
+const outboxKey = (announcementId: number, chatId: number) => `ann:${announcementId}:${chatId}`;
 
 // ---------------------------------------------------------------------------------------------
 // Drafts, preview, confirmation, cancelling
