@@ -5,6 +5,8 @@
  * steps sees every number, date and time in Khmer digits and the preview header in Khmer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq, like } from 'drizzle-orm';
+import { outbox } from '../../src/core/db/schema.js';
 import { finishAnnouncements } from '../../src/announcements/service-report.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { startTestDelivery } from '../support/delivery.js';
@@ -115,6 +117,10 @@ describe('an English principal', () => {
     const [report] = principal.inbox();
     expect(report!.text).toContain(t('en', 'announcements-report-totals', { delivered: '3', unreachable: '0', failed: '0' }));
     for (const words of everythingSentTo(principal.id, since)) expect(words).not.toMatch(KHMER_DIGIT);
+    // The report is an outbox row of the announcement it reports on.
+    const [row] = await app.database.db.select().from(outbox).where(like(outbox.dedupeKey, 'ann-report:%'));
+    expect(row).toMatchObject({ capability: 'announcements', entity: 'announcement', chatId: principal.id, status: 'sent' });
+    expect(await app.database.db.select().from(outbox).where(eq(outbox.entityId, row!.entityId!))).toHaveLength(4);
   });
 });
 

@@ -118,6 +118,14 @@ describe('recipients', () => {
 });
 
 describe('confirming', () => {
+  it('names the capability and the announcement on every outbox row it writes (an announcement is about no one child)', async () => {
+    const { id } = await draftAndConfirm(principal, { audience: { kind: 'parents' } });
+    const rows = await rowsOf(id);
+    expect(rows).toHaveLength(3);
+    for (const r of rows) expect(r).toMatchObject({ capability: 'announcements', entity: 'announcement', entityId: id, studentId: null });
+    await cancelAll();
+  });
+
   it('twice at the same moment writes each recipient once', async () => {
     const draft = await createDraft(app.database.db, principal, { content: text('twice'), audience: { kind: 'staff' }, viaGroups: true, sendAt: null }, app.notifier, schoolHours);
     if (!draft.ok) throw new Error(draft.reason);
