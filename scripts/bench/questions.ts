@@ -13,7 +13,7 @@ import { sql } from 'drizzle-orm';
 import { createAppDeps, createNotifier, CAPABILITIES } from '../../src/app.js';
 import { createBot } from '../../src/core/telegram/bot.js';
 import { createLogger } from '../../src/core/logger.js';
-import { escalateOverdue } from '../../src/questions/service.js';
+import { escalateOverdue } from '../../src/questions/service-escalation.js';
 import { importStaff, importStudents } from '../../src/roster/service.js';
 import { addSchool } from '../../src/schools/service.js';
 import { createTestDatabase } from '../../test/support/db.js';

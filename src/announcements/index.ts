@@ -3,7 +3,8 @@
  * video, document), into class groups where a class has one, now or later, with a delivery report.
  */
 import type { Capability } from '../core/capability.js';
-import { acceptsGroupUpdate, announceFlow, announcementsFeature, FLOW } from './bot.js';
+import { acceptsGroupUpdate, announcementsFeature } from './bot.js';
+import { announceFlow, FLOW } from './bot-flow.js';
 import { announceHome, NAMESPACES } from './buttons.js';
 import { announcementsQueue, reportNudger } from './jobs.js';
 

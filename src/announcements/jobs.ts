@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { safeError } from '../core/logger.js';
 import type { JobContext, QueueSpec, WorkerPart } from '../core/capability.js';
 import { startQueueWorker, type ScheduledWorker } from '../core/queue/scheduled.js';
-import { finishAnnouncements } from './service.js';
+import { finishAnnouncements } from './service-report.js';
 
 export const ANNOUNCEMENTS_QUEUE = 'announcements';
 

@@ -8,44 +8,41 @@
  * set quiet hours (/quiet 20:00 06:30).
  *
  * Writing the question or the answer is a conversation (state in Postgres, so it survives a
- * restart). Buttons carry a thread id (`q:r:<id>`, `q:h:<id>`, `q:f:<id>`), a child and teacher
- * (`q:t:<student>:<staff>`) or a message id (`q:m:<id>`); each press is checked again against the
- * presser, and a forged one is refused and audited.
+ * restart) that reads only its own prompt's buttons (buttons.ts); any other button passes it by to
+ * its owner. Buttons carry a thread id (reply, history, write back), a child and teacher, or a
+ * message id (media); each press is checked again against the presser, and a forged one is
+ * refused and audited.
  */
 import { Composer, InlineKeyboard } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { Conversation } from '@grammyjs/conversations';
-import { hasRole } from '../core/auth/actor.js';
+import type { Button } from '../core/buttons.js';
+import { hasRole, officeMembership } from '../core/auth/actor.js';
 import { actorOf, audit } from '../core/auth/audit.js';
-import { askHome, questionsHome } from './buttons.js';
 import type { AppDeps, BaseContext, BotContext, ConvContext } from '../core/telegram/context.js';
-import { formatNumber } from '../core/i18n/index.js';
-import type { Locale } from '../core/db/schema.js';
-import { MAX_CAPTION_CHARS, MAX_MEDIA_BYTES, MAX_TEXT_CHARS, MAX_VOICE_SECONDS, parseTime, type Content } from './rules.js';
-import { childName, formatDuration, formatMoment, historyText, plainName } from './render.js';
+import { displayName, formatNumber } from '../core/i18n/index.js';
+import { safeError } from '../core/logger.js';
+import { ignoreNotModified, isNotModified } from '../core/telegram/errors.js';
 import {
-  answerQuestion,
-  askQuestion,
-  childForAsking,
-  childrenToAsk,
-  getQuietHours,
-  mayAnswer,
-  mayFollowUp,
-  mediaOf,
-  officeSchools,
-  openThreadsFor,
-  parentThreads,
-  rateStanding,
-  resolveTarget,
-  schoolOverview,
-  setQuestionRules,
-  setQuietHours,
-  viewThread,
-  type AnswerResult,
-  type AskResult,
-  type ChildChoice,
-  type ThreadSummary,
-} from './service.js';
+  askHome,
+  cancelButton,
+  childButton,
+  historyButton,
+  isAnswerButton,
+  isComposeButton,
+  mediaButton,
+  questionsHome,
+  replyButton,
+  teacherButton,
+  urgentToggle,
+  writeBackButton,
+} from './buttons.js';
+import { MAX_CAPTION_CHARS, MAX_MEDIA_BYTES, MAX_TEXT_CHARS, MAX_VOICE_SECONDS, parseTime, type Content } from './rules.js';
+import { childName, formatDuration, formatMoment, historyText } from './render.js';
+import { answerQuestion, askQuestion, childForAsking, childrenToAsk, mayAnswer, mayFollowUp, resolveTarget, type AnswerResult, type AskResult, type ChildChoice } from './service.js';
+import { getQuietHours, rateStanding, setQuestionRules, setQuietHours, type RateStanding } from './service-rules.js';
+import { mediaOf, openThreadsFor, parentThreads, viewThread, type ThreadSummary } from './service-threads.js';
+import { schoolOverview } from './service-overview.js';
 import { addClassTeacher, listClassTeachers, removeClassTeacher } from './teaching.js';
 
 export const COMPOSE = 'q-compose';
@@ -55,10 +52,6 @@ const WAIT_MS = 30 * 60_000;
 
 type ComposeArgs = { to: { studentId: number; staffId: number } | { threadId: number }; teacher: string; child: string };
 type AnswerArgs = { threadId: number; child: string; className: string };
-
-function locale(ctx: Pick<BaseContext, 'locale'>): Locale {
-  return ctx.locale;
-}
 
 /** What a message carries, as the rules read it. */
 export function contentOf(m: Message): Content {
@@ -72,8 +65,8 @@ export function contentOf(m: Message): Content {
 }
 
 /** The words for a refusal or a problem with the message, in the reader's language. */
-export function refusalText(ctx: BaseContext, r: Exclude<AskResult | AnswerResult, { ok: true }>): string {
-  const n = (x: number) => formatNumber(locale(ctx), x);
+function refusalText(ctx: BaseContext, r: Exclude<AskResult | AnswerResult | RateStanding, { ok: true }>): string {
+  const n = (x: number) => formatNumber(ctx.locale, x);
   if (r.reason === 'bad-content') {
     const max = r.problem === 'too-long' ? n(MAX_TEXT_CHARS) : r.problem === 'caption-too-long' ? n(MAX_CAPTION_CHARS) : r.problem === 'too-big' ? n(MAX_MEDIA_BYTES / 1024 / 1024) : n(MAX_VOICE_SECONDS / 60);
     return ctx.t(`questions-bad-${r.problem}`, { max });
@@ -83,7 +76,14 @@ export function refusalText(ctx: BaseContext, r: Exclude<AskResult | AnswerResul
 }
 
 function composeKeyboard(ctx: ConvContext, urgent: boolean): InlineKeyboard {
-  return new InlineKeyboard().text(urgent ? ctx.t('questions-urgent-on') : ctx.t('questions-urgent-off'), 'q:urg').text(ctx.t('questions-cancel'), 'q:x');
+  return new InlineKeyboard().text(urgent ? ctx.t('questions-urgent-on') : ctx.t('questions-urgent-off'), urgentToggle.pack({})).text(ctx.t('questions-cancel'), cancelButton.pack({}));
+}
+
+/** Takes the buttons off a prompt once its question or answer went; a failure is only logged (the message was sent). */
+async function clearPrompt(u: ConvContext, prompt: { chat: { id: number }; message_id: number }): Promise<void> {
+  await u.api.editMessageReplyMarkup(prompt.chat.id, prompt.message_id).catch((err) => {
+    if (!isNotModified(err)) u.deps.log.warn({ err: safeError(err) }, 'questions: could not clear a prompt');
+  });
 }
 
 // --- writing a question ----------------------------------------------------------------------
@@ -93,30 +93,31 @@ export async function compose(conversation: Conversation<BotContext, ConvContext
   for (;;) {
     const u = await conversation.wait({ maxMilliseconds: WAIT_MS });
     const data = u.callbackQuery?.data;
-    if (data === 'q:urg') {
+    // Another button (this capability's history, another capability's) or an edit is not for
+    // this prompt: it goes on to its owner and the question stays open.
+    if ((data !== undefined && !isComposeButton(data)) || (data === undefined && !u.message)) await conversation.skip({ next: true });
+    if (urgentToggle.parse(data)) {
       urgent = !urgent;
       await u.answerCallbackQuery({ text: u.t(urgent ? 'questions-urgent-set' : 'questions-urgent-unset') });
-      await u.editMessageReplyMarkup({ reply_markup: composeKeyboard(u, urgent) }).catch(() => {});
+      await u.editMessageReplyMarkup({ reply_markup: composeKeyboard(u, urgent) }).catch(ignoreNotModified);
       continue;
     }
-    if (data === 'q:x') {
+    if (cancelButton.parse(data)) {
       await u.answerCallbackQuery();
-      await u.editMessageText(u.t('questions-cancelled')).catch(() => {});
+      await u.editMessageText(u.t('questions-cancelled')).catch(ignoreNotModified);
       return;
     }
-    // Anything else (another feature's button, an edit) is not for us: let it pass.
-    if (!u.message) await conversation.skip({ next: true });
     const content = contentOf(u.message!);
     const outcome = await conversation.external(async (outside) => {
       const r = await askQuestion(outside.deps.database.db, { actor: outside.actor, to: args.to, content, urgent }, { notifier: outside.deps.notifier, now: outside.deps.now() });
       if (!r.ok) return { sent: false, retry: r.reason === 'bad-content', text: refusalText(outside, r) };
       outside.deps.kickOutbox();
       const text = r.delayedUntil
-        ? outside.t('questions-sent-later', { teacher: args.teacher, time: formatMoment(locale(outside), new Date(r.delayedUntil), r.timezone) })
+        ? outside.t('questions-sent-later', { teacher: args.teacher, time: formatMoment(outside.locale, new Date(r.delayedUntil), r.timezone) })
         : outside.t('questions-sent', { teacher: args.teacher });
       return { sent: true, retry: false, text };
     });
-    if (outcome.sent) await u.api.editMessageReplyMarkup(prompt.chat.id, prompt.message_id).catch(() => {});
+    if (outcome.sent) await clearPrompt(u, prompt);
     await u.reply(outcome.text);
     if (!outcome.retry) return;
   }
@@ -125,16 +126,17 @@ export async function compose(conversation: Conversation<BotContext, ConvContext
 // --- writing an answer ---------------------------------------------------------------------------
 export async function answer(conversation: Conversation<BotContext, ConvContext>, ctx: ConvContext, args: AnswerArgs) {
   const prompt = await ctx.reply(ctx.t('questions-answer-prompt', { child: args.child, class: args.className }), {
-    reply_markup: new InlineKeyboard().text(ctx.t('questions-cancel'), 'q:x'),
+    reply_markup: new InlineKeyboard().text(ctx.t('questions-cancel'), cancelButton.pack({})),
   });
   for (;;) {
     const u = await conversation.wait({ maxMilliseconds: WAIT_MS });
-    if (u.callbackQuery?.data === 'q:x') {
+    const data = u.callbackQuery?.data;
+    if ((data !== undefined && !isAnswerButton(data)) || (data === undefined && !u.message)) await conversation.skip({ next: true });
+    if (cancelButton.parse(data)) {
       await u.answerCallbackQuery();
-      await u.editMessageText(u.t('questions-cancelled')).catch(() => {});
+      await u.editMessageText(u.t('questions-cancelled')).catch(ignoreNotModified);
       return;
     }
-    if (!u.message) await conversation.skip({ next: true });
     const content = contentOf(u.message!);
     const outcome = await conversation.external(async (outside) => {
       const r = await answerQuestion(outside.deps.database.db, { actor: outside.actor, threadId: args.threadId, content }, { notifier: outside.deps.notifier, now: outside.deps.now() });
@@ -142,7 +144,7 @@ export async function answer(conversation: Conversation<BotContext, ConvContext>
       outside.deps.kickOutbox();
       return { sent: true, retry: false, text: outside.t('questions-answer-sent', { child: args.child }) };
     });
-    if (outcome.sent) await u.api.editMessageReplyMarkup(prompt.chat.id, prompt.message_id).catch(() => {});
+    if (outcome.sent) await clearPrompt(u, prompt);
     await u.reply(outcome.text);
     if (!outcome.retry) return;
   }
@@ -157,6 +159,16 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
     else await ctx.reply(text);
   }
 
+  /** A button's handler, with its parsed values; forged or out-of-range data goes on to the fallback. */
+  const onButton = <V,>(button: Pick<Button<any>, 'pattern'> & { parse(data: string | undefined): V | null }, handler: (ctx: BotContext, values: V) => Promise<unknown>) =>
+    composer.callbackQuery(button.pattern, async (ctx, next) => {
+      const values = button.parse(ctx.callbackQuery.data);
+      if (!values) return next();
+      await handler(ctx, values);
+    });
+
+  /** The schools where this person is the principal (who answers for the school's promise to parents). */
+  const principalSchools = (ctx: BotContext) => [...new Set(ctx.actor.staff.filter((m) => m.roles.includes('principal')).map((m) => m.schoolId))];
 
   async function enterCompose(ctx: BotContext, args: ComposeArgs, schoolId: number) {
     // Checked again here: an old button skips /ask, and the child's school sets the limit.
@@ -171,20 +183,20 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
   }
 
   async function chooseTeacher(ctx: BotContext, child: ChildChoice) {
-    const loc = locale(ctx);
+    const loc = ctx.locale;
     if (child.teachers.length === 0) {
       await deny(ctx, ctx.t('questions-no-teachers', { child: childName(loc, child) }));
       return;
     }
     if (child.teachers.length === 1) {
       const t = child.teachers[0]!;
-      await enterCompose(ctx, { to: { studentId: child.studentId, staffId: t.staffId }, teacher: plainName(loc, t), child: childName(loc, child) }, child.schoolId);
+      await enterCompose(ctx, { to: { studentId: child.studentId, staffId: t.staffId }, teacher: displayName(loc, t), child: childName(loc, child) }, child.schoolId);
       return;
     }
     const kb = new InlineKeyboard();
     for (const t of child.teachers) {
       const role = t.homeroom ? ctx.t('questions-homeroom') : t.subject || ctx.t('questions-subject-teacher');
-      kb.text(`${plainName(loc, t)} — ${role}`, `q:t:${child.studentId}:${t.staffId}`).row();
+      kb.text(`${displayName(loc, t)} — ${role}`, teacherButton.pack({ studentId: child.studentId, staffId: t.staffId })).row();
     }
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
     await ctx.reply(ctx.t('questions-choose-teacher', { child: childName(loc, child) }), { reply_markup: kb });
@@ -211,9 +223,9 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
       await chooseTeacher(ctx, children[0]!);
       return;
     }
-    const loc = locale(ctx);
+    const loc = ctx.locale;
     const kb = new InlineKeyboard();
-    for (const c of children) kb.text(`${childName(loc, c)}${c.className ? ` · ${c.className}` : ''}`, `q:c:${c.studentId}`).row();
+    for (const c of children) kb.text(`${childName(loc, c)}${c.className ? ` · ${c.className}` : ''}`, childButton.pack({ studentId: c.studentId })).row();
     await ctx.reply(ctx.t('questions-choose-child'), { reply_markup: kb });
   }
 
@@ -228,37 +240,35 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
 
   composer.command('ask', (ctx) => startAsk(ctx));
 
-  composer.callbackQuery(/^q:c:(\d{1,15})$/, async (ctx) => {
-    const r = await childForAsking(db, ctx.actor, Number(ctx.match[1]));
+  onButton(childButton, async (ctx, { studentId }) => {
+    const r = await childForAsking(db, ctx.actor, studentId);
     if (!r.ok) return deny(ctx, ctx.t(`questions-denied-${r.reason}`));
     await chooseTeacher(ctx, r.child);
   });
 
-  composer.callbackQuery(/^q:t:(\d{1,15}):(\d{1,9})$/, async (ctx) => {
-    const r = await resolveTarget(db, ctx.actor, Number(ctx.match[1]), Number(ctx.match[2]));
+  onButton(teacherButton, async (ctx, { studentId, staffId }) => {
+    const r = await resolveTarget(db, ctx.actor, studentId, staffId);
     if (!r.ok) return deny(ctx, ctx.t(`questions-denied-${r.reason}`));
-    const loc = locale(ctx);
+    const loc = ctx.locale;
     const { child, teacher } = r.target;
-    await enterCompose(ctx, { to: { studentId: child.studentId, staffId: teacher.staffId }, teacher: plainName(loc, teacher), child: childName(loc, child) }, child.schoolId);
+    await enterCompose(ctx, { to: { studentId: child.studentId, staffId: teacher.staffId }, teacher: displayName(loc, teacher), child: childName(loc, child) }, child.schoolId);
   });
 
   // The parent writes again in a thread (after an answer, or to add something).
-  composer.callbackQuery(/^q:f:(\d{1,15})$/, async (ctx) => {
-    const threadId = Number(ctx.match[1]);
+  onButton(writeBackButton, async (ctx, { threadId }) => {
     const r = await mayFollowUp(db, ctx.actor, threadId);
     if (!r.ok) return deny(ctx, ctx.t(`questions-denied-${r.reason}`));
-    const loc = locale(ctx);
-    await enterCompose(ctx, { to: { threadId }, teacher: plainName(loc, r.teacher), child: childName(loc, r.child) }, r.schoolId);
+    const loc = ctx.locale;
+    await enterCompose(ctx, { to: { threadId }, teacher: displayName(loc, r.teacher), child: childName(loc, r.child) }, r.schoolId);
   });
 
   // --- the teacher answers -------------------------------------------------------------------------
-  composer.callbackQuery(/^q:r:(\d{1,15})$/, async (ctx) => {
-    const threadId = Number(ctx.match[1]);
+  onButton(replyButton, async (ctx, { threadId }) => {
     const r = await mayAnswer(db, ctx.actor, threadId);
     if (!r.ok) return deny(ctx, ctx.t(`questions-denied-${r.reason}`));
     await ctx.answerCallbackQuery();
     await ctx.conversation.exitAll();
-    await ctx.conversation.enter(ANSWER, { threadId, child: childName(locale(ctx), r.child), className: r.className ?? '—' } satisfies AnswerArgs);
+    await ctx.conversation.enter(ANSWER, { threadId, child: childName(ctx.locale, r.child), className: r.className ?? '—' } satisfies AnswerArgs);
   });
 
   // --- history and media ---------------------------------------------------------------------------
@@ -266,23 +276,23 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
     const r = await viewThread(db, ctx.actor, threadId);
     if (!r.ok) return deny(ctx, ctx.t(`questions-denied-${r.reason}`));
     if (ctx.callbackQuery) await ctx.answerCallbackQuery();
-    const loc = locale(ctx);
+    const loc = ctx.locale;
     const kb = new InlineKeyboard();
     r.view.media.slice(-12).forEach((m, i) => {
-      kb.text(`${m.kind === 'voice' ? '🎤' : '🖼'} ${formatNumber(loc, m.n)}`, `q:m:${m.id}`);
+      kb.text(`${m.kind === 'voice' ? '🎤' : '🖼'} ${formatNumber(loc, m.n)}`, mediaButton.pack({ messageId: m.id }));
       if (i % 4 === 3) kb.row();
     });
     kb.row();
-    if (r.view.reader === 'staff') kb.text(ctx.t('questions-button-reply'), `q:r:${threadId}`);
-    if (r.view.reader === 'parent') kb.text(ctx.t('questions-button-write-back'), `q:f:${threadId}`);
+    if (r.view.reader === 'staff') kb.text(ctx.t('questions-button-reply'), replyButton.pack({ threadId }));
+    if (r.view.reader === 'parent') kb.text(ctx.t('questions-button-write-back'), writeBackButton.pack({ threadId }));
     const rows = kb.inline_keyboard.filter((row) => row.length > 0);
     await ctx.reply(historyText(ctx.t, loc, r.view), rows.length ? { reply_markup: InlineKeyboard.from(rows) } : {});
   }
 
-  composer.callbackQuery(/^q:h:(\d{1,15})$/, (ctx) => showThread(ctx, Number(ctx.match[1])));
+  onButton(historyButton, (ctx, { threadId }) => showThread(ctx, threadId));
 
-  composer.callbackQuery(/^q:m:(\d{1,15})$/, async (ctx) => {
-    const r = await mediaOf(db, ctx.actor, Number(ctx.match[1]));
+  onButton(mediaButton, async (ctx, { messageId }) => {
+    const r = await mediaOf(db, ctx.actor, messageId);
     if (!r.ok) return deny(ctx, ctx.t(`questions-denied-${r.reason}`));
     await ctx.answerCallbackQuery();
     // To the person who pressed, by Telegram's file id (nothing downloaded).
@@ -293,8 +303,8 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
   // --- lists ---------------------------------------------------------------------------------------
   /** One thread in a list: the child (and, for lists across teachers, the teacher), its state and age. */
   function summaryLine(ctx: BotContext, s: ThreadSummary, now: Date, show: 'child' | 'child-and-teacher'): string {
-    const loc = locale(ctx);
-    const who = show === 'child' ? `${childName(loc, s.child)} · ${s.className ?? '—'}` : `${s.className ?? '—'} ${childName(loc, s.child)} → ${plainName(loc, s.teacher)}`;
+    const loc = ctx.locale;
+    const who = show === 'child' ? `${childName(loc, s.child)} · ${s.className ?? '—'}` : `${s.className ?? '—'} ${childName(loc, s.child)} → ${displayName(loc, s.teacher)}`;
     const state =
       s.status === 'open' && s.awaitingSince
         ? ctx.t('questions-list-waiting', { waited: formatDuration(ctx.t, loc, Math.max(0, now.getTime() - new Date(s.awaitingSince).getTime()) / 1000) })
@@ -305,10 +315,10 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
 
   /** One button per listed thread, numbered like the list, to open its history. */
   function threadButtons(ctx: BotContext, list: ThreadSummary[]): InlineKeyboard {
-    const loc = locale(ctx);
+    const loc = ctx.locale;
     const kb = new InlineKeyboard();
     list.forEach((s, i) => {
-      kb.text(`${formatNumber(loc, i + 1)}. ${plainName(loc, s.child)}`.slice(0, 60), `q:h:${s.id}`);
+      kb.text(`${formatNumber(loc, i + 1)}. ${displayName(loc, s.child)}`.slice(0, 60), historyButton.pack({ threadId: s.id }));
       if (i % 2 === 1) kb.row();
     });
     return kb;
@@ -317,18 +327,18 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
   async function showQuestions(ctx: BotContext) {
     const now = deps.now();
     let shown = false;
-    const principalOf = ctx.actor.staff.filter((m) => m.roles.includes('principal'));
-    const loc = locale(ctx);
+    const principalOf = principalSchools(ctx);
+    const loc = ctx.locale;
     const n = (x: number) => formatNumber(loc, x);
-    for (const m of principalOf) {
-      const o = await schoolOverview(db, ctx.actor, m.schoolId, now);
+    for (const schoolId of principalOf) {
+      const o = await schoolOverview(db, ctx.actor, schoolId, now);
       const lines = [ctx.t('questions-school-title', { open: n(o.open), overdue: n(o.overdue), hours: n(o.answerWithinHours) })];
       o.oldest.forEach((s, i) => lines.push(`${n(i + 1)}. ${summaryLine(ctx, s, now, 'child-and-teacher')}`));
       if (o.teachers.length > 0) lines.push('', ctx.t('questions-school-teachers'));
       for (const t of o.teachers) {
         lines.push(
           ctx.t('questions-school-teacher', {
-            teacher: plainName(loc, t),
+            teacher: displayName(loc, t),
             open: n(t.open),
             overdue: n(t.overdue),
             answered: n(t.answered),
@@ -368,7 +378,7 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
     const [word, value] = ctx.match.trim().split(/\s+/).filter(Boolean);
     if (word?.toLowerCase() === 'within') {
       // The principal answers for the school's promise to parents (and receives the escalations).
-      const schools = officeSchools(ctx.actor, ['principal']);
+      const schools = principalSchools(ctx);
       if (schools.length === 0) {
         await audit(db, { actor: actorOf(ctx.from!.id), action: 'question.settings', outcome: 'denied', details: { reason: 'not-principal' } });
         await ctx.reply(ctx.t('questions-denied-principal-only'));
@@ -380,7 +390,7 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
         return;
       }
       for (const schoolId of new Set(schools)) await setQuestionRules(db, { schoolId, answerWithinHours: hours, actor: actorOf(ctx.from!.id) });
-      await ctx.reply(ctx.t('questions-within-set', { hours: formatNumber(locale(ctx), hours) }));
+      await ctx.reply(ctx.t('questions-within-set', { hours: formatNumber(ctx.locale, hours) }));
       return;
     }
     await showQuestions(ctx);
@@ -415,7 +425,7 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
 
   // --- who teaches which class (the office) ----------------------------------------------------------
   composer.command('teaches', async (ctx) => {
-    const [schoolId] = officeSchools(ctx.actor);
+    const schoolId = officeMembership(ctx.actor)?.schoolId;
     if (schoolId === undefined) {
       await audit(db, { actor: actorOf(ctx.from!.id), action: 'teaching.change', outcome: 'denied', details: { reason: 'not-office' } });
       await ctx.reply(ctx.t('questions-denied-office-only'));
@@ -433,11 +443,11 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
     if (args.length === 1) {
       const list = await listClassTeachers(db, schoolId, args[0]!);
       if (!list) return problem('unknown-class');
-      const loc = locale(ctx);
+      const loc = ctx.locale;
       const lines = [ctx.t('questions-teaches-list', { class: list.className })];
       for (const t of list.teachers) {
         const role = t.homeroom ? ctx.t('questions-homeroom') : t.subject || ctx.t('questions-subject-teacher');
-        lines.push(`• ${plainName(loc, t)} (${t.staffCode}) — ${role}${t.linked ? '' : ` · ${ctx.t('questions-teaches-not-linked')}`}`);
+        lines.push(`• ${displayName(loc, t)} (${t.staffCode}) — ${role}${t.linked ? '' : ` · ${ctx.t('questions-teaches-not-linked')}`}`);
       }
       if (list.teachers.length === 0) lines.push(ctx.t('questions-teaches-empty'));
       await ctx.reply(lines.join('\n'));
@@ -446,7 +456,7 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
     if (args.length >= 2 && args[0]?.toLowerCase() !== 'remove') {
       const r = await addClassTeacher(db, { schoolId, className: args[0]!, staffCode: args[1]!, subject: args.slice(2).join(' '), actor: who });
       if (!r.ok) return problem(r.reason);
-      await ctx.reply(ctx.t('questions-teaches-added', { name: r.plainName, class: r.className }));
+      await ctx.reply(ctx.t('questions-teaches-added', { name: displayName(ctx.locale, r.teacher), class: r.className }));
       return;
     }
     await ctx.reply(ctx.t('questions-teaches-usage'));

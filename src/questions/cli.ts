@@ -1,7 +1,7 @@
 /** `teach` (subject teachers of a class) and `questions` (answer time and per-parent limits). */
 import { CliUsageError, requireOption, type CliCommand } from '../core/cli.js';
 import { getSchool } from '../schools/service.js';
-import { getQuestionRules, setQuestionRules } from './service.js';
+import { getQuestionRules, setQuestionRules } from './service-rules.js';
 import { addClassTeacher, listClassTeachers, removeClassTeacher } from './teaching.js';
 
 export const teachCli: CliCommand = {

@@ -9,7 +9,7 @@ import type { Database } from '../core/db/client.js';
 import type { Notifier } from '../core/i18n/index.js';
 import type { Now } from '../core/clock.js';
 import type { QueueSpec } from '../core/capability.js';
-import { escalateOverdue } from './service.js';
+import { escalateOverdue } from './service-escalation.js';
 
 export const QUESTIONS_QUEUE = 'questions';
 

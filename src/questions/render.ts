@@ -4,7 +4,7 @@
  * (notifier.t for the recipient's language) render the same way.
  */
 import type { Locale } from '../core/db/schema.js';
-import { formatDay, formatNumber, type Translate } from '../core/i18n/index.js';
+import { displayName, formatDay, formatNumber, formatTime, type Translate } from '../core/i18n/index.js';
 import { schoolClock } from '../core/clock.js';
 import type { QuestionKind } from './schema.js';
 
@@ -18,11 +18,6 @@ export function childName(locale: Locale, s: Named): string {
   return locale === 'en' && s.nameEn ? `${s.nameEn} (${s.nameKm})` : s.nameKm;
 }
 
-/** A person by the one name the reader uses (staff in lists and headers, children on buttons). */
-export function plainName(locale: Locale, s: Named): string {
-  return locale === 'en' && s.nameEn ? s.nameEn : s.nameKm;
-}
-
 export function formatDuration(t: Translate, locale: Locale, seconds: number): string {
   const n = (x: number) => formatNumber(locale, x);
   const minutes = Math.max(0, Math.round(seconds / 60));
@@ -32,10 +27,10 @@ export function formatDuration(t: Translate, locale: Locale, seconds: number): s
   return t('questions-dur-days', { d: n(Math.floor(hours / 24)), h: n(hours % 24) });
 }
 
-/** "23 November 2026 20:15" in the school's time zone. */
+/** "23 November 2026 20:15" in the school's time zone, in the reader's digits. */
 export function formatMoment(locale: Locale, at: Date, timeZone: string): string {
   const c = schoolClock(timeZone, at);
-  return `${formatDay(locale, c.day)} ${c.time}`;
+  return `${formatDay(locale, c.day)} ${formatTime(locale, c.time)}`;
 }
 
 const KIND_ICON: Record<QuestionKind, string> = { text: '', voice: '🎤 ', photo: '🖼 ' };
@@ -54,7 +49,7 @@ export function questionCopy(
 
 /** Text (or caption) of a teacher's answer as the parent receives it. */
 export function answerCopy(t: Translate, locale: Locale, a: { teacher: Named; child: Named; body: string | null }): string {
-  const head = t('questions-copy-answer', { teacher: plainName(locale, a.teacher), child: childName(locale, a.child) });
+  const head = t('questions-copy-answer', { teacher: displayName(locale, a.teacher), child: childName(locale, a.child) });
   return a.body ? `${head}\n\n${a.body}` : head;
 }
 
@@ -86,7 +81,7 @@ const HISTORY_BUDGET = 4000;
  */
 export function historyText(t: Translate, locale: Locale, th: HistoryThread): string {
   const head = [
-    t('questions-history-title', { child: childName(locale, th.child), class: th.className ?? '—', teacher: plainName(locale, th.teacher) }),
+    t('questions-history-title', { child: childName(locale, th.child), class: th.className ?? '—', teacher: displayName(locale, th.teacher) }),
     t(th.status === 'open' ? 'questions-history-open' : 'questions-history-answered'),
   ].join('\n');
   const entries = th.messages.map((m, i) => {

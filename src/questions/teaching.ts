@@ -7,6 +7,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../core/db/client.js';
 import { classes, staff } from '../core/db/schema.js';
 import { audit } from '../core/auth/audit.js';
+import { currentYearOf } from '../core/db/years.js';
 import { parseClassName } from '../roster/parse.js';
 import { classTeachers } from './schema.js';
 
@@ -28,14 +29,14 @@ async function classOf(db: Db, schoolId: number, className: string) {
   const [cls] = await db
     .select({ id: classes.id, name: classes.name, homeroom: classes.homeroomStaffId })
     .from(classes)
-    .innerJoin(sql`academic_years ay`, sql`ay.id = ${classes.academicYearId} and ay.is_current`)
+    .innerJoin(...currentYearOf(classes))
     .where(and(eq(classes.schoolId, schoolId), eq(classes.name, name)));
   return cls;
 }
 
 async function staffOf(db: Db, schoolId: number, staffCode: string) {
   const [person] = await db
-    .select({ id: staff.id, nameKm: staff.nameKm })
+    .select({ id: staff.id, nameKm: staff.nameKm, nameEn: staff.nameEn })
     .from(staff)
     .where(and(eq(staff.schoolId, schoolId), sql`lower(${staff.staffCode}) = lower(${staffCode.trim()})`, eq(staff.active, true)));
   return person;
@@ -45,7 +46,7 @@ async function staffOf(db: Db, schoolId: number, staffCode: string) {
 export async function addClassTeacher(
   db: Db,
   input: { schoolId: number; className: string; staffCode: string; subject?: string; actor: string },
-): Promise<{ ok: true; className: string; plainName: string } | { ok: false; reason: TeachingProblem }> {
+): Promise<{ ok: true; className: string; teacher: { nameKm: string; nameEn: string | null } } | { ok: false; reason: TeachingProblem }> {
   const cls = await classOf(db, input.schoolId, input.className);
   if (!cls) return { ok: false, reason: 'unknown-class' };
   const person = await staffOf(db, input.schoolId, input.staffCode);
@@ -56,7 +57,7 @@ export async function addClassTeacher(
     .values({ classId: cls.id, staffId: person.id, schoolId: input.schoolId, subject, addedBy: input.actor })
     .onConflictDoUpdate({ target: [classTeachers.classId, classTeachers.staffId], set: { subject } });
   await audit(db, { actor: input.actor, schoolId: input.schoolId, action: 'teaching.add', entity: 'class', entityId: cls.id, details: { staffId: person.id } });
-  return { ok: true, className: cls.name, plainName: person.nameKm };
+  return { ok: true, className: cls.name, teacher: { nameKm: person.nameKm, nameEn: person.nameEn } };
 }
 
 export async function removeClassTeacher(

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, inArray, isNotNull, like, sql } from 'drizzle-orm';
 import { auditLog, classes, outbox } from '../../src/core/db/schema.js';
 import { announcements, classGroups } from '../../src/announcements/schema.js';
-import { finishAnnouncements } from '../../src/announcements/service.js';
+import { finishAnnouncements } from '../../src/announcements/service-report.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { startTestDelivery } from '../support/delivery.js';
 import { loadDemoSchool } from '../support/fixtures.js';

@@ -11,7 +11,8 @@ import { outbox, staff } from '../../src/core/db/schema.js';
 import { loadActor } from '../../src/core/auth/actor.js';
 import { createLogger } from '../../src/core/logger.js';
 import { createNotifier } from '../../src/app.js';
-import { startAnnouncementJobs, type AnnouncementJobs } from '../../src/announcements/jobs.js';
+import { announcementsQueue, startAnnouncementJobs, type AnnouncementJobs } from '../../src/announcements/jobs.js';
+import { payloadProblems } from '../../src/core/queue/jobs.js';
 import { confirmAnnouncement, createDraft } from '../../src/announcements/service.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { loadDemoSchool } from '../support/fixtures.js';
@@ -53,6 +54,14 @@ describe('announcement jobs', () => {
   it('keep a scheduler that looks for finished announcements every minute', async () => {
     const schedulers = await jobs.queue.getJobSchedulers();
     expect(schedulers.map((s) => ({ key: s.key, every: s.every }))).toEqual([{ key: 'announcements-finish', every: 60_000 }]);
+  });
+
+  it("take only the scheduler's job: its data is what the queue's payload schema accepts", async () => {
+    const [scheduler] = await jobs.queue.getJobSchedulers();
+    expect(scheduler!.template?.data).toEqual({ kind: 'finish' });
+    expect(payloadProblems(announcementsQueue, scheduler!.template?.data)).toEqual([]);
+    expect(payloadProblems(announcementsQueue, { kind: 'escalate' })).not.toEqual([]);
+    expect(payloadProblems(announcementsQueue, undefined)).not.toEqual([]);
   });
 
   it('write the report soon after the last message went, when the sender nudges them', async () => {

@@ -15,24 +15,12 @@ import { createOutgoingQueue } from '../../src/core/queue/queues.js';
 import { relayOnce } from '../../src/core/queue/relay.js';
 import { setCalendarDay } from '../../src/attendance/service.js';
 import { announcementDeliveries, announcements, classGroups } from '../../src/announcements/schema.js';
-import {
-  LIMITS,
-  cancelAnnouncement,
-  checkContent,
-  confirmAnnouncement,
-  createDraft,
-  deliveryReport,
-  finishAnnouncements,
-  messageFor,
-  migrateGroup,
-  outsideSchoolHours,
-  parseSendTime,
-  recipientRows,
-  renderReport,
-  setUrgent,
-  zonedInstant,
-  type DraftInput,
-} from '../../src/announcements/service.js';
+import { cancelAnnouncement, confirmAnnouncement, createDraft, setUrgent, type DraftInput } from '../../src/announcements/service.js';
+import { LIMITS, checkContent, messageFor, parseSendTime, zonedInstant } from '../../src/announcements/rules.js';
+import { outsideSchoolHours } from '../../src/announcements/service-scope.js';
+import { recipientRows } from '../../src/announcements/service-recipients.js';
+import { deliveryReport, finishAnnouncements, renderReport } from '../../src/announcements/service-report.js';
+import { migrateGroup } from '../../src/announcements/service-groups.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { startTestDelivery } from '../support/delivery.js';
 import { loadDemoSchool } from '../support/fixtures.js';
@@ -130,6 +118,14 @@ describe('recipients', () => {
 });
 
 describe('confirming', () => {
+  it('names the capability and the announcement on every outbox row it writes (an announcement is about no one child)', async () => {
+    const { id } = await draftAndConfirm(principal, { audience: { kind: 'parents' } });
+    const rows = await rowsOf(id);
+    expect(rows).toHaveLength(3);
+    for (const r of rows) expect(r).toMatchObject({ capability: 'announcements', entity: 'announcement', entityId: id, studentId: null });
+    await cancelAll();
+  });
+
   it('twice at the same moment writes each recipient once', async () => {
     const draft = await createDraft(app.database.db, principal, { content: text('twice'), audience: { kind: 'staff' }, viaGroups: true, sendAt: null }, app.notifier, schoolHours);
     if (!draft.ok) throw new Error(draft.reason);

@@ -10,7 +10,8 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { and, eq, sql } from 'drizzle-orm';
 import { auditLog, outbox, staff } from '../../src/core/db/schema.js';
-import { QUESTIONS_QUEUE, runQuestionJob, syncQuestionSchedules, type QuestionJob } from '../../src/questions/jobs.js';
+import { QUESTIONS_QUEUE, questionsQueue, runQuestionJob, syncQuestionSchedules, type QuestionJob } from '../../src/questions/jobs.js';
+import { payloadProblems } from '../../src/core/queue/jobs.js';
 import { questionThreads } from '../../src/questions/schema.js';
 import { formatMoment } from '../../src/questions/render.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -115,6 +116,23 @@ describe('escalation', () => {
       const schedulers = await queue.getJobSchedulers();
       expect(schedulers).toHaveLength(1);
       expect(schedulers[0]).toMatchObject({ key: 'questions-escalate', pattern: '*/10 * * * *' });
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await redis.quit();
+    }
+  });
+
+  it("the scheduler's job is one the queue's payload schema accepts, and nothing else is", async () => {
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+    const queue = new Queue<QuestionJob>(QUESTIONS_QUEUE, { connection: redis, prefix: `test-q-${randomBytes(4).toString('hex')}` });
+    try {
+      await syncQuestionSchedules(queue);
+      const [scheduler] = await queue.getJobSchedulers();
+      expect(scheduler!.template?.data).toEqual({ kind: 'escalate' });
+      expect(payloadProblems(questionsQueue, scheduler!.template?.data)).toEqual([]);
+      expect(payloadProblems(questionsQueue, { kind: 'finish' })).not.toEqual([]);
+      expect(payloadProblems(questionsQueue, {})).not.toEqual([]);
     } finally {
       await queue.obliterate({ force: true });
       await queue.close();
