@@ -903,6 +903,7 @@ teaching-leave-already-pending = This request is still waiting.
 teaching-leave-decide-forbidden = Only the school's principal can decide leave.
 teaching-leave-decide-not-found = That request no longer exists.
 teaching-leave-decide-closed-week = Those days are in a closed week.
+teaching-leave-decide-own-leave = You cannot decide your own leave: another principal of the school, or the provincial office, decides it.
 teaching-leave-told-approved = ✅ Your leave on { $days } ({ $reason }) is approved.
 teaching-leave-told-declined = ❌ Your leave on { $days } ({ $reason }) was not approved. Please talk to the principal.
 teaching-cover-title = 🔁 Cover for { $name } ({ $reason }, { $days })

@@ -903,6 +903,7 @@ teaching-leave-already-pending = សំណើនេះកំពុងរង់�
 teaching-leave-decide-forbidden = មានតែនាយកសាលាទេ ដែលអាចសម្រេចលើច្បាប់បាន។
 teaching-leave-decide-not-found = សំណើនោះលែងមានហើយ។
 teaching-leave-decide-closed-week = ថ្ងៃទាំងនោះស្ថិតក្នុងសប្តាហ៍ដែលបានបិទ។
+teaching-leave-decide-own-leave = អ្នកមិនអាចសម្រេចលើច្បាប់របស់ខ្លួនឯងបានទេ៖ នាយកផ្សេងទៀតនៃសាលា ឬការិយាល័យខេត្ត ជាអ្នកសម្រេច។
 teaching-leave-told-approved = ✅ ច្បាប់ឈប់សម្រាករបស់អ្នក { $days } ({ $reason }) ត្រូវបានអនុម័ត។
 teaching-leave-told-declined = ❌ ច្បាប់ឈប់សម្រាករបស់អ្នក { $days } ({ $reason }) មិនត្រូវបានអនុម័តទេ។ សូមនិយាយជាមួយនាយក។
 teaching-cover-title = 🔁 គ្រូជំនួសសម្រាប់ { $name } ({ $reason }, { $days })

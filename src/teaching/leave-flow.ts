@@ -53,6 +53,44 @@ export async function schoolRecipients(ex: Executor, schoolId: number, roles: Ar
 
 export type LeaveRefusal = 'forbidden' | 'bad-days' | 'too-long' | 'too-old' | 'document-needed' | 'overlap' | 'closed-week';
 
+/**
+ * Who decides a request: the school's principals other than the person asking (nobody approves
+ * their own leave). A principal who is the school's only one asks the provincial office (or the
+ * national one) instead, the people above a principal.
+ */
+export async function deciders(ex: Executor, schoolId: number, requesterStaffId: number): Promise<Recipient[]> {
+  const principals = (await schoolRecipients(ex, schoolId, ['principal'])).filter((p) => p.staffId !== requesterStaffId);
+  if (principals.length > 0) return principals;
+  const [asking] = rowsOf<{ principal: boolean }>(
+    await ex.execute(sql`select exists (select 1 from staff_roles where staff_id = ${requesterStaffId} and role = 'principal') as principal`),
+  );
+  if (!asking?.principal) return [];
+  const rows = rowsOf<{ id: number; chat_id: string; locale: Locale | null }>(
+    await ex.execute(sql`
+      select o.id, o.telegram_user_id as chat_id, ta.locale
+        from officials o join schools s on s.id = ${schoolId}
+        left join telegram_accounts ta on ta.telegram_user_id = o.telegram_user_id
+       where o.telegram_user_id is not null and (o.province_id = s.province_id or o.province_id is null)
+       order by o.province_id nulls last, o.id`),
+  );
+  // Officials are not staff: a negative id keeps their dedupe keys apart from staff ids.
+  return rows.map((r) => ({ staffId: -Number(r.id), chatId: Number(r.chat_id), locale: r.locale }));
+}
+
+/** Whether this actor may decide this leave: never their own; a principal's by the office above. */
+async function mayDecide(ex: Executor, actor: Actor, leave: LeaveRecord): Promise<'ok' | 'own-leave' | 'forbidden'> {
+  if (actor.staff.some((m) => m.staffId === leave.staffId)) return 'own-leave';
+  if (actor.staff.some((m) => m.schoolId === leave.schoolId && m.roles.includes('principal'))) return 'ok';
+  if (actor.officeProvinces.length === 0) return 'forbidden';
+  const [row] = rowsOf<{ province_id: number | null; principal: boolean }>(
+    await ex.execute(sql`select s.province_id, exists (select 1 from staff_roles where staff_id = ${leave.staffId} and role = 'principal') as principal
+                           from schools s where s.id = ${leave.schoolId}`),
+  );
+  if (!row?.principal) return 'forbidden';
+  const office = actor.officeProvinces.some((p) => p === null || p === row.province_id);
+  return office ? 'ok' : 'forbidden';
+}
+
 /** The principal's copy of a request: what, when, the document, and the two buttons. */
 export function requestMessage(leave: LeaveRecord, locale: Locale, t: Notifier['t']): { text: string; buttons: Array<{ text: string; callback_data: string }> } {
   const days = Math.round((Date.parse(leave.toDay) - Date.parse(leave.fromDay)) / 86_400_000) + 1;
@@ -96,7 +134,7 @@ export async function requestLeave(
   return db.transaction(async (tx) => {
     const leaveId = await insertLeave(tx, { schoolId: member.schoolId, staffId: member.staffId, fromDay: input.fromDay, toDay: input.toDay, reason: input.reason, documentFileId: input.documentFileId, requestedBy: who });
     const leave = (await leaveById(tx, leaveId))!;
-    const principals = await schoolRecipients(tx, member.schoolId, ['principal']);
+    const principals = await deciders(tx, member.schoolId, member.staffId);
     await addToOutbox(
       tx,
       principals.map((p): OutgoingMessage => {
@@ -121,7 +159,7 @@ export async function requestLeave(
 
 export type DecideResult =
   | { ok: true; leave: LeaveRecord; needs: number }
-  | { ok: false; reason: 'forbidden' | 'not-found' | 'closed-week'; leave?: LeaveRecord }
+  | { ok: false; reason: 'forbidden' | 'own-leave' | 'not-found' | 'closed-week'; leave?: LeaveRecord }
   | { ok: false; reason: 'already'; leave: LeaveRecord };
 
 /**
@@ -132,12 +170,13 @@ export type DecideResult =
 export async function decideLeaveRequest(db: Db, actor: Actor, leaveId: number, decision: 'approved' | 'declined', notifier: Notifier, today: string): Promise<DecideResult> {
   const who = actorOf(actor.telegramUserId);
   const leave = await leaveById(db, leaveId);
-  const deny = async (reason: 'forbidden' | 'not-found' | 'closed-week') => {
+  const deny = async (reason: 'forbidden' | 'own-leave' | 'not-found' | 'closed-week') => {
     await audit(db, { actor: who, schoolId: leave?.schoolId ?? null, action: 'leave.decide', entity: 'leave', entityId: leaveId, outcome: 'denied', details: { reason, decision } });
     return { ok: false as const, reason, leave };
   };
   if (!leave) return deny('not-found');
-  if (!actor.staff.some((m) => m.schoolId === leave.schoolId && m.roles.includes('principal'))) return deny('forbidden');
+  const may = await mayDecide(db, actor, leave);
+  if (may !== 'ok') return deny(may);
   if (leave.status !== 'pending') return { ok: false, reason: 'already', leave };
   if (decision === 'approved' && (await closedWeeks(db, leave.schoolId, leave.fromDay, leave.toDay, [])).length > 0) return deny('closed-week');
   return db.transaction(async (tx): Promise<DecideResult> => {

@@ -138,4 +138,24 @@ describe('leave: bad input changes nothing', () => {
     const denials = await database.rows<{ n: number }>(sql`select count(*)::int as n from audit_log where action in ('leave.request', 'leave.decide') and outcome = 'denied'`);
     expect(Number(denials[0]!.n)).toBe(3);
   });
+
+  it("nobody decides their own leave: the only principal's request goes to the provincial office, which decides it", async () => {
+    const today = '2026-11-20';
+    const [school] = await database.rows<{ province_id: number }>(sql`select province_id from schools where id = 1`);
+    await database.db.execute(sql`insert into officials (phone, name, province_id, telegram_user_id) values ('+85512000777', 'Provincial office', ${school!.province_id}, 17777)`);
+    const principal = await loadActor(database.db, 17001);
+    const asked = await requestLeave(database.db, principal, { fromDay: '2026-12-01', toDay: '2026-12-01', reason: 'personal', documentFileId: null, today }, notifier);
+    expect(asked).toMatchObject({ ok: true, principals: 1 });
+    if (!asked.ok) return;
+    const asks = await database.rows<{ chat_id: string }>(sql`select chat_id from outbox where dedupe_key like ${`leave:${asked.leaveId}:ask:%`}`);
+    expect(asks.map((a) => Number(a.chat_id))).toEqual([17777]);
+    expect(await decideLeaveRequest(database.db, principal, asked.leaveId, 'approved', notifier, today)).toMatchObject({ ok: false, reason: 'own-leave' });
+    const office = await loadActor(database.db, 17777);
+    expect(await decideLeaveRequest(database.db, office, asked.leaveId, 'approved', notifier, today)).toMatchObject({ ok: true });
+    // A teacher's leave is still the school's business, not the province's.
+    const teacher = await loadActor(database.db, 17005);
+    const theirs = await requestLeave(database.db, teacher, { fromDay: '2026-12-02', toDay: '2026-12-02', reason: 'personal', documentFileId: null, today }, notifier);
+    if (!theirs.ok) throw new Error('request refused');
+    expect(await decideLeaveRequest(database.db, office, theirs.leaveId, 'approved', notifier, today)).toMatchObject({ ok: false, reason: 'forbidden' });
+  });
 });
