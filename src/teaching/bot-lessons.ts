@@ -114,8 +114,9 @@ export function lessonsFeature(deps: AppDeps): Composer<BotContext> {
   });
 
   async function apply(ctx: BotContext, lessonId: number, owner: number, change: LessonChange) {
-    const r = await changeLesson(db, ctx.actor, lessonId, change, deps.now());
+    const r = await changeLesson(db, ctx.actor, lessonId, change, deps.now(), deps.notifier);
     if (!r.ok) return ctx.answerCallbackQuery({ text: ctx.t(`teaching-lesson-refused-${r.reason}`), show_alert: true });
+    if (change.kind === 'taught-by') deps.kickOutbox();
     await ctx.answerCallbackQuery({ text: ctx.t('teaching-lesson-saved') });
     const view = await bookView(ctx, owner, r.lesson.day, r.lesson.shift);
     if (view) await edit(ctx, view);

@@ -9,13 +9,16 @@
  */
 import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { rowsOf, type Db, type Executor } from '../core/db/client.js';
-import type { Shift } from '../core/db/schema.js';
+import type { Locale, Shift } from '../core/db/schema.js';
 import type { Actor } from '../core/auth/actor.js';
 import { actorOf, audit } from '../core/auth/audit.js';
 import { addDays, isoWeekday } from '../core/clock.js';
 import { lessons, weekClosures, type LessonReason } from './schema.js';
 import type { BookShift } from './buttons.js';
 import { getTeachingSettings } from './settings.js';
+import { formatDay, formatNumber, formatTime, type Notifier } from '../core/i18n/index.js';
+import { addToOutbox } from '../core/queue/outbox.js';
+import { freeTeachers } from './cover.js';
 import { timetableOn } from './timetable.js';
 
 export const MAX_TOPIC_CHARS = 200;
@@ -233,8 +236,19 @@ export type LessonChange =
   | { kind: 'taught-by'; staffId: number }
   | { kind: 'topic'; topic: string };
 
-/** Changes one lesson (and confirms it: the teacher has looked at it). */
-export async function changeLesson(db: Db, actor: Actor, lessonId: number, change: LessonChange, now: Date): Promise<{ ok: true; lesson: BookLesson } | LessonDenied | { ok: false; reason: 'bad-teacher' | 'bad-topic' }> {
+/**
+ * Changes one lesson (and confirms it: the teacher has looked at it). "Taught by someone else"
+ * names a colleague of the school who was free then; that colleague is told the lesson now counts
+ * for them (through the outbox), so a wrong name does not go unnoticed.
+ */
+export async function changeLesson(
+  db: Db,
+  actor: Actor,
+  lessonId: number,
+  change: LessonChange,
+  now: Date,
+  notifier?: Notifier,
+): Promise<{ ok: true; lesson: BookLesson } | LessonDenied | { ok: false; reason: 'bad-teacher' | 'busy-teacher' | 'bad-topic' }> {
   const who = actorOf(actor.telegramUserId);
   const lesson = await lessonById(db, lessonId, now);
   const deny = async (reason: string) => {
@@ -256,6 +270,11 @@ export async function changeLesson(db: Db, actor: Actor, lessonId: number, chang
     if (!other) {
       await deny('bad-teacher');
       return { ok: false, reason: 'bad-teacher' };
+    }
+    const free = await freeTeachers(db, { schoolId: lesson.schoolId, day: lesson.day, starts: lesson.starts, ends: lesson.ends, exclude: [], only: change.staffId, limit: 1 });
+    if (free.length === 0) {
+      await deny('busy-teacher');
+      return { ok: false, reason: 'busy-teacher' };
     }
   }
   const topic = change.kind === 'topic' ? change.topic.replace(/\s+/g, ' ').trim() : '';
@@ -281,8 +300,29 @@ export async function changeLesson(db: Db, actor: Actor, lessonId: number, chang
       entityId: lessonId,
       details: { kind: change.kind, ...(change.kind === 'not-taught' ? { reason: change.reason } : {}), ...(change.kind === 'taught-by' ? { staffId: change.staffId } : {}), closed: lesson.closed },
     });
+    if (change.kind === 'taught-by' && notifier && change.staffId !== lesson.staffId) await tellCountedFor(tx, lesson, change.staffId, notifier);
   });
   return { ok: true, lesson: (await lessonById(db, lessonId, now))! };
+}
+
+/** The colleague named as having taught a lesson hears it counts for them now. */
+async function tellCountedFor(ex: Executor, lesson: BookLesson & { schoolId: number }, staffId: number, notifier: Notifier): Promise<void> {
+  const [to] = rowsOf<{ chat_id: string | null; locale: Locale | null }>(
+    await ex.execute(sql`select st.telegram_user_id as chat_id, ta.locale from staff st
+                           left join telegram_accounts ta on ta.telegram_user_id = st.telegram_user_id where st.id = ${staffId}`),
+  );
+  if (!to?.chat_id) return;
+  const locale = to.locale ?? notifier.defaultLocale;
+  const text = notifier.t(locale, 'teaching-lesson-counted-for-you', {
+    className: lesson.className,
+    subject: lesson.subject,
+    date: formatDay(locale, lesson.day),
+    starts: formatTime(locale, lesson.starts),
+    period: formatNumber(locale, lesson.period),
+  });
+  await addToOutbox(ex, [
+    { dedupeKey: `lesson:${lesson.id}:counted:${staffId}`, schoolId: lesson.schoolId, capability: 'teaching', entity: 'lesson', entityId: lesson.id, chatId: Number(to.chat_id), payload: { text } },
+  ]);
 }
 
 /**

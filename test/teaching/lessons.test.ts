@@ -13,6 +13,7 @@ import { DEMO_FIXTURES } from '../../src/roster/demo.js';
 import { runTeachingJob } from '../../src/teaching/jobs.js';
 import { importTimetable } from '../../src/teaching/timetable.js';
 import { lessons, weekClosures } from '../../src/teaching/schema.js';
+import { lessonBy } from '../../src/teaching/buttons.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { startTestDelivery } from '../support/delivery.js';
 import { loadDemoSchool } from '../support/fixtures.js';
@@ -71,7 +72,10 @@ describe('changing one lesson', () => {
     expect(first!.confirmedAt).not.toBeNull();
   });
 
-  it('taught by someone else: only teachers free then are offered, and the lesson counts for the one chosen', async () => {
+  it('taught by someone else: only teachers free then are offered, the lesson counts for the one chosen, and she is told', async () => {
+    const maly = app.user(16003, 'Maly');
+    await maly.shareContact('016 005 138');
+    maly.inbox();
     await makara.press('✏️ ២');
     await makara.press(t('teaching-lesson-someone-else'));
     const offered = makara.received().filter((m) => m.method === 'editMessageText').at(-1)!;
@@ -81,6 +85,21 @@ describe('changing one lesson', () => {
     await makara.press('អ៊ុំ ម៉ាលី');
     const second = (await lessonsOf(staffId.T005!))[1]!;
     expect(second).toMatchObject({ status: 'taught', staffId: staffId.T003 });
+    await deliver();
+    const told = maly.inbox();
+    expect(told).toHaveLength(1);
+    expect(told[0]!.text).toContain('7A');
+    expect(told[0]!.text).toContain('២៣ វិច្ឆិកា ២០២៦');
+    expect(told[0]!.text).not.toMatch(/[0-9]{2}:/); // the time in Khmer digits
+  });
+
+  it('a colleague who was teaching another class then cannot be named (a forged choice), and the denial is audited', async () => {
+    const second = (await lessonsOf(staffId.T005!))[1]!;
+    await makara.pressData(lessonBy.pack({ lesson: second.id, owner: staffId.T005!, staff: staffId.T007! }));
+    expect(makara.received().at(-1)!.text).toBe(t('teaching-lesson-refused-busy-teacher'));
+    expect((await lessonsOf(staffId.T005!))[1]).toMatchObject({ staffId: staffId.T003 });
+    const denied = await app.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'lesson.change'), eq(auditLog.outcome, 'denied')));
+    expect(denied.some((d) => (d.details as { reason?: string }).reason === 'busy-teacher')).toBe(true);
   });
 
   it('a topic typed in a short conversation', async () => {
@@ -98,7 +117,7 @@ describe('changing one lesson', () => {
     expect(makara.inbox().at(-1)).toMatchObject({ method: 'answerCallbackQuery', text: t('teaching-lesson-refused-forbidden') });
     expect((await lessonsOf(staffId.T007!))[0]!.status).toBe('taught');
     const denied = await app.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'lesson.change'), eq(auditLog.outcome, 'denied')));
-    expect(denied).toHaveLength(1);
+    expect(denied.filter((d) => d.entityId === String(other!.id))).toHaveLength(1);
     await makara.pressData('lb:r:99999999999999999999:1:o');
     expect(makara.inbox().at(-1)!.text).toBe(t('core-menu-outdated'));
   });
