@@ -22,6 +22,20 @@ CREATE TABLE "assessments" (
 	CONSTRAINT "assessments_term_ck" CHECK ("assessments"."term" in (1, 2))
 );
 --> statement-breakpoint
+CREATE TABLE "score_card_files" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"school_id" integer NOT NULL,
+	"publication_id" integer NOT NULL,
+	"student_id" bigint,
+	"version" integer NOT NULL,
+	"kind" text NOT NULL,
+	"file_name" text NOT NULL,
+	"bytes" "bytea" NOT NULL,
+	"file_id" text,
+	"render_ms" integer,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "score_changes" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"school_id" integer NOT NULL,
@@ -129,6 +143,8 @@ ALTER TABLE "assessment_plans" ADD CONSTRAINT "assessment_plans_academic_year_id
 ALTER TABLE "assessment_plans" ADD CONSTRAINT "assessment_plans_rule_set_id_score_rule_sets_id_fk" FOREIGN KEY ("rule_set_id") REFERENCES "public"."score_rule_sets"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "assessments" ADD CONSTRAINT "assessments_plan_id_assessment_plans_id_fk" FOREIGN KEY ("plan_id") REFERENCES "public"."assessment_plans"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "assessments" ADD CONSTRAINT "assessments_school_id_schools_id_fk" FOREIGN KEY ("school_id") REFERENCES "public"."schools"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "score_card_files" ADD CONSTRAINT "score_card_files_school_id_schools_id_fk" FOREIGN KEY ("school_id") REFERENCES "public"."schools"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "score_card_files" ADD CONSTRAINT "score_card_files_publication_id_score_publications_id_fk" FOREIGN KEY ("publication_id") REFERENCES "public"."score_publications"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "score_changes" ADD CONSTRAINT "score_changes_school_id_schools_id_fk" FOREIGN KEY ("school_id") REFERENCES "public"."schools"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "score_changes" ADD CONSTRAINT "score_changes_publication_id_score_publications_id_fk" FOREIGN KEY ("publication_id") REFERENCES "public"."score_publications"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "score_comments" ADD CONSTRAINT "score_comments_student_id_students_id_fk" FOREIGN KEY ("student_id") REFERENCES "public"."students"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -157,6 +173,7 @@ ALTER TABLE "scores" ADD CONSTRAINT "scores_entered_by_staff_id_staff_id_fk" FOR
 CREATE UNIQUE INDEX "assessment_plans_year_uq" ON "assessment_plans" USING btree ("academic_year_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "assessments_plan_code_uq" ON "assessments" USING btree ("plan_id","code");--> statement-breakpoint
 CREATE INDEX "assessments_plan_idx" ON "assessments" USING btree ("plan_id","term","position");--> statement-breakpoint
+CREATE UNIQUE INDEX "score_card_files_uq" ON "score_card_files" USING btree ("publication_id",coalesce("student_id", 0),"version","kind");--> statement-breakpoint
 CREATE INDEX "score_changes_student_idx" ON "score_changes" USING btree ("student_id","changed_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "score_publications_class_period_uq" ON "score_publications" USING btree ("class_id","period");--> statement-breakpoint
 CREATE INDEX "score_publications_school_idx" ON "score_publications" USING btree ("school_id","plan_id");--> statement-breakpoint

@@ -25,6 +25,8 @@
  * - score_changes: every change to a score after its period was published, with the reason.
  * - score_drafts: the Mini App sheet's draft while a teacher types (per teacher, class, subject,
  *   assessment).
+ * - score_card_files: the drawn report cards (PNG per student and publication version, a class's
+ *   PDF), sent through the outbox by reference; Telegram's file id is kept after the first upload.
  * - score_settings: per school: days before a due date when missing teachers are reminded.
  */
 import { sql } from 'drizzle-orm';
@@ -47,7 +49,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import { academicYears, classes, schoolRef, schools, staff, students } from '../core/db/schema.js';
+import { academicYears, bytea, classes, schoolRef, schools, staff, students } from '../core/db/schema.js';
 
 export const scoreRuleSets = pgTable(
   'score_rule_sets',
@@ -269,3 +271,25 @@ export const scoreSettings = pgTable('score_settings', {
   /** days before an assessment's due date when teachers with missing scores are reminded */
   remindDaysBefore: smallint('remind_days_before').notNull().default(2),
 });
+
+export const scoreCardFiles = pgTable(
+  'score_card_files',
+  {
+    id: serial('id').primaryKey(),
+    schoolId: schoolRef(),
+    publicationId: integer('publication_id')
+      .notNull()
+      .references(() => scorePublications.id, { onDelete: 'cascade' }),
+    /** null: the class's PDF */
+    studentId: bigint('student_id', { mode: 'number' }),
+    version: integer('version').notNull(),
+    /** png | pdf */
+    kind: text('kind').notNull(),
+    fileName: text('file_name').notNull(),
+    bytes: bytea('bytes').notNull(),
+    fileId: text('file_id'),
+    renderMs: integer('render_ms'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('score_card_files_uq').on(t.publicationId, sql`coalesce(${t.studentId}, 0)`, t.version, t.kind)],
+);
