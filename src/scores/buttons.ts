@@ -1,8 +1,8 @@
-/** Scores' buttons (`sc`): /scores navigation, confirm a checked list, the office's views. */
+/** Scores' buttons (`gr`, grades): /scores navigation, confirm a checked list, the office's views. */
 import { buttonNamespace, id, oneOf, word } from '../core/buttons.js';
 import { parsePeriod, type Period } from './service-results.js';
 
-const sc = buttonNamespace('sc');
+const sc = buttonNamespace('gr');
 export const scoresHome = sc.button('home');
 export const scoresClass = sc.button('c', { cls: id() });
 export const scoresSubject = sc.button('s', { cls: id(), subj: id() });
