@@ -30,6 +30,23 @@ export interface CardPicture {
 }
 
 const W = 1080;
+
+/**
+ * Text pieces repeat across a class's cards (school name, headers, subject names, most scores):
+ * each is drawn by pango once per process and reused (bounded, oldest dropped first).
+ */
+const pieceCache = new Map<string, Promise<TextPiece>>();
+function cachedText(text: string, style: Parameters<typeof renderText>[1]): Promise<TextPiece> {
+  const key = JSON.stringify([text, style]);
+  let piece = pieceCache.get(key);
+  if (!piece) {
+    if (pieceCache.size >= 5000) pieceCache.delete(pieceCache.keys().next().value!);
+    piece = renderText(text, style);
+    piece.catch(() => pieceCache.delete(key));
+    pieceCache.set(key, piece);
+  }
+  return piece;
+}
 const BAND = '#1B4F8A';
 const INK = '#111111';
 const MUTED = '#5A5A5A';
@@ -46,7 +63,7 @@ export async function renderCard(card: CardPicture): Promise<Buffer> {
 
   const pieces: Array<Promise<{ piece: TextPiece; left: number; top: number; align?: 'right' | 'center' }>> = [];
   const put = (text: string, left: number, y: number, style: Parameters<typeof renderText>[1], align?: 'right' | 'center') =>
-    pieces.push(renderText(text, style).then((piece) => ({ piece, left, top: y, align })));
+    pieces.push(cachedText(text, style).then((piece) => ({ piece, left, top: y, align })));
 
   put(card.schoolKm, W / 2, 22, { size: 40, bold: true, color: '#FFFFFF', maxWidth: W - 80 }, 'center');
   put(card.schoolEn, W / 2, 86, { size: 26, color: '#FFFFFF', maxWidth: W - 80 }, 'center');

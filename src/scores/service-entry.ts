@@ -29,23 +29,25 @@ export interface Target {
   maxScore: number;
 }
 
-/** The (class, subject) pairs a teacher may enter in the school's current year. */
-export async function targetsOf(db: Executor, staff: StaffMembership, subjects: Map<string, Subject>): Promise<Target[]> {
-  const rows = await db
-    .select({ classId: classes.id, className: classes.name, grade: classes.grade, homeroom: classes.homeroomStaffId })
-    .from(classes)
-    .innerJoin(academicYears, and(eq(academicYears.id, classes.academicYearId), eq(academicYears.isCurrent, true)))
-    .where(eq(classes.schoolId, staff.schoolId))
-    .orderBy(asc(classes.grade), asc(classes.name));
-  const taught = await db
-    .select({ classId: classTeachers.classId, staffId: classTeachers.staffId, subject: classTeachers.subject })
-    .from(classTeachers)
-    .where(eq(classTeachers.schoolId, staff.schoolId));
-  const gradeSubjects = await db
-    .select()
-    .from(scoreSubjects)
-    .where(and(eq(scoreSubjects.schoolId, staff.schoolId), eq(scoreSubjects.active, true)))
-    .orderBy(asc(scoreSubjects.position));
+/** The (class, subject) pairs a teacher may enter in the school's current year (of one class when given). */
+export async function targetsOf(db: Executor, staff: StaffMembership, subjects: Map<string, Subject>, classId?: number): Promise<Target[]> {
+  const [rows, taught, gradeSubjects] = await Promise.all([
+    db
+      .select({ classId: classes.id, className: classes.name, grade: classes.grade, homeroom: classes.homeroomStaffId })
+      .from(classes)
+      .innerJoin(academicYears, and(eq(academicYears.id, classes.academicYearId), eq(academicYears.isCurrent, true)))
+      .where(and(eq(classes.schoolId, staff.schoolId), classId === undefined ? undefined : eq(classes.id, classId)))
+      .orderBy(asc(classes.grade), asc(classes.name)),
+    db
+      .select({ classId: classTeachers.classId, staffId: classTeachers.staffId, subject: classTeachers.subject })
+      .from(classTeachers)
+      .where(and(eq(classTeachers.schoolId, staff.schoolId), classId === undefined ? undefined : eq(classTeachers.classId, classId))),
+    db
+      .select()
+      .from(scoreSubjects)
+      .where(and(eq(scoreSubjects.schoolId, staff.schoolId), eq(scoreSubjects.active, true)))
+      .orderBy(asc(scoreSubjects.position)),
+  ]);
   const out: Target[] = [];
   for (const c of rows) {
     const listed = taught.filter((t) => t.classId === c.classId).map((t) => ({ staffId: t.staffId, code: findSubject(subjects, t.subject) }));
@@ -112,7 +114,7 @@ export async function resolveTyped(
   if (!cls) return { ok: false, problem: 'unknown-class' };
   const code = findSubject(subjects, typed.subjectText);
   if (!code) return { ok: false, problem: 'unknown-subject' };
-  const target = (await targetsOf(db, staff, subjects)).find((t) => t.classId === cls.id && t.subjectCode === code);
+  const target = (await targetsOf(db, staff, subjects, cls.id)).find((t) => t.subjectCode === code);
   if (!target) return { ok: false, problem: 'not-yours' };
   const assessment = findAssessment(plan, typed.testText);
   if (!assessment) return { ok: false, problem: 'unknown-test' };

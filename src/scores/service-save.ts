@@ -9,7 +9,7 @@ import type { Database } from '../core/db/client.js';
 import type { Notifier } from '../core/i18n/index.js';
 import type { Subject } from '../teaching/subjects.js';
 import { readCell, type Cell, type Preview } from './parse.js';
-import { checkCells, cellsHash, dropDraft, loadDraft, planAssessment, rosterOf, saveDraft, targetsOf, writeCells, type Checked, type SheetKey, type Target } from './service-entry.js';
+import { checkCells, cellsHash, dropDraft, loadDraft, rosterOf, saveDraft, targetsOf, writeCells, type Checked, type SheetKey, type Target } from './service-entry.js';
 import { correctPublished, isPublished } from './service-publish.js';
 import { currentPlan, type PlanAssessment } from './service-setup.js';
 
@@ -37,13 +37,12 @@ export async function confirmSheet(
 ): Promise<Confirmed> {
   const db = database.db;
   const key: SheetKey = { ...input.key, staffId: input.staff.staffId };
-  const target = (await targetsOf(db, input.staff, input.subjects)).find((t) => t.classId === key.classId && t.subjectId === key.subjectId);
+  const [targets, plan, draft] = await Promise.all([targetsOf(db, input.staff, input.subjects, key.classId), currentPlan(db, input.staff.schoolId), loadDraft(db, key)]);
+  const target = targets.find((t) => t.subjectId === key.subjectId);
   if (!target) return { ok: false, reason: 'not-yours' };
-  const plan = await currentPlan(db, input.staff.schoolId);
   if (!plan) return { ok: false, reason: 'no-plan' };
-  const assessment = await planAssessment(db, input.staff.schoolId, key.assessmentId);
+  const assessment = plan.assessments.find((a) => a.id === key.assessmentId);
   if (!assessment) return { ok: false, reason: 'unknown-test' };
-  const draft = await loadDraft(db, key);
   if (!draft || cellsHash(draft) !== input.hash) return { ok: false, reason: 'stale' };
   // the roster may have changed since the preview: the draft must still cover exactly the class
   const roster = await rosterOf(db, key.classId);

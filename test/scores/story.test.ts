@@ -75,7 +75,7 @@ afterAll(async () => {
 });
 
 const initData = (userId: number) => signInitData({ auth_date: String(Math.floor(Date.now() / 1000)), user: JSON.stringify({ id: userId, first_name: 'T' }) }, TOKEN);
-const post = async (path: string, body: Record<string, unknown>) => {
+const post = async (path: string, body: Record<string, unknown>): Promise<Record<string, any>> => {
   const r = await fetch(`${base}/scores/api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: r.status, ...((await r.json()) as Record<string, any>) };
 };
@@ -111,7 +111,7 @@ describe('scores: from the default plan to report cards', () => {
     // English is Pisey's (class_teachers): refused
     await homeroom.send(`7A english ${month.code}: ${kids.map(() => '30').join(' ')}`);
     expect(homeroom.texts().at(-1)).toBe(app.notifier.t('km', 'scores-not-yours'));
-    const [{ n: none }] = await app.database.rows<{ n: number }>(sql`select count(*)::int n from scores`);
+    const none = (await app.database.rows<{ n: number }>(sql`select count(*)::int n from scores`))[0]!.n;
     expect(none).toBe(0);
 
     // every subject of 7A except English, Maths in Khmer digits with a decimal comma on one value
@@ -126,7 +126,7 @@ describe('scores: from the default plan to report cards', () => {
       await homeroom.press(app.notifier.t('km', 'scores-confirm'));
       expect(homeroom.texts().at(-1)).toContain('✅');
     }
-    const [{ n }] = await app.database.rows<{ n: number }>(sql`select count(*)::int n from scores`);
+    const n = (await app.database.rows<{ n: number }>(sql`select count(*)::int n from scores`))[0]!.n;
     expect(n).toBe(codes.length * kids.length);
   }, 60_000);
 
@@ -169,7 +169,7 @@ describe('scores: from the default plan to report cards', () => {
     expect(preview.text).toContain('អវត្តមាន៖ ១');
     const saved = await post('save', { initData: initData(5004), ...ids, hash: preview.hash });
     expect(saved.ok).toBe(true);
-    const [{ n }] = await app.database.rows<{ n: number }>(sql`select count(*)::int n from scores s join score_subjects ss on ss.id = s.subject_id where ss.code = 'english' and s.via = 'miniapp'`);
+    const n = (await app.database.rows<{ n: number }>(sql`select count(*)::int n from scores s join score_subjects ss on ss.id = s.subject_id where ss.code = 'english' and s.via = 'miniapp'`))[0]!.n;
     expect(n).toBe(kids.length);
   });
 
@@ -197,7 +197,7 @@ describe('scores: from the default plan to report cards', () => {
       expect(got[0]!.text).toContain(kid.name_km);
       expect(got[0]!.text).toContain(`${avg}/៥០`);
     }
-    const [{ n, rendered }] = await app.database.rows<{ n: number; rendered: number }>(sql`select count(*)::int n, count(*) filter (where render_ms is not null)::int rendered from score_card_files`);
+    const { n, rendered } = (await app.database.rows<{ n: number; rendered: number }>(sql`select count(*)::int n, count(*) filter (where render_ms is not null)::int rendered from score_card_files`))[0]!;
     expect(n).toBe(parents.length);
     expect(rendered).toBe(parents.length);
     const [card] = await app.database.rows<{ bytes: Buffer }>(sql`select bytes from score_card_files order by id limit 1`);
@@ -223,7 +223,7 @@ describe('scores: from the default plan to report cards', () => {
     for (let i = 3; i <= ws.rowCount; i++) rows.push({ avg: Number(ws.getRow(i).getCell(avgCol).value), rank: Number(ws.getRow(i).getCell(rankCol).value) });
     expect(rows).toHaveLength(kids.length);
     for (const r of rows) expect(r.rank).toBe(1 + rows.filter((o) => o.avg > r.avg).length);
-    const [{ n }] = await app.database.rows<{ n: number }>(sql`select count(*)::int n from audit_log where action = 'scores.read' and entity = 'class'`);
+    const n = (await app.database.rows<{ n: number }>(sql`select count(*)::int n from audit_log where action = 'scores.read' and entity = 'class'`))[0]!.n;
     expect(n).toBeGreaterThan(0);
   });
 
