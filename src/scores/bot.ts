@@ -184,7 +184,7 @@ export function scoresFeature(deps: AppDeps): Composer<BotContext> {
   });
 
   // --- previews, shared by the typed list and the Excel template ------------------------------
-  async function showPreview(ctx: BotContext, target: Target, assessmentId: number, prepared: Prepared, testLabel: string) {
+  async function showPreview(ctx: BotContext, target: Target, assessmentId: number, prepared: Prepared, testLabel: string, via?: 'excel') {
     if (!prepared.ok) {
       if (prepared.kind === 'count') {
         await ctx.reply(ctx.t('scores-wrong-count', { expected: formatNumber(ctx.locale, prepared.expected), got: formatNumber(ctx.locale, prepared.got), class: target.className }));
@@ -195,7 +195,7 @@ export function scoresFeature(deps: AppDeps): Composer<BotContext> {
     }
     await ctx.reply(previewText(ctx, target, testLabel, prepared.preview) + (prepared.published ? `\n\n${ctx.t('scores-published-needs-reason')}` : ''), {
       reply_markup: new InlineKeyboard()
-        .text(ctx.t('scores-confirm'), scoresConfirm.pack({ cls: target.classId, subj: target.subjectId, a: assessmentId, h: prepared.hash }))
+        .text(ctx.t('scores-confirm'), scoresConfirm.pack({ cls: target.classId, subj: target.subjectId, a: assessmentId, h: prepared.hash, v: via }))
         .text(ctx.t('scores-cancel'), scoresCancel.pack({})),
     });
   }
@@ -262,7 +262,7 @@ export function scoresFeature(deps: AppDeps): Composer<BotContext> {
       key: { classId: b.cls, subjectId: b.subj, assessmentId: b.a },
       hash: b.h,
       reason: pendingReasons.get(reasonKey) ?? null,
-      via: 'typed',
+      via: b.v ?? 'typed',
       actor: actorOf(ctx.from.id),
     });
     if (!r.ok) return refuse(ctx, `scores-confirm-${r.reason}`);
@@ -329,7 +329,7 @@ export function scoresFeature(deps: AppDeps): Composer<BotContext> {
       await ctx.reply(ctx.t('scores-bad-rows', { list: prepared.problems.slice(0, 15).map((p) => ctx.t(`scores-problem-${p.problem}`, { position: formatNumber(ctx.locale, p.position + 1), token: p.token, max: formatNumber(ctx.locale, target.maxScore) })).join('\n') }));
       return;
     }
-    await showPreview(ctx, target, a.id, prepared, assessmentLabel(deps.notifier.t.bind(deps.notifier), ctx.locale, a));
+    await showPreview(ctx, target, a.id, prepared, assessmentLabel(deps.notifier.t.bind(deps.notifier), ctx.locale, a), 'excel');
   });
 
   // --- the homeroom teacher's comment: /comment 7A 5 nov text ----------------------------------

@@ -1,5 +1,5 @@
 /** Scores' buttons (`gr`, grades): /scores navigation, confirm a checked list, the office's views. */
-import { buttonNamespace, id, oneOf, word } from '../core/buttons.js';
+import { buttonNamespace, id, oneOf, optional, word } from '../core/buttons.js';
 import { parsePeriod, type Period } from './service-results.js';
 
 const sc = buttonNamespace('gr');
@@ -7,7 +7,8 @@ export const scoresHome = sc.button('home');
 export const scoresClass = sc.button('c', { cls: id() });
 export const scoresSubject = sc.button('s', { cls: id(), subj: id() });
 export const scoresTest = sc.button('t', { cls: id(), subj: id(), a: id() });
-export const scoresConfirm = sc.button('ok', { cls: id(), subj: id(), a: id(), h: word(12) });
+/** `v`: how the list came (typed when absent) */
+export const scoresConfirm = sc.button('ok', { cls: id(), subj: id(), a: id(), h: word(12), v: optional(oneOf({ excel: 'x' })) });
 export const scoresCancel = sc.button('x');
 export const scoresTemplate = sc.button('tpl', { cls: id(), subj: id(), a: id() });
 export const scoresPlan = sc.button('plan', { rule: oneOf({ 'kh-practice': 'kh', 'vn-c22': 'vn' }) });

@@ -58,7 +58,7 @@ describe('the Excel template', () => {
     expect(preview.text).toContain('អវត្តមាន៖ ១');
     await teacher.press(app.notifier.t('km', 'scores-confirm'));
     expect(teacher.texts().at(-1)).toContain('✅');
-    expect(Number((await app.database.rows<{ n: number }>(sql`select count(*)::int n from scores where via = 'typed'`))[0]!.n)).toBe(32);
+    expect(Number((await app.database.rows<{ n: number }>(sql`select count(*)::int n from scores where via = 'excel'`))[0]!.n)).toBe(32);
   });
 
   it('a forged Confirm (another class, or a stale hash) changes nothing', async () => {
