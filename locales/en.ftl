@@ -1114,3 +1114,6 @@ scores-app-check = Check
 scores-app-save = ✅ Save
 scores-app-reason = Reason for the change
 scores-app-preview = Students: { $count } · entered: { $entered } · absent: { $absent } · missing: { $missing } · mean: { $mean }
+scores-help-director = /results t1 — pass rates per school of your province (t2, y for the year)
+scores-province-title = Pass rates per school — { $period }
+scores-province-line = { $school }: { $students } students, passed { $rate }% (girls { $rateGirls }%)

@@ -1114,3 +1114,6 @@ scores-app-check = ពិនិត្យ
 scores-app-save = ✅ រក្សាទុក
 scores-app-reason = មូលហេតុនៃការកែ
 scores-app-preview = សិស្ស៖ { $count } · បានបញ្ចូល៖ { $entered } · អវត្តមាន៖ { $absent } · ខ្វះ៖ { $missing } · មធ្យមភាគ៖ { $mean }
+scores-help-director = /results t1 — អត្រាជាប់តាមសាលានៃខេត្តរបស់អ្នក (t2, y សម្រាប់ប្រចាំឆ្នាំ)
+scores-province-title = អត្រាជាប់តាមសាលា — { $period }
+scores-province-line = { $school }៖ សិស្ស { $students } នាក់ ជាប់ { $rate }% (ស្រី { $rateGirls }%)

@@ -16,7 +16,7 @@ import { assessmentLabel, periodLabel } from './labels.js';
 import { findAssessment, planAssessment } from './service-entry.js';
 import { progressOf, remindMissing } from './service-progress.js';
 import { publicationOf, publishClass, type PublishResult } from './service-publish.js';
-import { auditRead, classSheet, schoolByGradeAndSex } from './service-reports.js';
+import { auditRead, classSheet, provincePassRates, schoolByGradeAndSex } from './service-reports.js';
 import { parsePeriod, type Period } from './service-results.js';
 import { acceptDefaultPlan, currentPlan, type Plan } from './service-setup.js';
 import { classesOfSchool } from './service-view.js';
@@ -205,6 +205,7 @@ export function officeFeature(deps: AppDeps, subjects: Map<string, Subject>): Co
   /** `/results [t1|t2|y|nov]`: the school by grade and sex (pass rates). */
   composer.command('results', async (ctx) => {
     const office = officeMembership(ctx.actor);
+    if (!office && ctx.actor.officeProvinces.some((p) => p !== null)) return provinceResults(ctx);
     if (!office) return refuse(ctx, 'scores-denied');
     const plan = await currentPlan(db, office.schoolId);
     if (!plan) return refuse(ctx, 'scores-no-plan');
@@ -230,6 +231,21 @@ export function officeFeature(deps: AppDeps, subjects: Map<string, Subject>): Co
           .join('\n'),
     );
   });
+
+  /** A provincial director: pass rates per school of their province (counts only, no child data). */
+  async function provinceResults(ctx: BotContext) {
+    const text = asciiDigits(ctx.match as string).trim().toLowerCase() || 't1';
+    const period = text === 't1' || text === 't2' || text === 'y' ? text : null;
+    if (!period) return refuse(ctx, 'scores-unknown-test', { test: text });
+    const pct = (n: number, d: number) => (d ? formatNumber(ctx.locale, Math.round((1000 * n) / d) / 10) : '–');
+    const out: string[] = [ctx.t('scores-province-title', { period: periodLabel(t, ctx.locale, period, []) })];
+    for (const provinceId of ctx.actor.officeProvinces) {
+      if (provinceId === null) continue;
+      for (const l of await provincePassRates(database, provinceId, period))
+        out.push(ctx.t('scores-province-line', { school: ctx.locale === 'en' ? l.nameEn : l.nameKm, students: formatNumber(ctx.locale, l.students), rate: pct(l.passed, l.students), rateGirls: pct(l.passedGirls, l.girls) }));
+    }
+    await ctx.reply(out.join('\n'));
+  }
 
   return composer;
 }
