@@ -978,3 +978,145 @@ teaching-col-reason = Reason
 teaching-col-taught-by = Taught by
 teaching-col-confirmed = Confirmed
 teaching-col-call = To call
+
+## scores
+scores-cmd-scores = Scores and report cards
+scores-cmd-comment = Homeroom comment on a student's results
+scores-cmd-publish = Publish report cards to families
+scores-cmd-results = School results by grade and sex
+scores-menu = 📝 Scores
+scores-help-office = /scores — grading plan, who has not entered scores (🔔 remind), class sheets; /publish 7A nov (principal) sends report cards; /results t1 — pass rates by grade and sex
+scores-help-teacher = /scores — enter scores: class → subject → test, then type them in roll order (7A maths nov: 8 7.5 ab 9 …), the score sheet or the Excel template; /comment 7A 5 nov text — homeroom comment
+scores-help-parent = /scores — your children's latest results
+scores-denied = This is for teachers, the school office and families.
+scores-stale = This button is out of date.
+scores-no-plan = The school has no grading plan for this year yet. The office sets it up in /scores.
+scores-no-subjects = You have no class and subject to grade. The office lists subject teachers with /teaches.
+scores-not-yours = That class or subject is not yours to grade.
+scores-unknown-class = There is no class { $class } this year.
+scores-unknown-subject = Subject "{ $subject }" is not known. Write it as on the timetable (maths, khmer, english …).
+scores-unknown-test = "{ $test }" is not a test of this year's plan (e.g. nov, s1, t1, y).
+scores-pick-class = Which class?
+scores-pick-subject = { $class }: which subject?
+scores-pick-test = { $class } · { $subject }: which test?
+scores-how-to-enter = { $class } · { $subject } · { $test }
+    { $count } students, scores 0–{ $max }.
+    Type all the scores in roll order after a colon ("ab" = absent from the test, "-" = not yet):
+    { $example }
+    or open the score sheet, or fill the Excel template.
+scores-open-sheet = 📝 Open the score sheet
+scores-get-template = 📄 Excel template
+scores-template-caption = Fill column "Score" and send the file back here.
+scores-wrong-count = { $class } has { $expected } students; the list has { $got } values. Nothing was saved.
+scores-bad-cells = Nothing was saved; please fix:
+    { $list }
+scores-bad-rows = Nothing was saved; please fix these rows:
+    { $list }
+scores-problem-not-a-number = No. { $position }: "{ $token }" is not a score
+scores-problem-negative = No. { $position }: "{ $token }" is below 0
+scores-problem-above-max = No. { $position }: { $token } is above the maximum { $max }
+scores-problem-too-precise = No. { $position }: "{ $token }" has more than two decimals
+scores-preview = { $class } · { $subject } · { $test }
+    Students: { $count } · entered: { $entered } · absent: { $absent } · missing: { $missing }
+    Mean: { $mean } / { $max }
+    Save?
+scores-published-needs-reason = ⚠️ These results were already sent to families. To change them, send the list again with the reason after #, e.g. "… 8 9 # marking error".
+scores-confirm = ✅ Confirm
+scores-cancel = Cancel
+scores-cancelled = Nothing was saved.
+scores-saved = ✅ Saved: { $saved } scores ({ $changed } changed).
+scores-saved-corrected = ✅ Saved: { $saved } scores ({ $changed } changed); { $corrections } families get a correction.
+scores-confirm-stale = This preview is out of date; send the list again.
+scores-confirm-not-yours = That class or subject is not yours to grade.
+scores-confirm-unknown-test = That test is not in this year's plan.
+scores-confirm-needs-reason = These results were already sent to families: give a reason after # and send the list again.
+scores-confirm-no-plan = The school has no grading plan for this year yet.
+scores-comment-usage = Write: /comment 7A 5 nov Your comment (class, roll number, test or t1/t2/y, text).
+scores-comment-saved = ✅ Comment saved.
+scores-comment-no-plan = The school has no grading plan for this year yet.
+scores-comment-not-homeroom = Only the homeroom teacher of that class writes its comments.
+scores-comment-unknown-student = There is no student with that roll number in the class.
+scores-comment-too-long = A comment is at most 300 characters.
+scores-comment-empty = The comment is empty.
+scores-file-too-big = That file is too big.
+scores-file-unreadable = That file could not be read as the score template.
+scores-kind-monthly = Monthly test
+scores-kind-exam = Semester { $term } exam
+scores-kind-regular = Regular mark ({ $code })
+scores-kind-midterm = Mid-term { $term }
+scores-kind-final = End of term { $term }
+scores-period-term = Semester { $term }
+scores-period-year = The year
+scores-absent-short = absent
+scores-rule-kh-practice = Cambodian practice
+scores-rule-vn-c22 = Vietnam Circular 22
+scores-office-no-plan = No grading plan for this school year yet. Accept a default (subjects per grade with their maximum scores, monthly tests and semester exams); everything stays editable.
+scores-accept-kh = ✅ Cambodian practice (default)
+scores-accept-vn = Vietnam Circular 22
+scores-plan-accepted = ✅ Plan accepted: { $rule }, { $tests } tests, { $subjects } subjects. Pick a test to see who has entered scores.
+scores-plan-exists = The plan is already set: { $rule }, { $tests } tests.
+scores-plan-no-year = The school has no current year yet: import its roster first.
+scores-plan-unknown-rule-set = That rule set is not known.
+scores-office-home = Grading plan: { $rule } ({ $tests } tests). Pick a test:
+scores-progress-title = Scores entered — { $test }
+scores-progress-class-done = ✅ { $class }: complete
+scores-progress-class-missing = ⏳ { $class }: { $done } of { $total } subjects complete
+scores-remind-button = 🔔 Remind the teachers with missing scores
+scores-reminded = Reminded { $teachers } teachers ({ $unreachable } not on Telegram).
+scores-remind = 🔔 Scores still missing for { $test }:
+    { $list }
+    Enter them with /scores.
+scores-publish-principal-only = Only the principal publishes results.
+scores-publish-usage = Write: /publish 7A nov (or /publish all t1).
+scores-published = 📣 { $class } { $period }: published for { $students } students; { $messages } messages to families.
+scores-publish-missing = { $class }: not published — scores missing in { $list }.
+scores-publish-already = { $class } { $period }: already published (changes go out as corrections).
+scores-publish-empty = { $class }: there is nothing to publish.
+scores-publish-no-plan = The school has no grading plan for this year yet.
+scores-publish-unknown-class = { $class } is not a class of this year.
+scores-sheet-caption = Class result sheet: every student and subject, averages and ranks.
+scores-pdf-button = 🖨 Report cards (A4 PDF)
+scores-pdf-preparing = Preparing the PDF…
+scores-pdf-unpublished = Publish the class first.
+scores-card-caption = Report card of { $name }, { $class } — { $period }: average { $average }/{ $scale }, rank { $rank } of { $size }, grade { $letter }.
+scores-card-title = Report card — { $period }
+scores-card-class = Class { $class }
+scores-card-subject = Subject
+scores-card-score = Score
+scores-card-max = Out of
+scores-card-average = Average
+scores-card-rank = Rank
+scores-card-letter = Grade
+scores-card-result = Result
+scores-card-passed = Passed
+scores-card-failed = Not passed
+scores-card-absent = Days absent
+scores-card-excused = Days excused
+scores-card-promotion = Proposal
+scores-card-comment = Teacher's comment
+scores-promotion-promote = promote to the next grade
+scores-promotion-repeat-score = repeat (score below the pass mark)
+scores-promotion-repeat-absence = repeat (too many days absent)
+scores-correction = ✏️ Correction to { $name }'s results ({ $period }): { $subject } { $old } → { $new } (reason: { $reason }). New average { $average }, rank { $rank }.
+scores-family-line = { $name } ({ $class }) — { $period }: average { $average }/{ $scale }, rank { $rank }, grade { $letter }
+scores-family-none = { $name }: no results published yet.
+scores-family-empty = No results yet.
+scores-results-title = Results by grade — { $period }
+scores-results-line = Grade { $grade }: { $students } students ({ $girls } girls), passed { $rate }% · girls { $rateGirls }% · boys { $rateBoys }%
+scores-xls-roll = No.
+scores-xls-code = Code
+scores-xls-name = Name
+scores-xls-score = Score
+scores-xls-average = Average
+scores-xls-rank = Rank
+scores-xls-letter = Grade
+scores-xls-result = Result
+scores-app-denied = This sheet is for the teacher of this class and subject.
+scores-app-max = Scores 0–{ $max }; "ab" = absent from the test.
+scores-app-check = Check
+scores-app-save = ✅ Save
+scores-app-reason = Reason for the change
+scores-app-preview = Students: { $count } · entered: { $entered } · absent: { $absent } · missing: { $missing } · mean: { $mean }
+scores-help-director = /results t1 — pass rates per school of your province (t2, y for the year)
+scores-province-title = Pass rates per school — { $period }
+scores-province-line = { $school }: { $students } students, passed { $rate }% (girls { $rateGirls }%)

@@ -978,3 +978,145 @@ teaching-col-reason = មូលហេតុ
 teaching-col-taught-by = បង្រៀនដោយ
 teaching-col-confirmed = បានបញ្ជាក់
 teaching-col-call = ត្រូវទាក់ទង
+
+## scores
+scores-cmd-scores = ពិន្ទុ និងព្រឹត្តិបត្រពិន្ទុ
+scores-cmd-comment = មតិគ្រូបន្ទុកថ្នាក់លើលទ្ធផលសិស្ស
+scores-cmd-publish = ផ្សព្វផ្សាយព្រឹត្តិបត្រពិន្ទុទៅគ្រួសារ
+scores-cmd-results = លទ្ធផលសាលាតាមកម្រិតថ្នាក់ និងភេទ
+scores-menu = 📝 ពិន្ទុ
+scores-help-office = /scores — ផែនការវាយតម្លៃ អ្នកដែលមិនទាន់បញ្ចូលពិន្ទុ (🔔 រំលឹក) តារាងលទ្ធផលថ្នាក់; /publish 7A nov (នាយក) ផ្ញើព្រឹត្តិបត្រពិន្ទុ; /results t1 — អត្រាជាប់តាមកម្រិតថ្នាក់ និងភេទ
+scores-help-teacher = /scores — បញ្ចូលពិន្ទុ៖ ថ្នាក់ → មុខវិជ្ជា → ការប្រឡង រួចវាយតាមលំដាប់លេខរៀង (7A maths nov: 8 7,5 ab 9 …) សន្លឹកពិន្ទុ ឬគំរូ Excel; /comment 7A 5 nov អត្ថបទ — មតិគ្រូបន្ទុកថ្នាក់
+scores-help-parent = /scores — លទ្ធផលចុងក្រោយរបស់កូនៗ
+scores-denied = មុខងារនេះសម្រាប់គ្រូ ការិយាល័យសាលា និងគ្រួសារ។
+scores-stale = ប៊ូតុងនេះហួសសម័យហើយ។
+scores-no-plan = សាលាមិនទាន់មានផែនការវាយតម្លៃសម្រាប់ឆ្នាំនេះទេ។ ការិយាល័យរៀបចំវានៅក្នុង /scores។
+scores-no-subjects = អ្នកមិនមានថ្នាក់ និងមុខវិជ្ជាត្រូវដាក់ពិន្ទុទេ។ ការិយាល័យកត់គ្រូមុខវិជ្ជាដោយ /teaches។
+scores-not-yours = ថ្នាក់ ឬមុខវិជ្ជានោះមិនមែនជារបស់អ្នកដាក់ពិន្ទុទេ។
+scores-unknown-class = គ្មានថ្នាក់ { $class } ក្នុងឆ្នាំនេះទេ។
+scores-unknown-subject = មិនស្គាល់មុខវិជ្ជា "{ $subject }" ទេ។ សូមសរសេរដូចក្នុងកាលវិភាគ (maths, khmer, គណិតវិទ្យា …)។
+scores-unknown-test = "{ $test }" មិនមែនជាការប្រឡងក្នុងផែនការឆ្នាំនេះទេ (ឧ. nov, s1, t1, y)។
+scores-pick-class = ថ្នាក់ណា?
+scores-pick-subject = { $class }៖ មុខវិជ្ជាណា?
+scores-pick-test = { $class } · { $subject }៖ ការប្រឡងណា?
+scores-how-to-enter = { $class } · { $subject } · { $test }
+    សិស្ស { $count } នាក់ ពិន្ទុ ០–{ $max }។
+    វាយពិន្ទុទាំងអស់តាមលំដាប់លេខរៀង បន្ទាប់ពីសញ្ញា ៖ ("ab" = អវត្តមានពេលប្រឡង "-" = មិនទាន់មាន)៖
+    { $example }
+    ឬបើកសន្លឹកពិន្ទុ ឬបំពេញគំរូ Excel។
+scores-open-sheet = 📝 បើកសន្លឹកពិន្ទុ
+scores-get-template = 📄 គំរូ Excel
+scores-template-caption = បំពេញជួរឈរ "ពិន្ទុ" ហើយផ្ញើឯកសារមកវិញនៅទីនេះ។
+scores-wrong-count = ថ្នាក់ { $class } មានសិស្ស { $expected } នាក់ ប៉ុន្តែបញ្ជីមាន { $got } តម្លៃ។ មិនបានរក្សាទុកអ្វីទេ។
+scores-bad-cells = មិនបានរក្សាទុកអ្វីទេ សូមកែ៖
+    { $list }
+scores-bad-rows = មិនបានរក្សាទុកអ្វីទេ សូមកែជួរទាំងនេះ៖
+    { $list }
+scores-problem-not-a-number = លេខ { $position }៖ "{ $token }" មិនមែនជាពិន្ទុទេ
+scores-problem-negative = លេខ { $position }៖ "{ $token }" តិចជាង ០
+scores-problem-above-max = លេខ { $position }៖ { $token } លើសពិន្ទុអតិបរមា { $max }
+scores-problem-too-precise = លេខ { $position }៖ "{ $token }" មានខ្ទង់ទសភាគលើសពីពីរ
+scores-preview = { $class } · { $subject } · { $test }
+    សិស្ស៖ { $count } · បានបញ្ចូល៖ { $entered } · អវត្តមាន៖ { $absent } · ខ្វះ៖ { $missing }
+    មធ្យមភាគ៖ { $mean } / { $max }
+    រក្សាទុក?
+scores-published-needs-reason = ⚠️ លទ្ធផលនេះបានផ្ញើទៅគ្រួសារហើយ។ ដើម្បីកែ សូមផ្ញើបញ្ជីម្តងទៀតដោយដាក់មូលហេតុក្រោយសញ្ញា # ឧ. "… 8 9 # កែកំហុសកែវិញ្ញាសា"។
+scores-confirm = ✅ បញ្ជាក់
+scores-cancel = បោះបង់
+scores-cancelled = មិនបានរក្សាទុកអ្វីទេ។
+scores-saved = ✅ បានរក្សាទុក៖ ពិន្ទុ { $saved } (ប្តូរ { $changed })។
+scores-saved-corrected = ✅ បានរក្សាទុក៖ ពិន្ទុ { $saved } (ប្តូរ { $changed }); គ្រួសារ { $corrections } ទទួលការកែតម្រូវ។
+scores-confirm-stale = ការមើលជាមុននេះហួសសម័យហើយ សូមផ្ញើបញ្ជីម្តងទៀត។
+scores-confirm-not-yours = ថ្នាក់ ឬមុខវិជ្ជានោះមិនមែនជារបស់អ្នកដាក់ពិន្ទុទេ។
+scores-confirm-unknown-test = ការប្រឡងនោះមិនមានក្នុងផែនការឆ្នាំនេះទេ។
+scores-confirm-needs-reason = លទ្ធផលនេះបានផ្ញើទៅគ្រួសារហើយ៖ សូមដាក់មូលហេតុក្រោយសញ្ញា # ហើយផ្ញើបញ្ជីម្តងទៀត។
+scores-confirm-no-plan = សាលាមិនទាន់មានផែនការវាយតម្លៃសម្រាប់ឆ្នាំនេះទេ។
+scores-comment-usage = សរសេរ៖ /comment 7A 5 nov មតិរបស់អ្នក (ថ្នាក់ លេខរៀង ការប្រឡង ឬ t1/t2/y អត្ថបទ)។
+scores-comment-saved = ✅ បានរក្សាទុកមតិ។
+scores-comment-no-plan = សាលាមិនទាន់មានផែនការវាយតម្លៃសម្រាប់ឆ្នាំនេះទេ។
+scores-comment-not-homeroom = មានតែគ្រូបន្ទុកថ្នាក់នោះទេ ដែលសរសេរមតិ។
+scores-comment-unknown-student = គ្មានសិស្សលេខរៀងនោះក្នុងថ្នាក់ទេ។
+scores-comment-too-long = មតិមួយមិនលើសពី ៣០០ តួអក្សរ។
+scores-comment-empty = មតិទទេ។
+scores-file-too-big = ឯកសារនោះធំពេក។
+scores-file-unreadable = មិនអាចអានឯកសារនោះជាគំរូពិន្ទុបានទេ។
+scores-kind-monthly = ប្រឡងប្រចាំខែ
+scores-kind-exam = ប្រឡងឆមាសទី { $term }
+scores-kind-regular = ពិន្ទុប្រចាំ ({ $code })
+scores-kind-midterm = ពាក់កណ្តាលឆមាសទី { $term }
+scores-kind-final = ចុងឆមាសទី { $term }
+scores-period-term = ឆមាសទី { $term }
+scores-period-year = ប្រចាំឆ្នាំ
+scores-absent-short = អវត្តមាន
+scores-rule-kh-practice = ការអនុវត្តនៅកម្ពុជា
+scores-rule-vn-c22 = សារាចរវៀតណាមលេខ ២២
+scores-office-no-plan = មិនទាន់មានផែនការវាយតម្លៃសម្រាប់ឆ្នាំសិក្សានេះទេ។ សូមទទួលយកលំនាំដើម (មុខវិជ្ជាតាមកម្រិតថ្នាក់ និងពិន្ទុអតិបរមា ប្រឡងប្រចាំខែ និងប្រឡងឆមាស); អ្វីៗទាំងអស់អាចកែបាន។
+scores-accept-kh = ✅ ការអនុវត្តនៅកម្ពុជា (លំនាំដើម)
+scores-accept-vn = សារាចរវៀតណាមលេខ ២២
+scores-plan-accepted = ✅ បានទទួលយកផែនការ៖ { $rule } ការប្រឡង { $tests } មុខវិជ្ជា { $subjects }។ ជ្រើសការប្រឡង ដើម្បីមើលអ្នកដែលបានបញ្ចូលពិន្ទុ។
+scores-plan-exists = ផែនការមានរួចហើយ៖ { $rule } ការប្រឡង { $tests }។
+scores-plan-no-year = សាលាមិនទាន់មានឆ្នាំសិក្សាបច្ចុប្បន្នទេ៖ សូមនាំចូលបញ្ជីសិស្សជាមុន។
+scores-plan-unknown-rule-set = មិនស្គាល់ច្បាប់នោះទេ។
+scores-office-home = ផែនការវាយតម្លៃ៖ { $rule } (ការប្រឡង { $tests })។ ជ្រើសការប្រឡង៖
+scores-progress-title = ពិន្ទុដែលបានបញ្ចូល — { $test }
+scores-progress-class-done = ✅ { $class }៖ គ្រប់ហើយ
+scores-progress-class-missing = ⏳ { $class }៖ មុខវិជ្ជាគ្រប់ { $done } ក្នុងចំណោម { $total }
+scores-remind-button = 🔔 រំលឹកគ្រូដែលខ្វះពិន្ទុ
+scores-reminded = បានរំលឹកគ្រូ { $teachers } នាក់ ({ $unreachable } មិនមាន Telegram)។
+scores-remind = 🔔 នៅខ្វះពិន្ទុសម្រាប់ { $test }៖
+    { $list }
+    សូមបញ្ចូលដោយ /scores។
+scores-publish-principal-only = មានតែនាយកទេ ដែលផ្សព្វផ្សាយលទ្ធផល។
+scores-publish-usage = សរសេរ៖ /publish 7A nov (ឬ /publish all t1)។
+scores-published = 📣 { $class } { $period }៖ បានផ្សព្វផ្សាយសម្រាប់សិស្ស { $students } នាក់; សារ { $messages } ទៅគ្រួសារ។
+scores-publish-missing = { $class }៖ មិនបានផ្សព្វផ្សាយ — ខ្វះពិន្ទុក្នុង { $list }។
+scores-publish-already = { $class } { $period }៖ បានផ្សព្វផ្សាយរួចហើយ (ការកែប្រែផ្ញើជាការកែតម្រូវ)។
+scores-publish-empty = { $class }៖ គ្មានអ្វីត្រូវផ្សព្វផ្សាយទេ។
+scores-publish-no-plan = សាលាមិនទាន់មានផែនការវាយតម្លៃសម្រាប់ឆ្នាំនេះទេ។
+scores-publish-unknown-class = { $class } មិនមែនជាថ្នាក់ក្នុងឆ្នាំនេះទេ។
+scores-sheet-caption = តារាងលទ្ធផលថ្នាក់៖ សិស្ស និងមុខវិជ្ជានីមួយៗ មធ្យមភាគ និងចំណាត់ថ្នាក់។
+scores-pdf-button = 🖨 ព្រឹត្តិបត្រពិន្ទុ (A4 PDF)
+scores-pdf-preparing = កំពុងរៀបចំ PDF…
+scores-pdf-unpublished = សូមផ្សព្វផ្សាយថ្នាក់នេះជាមុនសិន។
+scores-card-caption = ព្រឹត្តិបត្រពិន្ទុរបស់ { $name } ថ្នាក់ { $class } — { $period }៖ មធ្យមភាគ { $average }/{ $scale } ចំណាត់ថ្នាក់ទី { $rank } ក្នុងចំណោម { $size } និទ្ទេស { $letter }។
+scores-card-title = ព្រឹត្តិបត្រពិន្ទុ — { $period }
+scores-card-class = ថ្នាក់ { $class }
+scores-card-subject = មុខវិជ្ជា
+scores-card-score = ពិន្ទុ
+scores-card-max = ពិន្ទុពេញ
+scores-card-average = មធ្យមភាគ
+scores-card-rank = ចំណាត់ថ្នាក់
+scores-card-letter = និទ្ទេស
+scores-card-result = លទ្ធផល
+scores-card-passed = ជាប់
+scores-card-failed = មិនជាប់
+scores-card-absent = អវត្តមាន (ថ្ងៃ)
+scores-card-excused = មានច្បាប់ (ថ្ងៃ)
+scores-card-promotion = សំណើ
+scores-card-comment = មតិគ្រូ
+scores-promotion-promote = ឡើងថ្នាក់
+scores-promotion-repeat-score = ត្រួតថ្នាក់ (ពិន្ទុក្រោមកម្រិតជាប់)
+scores-promotion-repeat-absence = ត្រួតថ្នាក់ (អវត្តមានច្រើនពេក)
+scores-correction = ✏️ កែតម្រូវលទ្ធផលរបស់ { $name } ({ $period })៖ { $subject } { $old } → { $new } (មូលហេតុ៖ { $reason })។ មធ្យមភាគថ្មី { $average } ចំណាត់ថ្នាក់ទី { $rank }។
+scores-family-line = { $name } ({ $class }) — { $period }៖ មធ្យមភាគ { $average }/{ $scale } ចំណាត់ថ្នាក់ទី { $rank } និទ្ទេស { $letter }
+scores-family-none = { $name }៖ មិនទាន់មានលទ្ធផលផ្សព្វផ្សាយទេ។
+scores-family-empty = មិនទាន់មានលទ្ធផលទេ។
+scores-results-title = លទ្ធផលតាមកម្រិតថ្នាក់ — { $period }
+scores-results-line = ថ្នាក់ទី { $grade }៖ សិស្ស { $students } នាក់ (ស្រី { $girls }) ជាប់ { $rate }% · ស្រី { $rateGirls }% · ប្រុស { $rateBoys }%
+scores-xls-roll = ល.រ
+scores-xls-code = អត្តលេខ
+scores-xls-name = ឈ្មោះ
+scores-xls-score = ពិន្ទុ
+scores-xls-average = មធ្យមភាគ
+scores-xls-rank = ចំណាត់ថ្នាក់
+scores-xls-letter = និទ្ទេស
+scores-xls-result = លទ្ធផល
+scores-app-denied = សន្លឹកនេះសម្រាប់គ្រូនៃថ្នាក់ និងមុខវិជ្ជានេះ។
+scores-app-max = ពិន្ទុ ០–{ $max }; "ab" = អវត្តមានពេលប្រឡង។
+scores-app-check = ពិនិត្យ
+scores-app-save = ✅ រក្សាទុក
+scores-app-reason = មូលហេតុនៃការកែ
+scores-app-preview = សិស្ស៖ { $count } · បានបញ្ចូល៖ { $entered } · អវត្តមាន៖ { $absent } · ខ្វះ៖ { $missing } · មធ្យមភាគ៖ { $mean }
+scores-help-director = /results t1 — អត្រាជាប់តាមសាលានៃខេត្តរបស់អ្នក (t2, y សម្រាប់ប្រចាំឆ្នាំ)
+scores-province-title = អត្រាជាប់តាមសាលា — { $period }
+scores-province-line = { $school }៖ សិស្ស { $students } នាក់ ជាប់ { $rate }% (ស្រី { $rateGirls }%)
