@@ -146,7 +146,9 @@ export async function checkClass(db: Db, schoolId: number, classId: number, term
     .leftJoin(recordIdCodes, eq(recordIdCodes.studentId, students.id))
     .where(and(eq(students.classId, classId), eq(students.active, true), isNull(recordIdCodes.studentId)))
     .orderBy(students.rollNo, students.nameKm);
-  return { classId, className: c.name, records: versions.length, unsignedSubjects: [...unsigned].sort(), missingIdCodes: missing.map((m) => m.nameKm), confirmed, toSign, locked: versions.filter((v) => v.status === 'locked').length };
+  // a code added after the record was built is in the next version (refreshClassRecords)
+  const names = new Set([...missing.map((m) => m.nameKm), ...versions.filter((v) => !v.document.student.idCode).map((v) => v.document.student.name)]);
+  return { classId, className: c.name, records: versions.length, unsignedSubjects: [...unsigned].sort(), missingIdCodes: [...names], confirmed, toSign, locked: versions.filter((v) => v.status === 'locked').length };
 }
 
 export async function classPreview(db: Db, who: Who, input: { classId: number; term: string }) {

@@ -1,12 +1,12 @@
 /**
  * Record versions: built from the school's computed results (a RecordSource), appended, never
- * changed. A class's open versions are rebuilt while nobody has signed them; once anyone has
- * signed, the version stays as it is until the principal unlocks it (service-unlock.ts).
+ * changed. A class's open versions are rebuilt when its results change; once the principal's
+ * is locked, the version stays as it is until the principal unlocks it (service-copies.ts).
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../core/db/client.js';
 import { canonicalText, sha256Hex, type RecordDocument } from './canonical.js';
-import { recordSignatures, recordVersions } from './schema.js';
+import { recordVersions } from './schema.js';
 
 /** A record's content before it gets its version number. */
 export type RecordContent = Omit<RecordDocument, 'version'>;
@@ -63,8 +63,9 @@ export function versionValues(input: { schoolId: number; studentId: number; clas
 
 /**
  * Brings a class's records up to date with its results: a student without a current version gets
- * version 1; an open version nobody has signed yet whose content changed is superseded by a new
- * one. Signed versions are never touched. Returns how many versions were added.
+ * version 1; an open (not yet locked) version whose content changed is superseded by a new one,
+ * which has to be signed again (signatures of the old one stay with it). Locked versions are never
+ * touched. Returns how many versions were added.
  */
 export async function refreshClassRecords(db: Db, source: RecordSource, input: { schoolId: number; classId: number; year: string; term: string; actor: string }): Promise<number> {
   const records = await source.classRecords(db, input);
@@ -72,15 +73,10 @@ export async function refreshClassRecords(db: Db, source: RecordSource, input: {
     // one refresh of a class at a time
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('records-class'), ${input.classId})`);
     const current = new Map((await currentVersions(tx, input)).map((v) => [v.studentId, v]));
-    const signed = new Set(
-      current.size === 0
-        ? []
-        : (await tx.select({ versionId: recordSignatures.versionId }).from(recordSignatures).where(inArray(recordSignatures.versionId, [...current.values()].map((v) => v.id)))).map((r) => r.versionId),
-    );
     let added = 0;
     for (const r of records) {
       const old = current.get(r.studentId);
-      if (old && (old.status === 'locked' || signed.has(old.id))) continue;
+      if (old?.status === 'locked') continue;
       if (old) {
         const { version: _v, ...oldContent } = old.document;
         if (canonicalText(oldContent) === canonicalText(r.content)) continue;
