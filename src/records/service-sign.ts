@@ -8,7 +8,7 @@
  * takes the fingerprint back: a replayed or stale confirmation whose set no longer matches signs
  * nothing. Every refusal is audited (ids only).
  */
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { audit } from '../core/auth/audit.js';
 import type { Db } from '../core/db/client.js';
 import { classes, schools, staff, students } from '../core/db/schema.js';
@@ -223,4 +223,35 @@ export async function signSchool(db: Db, signers: SignerProvider, who: Who, inpu
   }
   await audit(db, { actor: who.actor, schoolId: who.schoolId, action: 'records.sign.school', details: { count: r.versions.length, classes: r.ready.length } });
   return { ok: true as const, count: r.versions.length, classes: r.ready.length };
+}
+
+// ---------------------------------------------------------------- what a signer has to do
+
+/** The term with the most recent record of the school (what /sign works on by default). */
+export async function latestTerm(db: Db, schoolId: number): Promise<string | null> {
+  const [r] = await db.select({ term: recordVersions.term }).from(recordVersions).where(eq(recordVersions.schoolId, schoolId)).orderBy(desc(recordVersions.id)).limit(1);
+  return r?.term ?? null;
+}
+
+/** The (class, subject) pairs a teacher signs, and the classes they are homeroom teacher of. */
+export async function teacherTasks(db: Db, who: Who): Promise<{ subjects: Array<{ classId: number; className: string; subject: string }>; homeroom: Array<{ classId: number; className: string }> }> {
+  const subjects = await db
+    .select({ classId: classes.id, className: classes.name, subject: classTeachers.subject })
+    .from(classTeachers)
+    .innerJoin(classes, eq(classes.id, classTeachers.classId))
+    .innerJoin(...currentYearOf(classes))
+    .where(and(eq(classTeachers.staffId, who.staffId), eq(classTeachers.schoolId, who.schoolId)))
+    .orderBy(classes.grade, classes.name);
+  const homeroom = await db
+    .select({ classId: classes.id, className: classes.name })
+    .from(classes)
+    .innerJoin(...currentYearOf(classes))
+    .where(and(eq(classes.homeroomStaffId, who.staffId), eq(classes.schoolId, who.schoolId)));
+  return { subjects: subjects.filter((s) => s.subject !== ''), homeroom };
+}
+
+/** The subject a teacher signs in a class (one per teacher and class, class_teachers' key). */
+export async function subjectOf(db: Db, who: Who, classId: number): Promise<string | null> {
+  const [r] = await db.select({ subject: classTeachers.subject }).from(classTeachers).where(and(eq(classTeachers.classId, classId), eq(classTeachers.staffId, who.staffId), eq(classTeachers.schoolId, who.schoolId)));
+  return r?.subject || null;
 }
