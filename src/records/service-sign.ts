@@ -8,7 +8,7 @@
  * takes the fingerprint back: a replayed or stale confirmation whose set no longer matches signs
  * nothing. Every refusal is audited (ids only).
  */
-import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { audit } from '../core/auth/audit.js';
 import type { Db } from '../core/db/client.js';
 import { classes, schools, staff, students } from '../core/db/schema.js';
@@ -17,7 +17,7 @@ import { classTeachers } from '../questions/schema.js';
 import { signedMessage, type SignatureRole } from './canonical.js';
 import { recordIdCodes, recordSignatures, recordVersions } from './schema.js';
 import { SigningKeyError, type SignerProvider } from './signer.js';
-import { batchHash, currentVersions, type VersionRow } from './service-versions.js';
+import { batchHash, currentVersions, parseVersion, type VersionRow } from './service-versions.js';
 
 export type SignRefusal = 'not-your-subject' | 'not-homeroom' | 'not-principal' | 'nothing-to-sign' | 'not-ready' | 'stale' | 'key-decrypt' | 'key-missing' | 'key-revoked' | 'no-class';
 
@@ -124,31 +124,51 @@ export interface ClassCheck {
 }
 
 export async function checkClass(db: Db, schoolId: number, classId: number, term: string): Promise<ClassCheck | null> {
-  const c = await classOf(db, schoolId, classId);
-  if (!c) return null;
-  const versions = await currentVersions(db, { schoolId, classId, term });
-  const sigs = await signaturesOf(db, versions.map((v) => v.id));
-  const by = new Map<number, Array<{ role: string; scope: string }>>();
-  for (const s of sigs) by.set(s.versionId, [...(by.get(s.versionId) ?? []), s]);
-  const unsigned = new Set<string>();
-  let confirmed = versions.length > 0;
-  const toSign: VersionRow[] = [];
-  for (const v of versions) {
-    const mine = by.get(v.id) ?? [];
-    for (const s of v.document.subjects) if (!mine.some((m) => m.role === 'teacher' && m.scope === s.subject)) unsigned.add(s.subject);
-    const homeroom = mine.some((m) => m.role === 'homeroom');
-    if (!homeroom) confirmed = false;
-    if (homeroom && v.status === 'open') toSign.push(v);
-  }
+  const [c] = await checkClasses(db, schoolId, [classId], term);
+  return c ?? null;
+}
+
+/**
+ * The state of many classes in three set-based queries (the principal's /sign over a whole
+ * school): current versions with their signatures aggregated, and students without a code.
+ */
+export async function checkClasses(db: Db, schoolId: number, classIds: number[], term: string): Promise<ClassCheck[]> {
+  if (classIds.length === 0) return [];
+  const list = await db.select({ id: classes.id, name: classes.name }).from(classes).where(and(eq(classes.schoolId, schoolId), inArray(classes.id, classIds)));
+  const rows = await db
+    .select({
+      version: recordVersions,
+      teacherScopes: sql<string[] | null>`array_agg(${recordSignatures.scope}) filter (where ${recordSignatures.role} = 'teacher')`,
+      homeroom: sql<boolean | null>`bool_or(${recordSignatures.role} = 'homeroom')`,
+    })
+    .from(recordVersions)
+    .leftJoin(recordSignatures, eq(recordSignatures.versionId, recordVersions.id))
+    .where(and(eq(recordVersions.schoolId, schoolId), inArray(recordVersions.classId, classIds), eq(recordVersions.term, term), inArray(recordVersions.status, ['open', 'locked'])))
+    .groupBy(recordVersions.id)
+    .orderBy(recordVersions.studentId);
   const missing = await db
-    .select({ nameKm: students.nameKm })
+    .select({ classId: students.classId, nameKm: students.nameKm })
     .from(students)
     .leftJoin(recordIdCodes, eq(recordIdCodes.studentId, students.id))
-    .where(and(eq(students.classId, classId), eq(students.active, true), isNull(recordIdCodes.studentId)))
+    .where(and(inArray(students.classId, classIds), eq(students.active, true), isNull(recordIdCodes.studentId)))
     .orderBy(students.rollNo, students.nameKm);
-  // a code added after the record was built is in the next version (refreshClassRecords)
-  const names = new Set([...missing.map((m) => m.nameKm), ...versions.filter((v) => !v.document.student.idCode).map((v) => v.document.student.name)]);
-  return { classId, className: c.name, records: versions.length, unsignedSubjects: [...unsigned].sort(), missingIdCodes: [...names], confirmed, toSign, locked: versions.filter((v) => v.status === 'locked').length };
+  return list.map((c) => {
+    const mine = rows.filter((r) => r.version.classId === c.id);
+    const versions = mine.map((r) => parseVersion(r.version));
+    const unsigned = new Set<string>();
+    let confirmed = versions.length > 0;
+    const toSign: VersionRow[] = [];
+    versions.forEach((v, i) => {
+      const scopes = new Set(mine[i]!.teacherScopes ?? []);
+      for (const s of v.document.subjects) if (!scopes.has(s.subject)) unsigned.add(s.subject);
+      const homeroom = mine[i]!.homeroom === true;
+      if (!homeroom) confirmed = false;
+      if (homeroom && v.status === 'open') toSign.push(v);
+    });
+    // a code added after the record was built is in the next version (refreshClassRecords)
+    const names = new Set([...missing.filter((m) => m.classId === c.id).map((m) => m.nameKm), ...versions.filter((v) => !v.document.student.idCode).map((v) => v.document.student.name)]);
+    return { classId: c.id, className: c.name, records: versions.length, unsignedSubjects: [...unsigned].sort(), missingIdCodes: [...names], confirmed, toSign, locked: versions.filter((v) => v.status === 'locked').length };
+  });
 }
 
 export async function classPreview(db: Db, who: Who, input: { classId: number; term: string }) {
@@ -196,10 +216,11 @@ export async function schoolReadiness(db: Db, schoolId: number, term: string): P
     .innerJoin(...currentYearOf(classes))
     .where(eq(classes.schoolId, schoolId))
     .orderBy(classes.grade, classes.name);
+  const checks = new Map((await checkClasses(db, schoolId, list.map((c) => c.id), term)).map((c) => [c.classId, c]));
   const ready: ClassCheck[] = [];
   const notReady: ClassCheck[] = [];
   for (const c of list) {
-    const check = (await checkClass(db, schoolId, c.id, term))!;
+    const check = checks.get(c.id)!;
     if (check.confirmed && check.toSign.length > 0) ready.push(check);
     else if (check.locked < check.records || check.records === 0) notReady.push(check);
   }
