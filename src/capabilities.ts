@@ -15,6 +15,7 @@ import { questions } from './questions/index.js';
 import { announcements } from './announcements/index.js';
 import { staffing } from './staffing/index.js';
 import { teaching } from './teaching/index.js';
+import { scores } from './scores/index.js';
 import { records } from './records/index.js';
 
-export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements, staffing, teaching, records];
+export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements, staffing, teaching, scores, records];

@@ -23,11 +23,12 @@ const REGISTRY: Array<{ name: string; load: () => Promise<{ default: Bench }> }>
   { name: 'lesson-book', load: () => import('./lesson-book.js') },
   { name: 'timetable-import', load: () => import('./timetable-import.js') },
   { name: 'teaching-hours', load: () => import('./teaching-hours.js') },
+  { name: 'scores', load: () => import('./scores.js') },
   { name: 'records', load: () => import('./records.js') },
 ];
 
 /** command-line options followed by a value */
-const VALUE_OPTIONS = new Set(['--recipients']);
+const VALUE_OPTIONS = new Set(['--recipients', '--cards']);
 
 function print(bench: Bench, result: BenchResult, seconds: number): boolean {
   const failed = result.figures.filter((f) => f.ok === false);

@@ -1,0 +1,42 @@
+/**
+ * Scores: subjects and assessment plans with named rule sets, teachers' score entry (typed list,
+ * Mini App sheet, Excel template), results computed in SQL, the office's who-is-behind view with
+ * reminders, publishing report cards to families, corrections, class sheets and pass rates.
+ */
+import type { Capability } from '../core/capability.js';
+import { createI18n } from '../core/i18n/index.js';
+import { scoresFeature } from './bot.js';
+import { NAMESPACES, scoresHome } from './buttons.js';
+import { scoresCli } from './cli.js';
+import { scoresQueue } from './jobs.js';
+import { scoresMiniAppRoutes } from './miniapp.js';
+import { scoreCardResolver } from './service-cards.js';
+
+let i18n: ReturnType<typeof createI18n> | undefined;
+const cardNotifier = () => {
+  i18n ??= createI18n('km', () => undefined);
+  const bundle = i18n;
+  return { t: (locale: 'km' | 'en', key: string, vars?: Record<string, string | number>) => bundle.t(locale, key, vars), defaultLocale: 'km' as const };
+};
+
+export const scores: Capability = {
+  id: 'scores',
+  callbackNamespaces: NAMESPACES,
+  commands: [
+    { command: 'scores', descriptionKey: 'scores-cmd-scores', roles: ['principal', 'operator', 'teacher', 'parent'] },
+    { command: 'comment', descriptionKey: 'scores-cmd-comment', roles: ['teacher'] },
+    { command: 'publish', descriptionKey: 'scores-cmd-publish', roles: ['principal'] },
+    { command: 'results', descriptionKey: 'scores-cmd-results', roles: ['principal', 'operator'] },
+  ],
+  homeButtons: [{ id: 'scores', labelKey: 'scores-menu', roles: ['principal', 'operator', 'teacher', 'parent'], data: scoresHome.pack({}) }],
+  helpLines: [
+    { roles: ['principal', 'operator'], key: 'scores-help-office' },
+    { roles: ['teacher'], key: 'scores-help-teacher' },
+    { roles: ['parent'], key: 'scores-help-parent' },
+  ],
+  bot: scoresFeature,
+  queues: [scoresQueue],
+  resolvers: (db) => scoreCardResolver(db, cardNotifier()),
+  http: ({ deps, config }) => (config.WEBAPP_URL ? scoresMiniAppRoutes(deps, config.BOT_TOKEN, new URL(config.WEBAPP_URL).pathname) : []),
+  cli: scoresCli,
+};
