@@ -40,13 +40,14 @@ export function createNotifier(config: Pick<Config, 'DEFAULT_LOCALE'>): Notifier
 
 /** The bot's dependencies; `notifier` and `now` get their production defaults. */
 export function createAppDeps(
-  input: Omit<AppDeps, 'notifier' | 'now' | 'jobs' | 'cardSecret'> & Partial<Pick<AppDeps, 'notifier' | 'now' | 'jobs' | 'cardSecret'>>,
+  input: Omit<AppDeps, 'notifier' | 'now' | 'jobs' | 'cardSecret' | 'recordsKey'> & Partial<Pick<AppDeps, 'notifier' | 'now' | 'jobs' | 'cardSecret' | 'recordsKey'>>,
 ): AppDeps {
   return {
     ...input,
     // Tests and benchmarks only: a deployment passes the configured secret (see qr/secret.ts),
     // or cards printed by one process would not scan in another.
     cardSecret: input.cardSecret ?? randomBytes(32),
+    recordsKey: input.recordsKey ?? randomBytes(32),
     notifier: input.notifier ?? createNotifier({ DEFAULT_LOCALE: input.defaultLocale }),
     now: input.now ?? systemNow,
     jobs: input.jobs ?? {

@@ -16,5 +16,6 @@ import { announcements } from './announcements/index.js';
 import { staffing } from './staffing/index.js';
 import { teaching } from './teaching/index.js';
 import { scores } from './scores/index.js';
+import { records } from './records/index.js';
 
-export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements, staffing, teaching, scores];
+export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements, staffing, teaching, scores, records];

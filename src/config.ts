@@ -43,6 +43,17 @@ const ConfigSchema = z
     /** Messages per second the sender may use overall (Telegram allows about 30) */
     SEND_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(30),
     /** Signs the QR codes of student cards (src/qr/secret.ts); derived from BOT_TOKEN when unset */
+    /**
+     * Seals the signing keys of academic records (src/records/signer.ts): 32 bytes as base64 or
+     * 64 hex digits. Derived from BOT_TOKEN when unset (tests, trying the bot); set it in
+     * production and keep it safe: without it no stored key opens and nothing can be signed.
+     */
+    RECORDS_KEY: optionalText.pipe(
+      z
+        .string()
+        .refine((v) => /^[0-9a-fA-F]{64}$/.test(v) || Buffer.from(v, 'base64').length === 32, 'RECORDS_KEY must be 32 bytes as base64 (openssl rand -base64 32) or 64 hex digits')
+        .optional(),
+    ),
     CARD_SECRET: optionalText.pipe(z.string().min(32, 'CARD_SECRET must be at least 32 characters (e.g. openssl rand -base64 32)').optional()),
   })
   .superRefine((c, ctx) => {

@@ -12,6 +12,7 @@ import { logger, safeError } from './core/logger.js';
 import { createHttpServer, createWebhookServer } from './core/telegram/webhook.js';
 import { createJobAdder } from './core/queue/jobs.js';
 import { cardSecret } from './qr/secret.js';
+import { recordsKey } from './records/key.js';
 
 type Mode = 'all' | 'bot' | 'worker';
 
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
       kickOutbox: () => workers?.relay.kick(),
       jobs,
       cardSecret: cardSecret(config),
+      recordsKey: recordsKey(config),
       webAppUrl: config.WEBAPP_URL,
     });
     const bot = buildBot(config, deps, redis);

@@ -24,6 +24,7 @@ const REGISTRY: Array<{ name: string; load: () => Promise<{ default: Bench }> }>
   { name: 'timetable-import', load: () => import('./timetable-import.js') },
   { name: 'teaching-hours', load: () => import('./teaching-hours.js') },
   { name: 'scores', load: () => import('./scores.js') },
+  { name: 'records', load: () => import('./records.js') },
 ];
 
 /** command-line options followed by a value */

@@ -26,6 +26,8 @@ export interface AppDeps {
   jobs: Pick<JobAdder, 'add'>;
   /** Signs and checks student card tokens (QR); the same in every process of a deployment. */
   cardSecret: Buffer;
+  /** Seals and opens academic records' signing keys (records/signer.ts); never logged. */
+  recordsKey: Buffer;
   /** Public https address of the gate-scanner Mini App, when this deployment serves it. */
   webAppUrl?: string;
 }

@@ -1,0 +1,278 @@
+/**
+ * The signing workflow: subject teachers sign their subject's results for a class and term, the
+ * homeroom teacher confirms the class once every subject is signed and every student has an
+ * identification code, and the principal signs every ready record of the school in one step,
+ * followed by the school's institution signature; the records are then locked.
+ *
+ * Each step is a preview (what will be signed, with a fingerprint of the set) and a sign call that
+ * takes the fingerprint back: a replayed or stale confirmation whose set no longer matches signs
+ * nothing. Every refusal is audited (ids only).
+ */
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { audit } from '../core/auth/audit.js';
+import type { Db } from '../core/db/client.js';
+import { classes, schools, staff, students } from '../core/db/schema.js';
+import { currentYearOf } from '../core/db/years.js';
+import { classTeachers } from '../questions/schema.js';
+import { signedMessage, type SignatureRole } from './canonical.js';
+import { recordIdCodes, recordSignatures, recordVersions } from './schema.js';
+import { SigningKeyError, type SignerProvider } from './signer.js';
+import { batchHash, currentVersions, parseVersion, type VersionRow } from './service-versions.js';
+
+export type SignRefusal = 'not-your-subject' | 'not-homeroom' | 'not-principal' | 'nothing-to-sign' | 'not-ready' | 'stale' | 'key-decrypt' | 'key-missing' | 'key-revoked' | 'no-class';
+
+export interface Who {
+  schoolId: number;
+  staffId: number;
+  /** the audit actor: 'tg:<id>' or 'cli' */
+  actor: string;
+  isPrincipal?: boolean;
+}
+
+interface Pending {
+  className: string;
+  versions: VersionRow[];
+  batch: string;
+}
+
+async function classOf(db: Db, schoolId: number, classId: number) {
+  const [c] = await db.select().from(classes).where(and(eq(classes.id, classId), eq(classes.schoolId, schoolId)));
+  return c;
+}
+
+async function signaturesOf(db: Db, versionIds: number[]) {
+  if (versionIds.length === 0) return [];
+  return db.select({ versionId: recordSignatures.versionId, role: recordSignatures.role, scope: recordSignatures.scope }).from(recordSignatures).where(inArray(recordSignatures.versionId, versionIds));
+}
+
+async function refuse(db: Db, who: Who, action: string, reason: SignRefusal, details: Record<string, unknown> = {}): Promise<{ ok: false; reason: SignRefusal }> {
+  await audit(db, { actor: who.actor, schoolId: who.schoolId, action, outcome: 'denied', details: { reason, ...details } });
+  return { ok: false, reason };
+}
+
+async function signerName(db: Db, staffId: number): Promise<string> {
+  const [s] = await db.select({ nameKm: staff.nameKm, code: staff.staffCode }).from(staff).where(eq(staff.id, staffId));
+  return s ? `${s.nameKm} (${s.code})` : String(staffId);
+}
+
+/** Signs each version's hash and stores the signatures; one key opening for the whole set. */
+async function signAll(db: Db, signers: SignerProvider, input: { who: Who; owner: number | null; name: string; role: SignatureRole; scope: string; versions: VersionRow[]; lock?: boolean }): Promise<void> {
+  const signer = await signers.signerFor({ schoolId: input.who.schoolId, staffId: input.owner });
+  const rows: Array<typeof recordSignatures.$inferInsert> = [];
+  for (const v of input.versions) {
+    const signature = await signer.sign(signedMessage({ hash: v.hash, role: input.role, scope: input.scope }));
+    rows.push({ versionId: v.id, schoolId: input.who.schoolId, role: input.role, scope: input.scope, keyId: signer.keyId, signerName: input.name, staffId: input.owner, signature: signature.toString('base64') });
+  }
+  await db.transaction(async (tx) => {
+    for (let i = 0; i < rows.length; i += 1000) await tx.insert(recordSignatures).values(rows.slice(i, i + 1000)).onConflictDoNothing();
+    if (input.lock) {
+      const ids = input.versions.map((v) => v.id);
+      for (let i = 0; i < ids.length; i += 5000) await tx.update(recordVersions).set({ status: 'locked', lockedAt: new Date() }).where(and(inArray(recordVersions.id, ids.slice(i, i + 5000)), eq(recordVersions.status, 'open')));
+    }
+  });
+}
+
+function keyRefusal(err: unknown): SignRefusal {
+  if (err instanceof SigningKeyError) return err.reason;
+  throw err;
+}
+
+// ---------------------------------------------------------------- subject teachers
+
+export async function subjectPreview(db: Db, who: Who, input: { classId: number; term: string; subject: string }): Promise<({ ok: true } & Pending) | { ok: false; reason: SignRefusal }> {
+  const c = await classOf(db, who.schoolId, input.classId);
+  if (!c) return refuse(db, who, 'records.sign.subject', 'no-class', { classId: input.classId });
+  const [teaches] = await db
+    .select()
+    .from(classTeachers)
+    .where(and(eq(classTeachers.classId, c.id), eq(classTeachers.staffId, who.staffId), eq(classTeachers.subject, input.subject)));
+  if (!teaches) return refuse(db, who, 'records.sign.subject', 'not-your-subject', { classId: c.id });
+  const all = (await currentVersions(db, { schoolId: who.schoolId, classId: c.id, term: input.term })).filter((v) => v.status === 'open' && v.document.subjects.some((s) => s.subject === input.subject));
+  const done = new Set((await signaturesOf(db, all.map((v) => v.id))).filter((s) => s.role === 'teacher' && s.scope === input.subject).map((s) => s.versionId));
+  const versions = all.filter((v) => !done.has(v.id));
+  if (versions.length === 0) return refuse(db, who, 'records.sign.subject', 'nothing-to-sign', { classId: c.id });
+  return { ok: true, className: c.name, versions, batch: batchHash(versions.map((v) => v.hash)) };
+}
+
+export async function signSubject(db: Db, signers: SignerProvider, who: Who, input: { classId: number; term: string; subject: string; batch: string }) {
+  const p = await subjectPreview(db, who, input);
+  if (!p.ok) return p;
+  if (!p.batch.startsWith(input.batch)) return refuse(db, who, 'records.sign.subject', 'stale', { classId: input.classId });
+  try {
+    await signAll(db, signers, { who, owner: who.staffId, name: await signerName(db, who.staffId), role: 'teacher', scope: input.subject, versions: p.versions });
+  } catch (err) {
+    return refuse(db, who, 'records.sign.subject', keyRefusal(err), { classId: input.classId });
+  }
+  await audit(db, { actor: who.actor, schoolId: who.schoolId, action: 'records.sign.subject', entity: 'class', entityId: input.classId, details: { count: p.versions.length, batch: p.batch.slice(0, 16) } });
+  return { ok: true as const, className: p.className, count: p.versions.length, batch: p.batch };
+}
+
+// ---------------------------------------------------------------- homeroom teacher
+
+export interface ClassCheck {
+  classId: number;
+  className: string;
+  records: number;
+  /** subjects some record still lacks a teacher's signature for */
+  unsignedSubjects: string[];
+  /** students of the class with no identification code (names, for the homeroom teacher) */
+  missingIdCodes: string[];
+  confirmed: boolean;
+  /** records waiting for the principal (confirmed, not locked) */
+  toSign: VersionRow[];
+  locked: number;
+}
+
+export async function checkClass(db: Db, schoolId: number, classId: number, term: string): Promise<ClassCheck | null> {
+  const [c] = await checkClasses(db, schoolId, [classId], term);
+  return c ?? null;
+}
+
+/**
+ * The state of many classes in three set-based queries (the principal's /sign over a whole
+ * school): current versions with their signatures aggregated, and students without a code.
+ */
+export async function checkClasses(db: Db, schoolId: number, classIds: number[], term: string): Promise<ClassCheck[]> {
+  if (classIds.length === 0) return [];
+  const list = await db.select({ id: classes.id, name: classes.name }).from(classes).where(and(eq(classes.schoolId, schoolId), inArray(classes.id, classIds)));
+  const rows = await db
+    .select({
+      version: recordVersions,
+      teacherScopes: sql<string[] | null>`array_agg(${recordSignatures.scope}) filter (where ${recordSignatures.role} = 'teacher')`,
+      homeroom: sql<boolean | null>`bool_or(${recordSignatures.role} = 'homeroom')`,
+    })
+    .from(recordVersions)
+    .leftJoin(recordSignatures, eq(recordSignatures.versionId, recordVersions.id))
+    .where(and(eq(recordVersions.schoolId, schoolId), inArray(recordVersions.classId, classIds), eq(recordVersions.term, term), inArray(recordVersions.status, ['open', 'locked'])))
+    .groupBy(recordVersions.id)
+    .orderBy(recordVersions.studentId);
+  const missing = await db
+    .select({ classId: students.classId, nameKm: students.nameKm })
+    .from(students)
+    .leftJoin(recordIdCodes, eq(recordIdCodes.studentId, students.id))
+    .where(and(inArray(students.classId, classIds), eq(students.active, true), isNull(recordIdCodes.studentId)))
+    .orderBy(students.rollNo, students.nameKm);
+  return list.map((c) => {
+    const mine = rows.filter((r) => r.version.classId === c.id);
+    const versions = mine.map((r) => parseVersion(r.version));
+    const unsigned = new Set<string>();
+    let confirmed = versions.length > 0;
+    const toSign: VersionRow[] = [];
+    versions.forEach((v, i) => {
+      const scopes = new Set(mine[i]!.teacherScopes ?? []);
+      for (const s of v.document.subjects) if (!scopes.has(s.subject)) unsigned.add(s.subject);
+      const homeroom = mine[i]!.homeroom === true;
+      if (!homeroom) confirmed = false;
+      if (homeroom && v.status === 'open') toSign.push(v);
+    });
+    // a code added after the record was built is in the next version (refreshClassRecords)
+    const names = new Set([...missing.filter((m) => m.classId === c.id).map((m) => m.nameKm), ...versions.filter((v) => !v.document.student.idCode).map((v) => v.document.student.name)]);
+    return { classId: c.id, className: c.name, records: versions.length, unsignedSubjects: [...unsigned].sort(), missingIdCodes: [...names], confirmed, toSign, locked: versions.filter((v) => v.status === 'locked').length };
+  });
+}
+
+export async function classPreview(db: Db, who: Who, input: { classId: number; term: string }) {
+  const c = await classOf(db, who.schoolId, input.classId);
+  if (!c) return refuse(db, who, 'records.sign.class', 'no-class', { classId: input.classId });
+  if (c.homeroomStaffId !== who.staffId) return refuse(db, who, 'records.sign.class', 'not-homeroom', { classId: c.id });
+  const check = (await checkClass(db, who.schoolId, c.id, input.term))!;
+  const versions = (await currentVersions(db, { schoolId: who.schoolId, classId: c.id, term: input.term })).filter((v) => v.status === 'open');
+  const sigs = await signaturesOf(db, versions.map((v) => v.id));
+  const pending = versions.filter((v) => !sigs.some((s) => s.versionId === v.id && s.role === 'homeroom'));
+  if (check.records === 0 || check.unsignedSubjects.length > 0 || check.missingIdCodes.length > 0) {
+    await audit(db, { actor: who.actor, schoolId: who.schoolId, action: 'records.sign.class', outcome: 'denied', details: { reason: 'not-ready', classId: c.id } });
+    return { ok: false as const, reason: 'not-ready' as const, check };
+  }
+  if (pending.length === 0) return refuse(db, who, 'records.sign.class', 'nothing-to-sign', { classId: c.id });
+  return { ok: true as const, className: c.name, versions: pending, batch: batchHash(pending.map((v) => v.hash)), check };
+}
+
+export async function confirmClass(db: Db, signers: SignerProvider, who: Who, input: { classId: number; term: string; batch: string }) {
+  const p = await classPreview(db, who, input);
+  if (!p.ok) return p;
+  if (!p.batch.startsWith(input.batch)) return refuse(db, who, 'records.sign.class', 'stale', { classId: input.classId });
+  try {
+    await signAll(db, signers, { who, owner: who.staffId, name: await signerName(db, who.staffId), role: 'homeroom', scope: 'class', versions: p.versions });
+  } catch (err) {
+    return refuse(db, who, 'records.sign.class', keyRefusal(err), { classId: input.classId });
+  }
+  await audit(db, { actor: who.actor, schoolId: who.schoolId, action: 'records.sign.class', entity: 'class', entityId: input.classId, details: { count: p.versions.length } });
+  return { ok: true as const, className: p.className, count: p.versions.length, batch: p.batch };
+}
+
+// ---------------------------------------------------------------- principal
+
+export interface SchoolReadiness {
+  ready: ClassCheck[];
+  notReady: ClassCheck[];
+  versions: VersionRow[];
+  batch: string;
+}
+
+export async function schoolReadiness(db: Db, schoolId: number, term: string): Promise<SchoolReadiness> {
+  const list = await db
+    .select({ id: classes.id })
+    .from(classes)
+    .innerJoin(...currentYearOf(classes))
+    .where(eq(classes.schoolId, schoolId))
+    .orderBy(classes.grade, classes.name);
+  const checks = new Map((await checkClasses(db, schoolId, list.map((c) => c.id), term)).map((c) => [c.classId, c]));
+  const ready: ClassCheck[] = [];
+  const notReady: ClassCheck[] = [];
+  for (const c of list) {
+    const check = checks.get(c.id)!;
+    if (check.confirmed && check.toSign.length > 0) ready.push(check);
+    else if (check.locked < check.records || check.records === 0) notReady.push(check);
+  }
+  const versions = ready.flatMap((c) => c.toSign);
+  return { ready, notReady, versions, batch: batchHash(versions.map((v) => v.hash)) };
+}
+
+export async function signSchool(db: Db, signers: SignerProvider, who: Who, input: { term: string; batch: string }) {
+  if (!who.isPrincipal) return refuse(db, who, 'records.sign.school', 'not-principal');
+  const r = await schoolReadiness(db, who.schoolId, input.term);
+  if (r.versions.length === 0) return refuse(db, who, 'records.sign.school', 'nothing-to-sign');
+  if (!r.batch.startsWith(input.batch)) return refuse(db, who, 'records.sign.school', 'stale');
+  const [school] = await db.select({ nameKm: schools.nameKm, code: schools.code }).from(schools).where(eq(schools.id, who.schoolId));
+  try {
+    // both keys must open before anything is signed
+    await signers.signerFor({ schoolId: who.schoolId, staffId: null });
+    await signAll(db, signers, { who, owner: who.staffId, name: await signerName(db, who.staffId), role: 'principal', scope: 'school', versions: r.versions });
+    await signAll(db, signers, { who, owner: null, name: `${school!.nameKm} (${school!.code})`, role: 'institution', scope: 'school', versions: r.versions, lock: true });
+  } catch (err) {
+    return refuse(db, who, 'records.sign.school', keyRefusal(err));
+  }
+  await audit(db, { actor: who.actor, schoolId: who.schoolId, action: 'records.sign.school', details: { count: r.versions.length, classes: r.ready.length } });
+  return { ok: true as const, count: r.versions.length, classes: r.ready.length };
+}
+
+// ---------------------------------------------------------------- what a signer has to do
+
+/** The term with the most recent record of the school (what /sign works on by default). */
+export async function latestTerm(db: Db, schoolId: number): Promise<string | null> {
+  const [r] = await db.select({ term: recordVersions.term }).from(recordVersions).where(eq(recordVersions.schoolId, schoolId)).orderBy(desc(recordVersions.id)).limit(1);
+  return r?.term ?? null;
+}
+
+/** The (class, subject) pairs a teacher signs, and the classes they are homeroom teacher of. */
+export async function teacherTasks(db: Db, who: Who): Promise<{ subjects: Array<{ classId: number; className: string; subject: string }>; homeroom: Array<{ classId: number; className: string }> }> {
+  const subjects = await db
+    .select({ classId: classes.id, className: classes.name, subject: classTeachers.subject })
+    .from(classTeachers)
+    .innerJoin(classes, eq(classes.id, classTeachers.classId))
+    .innerJoin(...currentYearOf(classes))
+    .where(and(eq(classTeachers.staffId, who.staffId), eq(classTeachers.schoolId, who.schoolId)))
+    .orderBy(classes.grade, classes.name);
+  const homeroom = await db
+    .select({ classId: classes.id, className: classes.name })
+    .from(classes)
+    .innerJoin(...currentYearOf(classes))
+    .where(and(eq(classes.homeroomStaffId, who.staffId), eq(classes.schoolId, who.schoolId)));
+  return { subjects: subjects.filter((s) => s.subject !== ''), homeroom };
+}
+
+/** The subject a teacher signs in a class (one per teacher and class, class_teachers' key). */
+export async function subjectOf(db: Db, who: Who, classId: number): Promise<string | null> {
+  const [r] = await db.select({ subject: classTeachers.subject }).from(classTeachers).where(and(eq(classTeachers.classId, classId), eq(classTeachers.staffId, who.staffId), eq(classTeachers.schoolId, who.schoolId)));
+  return r?.subject || null;
+}
