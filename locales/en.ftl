@@ -975,3 +975,23 @@ teaching-col-reason = Reason
 teaching-col-taught-by = Taught by
 teaching-col-confirmed = Confirmed
 teaching-col-call = To call
+
+## lifecycle
+lifecycle-cmd-guardians = A child's guardians (remove a link)
+lifecycle-help-office = /guardians STUDENT-CODE — who is linked to a child; remove a link with a reason
+lifecycle-guardians-usage = Send /guardians with the student code, e.g. /guardians S00012
+lifecycle-guardians-title = Guardians of { $child }:
+lifecycle-guardians-line = { $n }. { $name } — { $relation }, { $source }, { $linked }
+lifecycle-guardians-none = No guardian is linked to this child.
+lifecycle-source-roster = from the roster
+lifecycle-source-invite = by invite
+lifecycle-linked-yes = on Telegram
+lifecycle-linked-no = not on Telegram
+lifecycle-button-remove = Remove { $n }
+lifecycle-remove-why = Why is this link removed?
+lifecycle-reason-not-guardian = Not the child's guardian
+lifecycle-reason-family-request = The family asked
+lifecycle-reason-court-order = A court or authority decided
+lifecycle-removed = The link is removed. That person gets no more messages about this child.
+lifecycle-denied-not-office = Only the school's principal or operator can do this.
+lifecycle-denied-not-found = No such student at your school.

@@ -975,3 +975,23 @@ teaching-col-reason = មូលហេតុ
 teaching-col-taught-by = បង្រៀនដោយ
 teaching-col-confirmed = បានបញ្ជាក់
 teaching-col-call = ត្រូវទាក់ទង
+
+## lifecycle
+lifecycle-cmd-guardians = អាណាព្យាបាលរបស់សិស្ស (ដកការភ្ជាប់)
+lifecycle-help-office = /guardians លេខកូដសិស្ស — អ្នកដែលភ្ជាប់នឹងសិស្ស; ដកការភ្ជាប់ដោយមានមូលហេតុ
+lifecycle-guardians-usage = ផ្ញើ /guardians ជាមួយលេខកូដសិស្ស ឧ. /guardians S00012
+lifecycle-guardians-title = អាណាព្យាបាលរបស់ { $child }៖
+lifecycle-guardians-line = { $n }. { $name } — { $relation }, { $source }, { $linked }
+lifecycle-guardians-none = មិនមានអាណាព្យាបាលណាភ្ជាប់នឹងសិស្សនេះទេ។
+lifecycle-source-roster = ពីបញ្ជីឈ្មោះ
+lifecycle-source-invite = តាមការអញ្ជើញ
+lifecycle-linked-yes = មាននៅលើ Telegram
+lifecycle-linked-no = មិនទាន់នៅលើ Telegram
+lifecycle-button-remove = ដក { $n }
+lifecycle-remove-why = ហេតុអ្វីដកការភ្ជាប់នេះ?
+lifecycle-reason-not-guardian = មិនមែនជាអាណាព្យាបាលរបស់សិស្ស
+lifecycle-reason-family-request = គ្រួសារបានស្នើ
+lifecycle-reason-court-order = តុលាការ ឬអាជ្ញាធរបានសម្រេច
+lifecycle-removed = ការភ្ជាប់ត្រូវបានដក។ អ្នកនោះនឹងមិនទទួលសារអំពីសិស្សនេះទៀតទេ។
+lifecycle-denied-not-office = មានតែនាយក ឬប្រតិបត្តិករសាលាប៉ុណ្ណោះអាចធ្វើបាន។
+lifecycle-denied-not-found = មិនមានសិស្សនេះនៅសាលារបស់អ្នកទេ។

@@ -21,6 +21,7 @@ import { displayName, type Notifier } from '../core/i18n/index.js';
 import type { StaffRole } from '../core/auth/roles.js';
 import { addToOutbox } from '../core/queue/outbox.js';
 import { ensureCurrentYear, getSchool } from '../schools/service.js';
+import { staffLeave, studentsLeave } from '../lifecycle/service-leaving.js';
 import { parseStaffRoster, parseStudentRoster, type RosterError, type RosterFile, type RosterParseResult } from './parse.js';
 
 const CHUNK = 1000;
@@ -44,7 +45,7 @@ export interface StudentImportSummary {
   classes: { created: number; updated: number };
   guardians: { created: number; updated: number };
   links: { added: number; removed: number; updated: number };
-  /** active students of the school that this file does not list (left unchanged) */
+  /** enrolled students of the school that this file does not list: they have left (record kept) */
   notInFile: number;
   /** Telegram accounts linked now because their verified phone was in the file */
   accountsLinked: number;
@@ -52,6 +53,8 @@ export interface StudentImportSummary {
 
 export interface StaffImportSummary {
   staff: Counts;
+  /** active staff the file does not list: deactivated */
+  left: number;
   roles: { added: number; removed: number };
   homerooms: { set: number; cleared: number };
   accountsLinked: number;
@@ -118,10 +121,27 @@ export async function importStudents(db: Db, input: ImportInput): Promise<Import
     );
 
     // Students ---------------------------------------------------------------------------------
-    const rollInClass = new Map<string, number>();
+    // Roll numbers are what teachers type (`7A absent 3`): a student keeps theirs while they stay in
+    // the class; a newcomer (or one who changed class) gets the next number after every number the
+    // class has ever used, so a departed child's number is never given to someone else.
+    const known = new Map<string, { classId: number | null; rollNo: number | null }>();
+    const lastRoll = new Map<number, number>();
+    for (const k of await tx
+      .select({ code: students.studentCode, classId: students.classId, rollNo: students.rollNo })
+      .from(students)
+      .where(eq(students.schoolId, school.id))) {
+      known.set(k.code, k);
+      if (k.classId !== null && k.rollNo !== null) lastRoll.set(k.classId, Math.max(lastRoll.get(k.classId) ?? 0, k.rollNo));
+    }
     const studentValues = rows.map((r) => {
-      const roll = (rollInClass.get(r.className) ?? 0) + 1;
-      rollInClass.set(r.className, roll);
+      const classId = classIds.get(r.className)!;
+      const before = known.get(r.studentCode);
+      let roll: number;
+      if (before && before.classId === classId && before.rollNo !== null) roll = before.rollNo;
+      else {
+        roll = (lastRoll.get(classId) ?? 0) + 1;
+        lastRoll.set(classId, roll);
+      }
       return {
         schoolId: school.id,
         studentCode: r.studentCode,
@@ -129,7 +149,7 @@ export async function importStudents(db: Db, input: ImportInput): Promise<Import
         nameEn: r.nameEn,
         sex: r.sex,
         dateOfBirth: r.dateOfBirth,
-        classId: classIds.get(r.className)!,
+        classId,
         rollNo: roll,
         active: true,
       };
@@ -150,6 +170,9 @@ export async function importStudents(db: Db, input: ImportInput): Promise<Import
             classId: sql`excluded.class_id`,
             rollNo: sql`excluded.roll_no`,
             active: sql`true`,
+            status: sql`'enrolled'`,
+            statusOn: sql`null`,
+            statusReason: sql`null`,
             updatedAt: sql`now()`,
           },
           setWhere: sql`(${students.nameKm}, ${students.nameEn}, ${students.sex}, ${students.dateOfBirth}, ${students.classId}, ${students.rollNo}, ${students.active})
@@ -237,11 +260,15 @@ export async function importStudents(db: Db, input: ImportInput): Promise<Import
       await tx.delete(studentGuardians).where(and(eq(studentGuardians.studentId, s!), eq(studentGuardians.guardianId, g!)));
     }
 
-    // Everyone in the file is active now, so the rest are the ones the file does not list.
-    const [active] = await tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(students)
-      .where(and(eq(students.schoolId, school.id), eq(students.active, true)));
+    // Everyone in the file is enrolled now; the students it does not list have left the school.
+    const inFile = new Set(rows.map((r) => r.studentCode));
+    const leaving = (
+      await tx
+        .select({ id: students.id, code: students.studentCode })
+        .from(students)
+        .where(and(eq(students.schoolId, school.id), eq(students.active, true)))
+    ).filter((s) => !inFile.has(s.code));
+    const left = await studentsLeave(tx, { schoolId: school.id, studentIds: leaving.map((s) => s.id), status: 'left', reason: 'not-in-roster', actor: input.actor });
 
     const accountsLinked = await linkWaitingAccounts(tx, school.id, input.actor, school.nameKm, school.nameEn, input.notifier);
 
@@ -253,7 +280,7 @@ export async function importStudents(db: Db, input: ImportInput): Promise<Import
       },
       guardians: { created: guardiansCreated, updated: guardiansUpdated },
       links: { added: toAdd.length, removed: toRemove.length, updated: toUpdate.length },
-      notInFile: (active?.n ?? 0) - rows.length,
+      notInFile: left.length,
       accountsLinked,
     };
     await audit(tx, {
@@ -384,9 +411,21 @@ export async function importStaff(db: Db, input: ImportInput): Promise<ImportRes
       cleared += res.length;
     }
 
+    // Staff the roster does not list have left: roles, homerooms, substitutions and the link end.
+    // Accounts that joined by invite without a roster row (code TG<telegram id>) are not the roster's.
+    const listed = new Set(rows.map((r) => r.staffCode));
+    const leavingStaff = (
+      await tx
+        .select({ id: staff.id, code: staff.staffCode })
+        .from(staff)
+        .where(and(eq(staff.schoolId, school.id), eq(staff.active, true), sql`${staff.staffCode} !~ '^TG[0-9]+$'`))
+    ).filter((s) => !listed.has(s.code));
+    const staffLeft = await staffLeave(tx, { schoolId: school.id, staffIds: leavingStaff.map((s) => s.id), reason: 'not-in-roster', actor: input.actor });
+
     const accountsLinked = await linkWaitingAccounts(tx, school.id, input.actor, school.nameKm, school.nameEn, input.notifier);
     const summary: StaffImportSummary = {
       staff: { created, updated, unchanged: rows.length - created - updated },
+      left: staffLeft.length,
       roles: { added: rolesToAdd.length, removed: rolesToRemove.length },
       homerooms: { set, cleared },
       accountsLinked,
@@ -419,13 +458,14 @@ async function linkWaitingAccounts(
     .update(guardians)
     .set({ telegramUserId: telegramAccounts.telegramUserId })
     .from(telegramAccounts)
-    .where(and(eq(guardians.schoolId, schoolId), isNull(guardians.telegramUserId), eq(guardians.phone, telegramAccounts.phone)))
+    // someone who unlinked themselves stays unlinked until they share their phone again
+    .where(and(eq(guardians.schoolId, schoolId), isNull(guardians.telegramUserId), isNull(guardians.unlinkedAt), eq(guardians.phone, telegramAccounts.phone)))
     .returning({ id: guardians.id, telegramUserId: telegramAccounts.telegramUserId, locale: telegramAccounts.locale });
   const s = await tx
     .update(staff)
     .set({ telegramUserId: telegramAccounts.telegramUserId })
     .from(telegramAccounts)
-    .where(and(eq(staff.schoolId, schoolId), isNull(staff.telegramUserId), eq(staff.active, true), eq(staff.phone, telegramAccounts.phone)))
+    .where(and(eq(staff.schoolId, schoolId), isNull(staff.telegramUserId), isNull(staff.unlinkedAt), eq(staff.active, true), eq(staff.phone, telegramAccounts.phone)))
     .returning({ id: staff.id, telegramUserId: telegramAccounts.telegramUserId, locale: telegramAccounts.locale });
   const linked = [
     ...g.map((r) => ({ ...r, entity: 'guardian' as const })),

@@ -1,0 +1,17 @@
+/**
+ * Lifecycle: what happens over a school year as people and links change. Students leave or move
+ * (status, kept history), staff are deactivated (roles, homerooms, substitutions, link end), the
+ * office lists and removes a child's guardian links. The roster import calls service-leaving.ts;
+ * the outbox sender re-checks every recipient (core/queue/entitlement.ts).
+ */
+import type { Capability } from '../core/capability.js';
+import { lifecycleFeature } from './bot.js';
+import { NAMESPACES } from './buttons.js';
+
+export const lifecycle: Capability = {
+  id: 'lifecycle',
+  callbackNamespaces: NAMESPACES,
+  commands: [{ command: 'guardians', descriptionKey: 'lifecycle-cmd-guardians', roles: ['principal', 'operator'] }],
+  helpLines: [{ roles: ['principal', 'operator'], key: 'lifecycle-help-office' }],
+  bot: lifecycleFeature,
+};
