@@ -5,9 +5,10 @@
  */
 import { Composer, InlineKeyboard } from 'grammy';
 import type { AppDeps, BotContext } from '../core/telegram/context.js';
-import { displayName, formatNumber } from '../core/i18n/index.js';
+import { displayName, formatDay, formatNumber } from '../core/i18n/index.js';
 import { REASON_WIRE, removeLink, removeLinkReason } from './buttons.js';
 import { guardiansOf, removeGuardianLink, type RemovalReason } from './service-guardians.js';
+import { DISCLOSURE_DAYS, privacyRecord } from './service-privacy.js';
 
 export function lifecycleFeature(deps: AppDeps): Composer<BotContext> {
   const db = deps.database.db;
@@ -63,6 +64,28 @@ export function lifecycleFeature(deps: AppDeps): Composer<BotContext> {
     const b = removeLinkReason.parse(ctx.callbackQuery.data);
     const r = b ? await removeGuardianLink(db, ctx.actor, { studentId: b.student, guardianId: b.guardian, reason: b.reason }) : ({ ok: false, reason: 'not-found' } as const);
     await ctx.reply(r.ok ? ctx.t('lifecycle-removed') : ctx.t(`lifecycle-denied-${r.reason}`));
+  });
+
+  composer.command('privacy', async (ctx) => {
+    const record = await privacyRecord(db, ctx.actor);
+    if (record.length === 0) {
+      await ctx.reply(ctx.t('lifecycle-privacy-none'));
+      return;
+    }
+    const loc = ctx.locale;
+    const n = (x: number) => formatNumber(loc, x);
+    for (const c of record) {
+      const lines = [
+        ctx.t('lifecycle-privacy-child', { child: displayName(loc, c), class: c.className ?? '—' }),
+        ctx.t('lifecycle-privacy-holds', { guardians: n(c.guardians), days: n(c.attendanceDays) }),
+        c.hasDateOfBirth ? ctx.t('lifecycle-privacy-dob') : '',
+        '',
+        ctx.t('lifecycle-privacy-reads-title', { days: n(DISCLOSURE_DAYS) }),
+        ...c.reads.map((r) => ctx.t('lifecycle-privacy-read', { date: formatDay(loc, r.day), role: ctx.t(`lifecycle-role-${r.role}`), count: n(r.count) })),
+        c.reads.length === 0 ? ctx.t('lifecycle-privacy-no-reads') : '',
+      ].filter((l, i, all) => l !== '' || (i > 0 && all[i - 1] !== ''));
+      await ctx.reply(lines.join('\n').trim());
+    }
   });
 
   return composer;

@@ -11,7 +11,13 @@ import { NAMESPACES } from './buttons.js';
 export const lifecycle: Capability = {
   id: 'lifecycle',
   callbackNamespaces: NAMESPACES,
-  commands: [{ command: 'guardians', descriptionKey: 'lifecycle-cmd-guardians', roles: ['principal', 'operator'] }],
-  helpLines: [{ roles: ['principal', 'operator'], key: 'lifecycle-help-office' }],
+  commands: [
+    { command: 'guardians', descriptionKey: 'lifecycle-cmd-guardians', roles: ['principal', 'operator'] },
+    { command: 'privacy', descriptionKey: 'lifecycle-cmd-privacy', roles: ['parent'] },
+  ],
+  helpLines: [
+    { roles: ['principal', 'operator'], key: 'lifecycle-help-office' },
+    { roles: ['parent'], key: 'lifecycle-help-parent' },
+  ],
   bot: lifecycleFeature,
 };
