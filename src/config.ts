@@ -43,6 +43,10 @@ const ConfigSchema = z
     /** Messages per second the sender may use overall (Telegram allows about 30) */
     SEND_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(30),
     /** Signs the QR codes of student cards (src/qr/secret.ts); derived from BOT_TOKEN when unset */
+    /** Days after which the bodies of sent and cancelled messages are cleared (counts and ids stay) */
+    OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(90),
+    /** How long a Mini App's initData stays valid, in seconds (Telegram signs it when the app opens) */
+    WEBAPP_INITDATA_MAX_AGE_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),
     CARD_SECRET: optionalText.pipe(z.string().min(32, 'CARD_SECRET must be at least 32 characters (e.g. openssl rand -base64 32)').optional()),
   })
   .superRefine((c, ctx) => {

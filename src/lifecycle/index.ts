@@ -7,6 +7,7 @@
 import type { Capability } from '../core/capability.js';
 import { lifecycleFeature } from './bot.js';
 import { NAMESPACES } from './buttons.js';
+import { retentionCli, retentionQueue } from './retention.js';
 
 export const lifecycle: Capability = {
   id: 'lifecycle',
@@ -20,4 +21,6 @@ export const lifecycle: Capability = {
     { roles: ['parent'], key: 'lifecycle-help-parent' },
   ],
   bot: lifecycleFeature,
+  queues: [retentionQueue],
+  cli: [retentionCli],
 };
