@@ -1009,3 +1009,4 @@ lifecycle-role-operator = operator
 lifecycle-role-teacher = teacher
 lifecycle-role-gatekeeper = gate keeper
 lifecycle-role-staff = staff (no longer at the school)
+roster-err-too-long = Row { $row }: “{ $column }” is too long (“{ $value }”). A name can have at most 100 characters.

@@ -1009,3 +1009,4 @@ lifecycle-role-operator = ប្រតិបត្តិករ
 lifecycle-role-teacher = គ្រូ
 lifecycle-role-gatekeeper = អ្នកយាមទ្វារ
 lifecycle-role-staff = បុគ្គលិក (លែងនៅសាលា)
+roster-err-too-long = ជួរទី { $row }: “{ $column }” វែងពេក (“{ $value }”)។ ឈ្មោះមួយអាចមានយ៉ាងច្រើន ១០០ តួអក្សរ។

@@ -256,3 +256,20 @@ describe('leaving takes effect at once', () => {
     expect(leave[0]!.details).toMatchObject({ reason: 'not-in-roster', roles: ['teacher'] });
   });
 });
+
+describe('bad input at import', () => {
+  it('case 12: a 6,000-character name is refused with its row; a direction override is taken out before it reaches an alert', async () => {
+    const long = `1A,afternoon,DEMO-001-S08888,${'ក'.repeat(6000)},Long,F,2019-03-03,ម្តាយ,077 555 102,mother,,,`;
+    const refused = await importStudents(app.database.db, { schoolCode: 'DEMO-001', file: csvFile('s.csv', `${STUDENTS.join('\n')}\n${long}`), actor: 'cli' });
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.errors).toEqual([expect.objectContaining({ row: STUDENTS.length + 1, column: 'name_km', code: 'too-long' })]);
+    expect(await app.database.db.select().from(students).where(eq(students.studentCode, 'DEMO-001-S08888'))).toEqual([]);
+
+    const bidi = `1A,afternoon,DEMO-001-S08889,ស\u202Eុខា\u2066,Sok\u202Ea,F,2019-03-03,ម្តាយ,077 555 103,mother,,,`;
+    const ok = await importStudents(app.database.db, { schoolCode: 'DEMO-001', file: csvFile('s.csv', `${STUDENTS.join('\n')}\n${bidi}`), actor: 'cli' });
+    expect(ok.ok).toBe(true);
+    const [s] = await app.database.db.select().from(students).where(eq(students.studentCode, 'DEMO-001-S08889'));
+    expect(s).toMatchObject({ nameKm: 'សុខា', nameEn: 'Soka' });
+  });
+});
