@@ -22,6 +22,7 @@ import type { StaffRole } from '../core/auth/roles.js';
 import { addToOutbox } from '../core/queue/outbox.js';
 import { ensureCurrentYear, getSchool } from '../schools/service.js';
 import { staffLeave, studentsLeave } from '../lifecycle/service-leaving.js';
+import { rosterChanges, type RosterChanges } from './changes.js';
 import { parseStaffRoster, parseStudentRoster, type RosterError, type RosterFile, type RosterParseResult } from './parse.js';
 
 const CHUNK = 1000;
@@ -49,6 +50,8 @@ export interface StudentImportSummary {
   notInFile: number;
   /** Telegram accounts linked now because their verified phone was in the file */
   accountsLinked: number;
+  /** by name and class: new, changed class, leaving */
+  changes: RosterChanges;
 }
 
 export interface StaffImportSummary {
@@ -68,6 +71,26 @@ export interface ImportInput {
   /** 'cli' or 'tg:<id>' */
   actor: string;
   notifier?: Notifier;
+  /** validate and compute the summary, then roll everything back (nothing changes) */
+  dryRun?: boolean;
+}
+
+export type DryRunResult<S> = ImportResult<S> & { dryRun?: boolean };
+
+/** Thrown inside the transaction of a dry run so that it rolls back; carries the summary out. */
+class DryRun<S> extends Error {
+  constructor(readonly summary: S) {
+    super('dry run');
+  }
+}
+
+async function orDryRun<S>(input: ImportInput, run: () => Promise<ImportResult<S>>): Promise<DryRunResult<S>> {
+  try {
+    return await run();
+  } catch (err) {
+    if (input.dryRun && err instanceof DryRun) return { ok: true, summary: err.summary as S, dryRun: true };
+    throw err;
+  }
 }
 
 function fileHash(file: RosterFile): string {
@@ -96,8 +119,9 @@ export async function importStudents(db: Db, input: ImportInput): Promise<Import
   if (!parsed.ok) return parsed;
   const rows = parsed.rows;
 
-  return db.transaction(async (tx) => {
+  return orDryRun(input, () => db.transaction(async (tx) => {
     const yearId = await ensureCurrentYear(tx, school.id);
+    const changes = await rosterChanges(tx, school.id, rows);
 
     // Classes ----------------------------------------------------------------------------------
     const classDefs = new Map<string, { name: string; grade: number; section: string; shift: 'morning' | 'afternoon' }>();
@@ -282,17 +306,20 @@ export async function importStudents(db: Db, input: ImportInput): Promise<Import
       links: { added: toAdd.length, removed: toRemove.length, updated: toUpdate.length },
       notInFile: left.length,
       accountsLinked,
+      changes,
     };
+    if (input.dryRun) throw new DryRun(summary);
     await audit(tx, {
       actor: input.actor,
       schoolId: school.id,
       action: 'roster.import',
       entity: 'school',
       entityId: school.id,
-      details: { file: fileHash(input.file), rows: rows.length, ...summary },
+      // counts only: the change lists carry names
+      details: { file: fileHash(input.file), rows: rows.length, ...summary, changes: { added: changes.added.length, classChanged: changes.classChanged.length, leaving: changes.leaving.length } },
     });
     return { ok: true, summary } as const;
-  });
+  }));
 }
 
 export async function importStaff(db: Db, input: ImportInput): Promise<ImportResult<StaffImportSummary>> {
@@ -300,7 +327,7 @@ export async function importStaff(db: Db, input: ImportInput): Promise<ImportRes
   if (!parsed.ok) return parsed;
   const rows = parsed.rows;
 
-  return db.transaction(async (tx) => {
+  return orDryRun(input, () => db.transaction(async (tx) => {
     const yearId = await ensureCurrentYear(tx, school.id);
     const classIds = new Map(
       (await tx.select({ id: classes.id, name: classes.name }).from(classes).where(eq(classes.academicYearId, yearId))).map((c) => [c.name, c.id]),
@@ -430,6 +457,7 @@ export async function importStaff(db: Db, input: ImportInput): Promise<ImportRes
       homerooms: { set, cleared },
       accountsLinked,
     };
+    if (input.dryRun) throw new DryRun(summary);
     await audit(tx, {
       actor: input.actor,
       schoolId: school.id,
@@ -439,7 +467,7 @@ export async function importStaff(db: Db, input: ImportInput): Promise<ImportRes
       details: { file: fileHash(input.file), rows: rows.length, ...summary },
     });
     return { ok: true, summary } as const;
-  });
+  }));
 }
 
 /**
