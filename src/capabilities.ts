@@ -17,5 +17,6 @@ import { staffing } from './staffing/index.js';
 import { teaching } from './teaching/index.js';
 import { scores } from './scores/index.js';
 import { records } from './records/index.js';
+import { lifecycle } from './lifecycle/index.js';
 
-export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements, staffing, teaching, scores, records];
+export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements, staffing, teaching, scores, records, lifecycle];

@@ -42,7 +42,6 @@ const ConfigSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Messages per second the sender may use overall (Telegram allows about 30) */
     SEND_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(30),
-    /** Signs the QR codes of student cards (src/qr/secret.ts); derived from BOT_TOKEN when unset */
     /**
      * Seals the signing keys of academic records (src/records/signer.ts): 32 bytes as base64 or
      * 64 hex digits. Derived from BOT_TOKEN when unset (tests, trying the bot); set it in
@@ -54,6 +53,11 @@ const ConfigSchema = z
         .refine((v) => /^[0-9a-fA-F]{64}$/.test(v) || Buffer.from(v, 'base64').length === 32, 'RECORDS_KEY must be 32 bytes as base64 (openssl rand -base64 32) or 64 hex digits')
         .optional(),
     ),
+    /** Days after which the bodies of sent and cancelled messages are cleared (counts and ids stay) */
+    OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(90),
+    /** How long a Mini App's initData stays valid, in seconds (Telegram signs it when the app opens) */
+    WEBAPP_INITDATA_MAX_AGE_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),
+    /** Signs the QR codes of student cards (src/qr/secret.ts); derived from BOT_TOKEN when unset */
     CARD_SECRET: optionalText.pipe(z.string().min(32, 'CARD_SECRET must be at least 32 characters (e.g. openssl rand -base64 32)').optional()),
   })
   .superRefine((c, ctx) => {

@@ -7,6 +7,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import { remindMissingButton, sheetOpen, todayHome } from './buttons.js';
 import type { AppDeps, BaseContext, BotContext } from '../core/telegram/context.js';
 import { officeMembership } from '../core/auth/actor.js';
+import { actorOf, audit } from '../core/auth/audit.js';
 import { isRealDay, schoolClock } from '../core/clock.js';
 import { asciiDigits, formatDay, formatNumber, formatTime } from '../core/i18n/index.js';
 import { assignSubstitute, dayOverview, remindMissing, setCalendarDay, upcomingHolidays } from './service.js';
@@ -39,6 +40,7 @@ export function officeFeature(deps: AppDeps): Composer<BotContext> {
     if (!m) return;
     const day = clock(ctx).day;
     const rows = await dayOverview(db, m.schoolId, day);
+    await audit(db, { actor: actorOf(ctx.from!.id), schoolId: m.schoolId, action: 'attendance.today', entity: 'school', entityId: m.schoolId, details: { day } });
     const loc = ctx.locale;
     const n = (x: number) => formatNumber(loc, x);
     const lines = [ctx.t('attendance-today-title', { date: formatDay(loc, day) })];

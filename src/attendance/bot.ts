@@ -27,6 +27,7 @@ import {
 } from './buttons.js';
 import type { AppDeps, BaseContext, BotContext, ConvContext } from '../core/telegram/context.js';
 import { ignoreNotModified } from '../core/telegram/errors.js';
+import { actorOf, audit } from '../core/auth/audit.js';
 import { isRealDay, schoolClock } from '../core/clock.js';
 import { displayName, formatDay, formatNumber, formatTime } from '../core/i18n/index.js';
 import {
@@ -166,6 +167,10 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
     return result;
   }
 
+  /** Opening a class sheet is a staff read of the children's records (ids only). */
+  const auditSheetRead = (ctx: BotContext, acc: ClassAccess, day: string) =>
+    audit(db, { actor: actorOf(ctx.from!.id), schoolId: acc.schoolId, action: 'attendance.read', entity: 'class', entityId: acc.classId, details: { day, via: acc.via } });
+
   async function showSheet(ctx: BotContext, sheet: Sheet, page = 0, focusRoll?: number, edit = Boolean(ctx.callbackQuery)) {
     const { text, keyboard } = renderSheet(ctx, sheet, page, focusRoll);
     if (edit) await ctx.editMessageText(text, { reply_markup: keyboard }).catch(ignoreNotModified);
@@ -188,6 +193,7 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
     if (wanted.length === 1) {
       const a = await access(ctx, wanted[0]!.id, day);
       if (!a) return;
+      await auditSheetRead(ctx, a, day);
       await showSheet(ctx, await loadSheet(db, a, day), 0, undefined, false);
       return;
     }
@@ -241,6 +247,7 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
       switch (press.op) {
         case 'open':
           await ctx.answerCallbackQuery();
+          await auditSheetRead(ctx, acc, day);
           await showSheet(ctx, await loadSheet(db, acc, day), 0, undefined, false);
           return;
         case 'page':

@@ -2,7 +2,7 @@
  * Onboarding: who a Telegram account is in the schools' records. No grammY here: plain inputs in,
  * plain results out, every change audited in the same transaction.
  */
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../core/db/client.js';
 import { currentYearOf } from '../core/db/years.js';
 import {
@@ -52,6 +52,14 @@ export async function linkByPhone(
   }
   const phone = normalized.e164;
   return db.transaction(async (tx) => {
+    // A number moved to a new account (a new SIM owner, a new phone) is taken off the old one, so
+    // the old account cannot take the records back (by an invite or the next roster import).
+    const previous = await tx
+      .update(telegramAccounts)
+      .set({ phone: null, updatedAt: sql`now()` })
+      .where(and(eq(telegramAccounts.phone, phone), ne(telegramAccounts.telegramUserId, input.telegramUserId)))
+      .returning({ telegramUserId: telegramAccounts.telegramUserId });
+    await audit(tx, previous.map((p) => ({ actor, action: 'phone.moved', entity: 'account', entityId: p.telegramUserId, details: { to: input.telegramUserId } })));
     await tx
       .insert(telegramAccounts)
       .values({ telegramUserId: input.telegramUserId, phone })
@@ -89,15 +97,16 @@ export async function linkRecordsByPhone(
   phone: string,
   actor: string,
 ): Promise<{ guardiansLinked: number; staffLinked: number }> {
+  // Sharing the phone is what lifts an earlier self-unlink (unlinked_at).
   const g = await tx
     .update(guardians)
-    .set({ telegramUserId })
-    .where(and(eq(guardians.phone, phone), sql`${guardians.telegramUserId} is distinct from ${telegramUserId}`))
+    .set({ telegramUserId, unlinkedAt: null })
+    .where(and(eq(guardians.phone, phone), sql`(${guardians.telegramUserId} is distinct from ${telegramUserId} or ${guardians.unlinkedAt} is not null)`))
     .returning({ id: guardians.id, schoolId: guardians.schoolId });
   const s = await tx
     .update(staff)
-    .set({ telegramUserId, updatedAt: sql`now()` })
-    .where(and(eq(staff.phone, phone), eq(staff.active, true), sql`${staff.telegramUserId} is distinct from ${telegramUserId}`))
+    .set({ telegramUserId, unlinkedAt: null, updatedAt: sql`now()` })
+    .where(and(eq(staff.phone, phone), eq(staff.active, true), sql`(${staff.telegramUserId} is distinct from ${telegramUserId} or ${staff.unlinkedAt} is not null)`))
     .returning({ id: staff.id, schoolId: staff.schoolId });
   const o = await tx
     .update(officials)
@@ -202,9 +211,18 @@ async function guardianRowFor(tx: Tx, schoolId: number, telegramUserId: number):
     const [byPhone] = await tx
       .update(guardians)
       .set({ telegramUserId })
-      .where(and(eq(guardians.schoolId, schoolId), eq(guardians.phone, account.phone)))
+      // not a row its person unlinked: an invite links the one child it names, not all of them
+      .where(and(eq(guardians.schoolId, schoolId), eq(guardians.phone, account.phone), isNull(guardians.unlinkedAt)))
       .returning({ id: guardians.id });
     if (byPhone) return byPhone.id;
+    const [held] = await tx
+      .select({ id: guardians.id })
+      .from(guardians)
+      .where(and(eq(guardians.schoolId, schoolId), eq(guardians.phone, account.phone)));
+    if (held) {
+      const [created] = await tx.insert(guardians).values({ schoolId, phone: null, telegramUserId }).returning({ id: guardians.id });
+      return created!.id;
+    }
   }
   const [created] = await tx
     .insert(guardians)
@@ -345,7 +363,7 @@ export async function unlink(db: Db, telegramUserId: number, target: UnlinkTarge
     if (target.kind !== 'staff') {
       g = await tx
         .update(guardians)
-        .set({ telegramUserId: null })
+        .set({ telegramUserId: null, unlinkedAt: sql`now()` })
         .where(
           and(eq(guardians.telegramUserId, telegramUserId), target.kind === 'guardian' ? eq(guardians.id, target.id) : undefined),
         )
@@ -354,7 +372,7 @@ export async function unlink(db: Db, telegramUserId: number, target: UnlinkTarge
     if (target.kind !== 'guardian') {
       s = await tx
         .update(staff)
-        .set({ telegramUserId: null, updatedAt: sql`now()` })
+        .set({ telegramUserId: null, unlinkedAt: sql`now()`, updatedAt: sql`now()` })
         .where(and(eq(staff.telegramUserId, telegramUserId), target.kind === 'staff' ? eq(staff.id, target.id) : undefined))
         .returning({ id: staff.id, schoolId: staff.schoolId });
     }

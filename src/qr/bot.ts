@@ -55,7 +55,8 @@ export function qrCardsFeature(deps: AppDeps): Composer<BotContext> {
       const name = m ? `${m[1]}${m[2]!.toUpperCase()}` : arg.trim().toUpperCase();
       const matches = classes.filter((c) => c.name === name);
       if (matches.length === 0) {
-        await audit(db, { actor: actorOf(ctx.from!.id), action: 'card.sheet', entity: 'class', entityId: name.slice(0, 20), outcome: 'denied' });
+        // ids only: the name as typed is the user's text, not a record
+        await audit(db, { actor: actorOf(ctx.from!.id), action: 'card.sheet', entity: 'class', outcome: 'denied', details: { reason: 'not-found' } });
         await ctx.reply(ctx.t('qr-class-denied', { class: name.slice(0, 20) }));
         return;
       }
@@ -119,7 +120,8 @@ export function qrCardsFeature(deps: AppDeps): Composer<BotContext> {
     }
     const student = ctx.actor.staff.length > 0 ? await cardStudent(db, ctx.actor, { code }) : undefined;
     if (!student) {
-      await audit(db, { actor: actorOf(ctx.from!.id), action: renew ? 'card.reissue' : 'card.read', entity: 'student', entityId: code, outcome: 'denied', details: { reason: 'not-found' } });
+      // ids only: the code as typed may be anything (a phone, a name)
+      await audit(db, { actor: actorOf(ctx.from!.id), action: renew ? 'card.reissue' : 'card.read', entity: 'student', outcome: 'denied', details: { reason: 'not-found' } });
       await ctx.reply(ctx.t('qr-student-not-found', { code }));
       return;
     }
@@ -127,7 +129,8 @@ export function qrCardsFeature(deps: AppDeps): Composer<BotContext> {
     const homeroom = student.classId !== null && ctx.actor.staff.some((m) => m.homeroomClassIds.includes(student.classId!));
     if (!office && !(homeroom && !renew)) {
       await audit(db, { actor: actorOf(ctx.from!.id), schoolId: student.schoolId, action: renew ? 'card.reissue' : 'card.read', entity: 'student', entityId: student.id, outcome: 'denied' });
-      await ctx.reply(ctx.t(renew && homeroom ? 'qr-reissue-office-only' : 'qr-student-denied'));
+      // A student out of reach gets the same answer as one that does not exist.
+      await ctx.reply(renew && homeroom ? ctx.t('qr-reissue-office-only') : ctx.t('qr-student-not-found', { code }));
       return;
     }
     const loc = ctx.locale;

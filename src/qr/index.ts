@@ -46,5 +46,5 @@ export const qr: Capability = {
   resolvers: cardFileResolver,
   cli: [scanningCli, cardsCli],
   // The gate-scanner Mini App, where this deployment serves one (WEBAPP_URL).
-  http: ({ deps, config }) => (config.WEBAPP_URL ? miniAppRoutes(deps, config.BOT_TOKEN, new URL(config.WEBAPP_URL).pathname) : []),
+  http: ({ deps, config }) => (config.WEBAPP_URL ? miniAppRoutes(deps, config.BOT_TOKEN, new URL(config.WEBAPP_URL).pathname, { maxAgeSeconds: config.WEBAPP_INITDATA_MAX_AGE_SECONDS }) : []),
 };

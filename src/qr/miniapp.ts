@@ -15,7 +15,7 @@ import type { Locale } from '../core/db/schema.js';
 import type { AppDeps } from '../core/telegram/context.js';
 import type { HttpRoute } from '../core/telegram/webhook.js';
 import { safeError } from '../core/logger.js';
-import { khmerFontRoute, readJson, sendJson as send, verifyInitData } from '../core/telegram/webapp.js';
+import { createWindowLimiter, INIT_DATA_MAX_AGE_SECONDS, khmerFontRoute, readJson, sendJson as send, verifyInitData } from '../core/telegram/webapp.js';
 
 import { extractCardToken, recordScan, scanningMemberships } from './scan.js';
 import { afterScan, scanResultText } from './scan-result.js';
@@ -23,19 +23,34 @@ import { afterScan, scanResultText } from './scan-result.js';
 // The Mini App basics moved to core (shared by every capability's pages); kept here for importers.
 export { INIT_DATA_MAX_AGE_SECONDS, signInitData, verifyInitData, type InitDataCheck } from '../core/telegram/webapp.js';
 
-export function miniAppRoutes(deps: AppDeps, botToken: string, basePath: string): HttpRoute[] {
+export interface MiniAppLimits {
+  /** initData older than this is refused (seconds) */
+  maxAgeSeconds?: number;
+  /** API requests per client address per window (a gate keeper scans about one card a second) */
+  maxRequests?: number;
+  windowMs?: number;
+}
+
+export function miniAppRoutes(deps: AppDeps, botToken: string, basePath: string, limits: MiniAppLimits = {}): HttpRoute[] {
   const base = basePath.replace(/\/+$/, '') || '';
+  const maxAge = limits.maxAgeSeconds ?? INIT_DATA_MAX_AGE_SECONDS;
+  const withinRate = createWindowLimiter(limits.maxRequests ?? 60, limits.windowMs ?? 10_000, () => deps.now().getTime());
   const db = deps.database.db;
   const t = (locale: Locale, key: string, vars?: Record<string, string | number>) => deps.notifier.t(locale, key, vars);
 
   /** The verified actor behind a request, or the answer already sent. */
   async function authenticate(req: IncomingMessage, res: ServerResponse) {
+    // Before anything is read or written: a flood gets 429 and leaves no rows behind.
+    if (!withinRate(req.socket.remoteAddress ?? 'unknown')) {
+      send(res, 429, { error: 'too-many-requests' });
+      return null;
+    }
     const body = await readJson(req);
     if (!body) {
       send(res, 400, { error: 'bad-request' });
       return null;
     }
-    const check = verifyInitData(typeof body.initData === 'string' ? body.initData : '', botToken, Math.floor(deps.now().getTime() / 1000));
+    const check = verifyInitData(typeof body.initData === 'string' ? body.initData : '', botToken, Math.floor(deps.now().getTime() / 1000), maxAge);
     if (!check.ok) {
       await audit(db, { actor: 'miniapp', action: 'scan.miniapp', outcome: 'denied', details: { reason: check.reason } });
       send(res, 401, { error: 'bad-init-data', text: t(deps.defaultLocale, 'qr-scan-app-denied') });

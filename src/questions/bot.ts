@@ -332,6 +332,7 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
     const n = (x: number) => formatNumber(loc, x);
     for (const schoolId of principalOf) {
       const o = await schoolOverview(db, ctx.actor, schoolId, now);
+      await audit(db, { actor: actorOf(ctx.from!.id), schoolId, action: 'question.list', entity: 'school', entityId: schoolId, details: { threads: o.oldest.map((s) => s.id) } });
       const lines = [ctx.t('questions-school-title', { open: n(o.open), overdue: n(o.overdue), hours: n(o.answerWithinHours) })];
       o.oldest.forEach((s, i) => lines.push(`${n(i + 1)}. ${summaryLine(ctx, s, now, 'child-and-teacher')}`));
       if (o.teachers.length > 0) lines.push('', ctx.t('questions-school-teachers'));
@@ -352,6 +353,7 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
     }
     if (hasRole(ctx.actor, 'teacher') || (ctx.actor.staff.length > 0 && principalOf.length === 0)) {
       const mine = await openThreadsFor(db, ctx.actor.staff.map((m) => m.staffId));
+      await audit(db, { actor: actorOf(ctx.from!.id), schoolId: ctx.actor.staff[0]?.schoolId ?? null, action: 'question.list', details: { threads: mine.threads.map((s) => s.id) } });
       if (mine.total === 0) await ctx.reply(ctx.t('questions-mine-none'));
       else {
         const lines = [ctx.t('questions-mine-title', { count: n(mine.total) }), ...mine.threads.map((s, i) => `${n(i + 1)}. ${summaryLine(ctx, s, now, 'child')}`)];
@@ -443,6 +445,7 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
     if (args.length === 1) {
       const list = await listClassTeachers(db, schoolId, args[0]!);
       if (!list) return problem('unknown-class');
+      await audit(db, { actor: who, schoolId, action: 'teaching.read', entity: 'class', details: { teachers: list.teachers.length } });
       const loc = ctx.locale;
       const lines = [ctx.t('questions-teaches-list', { class: list.className })];
       for (const t of list.teachers) {

@@ -84,9 +84,10 @@ export interface ThreadView extends HistoryThread {
   media: Array<{ id: number; kind: QuestionKind; n: number }>;
 }
 
-function readerOf(actor: Actor, thread: Pick<ThreadRow, 'parentUserId' | 'staffId' | 'schoolId'>): Reader | null {
+function readerOf(actor: Actor, thread: Pick<ThreadRow, 'parentUserId' | 'staffId' | 'schoolId' | 'studentId'>): Reader | null {
   if (actor.staff.some((m) => m.staffId === thread.staffId)) return 'staff';
-  if (thread.parentUserId === actor.telegramUserId) return 'parent';
+  // the parent who asked, while still linked to the child (an unlink ends reading the thread too)
+  if (thread.parentUserId === actor.telegramUserId && actor.childIds.includes(Number(thread.studentId))) return 'parent';
   if (actor.staff.some((m) => m.schoolId === thread.schoolId && m.roles.includes('principal'))) return 'principal';
   return null;
 }

@@ -115,8 +115,8 @@ export async function studentForStaff(db: Db, actor: Actor, code: string, today:
   const office = student && officeMembership(actor, student.schoolId);
   const own = student && !office && (await classesFor(db, actor, today)).some((c) => c.own && c.id === student.classId);
   if (!student || (!office && !own)) {
-    // The code as typed is kept only when it looks like one (it is the user's text otherwise).
-    await audit(db, { actor: actorOf(actor.telegramUserId), action: 'student.read', entity: 'student', entityId: /^[A-Za-z0-9-]{1,40}$/.test(code) ? code : undefined, outcome: 'denied' });
+    // ids only: the code as typed is the user's text (it may be a phone number or a name)
+    await audit(db, { actor: actorOf(actor.telegramUserId), schoolId: student?.schoolId ?? null, action: 'student.read', entity: 'student', entityId: student?.id, outcome: 'denied' });
     return null;
   }
   return { id: student.id, schoolId: student.schoolId, nameKm: student.nameKm, nameEn: student.nameEn, className: student.className };

@@ -6,6 +6,7 @@ import { printInvites } from '../onboarding/cli.js';
 import { rosterErrorText } from './parse.js';
 import { DEMO_FIXTURES, DEMO_SCHOOL, loadDemoSchool } from './demo.js';
 import { importStaff, importStudents, UnknownSchoolError, type ImportResult } from './service.js';
+import type { RosterChanges, RosterPerson } from './changes.js';
 
 function printImport(ctx: CliContext, result: ImportResult<object>, file: string): boolean {
   if (!result.ok) {
@@ -16,17 +17,26 @@ function printImport(ctx: CliContext, result: ImportResult<object>, file: string
     }
     return false;
   }
-  ctx.out.line(`${path.basename(file)}: imported.`);
-  ctx.out.line(JSON.stringify(result.summary, null, 2));
+  const dry = 'dryRun' in result && result.dryRun === true;
+  ctx.out.line(`${path.basename(file)}: ${dry ? 'checked (dry run): nothing was changed. It would make these changes:' : 'imported.'}`);
+  const { changes, ...counts } = result.summary as { changes?: RosterChanges };
+  if (changes) {
+    const who = (p: RosterPerson) => `${p.nameEn ?? p.nameKm} (${p.code})`;
+    ctx.out.line(`  new: ${changes.added.length}, changed class: ${changes.classChanged.length}, leaving: ${changes.leaving.length}`);
+    for (const p of changes.added) ctx.out.line(`  + ${who(p)} → ${p.className}`);
+    for (const p of changes.classChanged) ctx.out.line(`  ~ ${who(p)}: ${p.fromClass ?? '—'} → ${p.className}`);
+    for (const p of changes.leaving) ctx.out.line(`  - ${who(p)} leaves ${p.className ?? '—'}`);
+  }
+  ctx.out.line(JSON.stringify(counts, null, 2));
   return true;
 }
 
 function importCommand(kind: 'roster' | 'staff'): CliCommand {
   return {
     name: `${kind} import`,
-    usage: '--school CODE FILE.csv|FILE.xlsx',
+    usage: '--school CODE [--dry-run] FILE.csv|FILE.xlsx',
     summary: kind === 'roster' ? 'students, classes and guardians' : 'staff, roles and homeroom classes',
-    options: { school: { type: 'string' } },
+    options: { school: { type: 'string' }, 'dry-run': { type: 'boolean' } },
     positionals: true,
     async run(ctx, { values, positionals }) {
       const file = positionals[0];
@@ -35,7 +45,7 @@ function importCommand(kind: 'roster' | 'staff'): CliCommand {
       const bytes = await readFile(file).catch(() => {
         throw new CliUsageError(`cannot read ${file}`);
       });
-      const input = { schoolCode: school, file: { name: path.basename(file), bytes }, actor: 'cli', notifier: ctx.notifier };
+      const input = { schoolCode: school, file: { name: path.basename(file), bytes }, actor: 'cli', notifier: ctx.notifier, dryRun: values['dry-run'] === true };
       try {
         const result = kind === 'roster' ? await importStudents(ctx.database.db, input) : await importStaff(ctx.database.db, input);
         return printImport(ctx, result, file);

@@ -7,6 +7,7 @@ import { prepareTable, readTable } from './read.js';
 import {
   CODE_RE,
   ErrorSink,
+  MAX_NAME_LENGTH,
   MIN_BIRTH_DATE,
   parseClassName,
   parseDate,
@@ -35,6 +36,7 @@ import {
 export {
   cleanText,
   MAX_DATA_ROWS,
+  MAX_NAME_LENGTH,
   MAX_ERRORS,
   parseClassName,
   parseDate,
@@ -116,6 +118,10 @@ export async function parseStudentRoster(
     const nameKm = get('name_km');
     if (nameKm === '') fail('required', 'name_km');
     const nameEn = get('name_en') || null;
+    for (const col of ['name_km', 'name_en', 'guardian_name', 'guardian_relation', 'guardian2_name', 'guardian2_relation'] as const) {
+      const v = get(col);
+      if (v.length > MAX_NAME_LENGTH) fail('too-long', col, `${v.slice(0, 20)}…`);
+    }
 
     // sex
     const sexRaw = get('sex');
@@ -215,6 +221,10 @@ export async function parseStaffRoster(file: RosterFile): Promise<RosterParseRes
     const nameKm = get('name_km');
     if (nameKm === '') fail('required', 'name_km');
     const nameEn = get('name_en') || null;
+    for (const col of ['name_km', 'name_en'] as const) {
+      const v = get(col);
+      if (v.length > MAX_NAME_LENGTH) fail('too-long', col, `${v.slice(0, 20)}…`);
+    }
 
     const sexRaw = get('sex');
     let sex: Sex | null = null;

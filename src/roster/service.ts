@@ -21,6 +21,8 @@ import { displayName, type Notifier } from '../core/i18n/index.js';
 import type { StaffRole } from '../core/auth/roles.js';
 import { addToOutbox } from '../core/queue/outbox.js';
 import { ensureCurrentYear, getSchool } from '../schools/service.js';
+import { staffLeave, studentsLeave } from '../lifecycle/service-leaving.js';
+import { rosterChanges, type RosterChanges } from './changes.js';
 import { parseStaffRoster, parseStudentRoster, type RosterError, type RosterFile, type RosterParseResult } from './parse.js';
 
 const CHUNK = 1000;
@@ -44,14 +46,18 @@ export interface StudentImportSummary {
   classes: { created: number; updated: number };
   guardians: { created: number; updated: number };
   links: { added: number; removed: number; updated: number };
-  /** active students of the school that this file does not list (left unchanged) */
+  /** enrolled students of the school that this file does not list: they have left (record kept) */
   notInFile: number;
   /** Telegram accounts linked now because their verified phone was in the file */
   accountsLinked: number;
+  /** by name and class: new, changed class, leaving */
+  changes: RosterChanges;
 }
 
 export interface StaffImportSummary {
   staff: Counts;
+  /** active staff the file does not list: deactivated */
+  left: number;
   roles: { added: number; removed: number };
   homerooms: { set: number; cleared: number };
   accountsLinked: number;
@@ -65,6 +71,26 @@ export interface ImportInput {
   /** 'cli' or 'tg:<id>' */
   actor: string;
   notifier?: Notifier;
+  /** validate and compute the summary, then roll everything back (nothing changes) */
+  dryRun?: boolean;
+}
+
+export type DryRunResult<S> = ImportResult<S> & { dryRun?: boolean };
+
+/** Thrown inside the transaction of a dry run so that it rolls back; carries the summary out. */
+class DryRun<S> extends Error {
+  constructor(readonly summary: S) {
+    super('dry run');
+  }
+}
+
+async function orDryRun<S>(input: ImportInput, run: () => Promise<ImportResult<S>>): Promise<DryRunResult<S>> {
+  try {
+    return await run();
+  } catch (err) {
+    if (input.dryRun && err instanceof DryRun) return { ok: true, summary: err.summary as S, dryRun: true };
+    throw err;
+  }
 }
 
 function fileHash(file: RosterFile): string {
@@ -93,8 +119,9 @@ export async function importStudents(db: Db, input: ImportInput): Promise<Import
   if (!parsed.ok) return parsed;
   const rows = parsed.rows;
 
-  return db.transaction(async (tx) => {
+  return orDryRun(input, () => db.transaction(async (tx) => {
     const yearId = await ensureCurrentYear(tx, school.id);
+    const changes = await rosterChanges(tx, school.id, rows);
 
     // Classes ----------------------------------------------------------------------------------
     const classDefs = new Map<string, { name: string; grade: number; section: string; shift: 'morning' | 'afternoon' }>();
@@ -118,10 +145,27 @@ export async function importStudents(db: Db, input: ImportInput): Promise<Import
     );
 
     // Students ---------------------------------------------------------------------------------
-    const rollInClass = new Map<string, number>();
+    // Roll numbers are what teachers type (`7A absent 3`): a student keeps theirs while they stay in
+    // the class; a newcomer (or one who changed class) gets the next number after every number the
+    // class has ever used, so a departed child's number is never given to someone else.
+    const known = new Map<string, { classId: number | null; rollNo: number | null }>();
+    const lastRoll = new Map<number, number>();
+    for (const k of await tx
+      .select({ code: students.studentCode, classId: students.classId, rollNo: students.rollNo })
+      .from(students)
+      .where(eq(students.schoolId, school.id))) {
+      known.set(k.code, k);
+      if (k.classId !== null && k.rollNo !== null) lastRoll.set(k.classId, Math.max(lastRoll.get(k.classId) ?? 0, k.rollNo));
+    }
     const studentValues = rows.map((r) => {
-      const roll = (rollInClass.get(r.className) ?? 0) + 1;
-      rollInClass.set(r.className, roll);
+      const classId = classIds.get(r.className)!;
+      const before = known.get(r.studentCode);
+      let roll: number;
+      if (before && before.classId === classId && before.rollNo !== null) roll = before.rollNo;
+      else {
+        roll = (lastRoll.get(classId) ?? 0) + 1;
+        lastRoll.set(classId, roll);
+      }
       return {
         schoolId: school.id,
         studentCode: r.studentCode,
@@ -129,7 +173,7 @@ export async function importStudents(db: Db, input: ImportInput): Promise<Import
         nameEn: r.nameEn,
         sex: r.sex,
         dateOfBirth: r.dateOfBirth,
-        classId: classIds.get(r.className)!,
+        classId,
         rollNo: roll,
         active: true,
       };
@@ -150,6 +194,9 @@ export async function importStudents(db: Db, input: ImportInput): Promise<Import
             classId: sql`excluded.class_id`,
             rollNo: sql`excluded.roll_no`,
             active: sql`true`,
+            status: sql`'enrolled'`,
+            statusOn: sql`null`,
+            statusReason: sql`null`,
             updatedAt: sql`now()`,
           },
           setWhere: sql`(${students.nameKm}, ${students.nameEn}, ${students.sex}, ${students.dateOfBirth}, ${students.classId}, ${students.rollNo}, ${students.active})
@@ -237,11 +284,15 @@ export async function importStudents(db: Db, input: ImportInput): Promise<Import
       await tx.delete(studentGuardians).where(and(eq(studentGuardians.studentId, s!), eq(studentGuardians.guardianId, g!)));
     }
 
-    // Everyone in the file is active now, so the rest are the ones the file does not list.
-    const [active] = await tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(students)
-      .where(and(eq(students.schoolId, school.id), eq(students.active, true)));
+    // Everyone in the file is enrolled now; the students it does not list have left the school.
+    const inFile = new Set(rows.map((r) => r.studentCode));
+    const leaving = (
+      await tx
+        .select({ id: students.id, code: students.studentCode })
+        .from(students)
+        .where(and(eq(students.schoolId, school.id), eq(students.active, true)))
+    ).filter((s) => !inFile.has(s.code));
+    const left = await studentsLeave(tx, { schoolId: school.id, studentIds: leaving.map((s) => s.id), status: 'left', reason: 'not-in-roster', actor: input.actor });
 
     const accountsLinked = await linkWaitingAccounts(tx, school.id, input.actor, school.nameKm, school.nameEn, input.notifier);
 
@@ -253,19 +304,22 @@ export async function importStudents(db: Db, input: ImportInput): Promise<Import
       },
       guardians: { created: guardiansCreated, updated: guardiansUpdated },
       links: { added: toAdd.length, removed: toRemove.length, updated: toUpdate.length },
-      notInFile: (active?.n ?? 0) - rows.length,
+      notInFile: left.length,
       accountsLinked,
+      changes,
     };
+    if (input.dryRun) throw new DryRun(summary);
     await audit(tx, {
       actor: input.actor,
       schoolId: school.id,
       action: 'roster.import',
       entity: 'school',
       entityId: school.id,
-      details: { file: fileHash(input.file), rows: rows.length, ...summary },
+      // counts only: the change lists carry names
+      details: { file: fileHash(input.file), rows: rows.length, ...summary, changes: { added: changes.added.length, classChanged: changes.classChanged.length, leaving: changes.leaving.length } },
     });
     return { ok: true, summary } as const;
-  });
+  }));
 }
 
 export async function importStaff(db: Db, input: ImportInput): Promise<ImportResult<StaffImportSummary>> {
@@ -273,7 +327,7 @@ export async function importStaff(db: Db, input: ImportInput): Promise<ImportRes
   if (!parsed.ok) return parsed;
   const rows = parsed.rows;
 
-  return db.transaction(async (tx) => {
+  return orDryRun(input, () => db.transaction(async (tx) => {
     const yearId = await ensureCurrentYear(tx, school.id);
     const classIds = new Map(
       (await tx.select({ id: classes.id, name: classes.name }).from(classes).where(eq(classes.academicYearId, yearId))).map((c) => [c.name, c.id]),
@@ -384,13 +438,26 @@ export async function importStaff(db: Db, input: ImportInput): Promise<ImportRes
       cleared += res.length;
     }
 
+    // Staff the roster does not list have left: roles, homerooms, substitutions and the link end.
+    // Accounts that joined by invite without a roster row (code TG<telegram id>) are not the roster's.
+    const listed = new Set(rows.map((r) => r.staffCode));
+    const leavingStaff = (
+      await tx
+        .select({ id: staff.id, code: staff.staffCode })
+        .from(staff)
+        .where(and(eq(staff.schoolId, school.id), eq(staff.active, true), sql`${staff.staffCode} !~ '^TG[0-9]+$'`))
+    ).filter((s) => !listed.has(s.code));
+    const staffLeft = await staffLeave(tx, { schoolId: school.id, staffIds: leavingStaff.map((s) => s.id), reason: 'not-in-roster', actor: input.actor });
+
     const accountsLinked = await linkWaitingAccounts(tx, school.id, input.actor, school.nameKm, school.nameEn, input.notifier);
     const summary: StaffImportSummary = {
       staff: { created, updated, unchanged: rows.length - created - updated },
+      left: staffLeft.length,
       roles: { added: rolesToAdd.length, removed: rolesToRemove.length },
       homerooms: { set, cleared },
       accountsLinked,
     };
+    if (input.dryRun) throw new DryRun(summary);
     await audit(tx, {
       actor: input.actor,
       schoolId: school.id,
@@ -400,7 +467,7 @@ export async function importStaff(db: Db, input: ImportInput): Promise<ImportRes
       details: { file: fileHash(input.file), rows: rows.length, ...summary },
     });
     return { ok: true, summary } as const;
-  });
+  }));
 }
 
 /**
@@ -419,13 +486,14 @@ async function linkWaitingAccounts(
     .update(guardians)
     .set({ telegramUserId: telegramAccounts.telegramUserId })
     .from(telegramAccounts)
-    .where(and(eq(guardians.schoolId, schoolId), isNull(guardians.telegramUserId), eq(guardians.phone, telegramAccounts.phone)))
+    // someone who unlinked themselves stays unlinked until they share their phone again
+    .where(and(eq(guardians.schoolId, schoolId), isNull(guardians.telegramUserId), isNull(guardians.unlinkedAt), eq(guardians.phone, telegramAccounts.phone)))
     .returning({ id: guardians.id, telegramUserId: telegramAccounts.telegramUserId, locale: telegramAccounts.locale });
   const s = await tx
     .update(staff)
     .set({ telegramUserId: telegramAccounts.telegramUserId })
     .from(telegramAccounts)
-    .where(and(eq(staff.schoolId, schoolId), isNull(staff.telegramUserId), eq(staff.active, true), eq(staff.phone, telegramAccounts.phone)))
+    .where(and(eq(staff.schoolId, schoolId), isNull(staff.telegramUserId), isNull(staff.unlinkedAt), eq(staff.active, true), eq(staff.phone, telegramAccounts.phone)))
     .returning({ id: staff.id, telegramUserId: telegramAccounts.telegramUserId, locale: telegramAccounts.locale });
   const linked = [
     ...g.map((r) => ({ ...r, entity: 'guardian' as const })),

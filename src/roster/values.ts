@@ -31,6 +31,7 @@ export type RosterErrorCode =
   | 'class-shift-conflict'
   | 'bad-role'
   | 'duplicate-phone'
+  | 'too-long'
   // checked against the database at import time
   | 'unknown-class'
   | 'duplicate-homeroom';
@@ -54,6 +55,7 @@ export const ROSTER_ERROR_CODES: readonly RosterErrorCode[] = [
   'class-shift-conflict',
   'bad-role',
   'duplicate-phone',
+  'too-long',
   'unknown-class',
   'duplicate-homeroom',
 ];
@@ -167,9 +169,14 @@ export function rosterErrorText(e: RosterError): {
 // ---------------------------------------------------------------------------------------------
 // Cell helpers (exported for reuse and tests)
 
-// U+200B zero-width space, U+FEFF BOM/ZWNBSP, U+2060 word joiner, U+00AD soft hyphen, and C0/DEL
-// control characters other than whitespace. U+200C/U+200D are kept: Khmer shaping needs them.
-const INVISIBLE = /[\u200B\uFEFF\u2060\u00AD\u0000-\u0008\u000E-\u001F\u007F]/g;
+// U+200B zero-width space, U+FEFF BOM/ZWNBSP, U+2060 word joiner, U+00AD soft hyphen, C0/DEL
+// control characters other than whitespace, and the bidirectional controls (U+200E/F marks,
+// U+202A-U+202E embeddings and overrides, U+2066-U+2069 isolates, U+061C): a name carrying U+202E
+// would turn the rest of an alert around. U+200C/U+200D are kept: Khmer shaping needs them.
+const INVISIBLE = /[\u200B\uFEFF\u2060\u00AD\u0000-\u0008\u000E-\u001F\u007F\u200E\u200F\u202A-\u202E\u2066-\u2069\u061C]/g;
+
+/** Longest name (or relation) a roster cell may hold: a Telegram message is 4,096 characters and an alert names children. */
+export const MAX_NAME_LENGTH = 100;
 const WHITESPACE_RUN = /\s+/g;
 
 /** NFC, drop invisible characters, collapse whitespace, trim. */

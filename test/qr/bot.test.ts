@@ -176,7 +176,7 @@ describe('/card', () => {
     expect(reads.map((r) => [r.outcome, r.entityId])).toEqual([['ok', String(child.id)]]);
   });
 
-  it('a teacher is refused another class\'s child and a new card; other schools\' students are not found', async () => {
+  it('a teacher is refused a new card; another class\'s child and other schools\' students are the same "not found"', async () => {
     const other = await studentOf('4B', 1);
     const own = await studentOf('1A', 2);
     await teacher.send(`/card ${other.code}`);
@@ -185,7 +185,8 @@ describe('/card', () => {
     await operator.send('/card OTHER-S1');
     await teacher.send('/card');
     expect(teacher.inbox().map((m) => m.text)).toEqual([
-      t('qr-student-denied'),
+      // out of reach is told like not existing (issue 11, case 14)
+      t('qr-student-not-found', { code: other.code }),
       t('qr-reissue-office-only'),
       t('qr-student-not-found', { code: 'OTHER-S1' }),
       t('qr-card-usage'),

@@ -78,8 +78,8 @@ describe('roster import on Postgres', () => {
 1A,afternoon,X-2,សុខ ស្រីពៅ,Sok Sreypov,F,2018-05-05,ម្តាយ,012 345 678,mother,,,`;
     const r2 = await importStudents(database.db, { schoolCode: 'S2', file: csvFile('s.csv', changed), actor: 'cli' });
     expect(r2.ok && r2.summary).toMatchObject({
-      // X-2 is updated too: with X-1 gone from 1A, X-2 is first on the roll now.
-      students: { created: 0, updated: 2, unchanged: 0 },
+      // X-2 keeps roll number 2 although X-1 left 1A: teachers' numbers never shift under them.
+      students: { created: 0, updated: 1, unchanged: 1 },
       classes: { created: 1 },
       links: { added: 1, removed: 1 },
     });
@@ -87,7 +87,7 @@ describe('roster import on Postgres', () => {
     expect(after!.id).toBe(dara!.id); // same row, updated in place
     expect(after!.nameEn).toBe('Sok Dara Jr');
     const [x2] = await database.db.select().from(students).where(eq(students.studentCode, 'X-2'));
-    expect(x2!.rollNo).toBe(1);
+    expect(x2!.rollNo).toBe(2);
     const links = await database.db
       .select({ phone: guardians.phone, relation: studentGuardians.relation })
       .from(studentGuardians)

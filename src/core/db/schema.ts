@@ -42,6 +42,7 @@ export const shiftEnum = pgEnum('shift', ['morning', 'afternoon']);
 export const sexEnum = pgEnum('sex', ['M', 'F']);
 export const staffRoleEnum = pgEnum('staff_role', STAFF_ROLES);
 export const localeEnum = pgEnum('locale', ['km', 'en']);
+export const studentStatusEnum = pgEnum('student_status', ['enrolled', 'left', 'transferred']);
 
 export type Shift = (typeof shiftEnum.enumValues)[number];
 export type { StaffRole };
@@ -119,6 +120,8 @@ export const staff = pgTable(
     subjects: text('subjects').array().notNull().default(sql`'{}'::text[]`),
     telegramUserId: bigint('telegram_user_id', { mode: 'number' }),
     active: boolean('active').notNull().default(true),
+    /** Set when the person unlinked themselves: a roster import does not link them again until they share their phone */
+    unlinkedAt: timestamp('unlinked_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -178,7 +181,13 @@ export const students = pgTable(
     classId: integer('class_id').references(() => classes.id),
     /** Position in the class list as the roster orders it (teachers type these numbers) */
     rollNo: smallint('roll_no'),
+    /** true exactly when status is 'enrolled' (most queries read this) */
     active: boolean('active').notNull().default(true),
+    /** enrolled, left (not on the roster any more) or transferred; the record stays (history) */
+    status: studentStatusEnum('status').notNull().default('enrolled'),
+    statusOn: date('status_on'),
+    /** a reason code ('not-in-roster', …), never typed text */
+    statusReason: text('status_reason'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -198,6 +207,8 @@ export const guardians = pgTable(
     phone: text('phone'),
     name: text('name'),
     telegramUserId: bigint('telegram_user_id', { mode: 'number' }),
+    /** Set when the person unlinked themselves: a roster import does not link them again until they share their phone */
+    unlinkedAt: timestamp('unlinked_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [

@@ -32,6 +32,7 @@ import type { Database } from '../db/client.js';
 import { outbox, telegramAccounts } from '../db/schema.js';
 import { safeError, type Logger } from '../logger.js';
 import { OUTGOING_QUEUE, type OutgoingJob } from './queues.js';
+import { cancelIfNotEntitled } from './entitlement.js';
 
 export interface SenderOptions {
   database: Database;
@@ -142,6 +143,8 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
         await job.moveToDelayed(Math.max(Date.now() + 100, other.lockedUntil.getTime() + 100), token);
         throw new DelayedError();
       }
+
+      if (await cancelIfNotEntitled(db, row)) return 'skipped'; // recipient unlinked or left since (entitlement.ts)
 
       // Per-chat spacing: a private chat takes ~1 message/s, a group 20/min.
       const gap = row.chatId < 0 ? perGroup : perChat;

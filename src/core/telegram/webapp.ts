@@ -8,8 +8,28 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { KHMER_FONT_REGULAR } from '../render/fonts.js';
 
-/** initData older than this is refused (a leaked one stops working). */
-export const INIT_DATA_MAX_AGE_SECONDS = 24 * 3600;
+/** initData older than this is refused (a leaked or replayed one stops working); WEBAPP_INITDATA_MAX_AGE_SECONDS. */
+export const INIT_DATA_MAX_AGE_SECONDS = 3600;
+
+/**
+ * A fixed-window counter per key (a client address): true while the key is within `max` requests
+ * per `windowMs`. In-process on purpose: it guards this process's database from a flood (junk
+ * requests each wrote an audit row), it is not an accounting of users.
+ */
+export function createWindowLimiter(max: number, windowMs: number, now: () => number = Date.now): (key: string) => boolean {
+  const windows = new Map<string, { start: number; count: number }>();
+  return (key) => {
+    const t = now();
+    if (windows.size > 10_000) for (const [k, w] of windows) if (t - w.start >= windowMs) windows.delete(k);
+    const w = windows.get(key);
+    if (!w || t - w.start >= windowMs) {
+      windows.set(key, { start: t, count: 1 });
+      return true;
+    }
+    w.count++;
+    return w.count <= max;
+  };
+}
 
 export type InitDataCheck = { ok: true; userId: number; authDate: number } | { ok: false; reason: 'missing' | 'bad-hash' | 'expired' | 'no-user' };
 
