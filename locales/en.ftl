@@ -975,3 +975,7 @@ teaching-col-reason = Reason
 teaching-col-taught-by = Taught by
 teaching-col-confirmed = Confirmed
 teaching-col-call = To call
+
+## polish (issue 12: attendance, qr, questions, onboarding, reports, core — keys named by capability)
+attendance-alert-past-one = 📋 School record: { $names } (class { $class }) was absent on { $date }, { $shift } shift. If this is wrong, please tell the school.
+attendance-alert-past-many = 📋 School record: your children were absent on { $date }, { $shift } shift: { $names }. If this is wrong, please tell the school.

@@ -975,3 +975,7 @@ teaching-col-reason = មូលហេតុ
 teaching-col-taught-by = បង្រៀនដោយ
 teaching-col-confirmed = បានបញ្ជាក់
 teaching-col-call = ត្រូវទាក់ទង
+
+## polish (issue 12: attendance, qr, questions, onboarding, reports, core — keys named by capability)
+attendance-alert-past-one = 📋 កំណត់ត្រាសាលា៖ { $names } (ថ្នាក់ { $class }) បានអវត្តមាន ថ្ងៃ{ $date } វេន{ $shift }។ បើមិនត្រឹមត្រូវ សូមប្រាប់សាលា។
+attendance-alert-past-many = 📋 កំណត់ត្រាសាលា៖ កូនរបស់អ្នកបានអវត្តមាន ថ្ងៃ{ $date } វេន{ $shift }៖ { $names }។ បើមិនត្រឹមត្រូវ សូមប្រាប់សាលា។

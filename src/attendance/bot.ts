@@ -35,6 +35,7 @@ import {
   changeMark,
   classesFor,
   countMarks,
+  discardDraft,
   loadSheet,
   refuseAnswer,
   submitSheet,
@@ -286,7 +287,7 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
           return;
         }
         case 'confirm': {
-          const result = await submitSheet(db, acc, day, ctx.actor, deps.notifier);
+          const result = await submitSheet(db, acc, day, ctx.actor, deps.notifier, { today: now.day });
           deps.kickOutbox();
           await ctx.answerCallbackQuery({ text: ctx.t('attendance-sheet-done-short') });
           await ctx
@@ -336,7 +337,8 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
     // The first list of the day: the typed line is the whole list, everyone else is present.
     // After a submit it is a correction: only the students it names change.
     const correcting = sheet.submission !== null;
-    if (!correcting) await changeMark(db, acc, day, { kind: 'all-present' });
+    if (correcting) await discardDraft(db, acc, day);
+    else await changeMark(db, acc, day, { kind: 'all-present' });
     const now = clock(ctx, acc.timezone).time;
     for (const m of parsed.marks) sheet = (await changeMark(db, acc, day, { kind: 'set', roll: m.roll, status: m.status, time: m.time ?? now }))!;
     const { text } = renderSheet(ctx, sheet);

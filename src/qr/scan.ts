@@ -203,6 +203,9 @@ async function writeScans(db: Db, notifier: Notifier, scans: PendingScan[]): Pro
         join guardians g on g.id = sg.guardian_id and g.telegram_user_id is not null
         left join telegram_accounts ta on ta.telegram_user_id = g.telegram_user_id
        where coalesce(ta.arrival_notices, true) and ta.unreachable_at is null
+         -- a family already told of an absence gets the correction instead (one event, one message)
+         and not exists (select 1 from alerted_absences aa
+                          where aa.guardian_id = g.id and aa.student_id = c.student_id and aa.day = c.day and aa.shift = c.shift)
       on conflict (dedupe_key) do nothing
       returning student_id),
     outcome as (
