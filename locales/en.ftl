@@ -979,3 +979,11 @@ teaching-col-call = To call
 ## polish (issue 12: attendance, qr, questions, onboarding, reports, core — keys named by capability)
 attendance-alert-past-one = 📋 School record: { $names } (class { $class }) was absent on { $date }, { $shift } shift. If this is wrong, please tell the school.
 attendance-alert-past-many = 📋 School record: your children were absent on { $date }, { $shift } shift: { $names }. If this is wrong, please tell the school.
+core-flow-closed = ℹ️ What you had started was closed by the command, and nothing of it was sent. Start it again when you are ready.
+questions-loose-offer = I was not waiting for a message. Should I send it to the school as a question?
+questions-loose-send = ❓ Send to { $teacher }
+questions-loose-leave = ✖️ No, leave it
+questions-loose-left = OK, it was not sent.
+questions-loose-added = ➕ Added. Choose a teacher above to send it all, or leave it.
+questions-loose-nobody = I was not waiting for a message, and no teacher of your child uses this bot yet. Please contact the school office; /help shows what you can do.
+questions-loose-failed = This message cannot be sent as a question. Please use /ask.

@@ -979,3 +979,11 @@ teaching-col-call = ត្រូវទាក់ទង
 ## polish (issue 12: attendance, qr, questions, onboarding, reports, core — keys named by capability)
 attendance-alert-past-one = 📋 កំណត់ត្រាសាលា៖ { $names } (ថ្នាក់ { $class }) បានអវត្តមាន ថ្ងៃ{ $date } វេន{ $shift }។ បើមិនត្រឹមត្រូវ សូមប្រាប់សាលា។
 attendance-alert-past-many = 📋 កំណត់ត្រាសាលា៖ កូនរបស់អ្នកបានអវត្តមាន ថ្ងៃ{ $date } វេន{ $shift }៖ { $names }។ បើមិនត្រឹមត្រូវ សូមប្រាប់សាលា។
+core-flow-closed = ℹ️ អ្វីដែលអ្នកបានចាប់ផ្តើម ត្រូវបានបិទដោយពាក្យបញ្ជានេះ ហើយមិនបានផ្ញើអ្វីទេ។ សូមចាប់ផ្តើមម្ដងទៀតនៅពេលអ្នករួចរាល់។
+questions-loose-offer = ខ្ញុំមិនបានរង់ចាំសារទេ។ តើចង់ផ្ញើសារនេះទៅសាលាជាសំណួរទេ?
+questions-loose-send = ❓ ផ្ញើទៅ { $teacher }
+questions-loose-leave = ✖️ ទេ ទុកចោល
+questions-loose-left = យល់ព្រម មិនបានផ្ញើទេ។
+questions-loose-added = ➕ បានបន្ថែម។ សូមជ្រើសគ្រូខាងលើ ដើម្បីផ្ញើទាំងអស់ ឬទុកចោល។
+questions-loose-nobody = ខ្ញុំមិនបានរង់ចាំសារទេ ហើយមិនទាន់មានគ្រូរបស់កូនអ្នកប្រើបូតនេះទេ។ សូមទាក់ទងការិយាល័យសាលា។ /help បង្ហាញអ្វីដែលអ្នកអាចធ្វើបាន។
+questions-loose-failed = សារនេះមិនអាចផ្ញើជាសំណួរបានទេ។ សូមប្រើ /ask។
