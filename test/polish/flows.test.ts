@@ -95,3 +95,25 @@ describe('a command in the middle of a flow', () => {
     expect(texts(teacher)[0]).toBe(t('km', 'core-flow-closed'));
   });
 });
+
+describe('3. /invite teacher STAFF-CODE', () => {
+  it('the invited person becomes that teacher on the roster, with their class', async () => {
+    const office = app.user(4201, 'Op');
+    await office.shareContact('016 373 035');
+    office.inbox();
+    await office.send('/invite teacher DEMO-001-T999');
+    expect(texts(office)).toEqual([t('km', 'onboarding-invite-denied-unknown-staff')]);
+    await office.send('/invite teacher demo-001-t004');
+    const [created] = texts(office);
+    expect(created).toContain(t('km', 'onboarding-invite-for-staff', { name: 'ពៅ វណ្ណៈ', code: 'DEMO-001-T004' }));
+    const code = /\bi[A-Za-z0-9_-]{22}\b/.exec(created!)![0];
+    const newcomer = app.user(4202, 'Vanna');
+    await newcomer.send(code);
+    expect(texts(newcomer)).toContain(t('km', 'onboarding-invite-ok-staff'));
+    const [row] = await app.database.rows<{ telegram_user_id: string | null }>(sql`select telegram_user_id from staff where staff_code = 'DEMO-001-T004'`);
+    expect(Number(row!.telegram_user_id)).toBe(4202);
+    // The roster's teacher of 4B is this person: their class opens for them.
+    await newcomer.send('/attendance');
+    expect(texts(newcomer).at(-1)).toContain('4B');
+  });
+});
