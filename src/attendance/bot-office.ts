@@ -7,9 +7,9 @@ import { Composer, InlineKeyboard } from 'grammy';
 import { remindMissingButton, sheetOpen, todayHome } from './buttons.js';
 import type { AppDeps, BaseContext, BotContext } from '../core/telegram/context.js';
 import { officeMembership } from '../core/auth/actor.js';
-import { isRealDay, schoolClock } from '../core/clock.js';
+import { addDays, isRealDay, schoolClock } from '../core/clock.js';
 import { asciiDigits, formatDay, formatNumber, formatTime } from '../core/i18n/index.js';
-import { assignSubstitute, dayOverview, remindMissing, setCalendarDay, upcomingHolidays } from './service.js';
+import { assignSubstitute, dayActivity, dayOverview, OPERATOR_CORRECTION_DAYS, remindMissing, setCalendarDay, upcomingHolidays } from './service.js';
 
 /** Today in the school's time zone; one deployment may span zones, so per school. */
 export function clock(ctx: BaseContext, timezone = 'Asia/Phnom_Penh') {
@@ -28,7 +28,8 @@ export function officeFeature(deps: AppDeps): Composer<BotContext> {
   async function officeSchool(ctx: BotContext) {
     const m = officeMembership(ctx.actor);
     if (!m) {
-      await ctx.reply(ctx.t('attendance-denied-forbidden'));
+      // Say what the command is and what to use instead, not "not your class".
+      await ctx.reply(ctx.t(ctx.actor.staff.length > 0 ? 'attendance-office-only' : 'attendance-office-only-parent'));
       return null;
     }
     return m;
@@ -144,6 +145,29 @@ export function officeFeature(deps: AppDeps): Composer<BotContext> {
     if (!day || !isRealDay(day)) {
       await ctx.reply(ctx.t('attendance-holiday-usage'));
       return;
+    }
+    // Past days are records: only the last week may change (as with lists), nothing years back.
+    if (day < addDays(today, -OPERATOR_CORRECTION_DAYS) || day > addDays(today, 400)) {
+      await ctx.reply(ctx.t('attendance-holiday-out-of-range', { date: formatDay(ctx.locale, day) }));
+      return;
+    }
+    // A day whose lists (and alerts) went out leaves the reports when it becomes a holiday: warn,
+    // and go ahead only when the command is sent again ending with "!".
+    const forced = rest.at(-1) === '!';
+    if (forced) rest.pop();
+    if (!undo && !forced) {
+      const done = await dayActivity(db, m.schoolId, day);
+      if (done.lists > 0) {
+        await ctx.reply(
+          ctx.t('attendance-holiday-warn', {
+            date: formatDay(ctx.locale, day),
+            lists: formatNumber(ctx.locale, done.lists),
+            alerts: formatNumber(ctx.locale, done.alerts),
+            again: `/holiday ${ctx.match.trim()} !`,
+          }),
+        );
+        return;
+      }
     }
     await setCalendarDay(db, { schoolId: m.schoolId, day, kind: undo ? 'normal' : 'holiday', note: rest.join(' ') || undefined, actor: `tg:${ctx.from!.id}` });
     await ctx.reply(ctx.t(undo ? 'attendance-holiday-removed' : 'attendance-holiday-set', { date: formatDay(ctx.locale, day) }));

@@ -27,6 +27,7 @@ import {
 } from './buttons.js';
 import type { AppDeps, BaseContext, BotContext, ConvContext } from '../core/telegram/context.js';
 import { ignoreNotModified } from '../core/telegram/errors.js';
+import { officeMembership } from '../core/auth/actor.js';
 import { isRealDay, schoolClock } from '../core/clock.js';
 import { displayName, formatDay, formatNumber, formatTime } from '../core/i18n/index.js';
 import {
@@ -157,8 +158,16 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
     const today = clock(ctx).day;
     const result = await accessClass(db, ctx.actor, classId, day, today);
     if (!result.ok) {
-      // A list from another day is the common case of a stale button: say which day it was.
-      const key = result.reason === 'day-closed' && day !== today ? 'attendance-stale-day' : deniedKey(result.reason);
+      // A button from another day is the common case of a stale button: say which day it was.
+      // A typed day too far back says how far back lists may be corrected.
+      const key =
+        result.reason !== 'day-closed' || day === today
+          ? deniedKey(result.reason)
+          : ctx.callbackQuery
+            ? 'attendance-stale-day'
+            : officeMembership(ctx.actor)
+              ? 'attendance-denied-too-old'
+              : deniedKey(result.reason);
       const text = ctx.t(key, { date: formatDay(ctx.locale, day) });
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text, show_alert: true });
       else await ctx.reply(text);
@@ -207,7 +216,7 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
 
   composer.command('attendance', async (ctx) => {
     if (!ctx.actor.staff.length) {
-      await ctx.reply(ctx.t('attendance-denied-forbidden'));
+      await ctx.reply(ctx.t('attendance-staff-only'));
       return;
     }
     const [className, day] = ctx.match.trim().split(/\s+/).filter(Boolean);

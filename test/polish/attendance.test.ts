@@ -162,3 +162,41 @@ describe('5. a child submitted absent, then scanned at the gate', () => {
     expect(await statusOf(kids[1]!.id, '2026-11-26')).toEqual({ status: 'late', arrived_at: '07:40' });
   });
 });
+
+describe('7. refusals say what is wrong and what to do', () => {
+  it('a parent\'s /today and /attendance, a teacher\'s /today, a typed day more than a week back', async () => {
+    now = new Date('2026-11-26T03:00:00Z');
+    teacher.inbox();
+    operator.inbox();
+    const parent = app.user(3401, 'Parent');
+    await parent.shareContact((await kidsOf('7B'))[1]!.phone);
+    parent.inbox();
+    await parent.send('/today');
+    await parent.send('/attendance');
+    expect(parent.texts()).toEqual([t('km', 'attendance-office-only-parent'), t('km', 'attendance-staff-only')]);
+    await teacher.send('/today');
+    expect(teacher.texts()).toEqual([t('km', 'attendance-office-only')]);
+    await operator.send('/attendance 7B 2026-11-10');
+    expect(operator.texts()).toEqual([t('km', 'attendance-denied-too-old', { date: '១០ វិច្ឆិកា ២០២៦' })]);
+  });
+});
+
+describe('6. a holiday on a day whose lists went out', () => {
+  it('warns with what was sent and goes ahead only when asked again; days years back are refused', async () => {
+    now = new Date('2026-11-25T05:00:00Z');
+    operator.inbox();
+    await operator.send('/holiday 2026-11-25 Storm');
+    const [warn] = operator.texts();
+    expect(warn).toBe(t('km', 'attendance-holiday-warn', { date: '២៥ វិច្ឆិកា ២០២៦', lists: '១', alerts: '១', again: '/holiday 2026-11-25 Storm !' }));
+    const calendar = async () => app.database.rows<{ kind: string; note: string | null }>(sql`select kind, note from school_calendar where day = '2026-11-25'`);
+    expect(await calendar()).toEqual([]);
+    await operator.send('/holiday 2026-11-25 Storm !');
+    expect(operator.texts()).toEqual([t('km', 'attendance-holiday-set', { date: '២៥ វិច្ឆិកា ២០២៦' })]);
+    expect(await calendar()).toEqual([{ kind: 'holiday', note: 'Storm' }]);
+    await operator.send('/holiday 2019-04-14 Khmer New Year');
+    expect(operator.texts()).toEqual([t('km', 'attendance-holiday-out-of-range', { date: '១៤ មេសា ២០១៩' })]);
+    // A day with nothing sent yet needs no second word.
+    await operator.send('/holiday 2026-12-10 Human Rights Day');
+    expect(operator.texts()).toEqual([t('km', 'attendance-holiday-set', { date: '១០ ធ្នូ ២០២៦' })]);
+  });
+});
