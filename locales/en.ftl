@@ -995,3 +995,7 @@ attendance-staff-only = Attendance is taken by teachers and the school office. Y
 attendance-denied-too-old = { $date } is more than 7 days ago: lists can be corrected up to 7 days back. Please ask the district office to change older records.
 attendance-holiday-out-of-range = { $date } cannot be set: holidays may be set from 7 days back to a year ahead.
 attendance-holiday-warn = ⚠️ On { $date } { $lists } class lists were already submitted and { $alerts } families were told of absences. As a holiday, that day leaves the reports (the lists stay on record; families are not told again). To make it a holiday anyway, send: { $again }
+reports-class-label = class { $classes }
+attendance-remind-unreachable = These classes have not submitted and their teachers could not be reminded:
+attendance-remind-not-linked = • { $class } — { $name } is not on Telegram yet. Invite them: { $invite }
+attendance-remind-no-teacher = • { $class } — no homeroom teacher on the staff list. Mark it yourself: /attendance { $class }

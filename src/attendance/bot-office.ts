@@ -8,7 +8,7 @@ import { remindMissingButton, sheetOpen, todayHome } from './buttons.js';
 import type { AppDeps, BaseContext, BotContext } from '../core/telegram/context.js';
 import { officeMembership } from '../core/auth/actor.js';
 import { addDays, isRealDay, schoolClock } from '../core/clock.js';
-import { asciiDigits, formatDay, formatNumber, formatTime } from '../core/i18n/index.js';
+import { asciiDigits, displayName, formatDay, formatNumber, formatTime } from '../core/i18n/index.js';
 import { assignSubstitute, dayActivity, dayOverview, OPERATOR_CORRECTION_DAYS, remindMissing, setCalendarDay, upcomingHolidays } from './service.js';
 
 /** Today in the school's time zone; one deployment may span zones, so per school. */
@@ -112,6 +112,18 @@ export function officeFeature(deps: AppDeps): Composer<BotContext> {
     const r = await remindMissing(db, { schoolId: m.schoolId, day, slot: `manual-${now.time.slice(0, 2)}`, actor: `tg:${ctx.from.id}` }, deps.notifier);
     deps.kickOutbox();
     await ctx.answerCallbackQuery({ text: ctx.t('attendance-today-reminded', { count: formatNumber(ctx.locale, r.messages) }), show_alert: true });
+    if (r.unreachable.length > 0) {
+      // "Sent 0" alone says nothing: name who was not reached and how to invite them.
+      const lines = [ctx.t('attendance-remind-unreachable')];
+      for (const u of r.unreachable) {
+        lines.push(
+          u.teacher
+            ? ctx.t('attendance-remind-not-linked', { class: u.className, name: displayName(ctx.locale, u.teacher), invite: `/invite teacher ${u.teacher.staffCode}` })
+            : ctx.t('attendance-remind-no-teacher', { class: u.className }),
+        );
+      }
+      await ctx.reply(lines.join('\n'));
+    }
   });
 
   composer.command('substitute', async (ctx) => {
