@@ -999,3 +999,4 @@ reports-class-label = class { $classes }
 attendance-remind-unreachable = These classes have not submitted and their teachers could not be reminded:
 attendance-remind-not-linked = • { $class } — { $name } is not on Telegram yet. Invite them: { $invite }
 attendance-remind-no-teacher = • { $class } — no homeroom teacher on the staff list. Mark it yourself: /attendance { $class }
+attendance-alert-answered-about = ✔️ Your answer about { $names }, { $date }: { $answer }

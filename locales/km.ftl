@@ -999,3 +999,4 @@ reports-class-label = ថ្នាក់ { $classes }
 attendance-remind-unreachable = ថ្នាក់ទាំងនេះមិនទាន់បញ្ជូន ហើយមិនអាចរំលឹកគ្រូរបស់ពួកគេបានទេ៖
 attendance-remind-not-linked = • { $class } — { $name } មិនទាន់ប្រើ Telegram ទេ។ អញ្ជើញគាត់៖ { $invite }
 attendance-remind-no-teacher = • { $class } — គ្មានគ្រូបន្ទុកថ្នាក់ក្នុងបញ្ជីបុគ្គលិកទេ។ ស្រង់ដោយខ្លួនឯង៖ /attendance { $class }
+attendance-alert-answered-about = ✔️ ចម្លើយរបស់អ្នកអំពី { $names } ថ្ងៃ{ $date }៖ { $answer }

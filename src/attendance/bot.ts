@@ -373,10 +373,12 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
       return;
     }
     await ctx.answerCallbackQuery({ text: ctx.t('attendance-alert-answer-recorded') });
-    const original = ctx.callbackQuery.message && 'text' in ctx.callbackQuery.message ? ctx.callbackQuery.message.text : '';
-    await ctx
-      .editMessageText(`${original ?? ''}\n\n${ctx.t('attendance-alert-answered', { answer: ctx.t(`attendance-answer-${r.answer}`) })}`.trim())
-      .catch(ignoreNotModified);
+    const names = r.children.map((c) => displayName(ctx.locale, c)).join(ctx.t('core-list-and'));
+    const original = ctx.callbackQuery.message && 'text' in ctx.callbackQuery.message ? (ctx.callbackQuery.message.text ?? '') : '';
+    // Rebuilt from the record (not only the old text, which an old or inaccessible message lacks):
+    // which child, which day, what was answered.
+    const answered = ctx.t('attendance-alert-answered-about', { names, date: formatDay(ctx.locale, r.day), answer: ctx.t(`attendance-answer-${r.answer}`) });
+    await ctx.editMessageText(original ? `${original}\n\n${answered}` : answered).catch(ignoreNotModified);
   }
 
   return composer;

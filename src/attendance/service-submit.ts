@@ -313,7 +313,9 @@ export async function markScannedArrival(
 // ---------------------------------------------------------------------------------------------
 // Guardians' answers
 
-export type AnswerResult = { ok: true; answer: AlertAnswer; studentIds: number[]; schoolId: number } | { ok: false; reason: 'forbidden' | 'not-found' };
+export type AnswerResult =
+  | { ok: true; answer: AlertAnswer; studentIds: number[]; schoolId: number; day: string; children: Array<{ nameKm: string; nameEn: string | null }> }
+  | { ok: false; reason: 'forbidden' | 'not-found' };
 
 export async function answerAlert(db: Db, telegramUserId: number, alertId: number, answer: AlertAnswer): Promise<AnswerResult> {
   const who = actorOf(telegramUserId);
@@ -336,7 +338,9 @@ export async function answerAlert(db: Db, telegramUserId: number, alertId: numbe
         .where(and(inArray(attendance.studentId, alert.studentIds), eq(attendance.day, alert.day), eq(attendance.shift, alert.shift), eq(attendance.status, 'absent')));
     }
     await audit(tx, { actor: who, schoolId: alert.schoolId, action: 'alert.answer', entity: 'alert', entityId: alertId, details: { answer, students: alert.studentIds } });
-    return { ok: true, answer, studentIds: alert.studentIds, schoolId: alert.schoolId } as const;
+    // The answered message keeps saying which child and which day it was about.
+    const children = await tx.select({ nameKm: students.nameKm, nameEn: students.nameEn }).from(students).where(inArray(students.id, alert.studentIds)).orderBy(students.rollNo);
+    return { ok: true, answer, studentIds: alert.studentIds, schoolId: alert.schoolId, day: alert.day, children } as const;
   });
 }
 

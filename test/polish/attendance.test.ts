@@ -107,6 +107,13 @@ describe('2. the office marks a past day', () => {
     expect(today).toHaveLength(1);
     expect(today[0]!.text).toBe(t('km', 'attendance-alert-absent-one', { names: kids[0]!.nameKm, class: '7B', shift: t('km', 'core-shift-morning'), date: '២៥ វិច្ឆិកា ២០២៦' }));
     expect(today[0]!.replyMarkup.inline_keyboard.flat()).toHaveLength(3);
+
+    // 10. The answered alert still says which child and which day it was about, even when the
+    // message it edits came without its text (an old message).
+    const sick = today[0]!.replyMarkup.inline_keyboard.flat()[0]!.callback_data as string;
+    await parent.pressData(sick, today[0]!.messageId, '');
+    const edited = parent.inbox().find((m) => m.method === 'editMessageText')!;
+    expect(edited.text).toBe(t('km', 'attendance-alert-answered-about', { names: kids[0]!.nameKm, date: '២៥ វិច្ឆិកា ២០២៦', answer: t('km', 'attendance-answer-sick') }));
   });
 });
 
