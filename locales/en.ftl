@@ -1000,3 +1000,5 @@ attendance-remind-unreachable = These classes have not submitted and their teach
 attendance-remind-not-linked = • { $class } — { $name } is not on Telegram yet. Invite them: { $invite }
 attendance-remind-no-teacher = • { $class } — no homeroom teacher on the staff list. Mark it yourself: /attendance { $class }
 attendance-alert-answered-about = ✔️ Your answer about { $names }, { $date }: { $answer }
+reports-help-parent = /report — your children's attendance this month
+qr-help-parent = /notices — arrival notices from the school gate: on or off

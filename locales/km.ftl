@@ -1000,3 +1000,5 @@ attendance-remind-unreachable = ថ្នាក់ទាំងនេះមិន
 attendance-remind-not-linked = • { $class } — { $name } មិនទាន់ប្រើ Telegram ទេ។ អញ្ជើញគាត់៖ { $invite }
 attendance-remind-no-teacher = • { $class } — គ្មានគ្រូបន្ទុកថ្នាក់ក្នុងបញ្ជីបុគ្គលិកទេ។ ស្រង់ដោយខ្លួនឯង៖ /attendance { $class }
 attendance-alert-answered-about = ✔️ ចម្លើយរបស់អ្នកអំពី { $names } ថ្ងៃ{ $date }៖ { $answer }
+reports-help-parent = /report — វត្តមានកូនរបស់អ្នកក្នុងខែនេះ
+qr-help-parent = /notices — ដំណឹងពេលកូនមកដល់ច្រកទ្វារសាលា៖ បើក ឬបិទ

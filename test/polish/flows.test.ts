@@ -117,3 +117,13 @@ describe('3. /invite teacher STAFF-CODE', () => {
     expect(texts(newcomer).at(-1)).toContain('4B');
   });
 });
+
+describe('parents\' /help', () => {
+  it('lists /report and /notices, which parents have', async () => {
+    parent.inbox();
+    await parent.send('/help');
+    const help = texts(parent).join('\n');
+    expect(help).toContain(t('km', 'reports-help-parent'));
+    expect(help).toContain(t('km', 'qr-help-parent'));
+  });
+});
