@@ -1002,3 +1002,4 @@ attendance-remind-no-teacher = • { $class } — no homeroom teacher on the sta
 attendance-alert-answered-about = ✔️ Your answer about { $names }, { $date }: { $answer }
 reports-help-parent = /report — your children's attendance this month
 qr-help-parent = /notices — arrival notices from the school gate: on or off
+qr-scan-denied-scanning-off = ⏸ Scanning is turned off at this school: nothing was recorded and no family was told. The office turns it on with /scanning.

@@ -1002,3 +1002,4 @@ attendance-remind-no-teacher = • { $class } — គ្មានគ្រូប
 attendance-alert-answered-about = ✔️ ចម្លើយរបស់អ្នកអំពី { $names } ថ្ងៃ{ $date }៖ { $answer }
 reports-help-parent = /report — វត្តមានកូនរបស់អ្នកក្នុងខែនេះ
 qr-help-parent = /notices — ដំណឹងពេលកូនមកដល់ច្រកទ្វារសាលា៖ បើក ឬបិទ
+qr-scan-denied-scanning-off = ⏸ ការស្កេនត្រូវបានបិទនៅសាលានេះ៖ មិនបានកត់ត្រាអ្វីទេ ហើយមិនបានជូនដំណឹងដល់គ្រួសារណាទេ។ ការិយាល័យបើកវាវិញដោយ /scanning។

@@ -207,3 +207,28 @@ describe('6. a holiday on a day whose lists went out', () => {
     expect(operator.texts()).toEqual([t('km', 'attendance-holiday-set', { date: '១០ ធ្នូ ២០២៦' })]);
   });
 });
+
+describe('a school that turned scanning off', () => {
+  it('refuses the scan, records nothing and tells no family', async () => {
+    now = new Date('2026-11-27T00:05:00Z');
+    const kid = (await kidsOf('7A'))[2]!;
+    const parent = app.user(3501, 'P');
+    await parent.shareContact(kid.phone);
+    parent.inbox();
+    // The office turns scanning on, then off again (the buttons of /scanning).
+    await operator.send('/scanning');
+    await operator.press(t('km', 'qr-scanning-turn-on'));
+    await operator.press(t('km', 'qr-scanning-turn-off'));
+    operator.inbox();
+    await addGatekeeper(app, 'DEMO-001', '+85512999041');
+    const gate = app.user(3202, 'Gate 2');
+    await gate.shareContact('012 999 041');
+    gate.inbox();
+    await gate.send(`/start ${signCard(app.deps.cardSecret, { studentId: kid.id, version: 1 })}`);
+    expect(gate.texts()).toEqual([t('km', 'qr-scan-denied-scanning-off')]);
+    await deliver();
+    expect(messagesOf(parent)).toHaveLength(0);
+    const [n] = await app.database.rows<{ n: number }>(sql`select count(*)::int as n from checkins where student_id = ${kid.id}`);
+    expect(Number(n!.n)).toBe(0);
+  });
+});
