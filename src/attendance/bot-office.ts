@@ -8,9 +8,9 @@ import { remindMissingButton, sheetOpen, todayHome } from './buttons.js';
 import type { AppDeps, BaseContext, BotContext } from '../core/telegram/context.js';
 import { officeMembership } from '../core/auth/actor.js';
 import { actorOf, audit } from '../core/auth/audit.js';
-import { isRealDay, schoolClock } from '../core/clock.js';
-import { asciiDigits, formatDay, formatNumber, formatTime } from '../core/i18n/index.js';
-import { assignSubstitute, dayOverview, remindMissing, setCalendarDay, upcomingHolidays } from './service.js';
+import { addDays, isRealDay, schoolClock } from '../core/clock.js';
+import { asciiDigits, displayName, formatDay, formatNumber, formatTime } from '../core/i18n/index.js';
+import { assignSubstitute, dayActivity, dayOverview, OPERATOR_CORRECTION_DAYS, remindMissing, setCalendarDay, upcomingHolidays } from './service.js';
 
 /** Today in the school's time zone; one deployment may span zones, so per school. */
 export function clock(ctx: BaseContext, timezone = 'Asia/Phnom_Penh') {
@@ -29,7 +29,8 @@ export function officeFeature(deps: AppDeps): Composer<BotContext> {
   async function officeSchool(ctx: BotContext) {
     const m = officeMembership(ctx.actor);
     if (!m) {
-      await ctx.reply(ctx.t('attendance-denied-forbidden'));
+      // Say what the command is and what to use instead, not "not your class".
+      await ctx.reply(ctx.t(ctx.actor.staff.length > 0 ? 'attendance-office-only' : 'attendance-office-only-parent'));
       return null;
     }
     return m;
@@ -113,6 +114,18 @@ export function officeFeature(deps: AppDeps): Composer<BotContext> {
     const r = await remindMissing(db, { schoolId: m.schoolId, day, slot: `manual-${now.time.slice(0, 2)}`, actor: `tg:${ctx.from.id}` }, deps.notifier);
     deps.kickOutbox();
     await ctx.answerCallbackQuery({ text: ctx.t('attendance-today-reminded', { count: formatNumber(ctx.locale, r.messages) }), show_alert: true });
+    if (r.unreachable.length > 0) {
+      // "Sent 0" alone says nothing: name who was not reached and how to invite them.
+      const lines = [ctx.t('attendance-remind-unreachable')];
+      for (const u of r.unreachable) {
+        lines.push(
+          u.teacher
+            ? ctx.t('attendance-remind-not-linked', { class: u.className, name: displayName(ctx.locale, u.teacher), invite: `/invite teacher ${u.teacher.staffCode}` })
+            : ctx.t('attendance-remind-no-teacher', { class: u.className }),
+        );
+      }
+      await ctx.reply(lines.join('\n'));
+    }
   });
 
   composer.command('substitute', async (ctx) => {
@@ -146,6 +159,29 @@ export function officeFeature(deps: AppDeps): Composer<BotContext> {
     if (!day || !isRealDay(day)) {
       await ctx.reply(ctx.t('attendance-holiday-usage'));
       return;
+    }
+    // Past days are records: only the last week may change (as with lists), nothing years back.
+    if (day < addDays(today, -OPERATOR_CORRECTION_DAYS) || day > addDays(today, 400)) {
+      await ctx.reply(ctx.t('attendance-holiday-out-of-range', { date: formatDay(ctx.locale, day) }));
+      return;
+    }
+    // A day whose lists (and alerts) went out leaves the reports when it becomes a holiday: warn,
+    // and go ahead only when the command is sent again ending with "!".
+    const forced = rest.at(-1) === '!';
+    if (forced) rest.pop();
+    if (!undo && !forced) {
+      const done = await dayActivity(db, m.schoolId, day);
+      if (done.lists > 0) {
+        await ctx.reply(
+          ctx.t('attendance-holiday-warn', {
+            date: formatDay(ctx.locale, day),
+            lists: formatNumber(ctx.locale, done.lists),
+            alerts: formatNumber(ctx.locale, done.alerts),
+            again: `/holiday ${ctx.match.trim()} !`,
+          }),
+        );
+        return;
+      }
     }
     await setCalendarDay(db, { schoolId: m.schoolId, day, kind: undo ? 'normal' : 'holiday', note: rest.join(' ') || undefined, actor: `tg:${ctx.from!.id}` });
     await ctx.reply(ctx.t(undo ? 'attendance-holiday-removed' : 'attendance-holiday-set', { date: formatDay(ctx.locale, day) }));

@@ -28,6 +28,7 @@ import {
 import type { AppDeps, BaseContext, BotContext, ConvContext } from '../core/telegram/context.js';
 import { ignoreNotModified } from '../core/telegram/errors.js';
 import { actorOf, audit } from '../core/auth/audit.js';
+import { officeMembership } from '../core/auth/actor.js';
 import { isRealDay, schoolClock } from '../core/clock.js';
 import { displayName, formatDay, formatNumber, formatTime } from '../core/i18n/index.js';
 import {
@@ -36,6 +37,7 @@ import {
   changeMark,
   classesFor,
   countMarks,
+  discardDraft,
   loadSheet,
   refuseAnswer,
   submitSheet,
@@ -157,8 +159,16 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
     const today = clock(ctx).day;
     const result = await accessClass(db, ctx.actor, classId, day, today);
     if (!result.ok) {
-      // A list from another day is the common case of a stale button: say which day it was.
-      const key = result.reason === 'day-closed' && day !== today ? 'attendance-stale-day' : deniedKey(result.reason);
+      // A button from another day is the common case of a stale button: say which day it was.
+      // A typed day too far back says how far back lists may be corrected.
+      const key =
+        result.reason !== 'day-closed' || day === today
+          ? deniedKey(result.reason)
+          : ctx.callbackQuery
+            ? 'attendance-stale-day'
+            : officeMembership(ctx.actor)
+              ? 'attendance-denied-too-old'
+              : deniedKey(result.reason);
       const text = ctx.t(key, { date: formatDay(ctx.locale, day) });
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text, show_alert: true });
       else await ctx.reply(text);
@@ -212,7 +222,7 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
 
   composer.command('attendance', async (ctx) => {
     if (!ctx.actor.staff.length) {
-      await ctx.reply(ctx.t('attendance-denied-forbidden'));
+      await ctx.reply(ctx.t('attendance-staff-only'));
       return;
     }
     const [className, day] = ctx.match.trim().split(/\s+/).filter(Boolean);
@@ -293,7 +303,7 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
           return;
         }
         case 'confirm': {
-          const result = await submitSheet(db, acc, day, ctx.actor, deps.notifier);
+          const result = await submitSheet(db, acc, day, ctx.actor, deps.notifier, { today: now.day });
           deps.kickOutbox();
           await ctx.answerCallbackQuery({ text: ctx.t('attendance-sheet-done-short') });
           await ctx
@@ -343,7 +353,8 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
     // The first list of the day: the typed line is the whole list, everyone else is present.
     // After a submit it is a correction: only the students it names change.
     const correcting = sheet.submission !== null;
-    if (!correcting) await changeMark(db, acc, day, { kind: 'all-present' });
+    if (correcting) await discardDraft(db, acc, day);
+    else await changeMark(db, acc, day, { kind: 'all-present' });
     const now = clock(ctx, acc.timezone).time;
     for (const m of parsed.marks) sheet = (await changeMark(db, acc, day, { kind: 'set', roll: m.roll, status: m.status, time: m.time ?? now }))!;
     const { text } = renderSheet(ctx, sheet);
@@ -369,10 +380,12 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
       return;
     }
     await ctx.answerCallbackQuery({ text: ctx.t('attendance-alert-answer-recorded') });
-    const original = ctx.callbackQuery.message && 'text' in ctx.callbackQuery.message ? ctx.callbackQuery.message.text : '';
-    await ctx
-      .editMessageText(`${original ?? ''}\n\n${ctx.t('attendance-alert-answered', { answer: ctx.t(`attendance-answer-${r.answer}`) })}`.trim())
-      .catch(ignoreNotModified);
+    const names = r.children.map((c) => displayName(ctx.locale, c)).join(ctx.t('core-list-and'));
+    const original = ctx.callbackQuery.message && 'text' in ctx.callbackQuery.message ? (ctx.callbackQuery.message.text ?? '') : '';
+    // Rebuilt from the record (not only the old text, which an old or inaccessible message lacks):
+    // which child, which day, what was answered.
+    const answered = ctx.t('attendance-alert-answered-about', { names, date: formatDay(ctx.locale, r.day), answer: ctx.t(`attendance-answer-${r.answer}`) });
+    await ctx.editMessageText(original ? `${original}\n\n${answered}` : answered).catch(ignoreNotModified);
   }
 
   return composer;

@@ -2,8 +2,8 @@
  * Attendance's calendar and settings: which days are school days (the school week, holidays and
  * extra school days), and when teachers are reminded of lists not yet submitted.
  */
-import { and, asc, eq, gte, lte } from 'drizzle-orm';
-import type { Db, Tx } from '../core/db/client.js';
+import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
+import { rowsOf, type Db, type Tx } from '../core/db/client.js';
 import type { Shift } from '../core/db/schema.js';
 import { audit } from '../core/auth/audit.js';
 import { addDays, isoWeekday } from '../core/clock.js';
@@ -34,6 +34,19 @@ export async function setCalendarDay(
     }
     await audit(tx, { actor: input.actor, schoolId: input.schoolId, action: 'calendar.set', entity: 'day', entityId: input.day, details: { kind: input.kind } });
   });
+}
+
+/**
+ * What already happened on a school's day: lists submitted and families alerted. Making such a day
+ * a holiday takes it out of the reports, so the office is warned first.
+ */
+export async function dayActivity(db: Db, schoolId: number, day: string): Promise<{ lists: number; alerts: number }> {
+  const [row] = rowsOf<{ lists: number; alerts: number }>(
+    await db.execute(sql`
+      select (select count(*)::int from class_submissions where school_id = ${schoolId} and day = ${day}) as lists,
+             (select count(*)::int from absence_alerts where school_id = ${schoolId} and day = ${day}) as alerts`),
+  );
+  return { lists: Number(row?.lists ?? 0), alerts: Number(row?.alerts ?? 0) };
 }
 
 export async function upcomingHolidays(db: Db, schoolId: number, from: string, days = 60) {

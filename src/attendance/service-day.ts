@@ -64,8 +64,8 @@ export async function remindMissing(
   db: Db,
   input: { schoolId: number; day: string; shift?: Shift; slot: string; actor: string },
   notifier: Notifier,
-): Promise<{ classes: number; messages: number }> {
-  if (!(await isSchoolDay(db, input.schoolId, input.day))) return { classes: 0, messages: 0 };
+): Promise<{ classes: number; messages: number; unreachable: Unreachable[] }> {
+  if (!(await isSchoolDay(db, input.schoolId, input.day))) return { classes: 0, messages: 0, unreachable: [] };
   return db.transaction(async (tx) => {
     const missing = await tx
       .select({ classId: classes.id, className: classes.name, shift: classes.shift, homeroom: classes.homeroomStaffId })
@@ -73,7 +73,7 @@ export async function remindMissing(
       .innerJoin(...currentYearOf(classes))
       .leftJoin(classSubmissions, and(eq(classSubmissions.classId, classes.id), eq(classSubmissions.day, input.day), eq(classSubmissions.shift, classes.shift)))
       .where(and(eq(classes.schoolId, input.schoolId), isNull(classSubmissions.id), input.shift ? eq(classes.shift, input.shift) : undefined));
-    if (missing.length === 0) return { classes: 0, messages: 0 };
+    if (missing.length === 0) return { classes: 0, messages: 0, unreachable: [] };
     const subs = await tx
       .select({ classId: classSubstitutes.classId, staffId: classSubstitutes.staffId })
       .from(classSubstitutes)
@@ -81,18 +81,24 @@ export async function remindMissing(
     const staffIds = new Set<number>([...missing.flatMap((m) => (m.homeroom ? [m.homeroom] : [])), ...subs.map((s) => s.staffId)]);
     const people = staffIds.size
       ? await tx
-          .select({ id: staff.id, telegramUserId: staff.telegramUserId, locale: telegramAccounts.locale })
+          .select({ id: staff.id, telegramUserId: staff.telegramUserId, locale: telegramAccounts.locale, nameKm: staff.nameKm, nameEn: staff.nameEn, staffCode: staff.staffCode })
           .from(staff)
           .leftJoin(telegramAccounts, eq(telegramAccounts.telegramUserId, staff.telegramUserId))
           .where(inArray(staff.id, [...staffIds]))
       : [];
     const personById = new Map(people.map((p) => [p.id, p]));
     const messages: OutgoingMessage[] = [];
+    // Who could not be reminded, so the office can call them or invite them.
+    const unreachable: Unreachable[] = [];
     for (const m of missing) {
       const teachers = [m.homeroom, ...subs.filter((s) => s.classId === m.classId).map((s) => s.staffId)].filter((x): x is number => x !== null);
+      if (teachers.length === 0) unreachable.push({ className: m.className, teacher: null });
       for (const id of new Set(teachers)) {
         const p = personById.get(id);
-        if (!p?.telegramUserId) continue;
+        if (!p?.telegramUserId) {
+          if (p) unreachable.push({ className: m.className, teacher: { nameKm: p.nameKm, nameEn: p.nameEn, staffCode: p.staffCode } });
+          continue;
+        }
         const locale = p.locale ?? notifier.defaultLocale;
         messages.push({
           dedupeKey: `remind:${m.classId}:${input.day}:${m.shift}:${id}:${input.slot}`,
@@ -112,8 +118,14 @@ export async function remindMissing(
     }
     const inserted = await addToOutbox(tx, messages);
     await audit(tx, { actor: input.actor, schoolId: input.schoolId, action: 'attendance.remind', details: { day: input.day, shift: input.shift ?? 'all', classes: missing.length, messages: inserted.length, slot: input.slot } });
-    return { classes: missing.length, messages: inserted.length };
+    return { classes: missing.length, messages: inserted.length, unreachable };
   });
+}
+
+/** A class not yet submitted whose teacher cannot be reminded: not on Telegram, or no teacher at all. */
+export interface Unreachable {
+  className: string;
+  teacher: { nameKm: string; nameEn: string | null; staffCode: string } | null;
 }
 
 /** Gives a class to a substitute teacher for one day. */

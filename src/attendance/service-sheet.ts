@@ -217,6 +217,15 @@ async function saveDraft(db: Db, access: ClassAccess, day: string, sheet: Sheet)
     .onConflictDoUpdate({ target: [attendanceDrafts.classId, attendanceDrafts.day, attendanceDrafts.shift], set: { marks, updatedAt: sql`now()` } });
 }
 
+/**
+ * Drops the class's unsubmitted taps for the day, so the sheet is again what was submitted. A typed
+ * correction after a submit changes only the students it names: an earlier tap nobody submitted
+ * must not ride along with it.
+ */
+export async function discardDraft(db: Db, access: Pick<ClassAccess, 'classId' | 'shift'>, day: string): Promise<void> {
+  await db.delete(attendanceDrafts).where(and(eq(attendanceDrafts.classId, access.classId), eq(attendanceDrafts.day, day), eq(attendanceDrafts.shift, access.shift)));
+}
+
 export type MarkChange =
   | { kind: 'cycle'; roll: number; time: string }
   | { kind: 'set'; roll: number; status: AttendanceStatus; time?: string }

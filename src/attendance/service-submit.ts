@@ -40,8 +40,11 @@ interface GuardianTarget {
  * families of children newly absent (not excused, not already alerted, not the person who took
  * the roll); families of a child alerted earlier and now present or late get a correction.
  */
-export async function submitSheet(db: Db, access: ClassAccess, day: string, actor: Actor, notifier: Notifier, opts: { who?: string } = {}): Promise<SubmitResult> {
+export async function submitSheet(db: Db, access: ClassAccess, day: string, actor: Actor, notifier: Notifier, opts: { who?: string; today?: string } = {}): Promise<SubmitResult> {
   const who = opts.who ?? actorOf(actor.telegramUserId);
+  // A list for an earlier day (the office catching up) is a record, not an alarm: families get a
+  // plain notice of that day's absence, with no "coming late" to answer days later.
+  const pastDay = opts.today !== undefined && day < opts.today;
   return db.transaction(async (tx) => {
     // One submit per class at a time (teacher and operator racing, a retried update): the
     // second waits here and then sees what the first saved.
@@ -75,7 +78,7 @@ export async function submitSheet(db: Db, access: ClassAccess, day: string, acto
     ]);
     const version = submissionRows[0]!.version;
 
-    const alerts = await absenceAlertMessages(tx, access, day, newlyAbsent, targets, actor, notifier);
+    const alerts = await absenceAlertMessages(tx, access, day, newlyAbsent, targets, actor, notifier, pastDay);
     const corrections = await correctionMessages(tx, access, day, noLongerAbsent, notifier);
 
     const entries: AuditEntry[] = [
@@ -144,6 +147,7 @@ async function absenceAlertMessages(
   allTargets: GuardianTarget[],
   actor: Actor,
   notifier: Notifier,
+  pastDay = false,
 ): Promise<OutgoingMessage[]> {
   // Never alert the person who took the roll about their own child.
   const targets = allTargets.filter((g) => g.telegramUserId !== actor.telegramUserId);
@@ -204,21 +208,30 @@ async function absenceAlertMessages(
       studentId: kids.length === 1 ? kids[0]!.studentId : null,
       chatId: first.telegramUserId,
       priority: 2,
-      payload: {
-        text: notifier.t(locale, kids.length > 1 ? 'attendance-alert-absent-many' : 'attendance-alert-absent-one', {
-          names,
-          class: access.className,
-          shift: shiftName(notifier, locale, access.shift),
-          date: formatDay(locale, day),
-        }),
-        reply_markup: {
-          inline_keyboard: [
-            [{ text: notifier.t(locale, 'attendance-alert-answer-sick'), callback_data: alertAnswer.pack({ alert: a.id, answer: 'sick' }) }],
-            [{ text: notifier.t(locale, 'attendance-alert-answer-late'), callback_data: alertAnswer.pack({ alert: a.id, answer: 'late' }) }],
-            [{ text: notifier.t(locale, 'attendance-alert-answer-unaware'), callback_data: alertAnswer.pack({ alert: a.id, answer: 'unaware' }) }],
-          ],
-        },
-      },
+      payload: pastDay
+        ? {
+            text: notifier.t(locale, kids.length > 1 ? 'attendance-alert-past-many' : 'attendance-alert-past-one', {
+              names,
+              class: access.className,
+              shift: shiftName(notifier, locale, access.shift),
+              date: formatDay(locale, day),
+            }),
+          }
+        : {
+            text: notifier.t(locale, kids.length > 1 ? 'attendance-alert-absent-many' : 'attendance-alert-absent-one', {
+              names,
+              class: access.className,
+              shift: shiftName(notifier, locale, access.shift),
+              date: formatDay(locale, day),
+            }),
+            reply_markup: {
+              inline_keyboard: [
+                [{ text: notifier.t(locale, 'attendance-alert-answer-sick'), callback_data: alertAnswer.pack({ alert: a.id, answer: 'sick' }) }],
+                [{ text: notifier.t(locale, 'attendance-alert-answer-late'), callback_data: alertAnswer.pack({ alert: a.id, answer: 'late' }) }],
+                [{ text: notifier.t(locale, 'attendance-alert-answer-unaware'), callback_data: alertAnswer.pack({ alert: a.id, answer: 'unaware' }) }],
+              ],
+            },
+          },
     });
   }
   return messages;
@@ -267,28 +280,31 @@ async function correctionMessages(tx: Tx, access: ClassAccess, day: string, back
 }
 
 /**
- * A child already submitted as absent is scanned at the gate: the row becomes late with the scan's
- * time, and families told of the absence get the usual correction (never a second alarm).
+ * A child already submitted as absent is scanned at the gate: the row becomes what the scan says
+ * (late with the scan's time after the school's late time, present before it), and families told
+ * of the absence get that one correction (the scan sends them no arrival notice of its own).
  */
-export async function markLateArrival(
+export async function markScannedArrival(
   db: Db,
-  input: { studentId: number; classId: number; className: string; schoolId: number; day: string; shift: Shift; time: string; who: string },
+  input: { studentId: number; classId: number; className: string; schoolId: number; day: string; shift: Shift; time: string; late: boolean; who: string },
   notifier: Notifier,
 ): Promise<number> {
+  const status = input.late ? 'late' : 'present';
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(attendance)
-      .set({ status: 'late', arrivedAt: input.time, source: 'scan', markedBy: input.who, updatedAt: sql`now()` })
+      .set({ status, arrivedAt: input.late ? input.time : null, source: 'scan', markedBy: input.who, updatedAt: sql`now()` })
       .where(and(eq(attendance.studentId, input.studentId), eq(attendance.day, input.day), eq(attendance.shift, input.shift), eq(attendance.status, 'absent')))
       .returning({ studentId: attendance.studentId });
     if (!row) return 0;
     const [student] = await tx.select({ nameKm: students.nameKm, nameEn: students.nameEn }).from(students).where(eq(students.id, input.studentId));
     const access = { ok: true as const, via: 'scan' as const, staffId: null, classId: input.classId, className: input.className, schoolId: input.schoolId, shift: input.shift, timezone: '' };
-    const back: SheetStudent = { studentId: input.studentId, roll: 0, nameKm: student!.nameKm, nameEn: student!.nameEn, sex: 'M', mark: { status: 'late', arrivedAt: input.time }, response: null };
+    const mark = input.late ? { status: 'late' as const, arrivedAt: input.time } : { status: 'present' as const };
+    const back: SheetStudent = { studentId: input.studentId, roll: 0, nameKm: student!.nameKm, nameEn: student!.nameEn, sex: 'M', mark, response: null };
     const corrections = await correctionMessages(tx, access, input.day, [back], notifier);
     await Promise.all([
       addToOutbox(tx, corrections),
-      audit(tx, { actor: input.who, schoolId: input.schoolId, action: 'attendance.correct', entity: 'student', entityId: input.studentId, details: { day: input.day, shift: input.shift, from: 'absent', to: 'late', via: 'scan' } }),
+      audit(tx, { actor: input.who, schoolId: input.schoolId, action: 'attendance.correct', entity: 'student', entityId: input.studentId, details: { day: input.day, shift: input.shift, from: 'absent', to: status, via: 'scan' } }),
     ]);
     return corrections.length;
   });
@@ -297,7 +313,9 @@ export async function markLateArrival(
 // ---------------------------------------------------------------------------------------------
 // Guardians' answers
 
-export type AnswerResult = { ok: true; answer: AlertAnswer; studentIds: number[]; schoolId: number } | { ok: false; reason: 'forbidden' | 'not-found' };
+export type AnswerResult =
+  | { ok: true; answer: AlertAnswer; studentIds: number[]; schoolId: number; day: string; children: Array<{ nameKm: string; nameEn: string | null }> }
+  | { ok: false; reason: 'forbidden' | 'not-found' };
 
 export async function answerAlert(db: Db, telegramUserId: number, alertId: number, answer: AlertAnswer): Promise<AnswerResult> {
   const who = actorOf(telegramUserId);
@@ -320,7 +338,9 @@ export async function answerAlert(db: Db, telegramUserId: number, alertId: numbe
         .where(and(inArray(attendance.studentId, alert.studentIds), eq(attendance.day, alert.day), eq(attendance.shift, alert.shift), eq(attendance.status, 'absent')));
     }
     await audit(tx, { actor: who, schoolId: alert.schoolId, action: 'alert.answer', entity: 'alert', entityId: alertId, details: { answer, students: alert.studentIds } });
-    return { ok: true, answer, studentIds: alert.studentIds, schoolId: alert.schoolId } as const;
+    // The answered message keeps saying which child and which day it was about.
+    const children = await tx.select({ nameKm: students.nameKm, nameEn: students.nameEn }).from(students).where(inArray(students.id, alert.studentIds)).orderBy(students.rollNo);
+    return { ok: true, answer, studentIds: alert.studentIds, schoolId: alert.schoolId, day: alert.day, children } as const;
   });
 }
 

@@ -248,25 +248,26 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
 
   // --- invites issued by staff ---------------------------------------------------------------
   composer.command('invite', async (ctx) => {
-    const [kindArg, studentCode] = ctx.match.trim().split(/\s+/);
+    const [kindArg, code] = ctx.match.trim().split(/\s+/);
     const kind = INVITE_KINDS.find((k) => k === kindArg?.toLowerCase()) as InviteKind | undefined;
-    if (!kind || (kind === 'parent' && !studentCode)) {
+    if (!kind || (kind === 'parent' && !code)) {
       await ctx.reply(ctx.t('onboarding-invite-usage'));
       return;
     }
-    const result = await inviteAsStaff(db, ctx.actor, { kind, studentCode });
+    const result = await inviteAsStaff(db, ctx.actor, kind === 'parent' ? { kind, studentCode: code } : { kind, staffCode: code });
     if (!result.ok) {
       await ctx.reply(ctx.t(`onboarding-invite-denied-${result.reason}`));
       return;
     }
     const locale = ctx.locale;
     await ctx.reply(
-      ctx.t('onboarding-invite-created', {
-        role: ctx.t(`core-role-${kind}`),
-        link: deepLink(deps.botUsername ?? ctx.me?.username, result.code),
-        code: result.code,
-        until: formatDay(locale, result.expiresAt.toISOString().slice(0, 10)),
-      }),
+      (result.staff ? `${ctx.t('onboarding-invite-for-staff', { name: displayName(locale, result.staff), code: result.staff.staffCode })}\n` : '') +
+        ctx.t('onboarding-invite-created', {
+          role: ctx.t(`core-role-${kind}`),
+          link: deepLink(deps.botUsername ?? ctx.me?.username, result.code),
+          code: result.code,
+          until: formatDay(locale, result.expiresAt.toISOString().slice(0, 10)),
+        }),
       { link_preview_options: { is_disabled: true } },
     );
   });

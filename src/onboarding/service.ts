@@ -406,19 +406,19 @@ export async function unlink(db: Db, telegramUserId: number, target: UnlinkTarge
 // Invites issued from the bot by staff
 
 export type StaffInviteResult =
-  | { ok: true; code: string; expiresAt: Date; schoolId: number }
-  | { ok: false; reason: 'forbidden' | 'unknown-student' };
+  | { ok: true; code: string; expiresAt: Date; schoolId: number; staff?: { nameKm: string; nameEn: string | null; staffCode: string } }
+  | { ok: false; reason: 'forbidden' | 'unknown-student' | 'unknown-staff' };
 
 
 export async function inviteAsStaff(
   db: Db,
   actor: Actor,
-  input: { kind: InviteKind; studentCode?: string },
+  input: { kind: InviteKind; studentCode?: string; staffCode?: string },
 ): Promise<StaffInviteResult> {
   const who = actorOf(actor.telegramUserId);
   // Who may invite whom is the role table's (core/auth/roles.ts).
   const memberships = actor.staff.filter((m) => mayInvite(m.roles, input.kind));
-  const deny = async (reason: 'forbidden' | 'unknown-student', schoolId?: number) => {
+  const deny = async (reason: 'forbidden' | 'unknown-student' | 'unknown-staff', schoolId?: number) => {
     await audit(db, { actor: who, schoolId: schoolId ?? null, action: 'invite.create', outcome: 'denied', details: { kind: input.kind, reason } });
     return { ok: false, reason } as const;
   };
@@ -440,6 +440,25 @@ export async function inviteAsStaff(
     studentId = student.id;
     schoolId = student.schoolId;
   }
-  const invite = await createInvite(db, { schoolId, kind: input.kind, studentId, createdBy: who });
-  return { ok: true, code: invite.code, expiresAt: invite.expiresAt, schoolId };
+  // A staff code names the roster's row: the invited person becomes that teacher (their classes,
+  // their timetable), not a new nameless one.
+  let staffRow: { id: number; schoolId: number; nameKm: string; nameEn: string | null; staffCode: string } | undefined;
+  if (input.kind !== 'parent' && input.staffCode) {
+    const code = input.staffCode.trim().toUpperCase();
+    const found = await db
+      .select({ id: staff.id, schoolId: staff.schoolId, nameKm: staff.nameKm, nameEn: staff.nameEn, staffCode: staff.staffCode })
+      .from(staff)
+      .where(and(sql`upper(${staff.staffCode}) = ${code}`, inArray(staff.schoolId, memberships.map((m) => m.schoolId))));
+    staffRow = found[0];
+    if (!staffRow) return deny('unknown-staff');
+    schoolId = staffRow.schoolId;
+  }
+  const invite = await createInvite(db, { schoolId, kind: input.kind, studentId, staffId: staffRow?.id, createdBy: who });
+  return {
+    ok: true,
+    code: invite.code,
+    expiresAt: invite.expiresAt,
+    schoolId,
+    ...(staffRow ? { staff: { nameKm: staffRow.nameKm, nameEn: staffRow.nameEn, staffCode: staffRow.staffCode } } : {}),
+  };
 }

@@ -25,6 +25,7 @@ const CARD_ROLES: readonly AppRole[] = [...OFFICE_ROLES, 'teacher'];
 export const qr: Capability = {
   id: 'qr',
   callbackNamespaces: NAMESPACES,
+  helpLines: [{ roles: ['parent'], key: 'qr-help-parent' }],
   commands: [
     { command: 'cards', descriptionKey: 'qr-cmd-cards', roles: CARD_ROLES },
     { command: 'card', descriptionKey: 'qr-cmd-card', roles: CARD_ROLES },

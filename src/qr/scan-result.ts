@@ -6,7 +6,7 @@ import type { AppDeps } from '../core/telegram/context.js';
 import { actorOf } from '../core/auth/audit.js';
 import { displayName, formatNumber, formatTime, type Translate } from '../core/i18n/index.js';
 import type { Locale } from '../core/db/schema.js';
-import { markLateArrival } from '../attendance/service.js';
+import { markScannedArrival } from '../attendance/service.js';
 import type { ScanResult } from './scan.js';
 
 /** The text shown to the scanner for a result, in their language (numbers and times too). */
@@ -25,13 +25,13 @@ export function scanResultText(t: Translate, locale: Locale, result: ScanResult)
     : t('qr-scan-repeat', { name, arrived: time(result.arrivedTime) });
 }
 
-/** After an accepted arrival: a child already submitted absent becomes late, and families get a correction. */
+/** After an accepted arrival: a child already submitted absent becomes late (or present, before the late time), and families get one correction. */
 export async function afterScan(deps: AppDeps, result: ScanResult, telegramUserId: number): Promise<void> {
   if (result.ok && result.kind === 'arrival' && result.markedAbsent) {
     const s = result.student;
-    await markLateArrival(
+    await markScannedArrival(
       deps.database.db,
-      { studentId: s.studentId, classId: s.classId, className: s.className, schoolId: s.schoolId, day: result.day, shift: result.shift, time: result.time, who: actorOf(telegramUserId) },
+      { studentId: s.studentId, classId: s.classId, className: s.className, schoolId: s.schoolId, day: result.day, shift: result.shift, time: result.time, late: result.late, who: actorOf(telegramUserId) },
       deps.notifier,
     );
   }

@@ -41,7 +41,7 @@ export interface ScannedStudent {
   schoolId: number;
 }
 
-export type ScanDenial = 'malformed' | 'forged' | 'revoked' | 'unknown' | 'other-school' | 'not-scanner';
+export type ScanDenial = 'malformed' | 'forged' | 'revoked' | 'unknown' | 'other-school' | 'not-scanner' | 'scanning-off';
 
 export type ScanResult =
   | { ok: true; kind: 'arrival'; late: boolean; time: string; student: ScannedStudent; noticesQueued: number; markedAbsent: boolean; day: string; shift: 'morning' | 'afternoon' }
@@ -167,7 +167,9 @@ async function writeScans(db: Db, notifier: Notifier, scans: PendingScan[]): Pro
         join classes c on c.id = s.class_id
         join schools sch on sch.id = s.school_id
         join scanner sc on sc.idx = i.idx and sc.school_id = s.school_id
-        left join scan_settings ss on ss.school_id = s.school_id),
+        left join scan_settings ss on ss.school_id = s.school_id
+       -- a school that turned scanning off records no scan and tells no family
+       where coalesce(ss.enabled, true)),
     before as (
       select c.idx, k.arrived_time, k.late, to_char(k.departed_at at time zone c.timezone, 'HH24:MI') as departed_time
         from checkins k join card c on k.student_id = c.student_id and k.day = c.day and k.shift = c.shift),
@@ -203,6 +205,9 @@ async function writeScans(db: Db, notifier: Notifier, scans: PendingScan[]): Pro
         join guardians g on g.id = sg.guardian_id and g.telegram_user_id is not null
         left join telegram_accounts ta on ta.telegram_user_id = g.telegram_user_id
        where coalesce(ta.arrival_notices, true) and ta.unreachable_at is null
+         -- a family already told of an absence gets the correction instead (one event, one message)
+         and not exists (select 1 from alerted_absences aa
+                          where aa.guardian_id = g.id and aa.student_id = c.student_id and aa.day = c.day and aa.shift = c.shift)
       on conflict (dedupe_key) do nothing
       returning student_id),
     outcome as (
@@ -260,11 +265,14 @@ export async function recordScan(
 /** Only on the refused path: tell a revoked card from another school's from an unknown one. */
 async function whyRefused(db: Db, studentId: number, version: number, memberships: Array<{ schoolId: number }>): Promise<[ScanDenial, number | null]> {
   const result = await db.execute(sql`
-    select k.version, s.school_id, s.active from student_cards k join students s on s.id = k.student_id where k.student_id = ${studentId}`);
-  const [row] = rowsOf<{ version: number; school_id: number; active: boolean }>(result);
+    select k.version, s.school_id, s.active, coalesce(ss.enabled, true) as enabled
+      from student_cards k join students s on s.id = k.student_id left join scan_settings ss on ss.school_id = s.school_id
+     where k.student_id = ${studentId}`);
+  const [row] = rowsOf<{ version: number; school_id: number; active: boolean; enabled: boolean }>(result);
   if (!row || !row.active) return ['unknown', row?.school_id ?? null];
   if (!memberships.some((m) => m.schoolId === row.school_id)) return ['other-school', row.school_id];
   if (row.version !== version) return ['revoked', row.school_id];
+  if (!row.enabled) return ['scanning-off', row.school_id];
   return ['unknown', row.school_id];
 }
 

@@ -43,6 +43,7 @@ import { answerQuestion, askQuestion, childForAsking, childrenToAsk, mayAnswer, 
 import { getQuietHours, rateStanding, setQuestionRules, setQuietHours, type RateStanding } from './service-rules.js';
 import { mediaOf, openThreadsFor, parentThreads, viewThread, type ThreadSummary } from './service-threads.js';
 import { schoolOverview } from './service-overview.js';
+import { looseTextFeature } from './bot-loose.js';
 import { addClassTeacher, listClassTeachers, removeClassTeacher } from './teaching.js';
 
 export const COMPOSE = 'q-compose';
@@ -464,6 +465,9 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
     }
     await ctx.reply(ctx.t('questions-teaches-usage'));
   });
+
+  // --- a parent's text no flow was waiting for (bot-loose.ts) -------------------------------------
+  composer.use(looseTextFeature(deps));
 
   return composer;
 }

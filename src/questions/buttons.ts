@@ -28,6 +28,12 @@ export const COMPOSE_BUTTONS = [urgentToggle, cancelButton] as const;
 /** What the conversation writing an answer reads. */
 export const ANSWER_BUTTONS = [cancelButton] as const;
 
+/** A text typed with no flow open: send it to this teacher about this child (the offer's buttons). */
+export const looseSend = q.button('ls', { studentId: bigId(), staffId: id() });
+/** What the conversation holding a loose text reads. */
+export const LOOSE_BUTTONS = [looseSend, cancelButton] as const;
+
+export const isLooseButton = (data: string | undefined): boolean => q.isOneOf(data, LOOSE_BUTTONS);
 export const isComposeButton = (data: string | undefined): boolean => q.isOneOf(data, COMPOSE_BUTTONS);
 export const isAnswerButton = (data: string | undefined): boolean => q.isOneOf(data, ANSWER_BUTTONS);
 

@@ -4,6 +4,7 @@
  */
 import type { Capability } from '../core/capability.js';
 import { answer, ANSWER, compose, COMPOSE, questionsFeature } from './bot.js';
+import { loose, LOOSE } from './bot-loose.js';
 import { askHome, NAMESPACES, questionsHome } from './buttons.js';
 import { questionsCli, teachCli } from './cli.js';
 import { questionsQueue } from './jobs.js';
@@ -30,6 +31,7 @@ export const questions: Capability = {
   flows: [
     { id: COMPOSE, run: compose },
     { id: ANSWER, run: answer },
+    { id: LOOSE, run: loose },
   ],
   bot: questionsFeature,
   queues: [questionsQueue],

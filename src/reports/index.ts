@@ -11,6 +11,7 @@ import { reportFileResolver } from './service.js';
 export const reports: Capability = {
   id: 'reports',
   callbackNamespaces: NAMESPACES,
+  helpLines: [{ roles: ['parent'], key: 'reports-help-parent' }],
   commands: [
     { command: 'report', descriptionKey: 'reports-cmd', roles: ['director', 'principal', 'operator', 'teacher', 'parent'] },
     { command: 'student', descriptionKey: 'reports-cmd-student', roles: ['principal', 'operator', 'teacher'] },

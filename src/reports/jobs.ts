@@ -14,7 +14,7 @@ import type { Notifier } from '../core/i18n/index.js';
 import { addToOutbox } from '../core/queue/outbox.js';
 import { chatId, isoDay, localeSchema, rowId } from '../core/queue/payloads.js';
 import { schoolClock, type Now } from '../core/clock.js';
-import { obtainReport, reportMessages, sendScheduledReports } from './service.js';
+import { classFileLabel, obtainReport, reportMessages, sendScheduledReports } from './service.js';
 import { deliverRollup } from './rollup.js';
 
 export const REPORTS_QUEUE = 'reports';
@@ -87,7 +87,8 @@ export async function syncReportSchedules(db: Db, queue: Queue<ReportJob>, schoo
 export async function runReportJob(database: Database, job: ReportJob, notifier: Notifier, now: Now): Promise<unknown> {
   if (job.kind === 'request') {
     const r = await obtainReport(database, job.request, notifier);
-    await addToOutbox(database.db, reportMessages(r.id, r.summary, job.chatId, job.request.schoolId, job.requestKey, job.request.period));
+    const label = await classFileLabel(database.db, job.request.classIds);
+    await addToOutbox(database.db, reportMessages(r.id, r.summary, job.chatId, job.request.schoolId, job.requestKey, job.request.period, label));
     return { report: r.id, reused: r.reused };
   }
   if (job.kind === 'rollup') return deliverRollup(database, job, notifier);

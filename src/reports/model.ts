@@ -92,4 +92,6 @@ export interface SchoolReport {
   students: StudentLine[];
   daily: DayLine[];
   notSubmitted: MissingLine[];
+  /** a class report's classes ("7A, 7B"), shown with the school's name so it is not forwarded as the school's */
+  classLabel?: string;
 }

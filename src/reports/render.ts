@@ -62,8 +62,10 @@ export function periodTitle(report: SchoolReport, locale: Locale, t: T): string 
   return t(locale, 'reports-title-range', { from: formatDay(locale, report.from), to: formatDay(locale, report.to) });
 }
 
-export function schoolName(report: SchoolReport, locale: Locale): string {
-  return locale === 'km' ? report.school.nameKm || report.school.nameEn : report.school.nameEn || report.school.nameKm;
+/** The school's name, and the classes when the report is a class's (titles of the chart and the workbook). */
+export function schoolName(report: SchoolReport, locale: Locale, t?: T): string {
+  const name = locale === 'km' ? report.school.nameKm || report.school.nameEn : report.school.nameEn || report.school.nameKm;
+  return report.classLabel && t ? `${name} · ${t(locale, 'reports-class-label', { classes: report.classLabel })}` : name;
 }
 
 function isMissing(line: ClassLine): boolean {
@@ -175,7 +177,7 @@ export async function renderReportChart(report: SchoolReport, locale: Locale, t:
   const notSubmittedLabel = t(locale, 'reports-not-submitted');
 
   const [title, subtitle, totals, legend, groups, totalLabel, totalRate, empty] = await Promise.all([
-    text(schoolName(report, locale), { size: 48, bold: true, color: INK, maxWidth: textWidth }),
+    text(schoolName(report, locale, t), { size: 48, bold: true, color: INK, maxWidth: textWidth }),
     text(periodTitle(report, locale, t), { size: 33, color: '#333333', maxWidth: textWidth }),
     text(totalsLine, { size: 31, bold: true, color: INK, maxWidth: textWidth }),
     Promise.all(legendItems.map((item) => text(item.label, { size: 28, color: '#222222', maxWidth: 360 }))),

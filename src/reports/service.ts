@@ -2,10 +2,10 @@
  * Making and delivering reports. Runs in the worker (reports/jobs.ts), never in an update
  * handler: the bot only asks for a report, the worker computes, renders, stores and queues it.
  */
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { InputFile } from 'grammy';
 import type { Database, Db } from '../core/db/client.js';
-import { schools, staff, staffRoles, telegramAccounts, type Locale } from '../core/db/schema.js';
+import { classes, schools, staff, staffRoles, telegramAccounts, type Locale } from '../core/db/schema.js';
 import { addDays } from '../core/clock.js';
 import { displayName, formatDay, formatNumber, type Notifier } from '../core/i18n/index.js';
 import { addToOutbox, type OutgoingMessage } from '../core/queue/outbox.js';
@@ -41,7 +41,7 @@ export function percent(locale: Locale, rate: number | null): string {
 
 export function reportSummary(report: SchoolReport, locale: Locale, t: Notifier['t']): string {
   const n = (x: number) => formatNumber(locale, x);
-  const name = displayName(locale, report.school);
+  const name = report.classLabel ? `${displayName(locale, report.school)} · ${t(locale, 'reports-class-label', { classes: report.classLabel })}` : displayName(locale, report.school);
   const periodText = report.kind === 'daily' ? formatDay(locale, report.from) : `${formatDay(locale, report.from)} – ${formatDay(locale, report.to)}`;
   const chronic = report.students.filter((s) => s.chronic).length;
   const missingClasses = new Set(report.notSubmitted.map((m) => `${m.className}/${m.shift}`)).size;
@@ -123,6 +123,7 @@ export async function obtainReport(database: Database, req: ReportRequest, notif
       const t0 = performance.now();
       const scope: ReportScope = { schoolId: req.schoolId, from: req.from, to: req.to, kind: req.kind, period: req.period, classIds: req.classIds, today: req.today };
       const data = await buildSchoolReport(database, scope);
+      if (req.classIds) data.classLabel = [...new Set(data.classes.map((c) => c.className))].join(', ');
       const t1 = performance.now();
       const [png, xlsx] = await Promise.all([renderReportChart(data, req.locale, notifier.t), renderReportWorkbook(data, req.locale, notifier.t)]);
       return { png, xlsx, summary: reportSummary(data, req.locale, notifier.t), queryMs: Math.round(t1 - t0), renderMs: Math.round(performance.now() - t1) };
@@ -131,7 +132,14 @@ export async function obtainReport(database: Database, req: ReportRequest, notif
 }
 
 /** The picture (captioned with the summary) and the workbook of a stored report, for one chat. */
-export function reportMessages(reportId: number, summary: string, chatId: number, schoolId: number | null, key: string, period: string): OutgoingMessage[] {
+/** The classes of a class report, as its file name carries them (`7A-7B`). */
+export async function classFileLabel(db: Db, classIds: number[] | undefined): Promise<string | undefined> {
+  if (!classIds || classIds.length === 0) return undefined;
+  const rows = await db.select({ name: classes.name }).from(classes).where(inArray(classes.id, classIds)).orderBy(classes.name);
+  return rows.map((r) => r.name.replace(/[^A-Za-z0-9]+/g, '')).join('-') || undefined;
+}
+
+export function reportMessages(reportId: number, summary: string, chatId: number, schoolId: number | null, key: string, period: string, classLabel?: string): OutgoingMessage[] {
   // A report names many children (or none): it is about the report, not one child.
   const about = { capability: 'reports', entity: 'report', entityId: reportId, studentId: null };
   return [
@@ -144,7 +152,7 @@ export function reportMessages(reportId: number, summary: string, chatId: number
       method: 'sendDocument',
       // after the picture, whose caption is the summary
       priority: 7,
-      payload: { document: { report: reportId, part: 'xlsx', name: `report-${period}.xlsx` } },
+      payload: { document: { report: reportId, part: 'xlsx', name: `report-${period}${classLabel ? `-${classLabel}` : ''}.xlsx` } },
     },
   ];
 }

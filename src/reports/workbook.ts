@@ -66,7 +66,7 @@ function letter(col: number): string {
 }
 
 export async function renderReportWorkbook(report: SchoolReport, locale: Locale, t: T): Promise<Buffer> {
-  const title = `${schoolName(report, locale)} — ${periodTitle(report, locale, t)}`;
+  const title = `${schoolName(report, locale, t)} — ${periodTitle(report, locale, t)}`;
   const shiftName = (shift: string) => t(locale, `core-shift-${shift}`);
   const girls = (key: string) => t(locale, 'reports-col-girls-of', { column: t(locale, key) });
 

@@ -196,7 +196,7 @@ describe('what a teacher may not do', () => {
 
   it('a parent cannot open attendance at all', async () => {
     await parentB.send('/attendance');
-    expect(parentB.inbox().map((m) => m.text)).toEqual([t('km', 'attendance-denied-forbidden')]);
+    expect(parentB.inbox().map((m) => m.text)).toEqual([t('km', 'attendance-staff-only')]);
   });
 });
 

@@ -244,9 +244,11 @@ describe('what may not be done', () => {
     expect(texts(parent2)).toEqual([t('km', 'questions-denied-not-your-child')]);
     await parent2.pressData(`q:c:${id.ratanak}`);
     expect(texts(parent2)).toEqual([t('km', 'questions-denied-not-your-child')]);
-    // No conversation was started: the next text is not taken for a question.
+    // No conversation was started: the next text is not taken for a question (it is offered as one).
     await parent2.send('hello');
-    expect(texts(parent2)).toEqual([t('km', 'core-error-not-understood')]);
+    expect(texts(parent2)).toEqual([t('km', 'questions-loose-offer')]);
+    await parent2.press(t('km', 'questions-loose-leave'));
+    expect(texts(parent2)).toEqual([t('km', 'questions-loose-left')]);
     expect(await outboxCount()).toBe(before);
     expect((await deniedAudit(parent2, 'question.ask')).map((a) => a.details)).toEqual([
       { reason: 'not-your-child', studentId: id.ratanak, staffId: id.t005 },

@@ -197,8 +197,12 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
 
   // 1. A command ends any open flow (the user changed their mind); then every capability's flows,
   //    so what is meant for an open flow reaches it before any other handler.
+  //    The user is told, so nothing they were writing is lost without a word.
   guarded.on('message:entities:bot_command', async (ctx, next) => {
-    if (Object.keys(ctx.conversation.active()).length > 0) await ctx.conversation.exitAll();
+    if (Object.keys(ctx.conversation.active()).length > 0) {
+      await ctx.conversation.exitAll();
+      await ctx.reply(ctx.t('core-flow-closed'));
+    }
     await next();
   });
   for (const c of capabilities) for (const flow of c.flows ?? []) guarded.use(createConversation(flow.run, { id: flow.id }));
