@@ -51,8 +51,9 @@ function grouped(n: number): string {
     .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+/** Riel with thousands separators: "១៥០,០០០ ៛" for Khmer readers, "150,000 riel" in English. */
 export function formatRiel(locale: Locale, riel: number): string {
-  return localDigits(locale, `${riel < 0 ? '-' : ''}${grouped(riel)} ៛`);
+  return localDigits(locale, `${riel < 0 ? '-' : ''}${grouped(riel)} ${locale === 'km' ? '៛' : 'riel'}`);
 }
 
 export function formatAmount(locale: Locale, currency: BudgetCurrency, amount: number): string {
