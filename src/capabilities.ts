@@ -16,5 +16,6 @@ import { announcements } from './announcements/index.js';
 import { staffing } from './staffing/index.js';
 import { teaching } from './teaching/index.js';
 import { budget } from './budget/index.js';
+import { inspections } from './inspections/index.js';
 
-export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements, staffing, teaching, budget];
+export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements, staffing, teaching, budget, inspections];

@@ -56,3 +56,43 @@ BEGIN
   RETURN NEW;
 END $$;--> statement-breakpoint
 CREATE TRIGGER budget_expense_frozen BEFORE UPDATE OR DELETE ON "budget_expenses" FOR EACH ROW EXECUTE FUNCTION budget_expense_frozen();
+--> statement-breakpoint
+CREATE TABLE "inspection_checklists" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"school_id" integer REFERENCES "schools"("id"),
+	"province_id" integer REFERENCES "provinces"("id"),
+	"items" jsonb NOT NULL,
+	"updated_by" text NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "inspection_checklists_scope_ck" CHECK (("school_id" is null) <> ("province_id" is null))
+);--> statement-breakpoint
+CREATE UNIQUE INDEX "inspection_checklists_school_uq" ON "inspection_checklists" USING btree ("school_id") WHERE "inspection_checklists"."school_id" is not null;--> statement-breakpoint
+CREATE UNIQUE INDEX "inspection_checklists_province_uq" ON "inspection_checklists" USING btree ("province_id") WHERE "inspection_checklists"."province_id" is not null;--> statement-breakpoint
+CREATE TABLE "inspections" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"school_id" integer NOT NULL REFERENCES "schools"("id"),
+	"class_id" integer REFERENCES "classes"("id"),
+	"day" date NOT NULL,
+	"inspector" text NOT NULL,
+	"inspector_kind" text NOT NULL,
+	"results" jsonb NOT NULL,
+	"score" integer NOT NULL,
+	"max_score" integer NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);--> statement-breakpoint
+CREATE INDEX "inspections_school_idx" ON "inspections" USING btree ("school_id","day");--> statement-breakpoint
+CREATE TABLE "inspection_tasks" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"school_id" integer NOT NULL REFERENCES "schools"("id"),
+	"inspection_id" integer NOT NULL REFERENCES "inspections"("id"),
+	"item_code" text NOT NULL,
+	"label_km" text NOT NULL,
+	"label_en" text NOT NULL,
+	"photo_file_id" text NOT NULL,
+	"due_on" date NOT NULL,
+	"status" text DEFAULT 'open' NOT NULL,
+	"closed_photo_file_id" text,
+	"closed_by" text,
+	"closed_at" timestamp with time zone
+);--> statement-breakpoint
+CREATE INDEX "inspection_tasks_open_idx" ON "inspection_tasks" USING btree ("school_id","status","due_on");
