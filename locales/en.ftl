@@ -1150,3 +1150,41 @@ inspections-count = { $count } inspections
 inspections-province-title = 🧹 { $place } — { $schools } schools; needing a visit: { $visit }
 inspections-never = never inspected
 inspections-overdue-count = { $count } overdue
+
+## competitions
+competitions-cmd-competition = Enter competition results
+competitions-cmd-competitions = Competition results of the year
+competitions-help-school = /competition — enter an event and its results (families of winners are told); /competitions — the year's table
+competitions-help-director = /competitions — the province's competition results by level and sex
+competitions-nation = the whole country
+competitions-denied = Only the school's office or its teachers can do this.
+competitions-cancel = Cancel
+competitions-cancelled = Cancelled: nothing was saved.
+competitions-ask-name = The competition's name?
+competitions-ask-subject = Which subject or sport?
+competitions-bad-text = Type a short text (at most { $max } characters).
+competitions-ask-level = At which level?
+competitions-ask-day = On which day? Press Today or type the date (24/11).
+competitions-today = Today
+competitions-bad-day = Type one date like 24/11, not in the future.
+competitions-ask-results = Send the results in one message, one line per student: code, rank, medal (gold, silver, bronze or -), score, and "team NAME" if in a team. For example:
+    S0012 1 gold 95
+    S0013 2 silver 88 team Robots
+competitions-bad-lines = These lines are not right: { $lines }. Each line: code rank medal [score] [team NAME]. Send them again.
+competitions-refused-forbidden = Only the school's office or its teachers can enter results.
+competitions-refused-bad-event = The event is not complete. Nothing was saved.
+competitions-refused-unknown-students = These codes are not students of your school: { $codes }. Nothing was saved; send the results again.
+competitions-saved = Saved: { $results } results. Families told: { $told }. To tell the whole school, use /announce.
+competitions-level-school = School
+competitions-level-district = District
+competitions-level-province = Province
+competitions-level-national = National
+competitions-level-international = International
+competitions-medal-gold = 🥇 gold medal
+competitions-medal-silver = 🥈 silver medal
+competitions-medal-bronze = 🥉 bronze medal
+competitions-medal-none = no medal
+competitions-family = 🏆 { $name }: { $event } ({ $subject }, { $level } level, { $day }) — rank { $rank }, { $medal }, score { $score }. Congratulations!
+competitions-table-title = 🏆 { $place } — competitions { $year }
+competitions-table-none = No results this year yet.
+competitions-table-row = participants { $participants }; placed { $placed } (girls { $girls }, boys { $boys }); gold { $gold }, silver { $silver }, bronze { $bronze }

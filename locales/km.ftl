@@ -1150,3 +1150,41 @@ inspections-count = ត្រួតពិនិត្យ { $count } ដង
 inspections-province-title = 🧹 { $place } — សាលា { $schools }។ ត្រូវចុះពិនិត្យ៖ { $visit }
 inspections-never = មិនដែលត្រួតពិនិត្យ
 inspections-overdue-count = ហួសកំណត់ { $count }
+
+## competitions
+competitions-cmd-competition = បញ្ចូលលទ្ធផលប្រកួត
+competitions-cmd-competitions = លទ្ធផលប្រកួតប្រចាំឆ្នាំ
+competitions-help-school = /competition — បញ្ចូលការប្រកួត និងលទ្ធផល (គ្រួសារអ្នកឈ្នះនឹងទទួលដំណឹង)។ /competitions — តារាងប្រចាំឆ្នាំ
+competitions-help-director = /competitions — លទ្ធផលប្រកួតរបស់ខេត្តតាមកម្រិត និងភេទ
+competitions-nation = ទូទាំងប្រទេស
+competitions-denied = មានតែការិយាល័យសាលា ឬគ្រូរបស់សាលាទេដែលអាចធ្វើការនេះ។
+competitions-cancel = បោះបង់
+competitions-cancelled = បានបោះបង់៖ មិនបានរក្សាទុកអ្វីទេ។
+competitions-ask-name = ឈ្មោះការប្រកួត?
+competitions-ask-subject = មុខវិជ្ជា ឬកីឡាអ្វី?
+competitions-bad-text = សូមវាយអត្ថបទខ្លី (យ៉ាងច្រើន { $max } តួអក្សរ)។
+competitions-ask-level = នៅកម្រិតណា?
+competitions-ask-day = ថ្ងៃណា? ចុច ថ្ងៃនេះ ឬវាយកាលបរិច្ឆេទ (24/11)។
+competitions-today = ថ្ងៃនេះ
+competitions-bad-day = វាយកាលបរិច្ឆេទមួយដូចជា 24/11 ដែលមិនមែនថ្ងៃអនាគត។
+competitions-ask-results = ផ្ញើលទ្ធផលក្នុងសារមួយ មួយបន្ទាត់សម្រាប់សិស្សម្នាក់៖ កូដ ចំណាត់ថ្នាក់ មេដាយ (មាស ប្រាក់ សំរិទ្ធ ឬ -) ពិន្ទុ និង "ក្រុម ឈ្មោះ" បើជាក្រុម។ ឧទាហរណ៍៖
+    S0012 1 មាស 95
+    S0013 2 ប្រាក់ 88 ក្រុម Robots
+competitions-bad-lines = បន្ទាត់ទាំងនេះមិនត្រឹមត្រូវ៖ { $lines }។ បន្ទាត់នីមួយៗ៖ កូដ ចំណាត់ថ្នាក់ មេដាយ [ពិន្ទុ] [ក្រុម ឈ្មោះ]។ សូមផ្ញើម្តងទៀត។
+competitions-refused-forbidden = មានតែការិយាល័យសាលា ឬគ្រូរបស់សាលាទេដែលអាចបញ្ចូលលទ្ធផល។
+competitions-refused-bad-event = ព័ត៌មានការប្រកួតមិនពេញលេញ។ មិនបានរក្សាទុកអ្វីទេ។
+competitions-refused-unknown-students = កូដទាំងនេះមិនមែនជាសិស្សសាលារបស់អ្នកទេ៖ { $codes }។ មិនបានរក្សាទុកអ្វីទេ សូមផ្ញើលទ្ធផលម្តងទៀត។
+competitions-saved = បានរក្សាទុក៖ លទ្ធផល { $results }។ គ្រួសារដែលបានជូនដំណឹង៖ { $told }។ ដើម្បីប្រាប់សាលាទាំងមូល សូមប្រើ /announce។
+competitions-level-school = សាលា
+competitions-level-district = ស្រុក
+competitions-level-province = ខេត្ត
+competitions-level-national = ជាតិ
+competitions-level-international = អន្តរជាតិ
+competitions-medal-gold = 🥇 មេដាយមាស
+competitions-medal-silver = 🥈 មេដាយប្រាក់
+competitions-medal-bronze = 🥉 មេដាយសំរិទ្ធ
+competitions-medal-none = គ្មានមេដាយ
+competitions-family = 🏆 { $name }៖ { $event } ({ $subject } កម្រិត{ $level } { $day }) — ចំណាត់ថ្នាក់ទី { $rank } { $medal } ពិន្ទុ { $score }។ សូមអបអរសាទរ!
+competitions-table-title = 🏆 { $place } — ការប្រកួតឆ្នាំ { $year }
+competitions-table-none = មិនទាន់មានលទ្ធផលឆ្នាំនេះទេ។
+competitions-table-row = អ្នកចូលរួម { $participants }។ ជាប់ចំណាត់ថ្នាក់ { $placed } (ស្រី { $girls } ប្រុស { $boys })។ មាស { $gold } ប្រាក់ { $silver } សំរិទ្ធ { $bronze }

@@ -96,3 +96,30 @@ CREATE TABLE "inspection_tasks" (
 	"closed_at" timestamp with time zone
 );--> statement-breakpoint
 CREATE INDEX "inspection_tasks_open_idx" ON "inspection_tasks" USING btree ("school_id","status","due_on");
+--> statement-breakpoint
+CREATE TYPE "public"."competition_level" AS ENUM('school', 'district', 'province', 'national', 'international');--> statement-breakpoint
+CREATE TYPE "public"."competition_medal" AS ENUM('gold', 'silver', 'bronze', 'none');--> statement-breakpoint
+CREATE TABLE "competition_events" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"school_id" integer NOT NULL REFERENCES "schools"("id"),
+	"name" text NOT NULL,
+	"subject" text NOT NULL,
+	"level" "competition_level" NOT NULL,
+	"day" date NOT NULL,
+	"created_by" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);--> statement-breakpoint
+CREATE INDEX "competition_events_school_idx" ON "competition_events" USING btree ("school_id","day");--> statement-breakpoint
+CREATE TABLE "competition_results" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"event_id" integer NOT NULL REFERENCES "competition_events"("id"),
+	"school_id" integer NOT NULL REFERENCES "schools"("id"),
+	"student_id" integer NOT NULL REFERENCES "students"("id"),
+	"team" text,
+	"rank" integer,
+	"medal" "competition_medal" DEFAULT 'none' NOT NULL,
+	"score" integer,
+	"created_by" text NOT NULL
+);--> statement-breakpoint
+CREATE UNIQUE INDEX "competition_results_uq" ON "competition_results" USING btree ("event_id","student_id");--> statement-breakpoint
+CREATE INDEX "competition_results_student_idx" ON "competition_results" USING btree ("student_id");

@@ -17,5 +17,6 @@ import { staffing } from './staffing/index.js';
 import { teaching } from './teaching/index.js';
 import { budget } from './budget/index.js';
 import { inspections } from './inspections/index.js';
+import { competitions } from './competitions/index.js';
 
-export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements, staffing, teaching, budget, inspections];
+export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements, staffing, teaching, budget, inspections, competitions];
