@@ -32,6 +32,7 @@ export function parseResultLines(text: string): { ok: true; lines: ResultLine[] 
   const rows = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   const bad: number[] = [];
   const lines: ResultLine[] = [];
+  const seen = new Set<string>();
   for (const [i, raw] of rows.entries()) {
     const m = /^(\S+)\s+(\d{1,4}|-)\s+(\S+)(?:\s+(\d{1,5}|-))?(?:\s+(?:team|ក្រុម)\s+(.{1,60}))?$/i.exec(asciiDigits(raw));
     const medal = m ? MEDAL_WORDS[m[3]!.toLowerCase()] : undefined;
@@ -39,11 +40,15 @@ export function parseResultLines(text: string): { ok: true; lines: ResultLine[] 
       bad.push(i + 1);
       continue;
     }
-    lines.push({ code: m[1]!.toUpperCase(), rank: m[2] === '-' ? null : Number(m[2]), medal, score: m[4] && m[4] !== '-' ? Number(m[4]) : null, team: m[5]?.trim() || null });
+    const code = m[1]!.toUpperCase();
+    if (seen.has(code)) {
+      bad.push(i + 1);
+      continue;
+    }
+    seen.add(code);
+    lines.push({ code, rank: m[2] === '-' ? null : Number(m[2]), medal, score: m[4] && m[4] !== '-' ? Number(m[4]) : null, team: m[5]?.trim() || null });
   }
   if (rows.length === 0 || rows.length > 100) bad.push(0);
-  const codes = lines.map((l) => l.code);
-  codes.forEach((c, i) => codes.indexOf(c) !== i && bad.push(i + 1));
   return bad.length ? { ok: false, bad } : { ok: true, lines };
 }
 
