@@ -18,5 +18,8 @@ import { teaching } from './teaching/index.js';
 import { scores } from './scores/index.js';
 import { records } from './records/index.js';
 import { lifecycle } from './lifecycle/index.js';
+import { budget } from './budget/index.js';
+import { inspections } from './inspections/index.js';
+import { competitions } from './competitions/index.js';
 
-export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements, staffing, teaching, scores, records, lifecycle];
+export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements, staffing, teaching, scores, records, lifecycle, budget, inspections, competitions];
