@@ -975,3 +975,13 @@ teaching-col-reason = Reason
 teaching-col-taught-by = Taught by
 teaching-col-confirmed = Confirmed
 teaching-col-call = To call
+
+## registry
+registry-adoption-line = Registry: { $registered } schools registered · { $taking } taking attendance (last 7 days) · families linked { $families }
+registry-adoption-sheet = Provinces
+registry-adoption-col-code = Code
+registry-adoption-col-province = Province
+registry-adoption-col-registered = Schools registered
+registry-adoption-col-taking = Taking attendance (7 days)
+registry-adoption-col-taking-share = Share taking attendance
+registry-adoption-col-families = Families linked

@@ -975,3 +975,13 @@ teaching-col-reason = មូលហេតុ
 teaching-col-taught-by = បង្រៀនដោយ
 teaching-col-confirmed = បានបញ្ជាក់
 teaching-col-call = ត្រូវទាក់ទង
+
+## registry
+registry-adoption-line = បញ្ជីសាលា៖ សាលាចុះបញ្ជី { $registered } · កំពុងស្រង់វត្តមាន { $taking } (៧ ថ្ងៃចុងក្រោយ) · គ្រួសារបានភ្ជាប់ { $families }
+registry-adoption-sheet = ខេត្ត
+registry-adoption-col-code = លេខកូដ
+registry-adoption-col-province = ខេត្ត
+registry-adoption-col-registered = សាលាចុះបញ្ជី
+registry-adoption-col-taking = កំពុងស្រង់វត្តមាន (៧ ថ្ងៃ)
+registry-adoption-col-taking-share = ភាគរយកំពុងស្រង់វត្តមាន
+registry-adoption-col-families = គ្រួសារបានភ្ជាប់
