@@ -9,6 +9,19 @@ CREATE TABLE "school_registry" (
 );
 --> statement-breakpoint
 ALTER TABLE "school_registry" ADD CONSTRAINT "school_registry_school_id_schools_id_fk" FOREIGN KEY ("school_id") REFERENCES "public"."schools"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE TABLE "api_tokens" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"hash" text NOT NULL,
+	"scope_kind" text NOT NULL,
+	"scope_code" text,
+	"level" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"revoked_at" timestamp with time zone,
+	CONSTRAINT "api_tokens_hash_unique" UNIQUE("hash")
+);
+--> statement-breakpoint
+CREATE INDEX "api_tokens_scope_idx" ON "api_tokens" USING btree ("scope_kind","scope_code");--> statement-breakpoint
 -- Cambodia's 25 provinces with the national gazetteer's codes (src/registry/provinces.ts).
 INSERT INTO "provinces" ("code", "name_km", "name_en") VALUES
 ('01', 'បន្ទាយមានជ័យ', 'Banteay Meanchey'),

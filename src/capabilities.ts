@@ -16,5 +16,6 @@ import { announcements } from './announcements/index.js';
 import { staffing } from './staffing/index.js';
 import { teaching } from './teaching/index.js';
 import { registry } from './registry/index.js';
+import { api } from './api/index.js';
 
-export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements, staffing, teaching, registry];
+export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements, staffing, teaching, registry, api];

@@ -42,6 +42,8 @@ const ConfigSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Messages per second the sender may use overall (Telegram allows about 30) */
     SEND_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(30),
+    /** Calls per minute per API token (/api/v1), per process */
+    API_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(600),
     /** Signs the QR codes of student cards (src/qr/secret.ts); derived from BOT_TOKEN when unset */
     CARD_SECRET: optionalText.pipe(z.string().min(32, 'CARD_SECRET must be at least 32 characters (e.g. openssl rand -base64 32)').optional()),
   })

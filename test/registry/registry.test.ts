@@ -13,6 +13,7 @@ import { createNotifier } from '../../src/app.js';
 import { buildRollup, renderRollupWorkbook, rollupSummary } from '../../src/reports/rollup.js';
 import ExcelJS from 'exceljs';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { HEADER, registryOf50 } from './fixture.js';
 
 let database: TestDatabase;
 let env: Record<string, string>;
@@ -32,17 +33,6 @@ function file(name: string, text: string): string {
   return p;
 }
 
-const HEADER = 'code,name_km,name_en,province,district,commune,level,latitude,longitude';
-
-/** 50 schools: 30 in Kampong Cham (by name), 20 in Siem Reap (by code). */
-export function registryOf50(): string {
-  const lines = [HEADER];
-  for (let i = 1; i <= 50; i++) {
-    const kc = i <= 30;
-    lines.push(`${kc ? 'KC' : 'SR'}-${String(i).padStart(3, '0')},សាលា ${i},School ${i},${kc ? 'Kampong Cham' : '17'},${kc ? 'Cheung Prey' : 'Puok'},,primary,${(12 + i / 100).toFixed(4)},${(105 + i / 100).toFixed(4)}`);
-  }
-  return lines.join('\n') + '\n';
-}
 
 beforeAll(async () => {
   database = await createTestDatabase();

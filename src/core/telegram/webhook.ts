@@ -9,6 +9,8 @@ import { webhookCallback, type Bot } from 'grammy';
 export interface HttpRoute {
   method: 'GET' | 'POST';
   path: string;
+  /** also serve every path under `path/` (an API's resources) */
+  prefix?: boolean;
   handle(req: IncomingMessage, res: ServerResponse): Promise<void> | void;
 }
 
@@ -24,7 +26,7 @@ export function createHttpServer(routes: HttpRoute[]): Server {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       return;
     }
-    const route = routes.find((r) => r.method === req.method && r.path === path);
+    const route = routes.find((r) => r.method === req.method && (r.path === path || (r.prefix === true && path!.startsWith(`${r.path}/`))));
     if (!route) {
       res.writeHead(404).end();
       return;
