@@ -17,5 +17,6 @@ import { staffing } from './staffing/index.js';
 import { teaching } from './teaching/index.js';
 import { registry } from './registry/index.js';
 import { api } from './api/index.js';
+import { exportsCapability } from './exports/index.js';
 
-export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements, staffing, teaching, registry, api];
+export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements, staffing, teaching, registry, api, exportsCapability];
