@@ -14,7 +14,7 @@ import archiver from 'archiver';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../core/db/client.js';
 import { BATCH, batches, csvLine } from './csv.js';
-import { scopeWhere, type ExportScope } from './scope.js';
+import { schoolIdIn, scopeWhere, type ExportScope } from './scope.js';
 
 export const ONEROSTER_COLUMNS = {
   orgs: ['sourcedId', 'status', 'dateLastModified', 'name', 'type', 'identifier', 'parentSourcedId'],
@@ -63,13 +63,13 @@ async function* fileLines(database: Database, scope: ExportScope, file: FileName
       for await (const p of batches<Row>(database, (after) => sql`select p.id as k, p.code, p.name_en from provinces p where p.id > ${after} and exists (select 1 from schools s where s.province_id = p.id and ${inScope}) order by p.id limit ${BATCH}`)) {
         yield line([`province-${p.code}`, 'active', stamp, String(p.name_en), 'state', String(p.code), 'moeys']);
       }
-      for await (const s of batches<Row>(database, (after) => sql`select s.id as k, s.code, s.name_en, s.created_at, p.code as p_code from schools s join provinces p on p.id = s.province_id where s.id > ${after} and ${inScope} order by s.id limit ${BATCH}`)) {
+      for await (const s of batches<Row>(database, (after) => sql`select s.id as k, s.code, s.name_en, s.created_at, p.code as p_code from (select * from schools s where s.id > ${after} and ${schoolIdIn(scope, sql`s.id`)} order by s.id limit ${BATCH}) s join provinces p on p.id = s.province_id order by s.id`)) {
         yield line([`school-${s.code}`, 'active', iso(s.created_at), String(s.name_en), 'school', String(s.code), `province-${s.p_code}`]);
       }
       return;
     }
     case 'academicSessions': {
-      for await (const y of batches<Row>(database, (after) => sql`select y.id as k, y.name, y.starts_on::text as starts, y.ends_on::text as ends, s.code from academic_years y join schools s on s.id = y.school_id join provinces p on p.id = s.province_id where y.id > ${after} and ${inScope} order by y.id limit ${BATCH}`)) {
+      for await (const y of batches<Row>(database, (after) => sql`select y.id as k, y.name, y.starts_on::text as starts, y.ends_on::text as ends, s.code from (select * from academic_years y where y.id > ${after} and ${schoolIdIn(scope, sql`y.school_id`)} order by y.id limit ${BATCH}) y join schools s on s.id = y.school_id order by y.id`)) {
         yield line([`year-${y.k}`, 'active', stamp, `${y.name} (${y.code})`, 'schoolYear', String(y.starts), String(y.ends), '', String(y.ends).slice(0, 4)]);
       }
       return;
@@ -82,7 +82,7 @@ async function* fileLines(database: Database, scope: ExportScope, file: FileName
       return;
     }
     case 'classes': {
-      for await (const c of batches<Row>(database, (after) => sql`select c.id as k, c.name, c.grade, c.shift, c.academic_year_id as year, s.code from classes c join schools s on s.id = c.school_id join provinces p on p.id = s.province_id where c.id > ${after} and ${inScope} order by c.id limit ${BATCH}`)) {
+      for await (const c of batches<Row>(database, (after) => sql`select c.id as k, c.name, c.grade, c.shift, c.academic_year_id as year, s.code from (select * from classes c where c.id > ${after} and ${schoolIdIn(scope, sql`c.school_id`)} order by c.id limit ${BATCH}) c join schools s on s.id = c.school_id order by c.id`)) {
         yield line([`class-${c.k}`, 'active', stamp, `${c.name} (${c.shift})`, grade(c.grade), `course-${c.year}-${grade(c.grade)}`, String(c.name), 'homeroom', '', `school-${c.code}`, `year-${c.year}`, '', '', '']);
       }
       return;
@@ -90,7 +90,7 @@ async function* fileLines(database: Database, scope: ExportScope, file: FileName
     case 'users':
     case 'roles':
     case 'enrollments': {
-      for await (const u of batches<Row>(database, (after) => sql`select st.id as k, st.student_code, st.name_km, st.name_en, st.active, st.updated_at, st.class_id, c.grade, s.code from students st join schools s on s.id = st.school_id join provinces p on p.id = s.province_id left join classes c on c.id = st.class_id where st.id > ${after} and ${inScope} order by st.id limit ${BATCH}`)) {
+      for await (const u of batches<Row>(database, (after) => sql`select st.id as k, st.student_code, st.name_km, st.name_en, st.active, st.updated_at, st.class_id, c.grade, s.code from (select * from students st where st.id > ${after} and ${schoolIdIn(scope, sql`st.school_id`)} order by st.id limit ${BATCH}) st join schools s on s.id = st.school_id left join classes c on c.id = st.class_id order by st.id`)) {
         const id = `student-${u.k}`;
         const status = u.active ? 'active' : 'tobedeleted';
         const when = iso(u.updated_at);
@@ -103,7 +103,7 @@ async function* fileLines(database: Database, scope: ExportScope, file: FileName
           yield line([`enr-${id}-${u.class_id}`, status, when, `class-${u.class_id}`, `school-${u.code}`, id, 'student', 'false', '', '']);
         }
       }
-      for await (const t of batches<Row>(database, (after) => sql`select t.id as k, t.staff_code, t.name_km, t.name_en, t.active, s.code, (select string_agg(c.id::text, ' ') from classes c where c.homeroom_staff_id = t.id) as classes from staff t join schools s on s.id = t.school_id join provinces p on p.id = s.province_id where t.id > ${after} and ${inScope} and exists (select 1 from staff_roles r where r.staff_id = t.id and r.role = 'teacher') order by t.id limit ${BATCH}`)) {
+      for await (const t of batches<Row>(database, (after) => sql`select t.id as k, t.staff_code, t.name_km, t.name_en, t.active, s.code, (select string_agg(c.id::text, ' ') from classes c where c.homeroom_staff_id = t.id) as classes from (select * from staff t where t.id > ${after} and ${schoolIdIn(scope, sql`t.school_id`)} and exists (select 1 from staff_roles r where r.staff_id = t.id and r.role = 'teacher') order by t.id limit ${BATCH}) t join schools s on s.id = t.school_id order by t.id`)) {
         const id = `teacher-${t.k}`;
         const status = t.active ? 'active' : 'tobedeleted';
         if (file === 'users') {

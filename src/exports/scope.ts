@@ -32,3 +32,13 @@ export function scopeWhere(scope: ExportScope): SQL {
 export function scopeLabel(scope: ExportScope): string {
   return scope.kind === 'nation' ? 'nation' : `${scope.kind}-${scope.code}`;
 }
+
+/**
+ * A condition on a table's school id column: `true` for the nation, so that a batched read is an
+ * index range scan on the table's own key (`id > after order by id limit n`) and not a join over
+ * the whole table per batch.
+ */
+export function schoolIdIn(scope: ExportScope, column: SQL): SQL {
+  if (scope.kind === 'nation') return sql`true`;
+  return sql`${column} in (select s.id from schools s join provinces p on p.id = s.province_id where ${scopeWhere(scope)})`;
+}
