@@ -89,12 +89,10 @@ export function apiRoute(opts: { database: Database; log: Logger; ratePerMinute:
       }
       const text = JSON.stringify(body);
       const etag = `"${createHash('sha1').update(text).digest('base64url')}"`;
+      if (req.headers['if-none-match'] === etag) res.writeHead(304, { etag }).end();
+      else res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', etag, 'cache-control': 'private, no-cache' }).end(text);
+      // Audited as the answer leaves (the caller does not wait for the audit row's commit).
       await audit(database.db, { actor, action: `api.${match.resource.name}`, details: { ...match.params, query: url.search.slice(0, 200) } });
-      if (req.headers['if-none-match'] === etag) {
-        res.writeHead(304, { etag }).end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', etag, 'cache-control': 'private, no-cache' }).end(text);
     },
   };
 }

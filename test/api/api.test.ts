@@ -84,7 +84,12 @@ describe('read API', () => {
     const other = await get(`/provinces/17/attendance?date=${DAY}`, tokens.kc);
     expect(other).toMatchObject({ status: 403, body: { error: { code: 'forbidden', message: "province 17 is outside this token's scope" } } });
     expect((await get(`/schools/SR-031/attendance?from=${DAY}`, tokens.kc)).status).toBe(403);
-    const denied = await database.rows(sql`select actor, action, outcome from audit_log where action = 'api.province-day' order by id`);
+    // the ok call is audited as its answer leaves: wait for its row
+    let denied: unknown[] = [];
+    for (let i = 0; i < 50 && denied.length < 2; i++) {
+      denied = await database.rows(sql`select actor, action, outcome from audit_log where action = 'api.province-day' order by outcome desc`);
+      if (denied.length < 2) await new Promise((r) => setTimeout(r, 50));
+    }
     expect(denied).toEqual([
       { actor: expect.stringMatching(/^api:\d+$/), action: 'api.province-day', outcome: 'ok' },
       { actor: expect.stringMatching(/^api:\d+$/), action: 'api.province-day', outcome: 'denied' },
