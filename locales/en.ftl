@@ -1460,3 +1460,12 @@ competitions-family = 🏆 { $name }: { $event } ({ $subject }, { $level } level
 competitions-table-title = 🏆 { $place } — competitions { $year }
 competitions-table-none = No results this year yet.
 competitions-table-row = participants { $participants }; placed { $placed } (girls { $girls }, boys { $boys }); gold { $gold }, silver { $silver }, bronze { $bronze }
+## registry
+registry-adoption-line = Registry: { $registered } schools registered · { $taking } taking attendance (last 7 days) · families linked { $families }
+registry-adoption-sheet = Provinces
+registry-adoption-col-code = Code
+registry-adoption-col-province = Province
+registry-adoption-col-registered = Schools registered
+registry-adoption-col-taking = Taking attendance (7 days)
+registry-adoption-col-taking-share = Share taking attendance
+registry-adoption-col-families = Families linked

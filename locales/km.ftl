@@ -1460,3 +1460,12 @@ competitions-family = 🏆 { $name }៖ { $event } ({ $subject } កម្រិ
 competitions-table-title = 🏆 { $place } — ការប្រកួតឆ្នាំ { $year }
 competitions-table-none = មិនទាន់មានលទ្ធផលឆ្នាំនេះទេ។
 competitions-table-row = អ្នកចូលរួម { $participants }។ ជាប់ចំណាត់ថ្នាក់ { $placed } (ស្រី { $girls } ប្រុស { $boys })។ មាស { $gold } ប្រាក់ { $silver } សំរិទ្ធ { $bronze }
+## registry
+registry-adoption-line = បញ្ជីសាលា៖ សាលាចុះបញ្ជី { $registered } · កំពុងស្រង់វត្តមាន { $taking } (៧ ថ្ងៃចុងក្រោយ) · គ្រួសារបានភ្ជាប់ { $families }
+registry-adoption-sheet = ខេត្ត
+registry-adoption-col-code = លេខកូដ
+registry-adoption-col-province = ខេត្ត
+registry-adoption-col-registered = សាលាចុះបញ្ជី
+registry-adoption-col-taking = កំពុងស្រង់វត្តមាន (៧ ថ្ងៃ)
+registry-adoption-col-taking-share = ភាគរយកំពុងស្រង់វត្តមាន
+registry-adoption-col-families = គ្រួសារបានភ្ជាប់

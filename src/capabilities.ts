@@ -21,5 +21,8 @@ import { lifecycle } from './lifecycle/index.js';
 import { budget } from './budget/index.js';
 import { inspections } from './inspections/index.js';
 import { competitions } from './competitions/index.js';
+import { registry } from './registry/index.js';
+import { api } from './api/index.js';
+import { exportsCapability } from './exports/index.js';
 
-export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements, staffing, teaching, scores, records, lifecycle, budget, inspections, competitions];
+export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements, staffing, teaching, scores, records, lifecycle, budget, inspections, competitions, registry, api, exportsCapability];

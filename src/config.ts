@@ -57,6 +57,8 @@ const ConfigSchema = z
     OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(90),
     /** How long a Mini App's initData stays valid, in seconds (Telegram signs it when the app opens) */
     WEBAPP_INITDATA_MAX_AGE_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),
+    /** Calls per minute per API token (/api/v1), per process */
+    API_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(600),
     /** Signs the QR codes of student cards (src/qr/secret.ts); derived from BOT_TOKEN when unset */
     CARD_SECRET: optionalText.pipe(z.string().min(32, 'CARD_SECRET must be at least 32 characters (e.g. openssl rand -base64 32)').optional()),
   })

@@ -26,6 +26,7 @@ const REGISTRY: Array<{ name: string; load: () => Promise<{ default: Bench }> }>
   { name: 'scores', load: () => import('./scores.js') },
   { name: 'records', load: () => import('./records.js') },
   { name: 'budget', load: () => import('./budget.js') },
+  { name: 'interop', load: () => import('./interop.js') },
 ];
 
 /** command-line options followed by a value */

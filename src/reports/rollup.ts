@@ -14,6 +14,7 @@ import { audit } from '../core/auth/audit.js';
 import type { Breakdown, ClassLine, SchoolReport } from './model.js';
 import { breakdownColumns, breakdownOf, rateOf } from './queries.js';
 import { renderReportChart } from './render.js';
+import { addAdoptionSheet, adoptionByProvince, adoptionLine, type ProvinceAdoption } from '../registry/adoption.js';
 import { percent, reportMessages, storedOrMade } from './service.js';
 
 export type CallReason = 'none-submitted' | 'few-submitted' | 'low-attendance' | 'few-families';
@@ -37,6 +38,8 @@ export interface Rollup {
   /** null: national */
   province: { id: number; nameKm: string; nameEn: string } | null;
   schools: RollupLine[];
+  /** registered / taking attendance / families linked, per province of the scope */
+  adoption?: ProvinceAdoption[];
 }
 
 export async function buildRollup(database: Database, input: { provinceId: number | null; day: string }): Promise<Rollup> {
@@ -73,9 +76,11 @@ export async function buildRollup(database: Database, input: { provinceId: numbe
          order by sc.code`,
   );
   const num = (v: unknown) => Number(v ?? 0);
+  const adoption = await adoptionByProvince(database, input);
   return {
     day: input.day,
     province,
+    adoption,
     schools: rows.map((r) => {
       const counts = breakdownOf(r);
       const line = {
@@ -186,6 +191,7 @@ export async function renderRollupWorkbook(r: Rollup, locale: Locale, t: Notifie
     if (s.reasons.length > 0) row.getCell(15).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFE0B2' } };
   }
   ws.columns.forEach((col, i) => (col.width = i === 1 ? 40 : i === 14 ? 50 : 14));
+  if (r.adoption) addAdoptionSheet(wb, r.adoption, locale, t);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
@@ -206,6 +212,7 @@ export function rollupSummary(r: Rollup, locale: Locale, t: Notifier['t']): stri
       classes: percent(locale, classes ? submitted / classes : null),
       families: percent(locale, guardians ? linked / guardians : null),
     }),
+    ...(r.adoption ? [adoptionLine(r.adoption, locale, t)] : []),
     t(locale, 'reports-rollup-rate', { rate: percent(locale, report.rate) }),
     calls.length ? t(locale, 'reports-rollup-calls', { list: calls.slice(0, 15).map((s) => s.code).join(', '), count: n(calls.length) }) : t(locale, 'reports-rollup-no-calls'),
     ...(r.schools.length > CHART_MAX_SCHOOLS ? [t(locale, 'reports-rollup-chart-capped', { shown: n(CHART_MAX_SCHOOLS), schools: n(r.schools.length) })] : []),

@@ -5,7 +5,7 @@ import { addOfficial, addSchool, SchoolInputError } from './service.js';
 
 export const schoolAddCli: CliCommand = {
   name: 'school add',
-  usage: '--code CODE --name-km NAME --name-en NAME --province CODE [--timezone TZ]',
+  usage: '--code CODE --name-km NAME --name-en NAME --province CODE|NAME [--timezone TZ]',
   summary: 'a school (created, or updated when the code exists), with its current school year',
   options: { code: { type: 'string' }, 'name-km': { type: 'string' }, 'name-en': { type: 'string' }, province: { type: 'string' }, timezone: { type: 'string' } },
   async run(ctx, { values }) {
@@ -30,7 +30,7 @@ export const schoolAddCli: CliCommand = {
 
 export const officialAddCli: CliCommand = {
   name: 'official add',
-  usage: '--phone PHONE --name NAME [--province CODE]',
+  usage: '--phone PHONE --name NAME [--province CODE|NAME]',
   summary: 'a provincial director (or, without --province, a national administrator);\nlinked when they share PHONE',
   options: { phone: { type: 'string' }, name: { type: 'string' }, province: { type: 'string' } },
   async run(ctx, { values }) {
@@ -38,7 +38,7 @@ export const officialAddCli: CliCommand = {
     if (!phone.ok) throw new CliUsageError('--phone is not a Cambodian phone number');
     const province = values.province as string | undefined;
     const r = await addOfficial(ctx.database.db, { phoneE164: phone.e164, name: requireOption(values, 'name'), provinceCode: province }, 'cli');
-    if (!r.ok) throw new CliUsageError(`no province with code ${province}`);
+    if (!r.ok) throw new CliUsageError(`no province with code ${province} (nor with that name)`);
     ctx.out.line(`Official ${r.id} ${r.provinceId === null ? '(national)' : `(province ${province})`} saved; linked when they share their phone.`);
     return true;
   },

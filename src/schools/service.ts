@@ -5,12 +5,13 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../core/db/client.js';
 import { academicYears, officials, provinces, schools } from '../core/db/schema.js';
 import { audit } from '../core/auth/audit.js';
+import { findProvince } from '../registry/provinces.js';
 
 export interface NewSchool {
   code: string;
   nameKm: string;
   nameEn: string;
-  /** province code, e.g. PP; created if new */
+  /** a province's code (03) or name (Kampong Cham, កំពង់ចាម); another code is created as a new province */
   province: string;
   provinceNameKm?: string;
   provinceNameEn?: string;
@@ -23,7 +24,8 @@ export class SchoolInputError extends Error {}
 
 export async function addSchool(ex: Executor, input: NewSchool, actor: string): Promise<{ id: number; created: boolean }> {
   if (!CODE_RE.test(input.code)) throw new SchoolInputError(`school code "${input.code}" must be 2-40 letters, digits, - or _`);
-  if (!CODE_RE.test(input.province)) throw new SchoolInputError(`province code "${input.province}" must be 2-40 letters, digits, - or _`);
+  const known = await findProvince(ex, input.province);
+  if (!known && !CODE_RE.test(input.province)) throw new SchoolInputError(`unknown province "${input.province}" (a code 01-25 or a province name)`);
   if (!input.nameKm.trim() || !input.nameEn.trim()) throw new SchoolInputError('both --name-km and --name-en are required');
   if (input.timezone) {
     try {
@@ -32,7 +34,7 @@ export async function addSchool(ex: Executor, input: NewSchool, actor: string): 
       throw new SchoolInputError(`unknown time zone "${input.timezone}"`);
     }
   }
-  const [province] = await ex
+  const [province] = known ? [known] : await ex
     .insert(provinces)
     .values({ code: input.province, nameKm: input.provinceNameKm ?? input.province, nameEn: input.provinceNameEn ?? input.province })
     .onConflictDoUpdate({ target: provinces.code, set: { code: sql`excluded.code` } })
@@ -97,7 +99,7 @@ export async function addOfficial(
 ): Promise<{ ok: true; id: number; provinceId: number | null } | { ok: false; reason: 'unknown-province' }> {
   let provinceId: number | null = null;
   if (input.provinceCode) {
-    const [p] = await db.select({ id: provinces.id }).from(provinces).where(eq(provinces.code, input.provinceCode));
+    const p = await findProvince(db, input.provinceCode);
     if (!p) return { ok: false, reason: 'unknown-province' };
     provinceId = p.id;
   }
