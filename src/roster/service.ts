@@ -114,7 +114,7 @@ async function openImport<T>(db: Db, input: ImportInput, parse: (file: RosterFil
   return { school, parsed };
 }
 
-export async function importStudents(db: Db, input: ImportInput): Promise<ImportResult<StudentImportSummary>> {
+export async function importStudents(db: Db, input: ImportInput): Promise<DryRunResult<StudentImportSummary>> {
   const { school, parsed } = await openImport(db, input, parseStudentRoster, 'roster.import');
   if (!parsed.ok) return parsed;
   const rows = parsed.rows;
@@ -322,7 +322,7 @@ export async function importStudents(db: Db, input: ImportInput): Promise<Import
   }));
 }
 
-export async function importStaff(db: Db, input: ImportInput): Promise<ImportResult<StaffImportSummary>> {
+export async function importStaff(db: Db, input: ImportInput): Promise<DryRunResult<StaffImportSummary>> {
   const { school, parsed } = await openImport(db, input, parseStaffRoster, 'staff.import');
   if (!parsed.ok) return parsed;
   const rows = parsed.rows;
