@@ -975,3 +975,6 @@ teaching-col-reason = Reason
 teaching-col-taught-by = Taught by
 teaching-col-confirmed = Confirmed
 teaching-col-call = To call
+
+## core (faults)
+core-error-unavailable = The service is briefly unavailable. Your message was not lost — please try again in a minute.

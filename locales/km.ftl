@@ -975,3 +975,6 @@ teaching-col-reason = មូលហេតុ
 teaching-col-taught-by = បង្រៀនដោយ
 teaching-col-confirmed = បានបញ្ជាក់
 teaching-col-call = ត្រូវទាក់ទង
+
+## core (faults)
+core-error-unavailable = សេវាកម្មមិនដំណើរការមួយរយៈខ្លី។ សាររបស់អ្នកមិនបាត់ទេ — សូមព្យាយាមម្តងទៀតក្នុងរយៈពេលមួយនាទី។
