@@ -41,7 +41,8 @@ export async function relayOnce(database: Database, queue: Queue<OutgoingJob>, o
         data: { outboxId: Number(r.id) },
         opts: {
           jobId: r.lapsed ? `${outgoingJobId(Number(r.id), r.created)}-a${r.attempts}` : outgoingJobId(Number(r.id), r.created),
-          priority: Math.max(1, Number(r.priority)),
+          // A lapsed row was already being sent: it goes before the rows still waiting.
+          priority: r.lapsed ? 1 : Math.max(1, Number(r.priority)),
         },
       })),
     );
