@@ -977,4 +977,4 @@ teaching-col-confirmed = Confirmed
 teaching-col-call = To call
 
 ## core (faults)
-core-error-unavailable = The service is briefly unavailable. Your message was not lost — please try again in a minute.
+core-error-unavailable = The service is briefly unavailable. Please try again in a minute.

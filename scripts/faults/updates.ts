@@ -67,9 +67,16 @@ async function botUp(env: Record<string, string>, procs: AppProcess[]): Promise<
   return bot;
 }
 
+/** Who got an answer, and how many messages repeated one they had already got (a reply may be several messages). */
 function answers(s: Suite, users: number[], since: number) {
-  const got = users.map((u) => (s.received.get(u) ?? []).filter((m) => m.at >= since).length);
-  return { answered: got.filter((n) => n > 0).length, extra: got.reduce((a, n) => a + Math.max(0, n - 1), 0) };
+  let answered = 0;
+  let extra = 0;
+  for (const u of users) {
+    const texts = (s.received.get(u) ?? []).filter((m) => m.at >= since).map((m) => m.text);
+    if (texts.length > 0) answered++;
+    extra += texts.length - new Set(texts).size;
+  }
+  return { answered, extra };
 }
 
 async function webhookCrash(s: Suite, procs: AppProcess[]): Promise<FaultLine> {
