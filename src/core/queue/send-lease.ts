@@ -44,11 +44,13 @@ export async function holdRow(opts: SendLeaseOptions, outboxId: number): Promise
   const token = randomUUID();
   const taken = await opts.connection.set(key, token, 'PX', opts.inflightMs, 'NX');
   if (taken === null) return null;
+  // Renews only a lease still held: a sender that gave the row back (locked_until null) is not
+  // given it again by a late beat.
   const beat = setInterval(
     () => {
       opts.connection.eval(RENEW, 1, key, token, opts.inflightMs).catch(() => {});
       opts.database.db
-        .execute(sql`update outbox set locked_until = now() + make_interval(secs => ${opts.leaseSeconds}) where id = ${outboxId} and status = 'pending'`)
+        .execute(sql`update outbox set locked_until = now() + make_interval(secs => ${opts.leaseSeconds}) where id = ${outboxId} and status = 'pending' and locked_until is not null`)
         .catch(() => {});
     },
     Math.max(100, Math.floor(opts.inflightMs / 3)),
