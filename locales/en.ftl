@@ -1469,3 +1469,5 @@ registry-adoption-col-registered = Schools registered
 registry-adoption-col-taking = Taking attendance (7 days)
 registry-adoption-col-taking-share = Share taking attendance
 registry-adoption-col-families = Families linked
+## core (faults)
+core-error-unavailable = The service is briefly unavailable. Please try again in a minute.

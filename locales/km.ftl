@@ -1469,3 +1469,5 @@ registry-adoption-col-registered = សាលាចុះបញ្ជី
 registry-adoption-col-taking = កំពុងស្រង់វត្តមាន (៧ ថ្ងៃ)
 registry-adoption-col-taking-share = ភាគរយកំពុងស្រង់វត្តមាន
 registry-adoption-col-families = គ្រួសារបានភ្ជាប់
+## core (faults)
+core-error-unavailable = សេវាកម្មមិនដំណើរការមួយរយៈខ្លី។ សូមព្យាយាមម្តងទៀតក្នុងរយៈពេលមួយនាទី។

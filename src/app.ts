@@ -17,12 +17,15 @@ import { createI18n, type Notifier } from './core/i18n/index.js';
 import type { Logger } from './core/logger.js';
 import { createRedis } from './core/queue/redis.js';
 import { createOutgoingQueue, type OutgoingJob } from './core/queue/queues.js';
-import { startRelay, type Relay } from './core/queue/relay.js';
+import { requeueAllPending, startRelay, type Relay } from './core/queue/relay.js';
+import { repromise } from './core/queue/promised.js';
+import { startRedisWatch, type RedisWatch } from './core/queue/redis-watch.js';
 import { startQueueWorker, withQueueOutsideWorker, type ScheduledWorker } from './core/queue/scheduled.js';
 import { composeResolvers, startSender, type SendOutcome } from './core/queue/sender.js';
 import { createBot } from './core/telegram/bot.js';
 import type { AppDeps } from './core/telegram/context.js';
 import type { HttpRoute } from './core/telegram/webhook.js';
+import type { Drain } from './core/telegram/drain.js';
 import { systemNow } from './core/clock.js';
 
 export { CAPABILITIES };
@@ -69,6 +72,8 @@ export interface WorkerHandles {
   sender: Worker<OutgoingJob, SendOutcome>;
   /** every capability queue's worker, by queue name */
   queues: ReadonlyMap<string, ScheduledWorker<unknown>>;
+  /** notices a Redis that lost its data and refills it from Postgres */
+  redisWatch: RedisWatch;
   close(): Promise<void>;
 }
 
@@ -122,14 +127,35 @@ export async function startWorkers(
   sender.on('completed', () => {
     for (const p of parts) p.afterSend?.();
   });
+  const known = queueNames(list);
+  const redisWatch = startRedisWatch({
+    connection: redis,
+    prefix: config.QUEUE_PREFIX,
+    log: log.child({ part: 'redis-watch' }),
+    onLost: async () => {
+      const requeued = await requeueAllPending(database);
+      relay.kick();
+      let schedulers = 0;
+      for (const w of queues.values()) schedulers += await w.resync();
+      const promised = await repromise(database.db, redis, config.QUEUE_PREFIX, { known });
+      log.info({ requeued, schedulers, promised }, 'redis refilled from postgres');
+    },
+    sweep: async () => {
+      const promised = await repromise(database.db, redis, config.QUEUE_PREFIX, { known, olderThanSeconds: 30, onlyMissing: true });
+      if (promised > 0) log.info({ promised }, 'promised jobs Redis did not have were added again');
+    },
+  });
+  void redisWatch.check();
   return {
     queue,
     relay,
     sender,
     queues,
+    redisWatch,
     async close() {
       // Order matters: stop the producers (in reverse of start-up), stop feeding the queue, let
       // the sender finish its jobs, then the queue.
+      await redisWatch.stop();
       for (const s of [...started].reverse()) await s.close();
       await relay.stop();
       await sender.close();
@@ -160,13 +186,14 @@ export function httpRoutes(deps: AppDeps, config: Config, list: readonly Capabil
   return list.flatMap((c) => c.http?.({ deps, config }) ?? []);
 }
 
-export function buildBot(config: Config, deps: AppDeps, redis?: Redis, list: readonly Capability[] = CAPABILITIES) {
+export function buildBot(config: Config, deps: AppDeps, redis?: Redis, list: readonly Capability[] = CAPABILITIES, drain?: Drain) {
   return createBot({
     token: config.BOT_TOKEN,
     apiRoot: config.TELEGRAM_API_ROOT,
     deps,
     redis,
     capabilities: list,
+    drain,
   });
 }
 

@@ -2,10 +2,13 @@
  * Starts the bot, the worker, or both (`all`, the default for `npm start`).
  *   bot:    receives updates (long polling through @grammyjs/runner, or a webhook server)
  *   worker: outbox relay + sender (and, as capabilities arrive, report and reminder jobs)
- * SIGINT/SIGTERM stop everything in order: updates, workers, Redis, Postgres.
+ * SIGINT/SIGTERM stop everything in order: stop taking updates, wait for the running handlers,
+ * then workers, Redis, Postgres. In polling mode fetched updates go through the inbox
+ * (core/telegram/inbox.ts), so a process killed mid-update handles it at its next start.
  */
 import type { Server } from 'node:http';
-import { run, type RunnerHandle } from '@grammyjs/runner';
+import type { RunnerHandle } from '@grammyjs/runner';
+import { Redis } from 'ioredis';
 import { ConfigError, loadConfig } from './config.js';
 import { buildBot, createAppDeps, createRedis, httpRoutes, openAppDatabase, queueNames, startWorkers, type WorkerHandles } from './app.js';
 import { logger, safeError } from './core/logger.js';
@@ -13,6 +16,8 @@ import { createHttpServer, createWebhookServer } from './core/telegram/webhook.j
 import { createJobAdder } from './core/queue/jobs.js';
 import { cardSecret } from './qr/secret.js';
 import { recordsKey } from './records/key.js';
+import { createDrain } from './core/telegram/drain.js';
+import { runWithInbox } from './core/telegram/inbox.js';
 
 type Mode = 'all' | 'bot' | 'worker';
 
@@ -42,9 +47,11 @@ async function main(): Promise<void> {
   let workers: WorkerHandles | undefined;
   let runner: RunnerHandle | undefined;
   let server: Server | undefined;
+  let closeBotRedis: () => Promise<void> = async () => {};
+  const drain = createDrain();
 
   if (mode !== 'bot') workers = await startWorkers(config, database, redis, logger);
-  const jobs = createJobAdder(redis, config.QUEUE_PREFIX, queueNames());
+  const jobs = createJobAdder(redis, config.QUEUE_PREFIX, { known: queueNames(), db: database.db });
 
   if (mode !== 'worker') {
     const deps = createAppDeps({
@@ -58,7 +65,12 @@ async function main(): Promise<void> {
       recordsKey: recordsKey(config),
       webAppUrl: config.WEBAPP_URL,
     });
-    const bot = buildBot(config, deps, redis);
+    // The bot's own Redis connection fails fast instead of queueing commands while Redis is away:
+    // updates are then handled without the shared flood guard and dedupe, not held up.
+    const botRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
+    botRedis.on('error', () => {});
+    closeBotRedis = () => botRedis.quit().then(() => undefined, () => botRedis.disconnect());
+    const bot = buildBot(config, deps, botRedis, undefined, drain);
     const routes = httpRoutes(deps, config);
     await bot.init();
     logger.info({ username: bot.botInfo.username, mode: config.BOT_MODE }, 'bot ready');
@@ -72,7 +84,7 @@ async function main(): Promise<void> {
         server = createHttpServer(routes);
         server.listen(config.PORT);
       }
-      runner = run(bot, {
+      runner = await runWithInbox(bot, database.db, logger, {
         runner: { fetch: { allowed_updates: ['message', 'callback_query', 'my_chat_member'] } },
       });
     }
@@ -88,9 +100,14 @@ async function main(): Promise<void> {
     force.unref();
     try {
       if (runner?.isRunning()) await runner.stop();
-      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      const closed = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve();
+      // Every update already taken gets its answer before anything it needs is closed.
+      const left = await drain.wait(20_000);
+      if (left > 0) logger.warn({ left }, 'handlers still running at shutdown');
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000))]);
       await workers?.close();
       await jobs.close();
+      await closeBotRedis();
       await redis.quit();
       await database.close();
       logger.info('stopped');

@@ -36,6 +36,8 @@ export interface FakeBotApiOptions {
   jitterMs?: number;
   /** keep the timestamp of every accepted message (for post-hoc analysis); default true */
   recordTimes?: boolean;
+  /** hears every accepted message (the fault suite checks who was answered, and how) */
+  onMessage?: (method: string, payload: Record<string, unknown>, at: number) => void;
 }
 
 export interface TooManyEvent {
@@ -74,6 +76,10 @@ export interface FakeBotApi {
   /** apiRoot for grammY, e.g. http://127.0.0.1:41234 */
   url: string;
   stats(): FakeBotApiStats;
+  /** updates for getUpdates (polling): served from the requested offset, dropped once confirmed */
+  pushUpdates(updates: Array<{ update_id: number } & Record<string, unknown>>): void;
+  /** how many getUpdates calls returned at least one update */
+  updateBatches(): number;
   stop(): Promise<void>;
 }
 
@@ -184,6 +190,7 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
     }
 
     b.tokens -= 1;
+    options.onMessage?.(method, payload, now);
     window.push(now);
     s.maxInWindow = Math.max(s.maxInWindow, inWindow + 1);
     s.accepted++;
@@ -209,12 +216,21 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
     return { status: 200, body: { ok: true, result: message } };
   };
 
+  let pending: Array<{ update_id: number } & Record<string, unknown>> = [];
+  let batches = 0;
+  const getUpdates = async (payload: Record<string, unknown>): Promise<unknown> => {
+    const offset = Number(payload.offset ?? 0);
+    pending = pending.filter((u) => u.update_id >= offset);
+    if (pending.length === 0) await sleep(Math.min(300, Number(payload.timeout ?? 0) * 1000));
+    const batch = pending.filter((u) => u.update_id >= offset).slice(0, Number(payload.limit ?? 100));
+    if (batch.length > 0) batches++;
+    return batch;
+  };
+
   const otherResult = (method: string): unknown => {
     switch (method) {
       case 'getMe':
         return { ...BOT_USER, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false };
-      case 'getUpdates':
-        return [];
       case 'getWebhookInfo':
         return { url: '', has_custom_certificate: false, pending_update_count: 0 };
       case 'getChat':
@@ -254,7 +270,7 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
         }
         answer = SENDING_METHODS.has(method)
           ? judgeMessage(method, payload, Date.now())
-          : { status: 200, body: { ok: true, result: otherResult(method) } };
+          : { status: 200, body: { ok: true, result: method === 'getUpdates' ? await getUpdates(payload) : otherResult(method) } };
       }
       await sleep(halfTrip());
       const text = JSON.stringify(answer.body);
@@ -275,6 +291,10 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
 
   return {
     url: `http://127.0.0.1:${port}`,
+    pushUpdates: (updates) => {
+      pending.push(...updates);
+    },
+    updateBatches: () => batches,
     stats: () => ({
       ...s,
       byMethod: { ...s.byMethod },

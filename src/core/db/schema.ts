@@ -352,6 +352,42 @@ export const outbox = pgTable(
 );
 
 /** Key/value storage for grammY sessions and conversations (survives restarts). */
+/**
+ * Work a user was promised (a report, a sheet of cards, an export), recorded in Postgres when the
+ * job is added so it survives a Redis that lost its data: the worker marks it done, and undone
+ * rows are added to their queue again (same job id, so never twice). Generic: any capability's
+ * queue job added through core/queue/jobs.ts.
+ */
+export const promisedJobs = pgTable(
+  'promised_jobs',
+  {
+    jobId: text('job_id').primaryKey(),
+    queue: text('queue').notNull(),
+    name: text('name').notNull(),
+    data: jsonb('data').notNull(),
+    createdAt: createdAt(),
+    doneAt: timestamp('done_at', { withTimezone: true }),
+  },
+  (t) => [index('promised_jobs_undone_idx').on(t.createdAt).where(sql`done_at is null`)],
+);
+
+/**
+ * Polling mode's inbox, the twin of the outbox: each fetched update is stored before Telegram is
+ * told it was received (the next getUpdates offset), and marked handled when its handling ended,
+ * so a process killed mid-update handles it at its next start instead of losing it.
+ */
+export const updateInbox = pgTable(
+  'update_inbox',
+  {
+    botId: bigint('bot_id', { mode: 'number' }).notNull(),
+    updateId: bigint('update_id', { mode: 'number' }).notNull(),
+    payload: jsonb('payload').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    handledAt: timestamp('handled_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.botId, t.updateId] }), index('update_inbox_unhandled_idx').on(t.botId, t.updateId).where(sql`handled_at is null`)],
+);
+
 export const botStorage = pgTable('bot_storage', {
   key: text('key').primaryKey(),
   value: jsonb('value').notNull(),

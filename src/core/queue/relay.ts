@@ -1,7 +1,9 @@
 /**
  * Moves due outbox rows onto the outgoing queue. Safe to run in several processes (rows are
  * claimed with SKIP LOCKED) and safe to repeat (job id = row id). A row still pending long after
- * it was enqueued is enqueued again: that is how nothing is lost when Redis loses its data.
+ * it was enqueued is enqueued again: that is how nothing is lost when Redis loses its data. A row
+ * whose sender lease lapsed (the sender died mid-request: live senders renew it) is enqueued again
+ * at once under a fresh job id, since the dead sender's job still holds the old one.
  */
 import { inArray, sql } from 'drizzle-orm';
 import { outbox } from '../db/schema.js';
@@ -20,10 +22,13 @@ export async function relayOnce(database: Database, queue: Queue<OutgoingJob>, o
   const batchSize = opts.batchSize ?? 500;
   const requeueAfter = opts.requeueAfterSeconds ?? 300;
   return database.db.transaction(async (tx) => {
-    const due = await database.rows<{ id: number; priority: number; created: string }>(
-      sql`select id, priority, floor(extract(epoch from created_at) * 1000)::bigint::text as created from outbox
+    const due = await database.rows<{ id: number; priority: number; created: string; attempts: number; lapsed: boolean }>(
+      sql`select id, priority, floor(extract(epoch from created_at) * 1000)::bigint::text as created, attempts,
+                 (locked_until is not null and locked_until < now()) as lapsed
+          from outbox
           where status = 'pending' and not_before <= now()
-            and (enqueued_at is null or enqueued_at < now() - make_interval(secs => ${requeueAfter}))
+            and (enqueued_at is null or enqueued_at < now() - make_interval(secs => ${requeueAfter})
+                 or (locked_until < now() and enqueued_at < locked_until))
           order by priority, id
           limit ${batchSize}
           for update skip locked`,
@@ -34,13 +39,28 @@ export async function relayOnce(database: Database, queue: Queue<OutgoingJob>, o
       due.map((r) => ({
         name: 'send',
         data: { outboxId: Number(r.id) },
-        opts: { jobId: outgoingJobId(Number(r.id), r.created), priority: Math.max(1, Number(r.priority)) },
+        opts: {
+          jobId: r.lapsed ? `${outgoingJobId(Number(r.id), r.created)}-a${r.attempts}` : outgoingJobId(Number(r.id), r.created),
+          // A lapsed row was already being sent: it goes before the rows still waiting.
+          priority: r.lapsed ? 1 : Math.max(1, Number(r.priority)),
+        },
       })),
     );
     const ids = due.map((r) => Number(r.id));
     await tx.update(outbox).set({ enqueuedAt: sql`now()` }).where(inArray(outbox.id, ids));
     return due.length;
   });
+}
+
+/**
+ * Redis lost its data (restart, failover, flush): every pending row's job is gone with it, so all
+ * of them are due again now, not after `requeueAfterSeconds`.
+ */
+export async function requeueAllPending(database: Database): Promise<number> {
+  const rows = await database.rows<{ n: number }>(
+    sql`with r as (update outbox set enqueued_at = null where status = 'pending' and enqueued_at is not null returning 1) select count(*)::int as n from r`,
+  );
+  return Number(rows[0]?.n ?? 0);
 }
 
 export interface Relay {

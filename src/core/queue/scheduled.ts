@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import { safeError, type Logger } from '../logger.js';
 import type { JobContext, QueueSpec } from '../capability.js';
 import { payloadProblems } from './jobs.js';
+import { markPromiseDone } from './promised.js';
 
 /** What a capability's scheduled jobs are given by the worker process. */
 export type JobDeps = JobContext;
@@ -15,6 +16,8 @@ export type JobDeps = JobContext;
 export interface ScheduledWorker<J> {
   queue: Queue<J>;
   worker: Worker<J>;
+  /** creates the queue's schedulers again (Redis lost them); returns how many */
+  resync(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -28,6 +31,8 @@ export async function startScheduledWorker<J>(opts: {
   sync(queue: Queue<J>): Promise<number>;
   run(job: J): Promise<unknown>;
   onOutbox?: () => void;
+  /** a job ran to its end (promised jobs are marked done here) */
+  onDone?: (jobId: string) => Promise<void>;
 }): Promise<ScheduledWorker<J>> {
   const queue = new Queue<J>(opts.name, { connection: opts.connection, prefix: opts.prefix });
   opts.log.info({ schedulers: await opts.sync(queue) }, `${opts.name} schedules synced`);
@@ -36,6 +41,7 @@ export async function startScheduledWorker<J>(opts: {
     async (job: Job<J>) => {
       const result = await opts.run(job.data);
       opts.onOutbox?.();
+      if (job.id && opts.onDone) await opts.onDone(job.id);
       return result;
     },
     { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency },
@@ -48,6 +54,7 @@ export async function startScheduledWorker<J>(opts: {
   return {
     queue,
     worker,
+    resync: () => opts.sync(queue),
     async close() {
       clearInterval(resync);
       await worker.close();
@@ -71,6 +78,7 @@ export async function startQueueWorker<J>(spec: QueueSpec<J>, ctx: JobContext): 
     log,
     concurrency: spec.concurrency,
     onOutbox: ctx.onOutbox,
+    onDone: (jobId) => markPromiseDone(ctx.database.db, jobId),
     sync: async (queue) => {
       queueRef = queue;
       return spec.schedule ? spec.schedule(queue, ctx.database.db) : 0;

@@ -1,11 +1,14 @@
 /**
  * The sender worker: takes one outbox row per job and makes the Bot API call.
  *
- * - A lease on the row (locked_until) means two workers, or a stalled job re-run by BullMQ, never
- *   send the same row at the same time; a row already marked sent is skipped. The window for a
- *   duplicate is a process crash while requests are in flight: each request whose answer was lost
- *   (up to `concurrency`) is sent again when its lease expires. Closing it fully would need an
- *   idempotency key Telegram does not offer.
+ * - A short lease on the row (locked_until, kept alive by a heartbeat; send-lease.ts) means two
+ *   workers, or a stalled job re-run by BullMQ, never send the same row at the same time; a row
+ *   already marked sent is skipped. Telegram's answer is written down at once, and that write is
+ *   retried until Postgres takes it (never turned into a resend); meanwhile an in-flight key in
+ *   Redis keeps other senders off the row. The window for a duplicate is a process crash while
+ *   requests are in flight: each request whose answer was lost (up to `concurrency`) is sent again
+ *   when its lease lapses (seconds: the relay re-enqueues lapsed rows). Closing it fully would
+ *   need an idempotency key Telegram does not offer.
  * - Telegram counts ~30 messages per rolling second. A rolling-window gate in Redis, taken right
  *   before each request, lets at most ratePerSecond requests be "in the window" (shared by every
  *   sender process). A request enters the window when it starts and, once Telegram has answered,
@@ -33,6 +36,7 @@ import { outbox, telegramAccounts } from '../db/schema.js';
 import { safeError, type Logger } from '../logger.js';
 import { OUTGOING_QUEUE, type OutgoingJob } from './queues.js';
 import { cancelIfNotEntitled } from './entitlement.js';
+import { holdRow, untilWritten, type SendLeaseOptions } from './send-lease.js';
 
 export interface SenderOptions {
   database: Database;
@@ -47,7 +51,10 @@ export interface SenderOptions {
   perChatIntervalMs?: number;
   /** min ms between two messages to one group (Telegram: 20 per minute) */
   perGroupIntervalMs?: number;
+  /** Postgres lease on a row being sent (s; default 10): how soon a dead sender's rows come back */
   leaseSeconds?: number;
+  /** Redis in-flight key TTL (ms; default 5000), renewed every third of it */
+  inflightMs?: number;
   /** added to the 1 s a request stays in the send gate's window after its answer (ms; default 5) */
   sendGateMarginMs?: number;
   /**
@@ -105,7 +112,8 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
   const { db } = database;
   const perChat = opts.perChatIntervalMs ?? 1000;
   const perGroup = opts.perGroupIntervalMs ?? 3000;
-  const lease = opts.leaseSeconds ?? 60;
+  const lease = opts.leaseSeconds ?? 10;
+  const leaseOpts: SendLeaseOptions = { database, connection, prefix, leaseSeconds: lease, inflightMs: opts.inflightMs ?? 5000 };
   const rate = opts.ratePerSecond ?? 30;
   const gateWindowMs = 1000 + (opts.sendGateMarginMs ?? 5);
   const gateKey = `${prefix}:sendgate`;
@@ -144,6 +152,31 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
         throw new DelayedError();
       }
 
+      // Another sender still holds Telegram's answer for this row (it could not write it yet).
+      const held = await holdRow(leaseOpts, id);
+      if (!held) {
+        await job.moveToDelayed(Date.now() + 1000, token);
+        throw new DelayedError();
+      }
+      try {
+        return await sendRow(job, token, row, held);
+      } finally {
+        await held.release();
+      }
+    },
+    {
+      connection,
+      prefix,
+      concurrency: opts.concurrency ?? 8,
+      limiter: { max: opts.ratePerSecond ?? 30, duration: 1000 },
+      // Idle fetchers block on Redis at most this long (s): after a 429 pause or a per-chat delay
+      // the queue resumes within a second instead of the default five.
+      drainDelay: 1,
+    },
+  );
+
+  async function sendRow(job: Job<OutgoingJob>, token: string | undefined, row: typeof outbox.$inferSelect, held: { release(): Promise<void> }): Promise<SendOutcome> {
+      const id = row.id;
       if (await cancelIfNotEntitled(db, row)) return 'skipped'; // recipient unlinked or left since (entitlement.ts)
 
       // Per-chat spacing: a private chat takes ~1 message/s, a group 20/min.
@@ -151,10 +184,12 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
       const free = await connection.set(`${prefix}:chatgap:${row.chatId}`, '1', 'PX', gap, 'NX');
       if (free === null) {
         await db.update(outbox).set({ lockedUntil: null, attempts: sql`${outbox.attempts} - 1` }).where(eq(outbox.id, id));
+        await held.release();
         await job.moveToDelayed(Date.now() + gap, token);
         throw new DelayedError();
       }
 
+      let answered: { result: unknown } | null = null;
       try {
         const resolved = (await opts.resolvePayload?.(row.method, row.payload)) ?? null;
         const member = await throughGate(id);
@@ -162,14 +197,13 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
           ...(resolved?.payload ?? row.payload),
           chat_id: row.chatId,
         } as never).finally(() => connection.eval(SEND_GATE_ANSWERED, 1, gateKey, member, gateWindowMs).catch(() => {}))) as unknown as { message_id?: number } | true;
-        await resolved?.onSent?.(result);
-        const messageId = typeof result === 'object' && result && 'message_id' in result ? result.message_id : null;
-        await db
-          .update(outbox)
-          .set({ status: 'sent', sentAt: sql`now()`, telegramMessageId: messageId ?? null, lockedUntil: null, lastError: null })
-          .where(eq(outbox.id, id));
+        answered = { result };
+        await markSent(id, result);
+        if (resolved?.onSent) await resolved.onSent(result).catch((err: unknown) => log.warn({ outboxId: id, err: safeError(err) }, 'after-send hook failed (the message was sent)'));
         return 'sent';
       } catch (err) {
+        // Telegram took it: whatever failed after that must not lead to a resend.
+        if (answered) throw err;
         if (err instanceof GrammyError) {
           if (err.error_code === 429) {
             const retryAfter = Number(err.parameters.retry_after ?? 1);
@@ -211,17 +245,24 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
           .where(eq(outbox.id, id));
         throw err;
       }
-    },
-    {
-      connection,
-      prefix,
-      concurrency: opts.concurrency ?? 8,
-      limiter: { max: opts.ratePerSecond ?? 30, duration: 1000 },
-      // Idle fetchers block on Redis at most this long (s): after a 429 pause or a per-chat delay
-      // the queue resumes within a second instead of the default five.
-      drainDelay: 1,
-    },
-  );
+  }
+
+  /** Telegram's answer, written down before anything else: retried until Postgres takes it. */
+  async function markSent(id: number, result: unknown): Promise<void> {
+    const messageId = typeof result === 'object' && result && 'message_id' in result ? Number((result as { message_id: number }).message_id) : null;
+    await untilWritten(
+      () =>
+        db
+          .update(outbox)
+          .set({ status: 'sent', sentAt: sql`now()`, telegramMessageId: messageId, lockedUntil: null, lastError: null })
+          .where(eq(outbox.id, id)),
+      {
+        onRetry: (err, attempt) => {
+          if (attempt === 1 || attempt % 20 === 0) log.warn({ outboxId: id, attempt, err: safeError(err) }, 'sent, but the row cannot be marked yet; retrying');
+        },
+      },
+    );
+  }
   worker.on('error', (err) => log.error({ err: safeError(err) }, 'sender worker error'));
   return worker;
 }

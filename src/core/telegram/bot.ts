@@ -18,6 +18,8 @@ import { checkCapabilities } from '../capability-check.js';
 import { buildCatalog } from './commands.js';
 import type { AppDeps, BotContext, ConvContext } from './context.js';
 import { postgresStorage } from './storage.js';
+import { isOutage, type Drain } from './drain.js';
+import { isLocale } from '../i18n/index.js';
 
 export interface CreateBotOptions {
   token: string;
@@ -35,6 +37,8 @@ export interface CreateBotOptions {
   rateLimit?: { max: number; windowMs: number };
   /** bump when a conversation's code changes incompatibly: old states are then dropped */
   conversationVersion?: number;
+  /** counts running handlers, so shutdown can wait for them (main.ts) */
+  drain?: Drain;
 }
 
 const conversationKey = (chatId: number) => `conv:${chatId}`;
@@ -59,6 +63,7 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
 
   const i18n = createI18n<BotContext>(deps.defaultLocale, (ctx) => ctx.actor?.locale ?? undefined);
 
+  if (opts.drain) bot.use(opts.drain.middleware);
   // Updates of one chat are handled one after another (the runner is concurrent across chats).
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
   bot.use(async (ctx, next) => {
@@ -69,12 +74,17 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
     await next();
   });
 
-  // One error boundary for everything below it: log without personal data, tell the user.
+  // One error boundary for everything below it: log without personal data, tell the user — in
+  // their language even when their account could not be read (Postgres down): Telegram's
+  // language_code then stands in for the stored choice.
   const guarded = bot.errorBoundary(async (err) => {
     const ctx = err.ctx;
-    ctx.log.error({ err: safeError(err.error) }, 'update failed');
+    const outage = isOutage(err.error);
+    ctx.log.error({ err: safeError(err.error), outage }, 'update failed');
     try {
-      const text = typeof ctx.t === 'function' ? ctx.t('core-error-generic') : i18n.t(deps.defaultLocale, 'core-error-generic');
+      const code = ctx.from?.language_code?.slice(0, 2);
+      const locale = ctx.actor?.locale ?? (isLocale(code) ? code : deps.defaultLocale);
+      const text = i18n.t(locale, outage ? 'core-error-unavailable' : 'core-error-generic');
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text, show_alert: true }).catch(() => {});
       else if (ctx.chat) await ctx.reply(text);
     } catch {
@@ -83,16 +93,20 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   });
 
   // Telegram re-sends a webhook update it thinks was not answered, and grammY does not dedupe
-  // update ids: remember each id for a day so a retried update is handled once.
+  // update ids: an id is remembered for a day once its handling *succeeded*, so a retried update
+  // is handled once, and one whose handling crashed is handled again when it comes back. While
+  // Redis is away this is skipped (fail open: the user is answered, not kept waiting).
   if (opts.redis) {
     const redis = opts.redis;
     guarded.use(async (ctx, next) => {
-      const fresh = await redis.set(`sis-upd:${ctx.me.id}:${ctx.update.update_id}`, '1', 'EX', 86_400, 'NX');
-      if (fresh === null) {
+      const key = `sis-upd:${ctx.me.id}:${ctx.update.update_id}`;
+      const ready = redis.status === 'ready';
+      if (ready && (await redis.exists(key).catch(() => 0)) === 1) {
         ctx.log.info('duplicate update ignored');
         return;
       }
       await next();
+      if (redis.status === 'ready') await redis.set(key, '1', 'EX', 86_400).catch(() => {});
     });
   }
 
@@ -109,11 +123,11 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   // flooding user is told once per window, not once per message (that would flood them back).
   const warned = new Map<number, number>();
   const window = opts.rateLimit?.windowMs ?? 4000;
-  guarded.use(
+  const limiterOf = (store: Redis | 'MEMORY_STORE') =>
     limit<BotContext, Redis>({
       timeFrame: window,
       limit: opts.rateLimit?.max ?? 12,
-      storageClient: opts.redis ?? 'MEMORY_STORE',
+      storageClient: store,
       keyPrefix: 'sis-rl',
       keyGenerator: (ctx) => ctx.from?.id.toString(),
       onLimitExceeded: async (ctx) => {
@@ -135,8 +149,11 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
         }
         await ctx.reply(text).catch(() => {});
       },
-    }),
-  );
+    });
+  // The shared store while Redis answers; this process's memory while it does not.
+  const sharedLimiter = opts.redis ? limiterOf(opts.redis) : null;
+  const localLimiter = limiterOf('MEMORY_STORE');
+  guarded.use((ctx, next) => (sharedLimiter && opts.redis?.status === 'ready' ? sharedLimiter(ctx, next) : localLimiter(ctx, next)));
 
   guarded.use(async (ctx, next) => {
     if (ctx.from) {
