@@ -59,7 +59,7 @@ describe('next term\'s roster', () => {
   it('the dry run names 3 leaving, 5 new and 2 changed classes, and changes nothing', async () => {
     const before = await app.database.rows(sql`select id, class_id, roll_no, active from students order by id`);
     const preview = await importStudents(app.database.db, { schoolCode: 'DEMO-001', file: csvFile('students.csv', nextTerm), actor: 'cli', dryRun: true });
-    expect(preview.ok && preview.dryRun).toBe(true);
+    expect(preview).toMatchObject({ ok: true, dryRun: true });
     if (!preview.ok) return;
     const c = preview.summary.changes;
     expect(c.leaving.map((p) => [p.code, p.className])).toEqual(LEAVING.map((code) => [code, '1A']));

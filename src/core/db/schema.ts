@@ -184,10 +184,11 @@ export const students = pgTable(
     /** true exactly when status is 'enrolled' (most queries read this) */
     active: boolean('active').notNull().default(true),
     /** enrolled, left (not on the roster any more) or transferred; the record stays (history) */
-    status: studentStatusEnum('status').notNull().default('enrolled'),
-    statusOn: date('status_on'),
+    // column names say "enrolment": a bare `status` would be ambiguous next to attendance.status in SQL
+    status: studentStatusEnum('enrolment_status').notNull().default('enrolled'),
+    statusOn: date('enrolment_on'),
     /** a reason code ('not-in-roster', …), never typed text */
-    statusReason: text('status_reason'),
+    statusReason: text('enrolment_reason'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
