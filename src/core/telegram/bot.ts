@@ -10,6 +10,7 @@ import { limit } from '@grammyjs/ratelimiter';
 import { sequentialize } from '@grammyjs/runner';
 import type { Redis } from 'ioredis';
 import { safeError } from '../logger.js';
+import { updateErrors, updateSeconds, updateType } from '../metrics.js';
 import { loadActor } from '../auth/actor.js';
 import { createI18n } from '../i18n/index.js';
 import { getLocale } from '../auth/accounts.js';
@@ -59,6 +60,16 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
 
   const i18n = createI18n<BotContext>(deps.defaultLocale, (ctx) => ctx.actor?.locale ?? undefined);
 
+  // Latency of the whole handling by update type (/metrics), queueing behind the chat's earlier
+  // updates included: that is what the user waits for.
+  bot.use(async (ctx, next) => {
+    const end = updateSeconds.startTimer({ type: updateType(ctx.update) });
+    try {
+      await next();
+    } finally {
+      end();
+    }
+  });
   // Updates of one chat are handled one after another (the runner is concurrent across chats).
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
   bot.use(async (ctx, next) => {
@@ -73,6 +84,7 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   const guarded = bot.errorBoundary(async (err) => {
     const ctx = err.ctx;
     ctx.log.error({ err: safeError(err.error) }, 'update failed');
+    updateErrors.inc({ type: updateType(ctx.update) });
     try {
       const text = typeof ctx.t === 'function' ? ctx.t('core-error-generic') : i18n.t(deps.defaultLocale, 'core-error-generic');
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text, show_alert: true }).catch(() => {});
