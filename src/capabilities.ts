@@ -15,5 +15,6 @@ import { questions } from './questions/index.js';
 import { announcements } from './announcements/index.js';
 import { staffing } from './staffing/index.js';
 import { teaching } from './teaching/index.js';
+import { capacity } from './capacity/index.js';
 
-export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements, staffing, teaching];
+export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements, staffing, teaching, capacity];
