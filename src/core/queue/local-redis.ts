@@ -93,3 +93,38 @@ export async function resolveRedis(env: Record<string, string | undefined> = pro
   const started = await startPrivateRedis();
   return { url: started.url, started };
 }
+
+export interface PrivateCluster {
+  /** seed nodes for ioredis' Cluster */
+  nodes: Array<{ host: string; port: number }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A local Redis Cluster of `size` masters (redis-server --cluster-enabled on private ports, joined
+ * with `redis-cli --cluster create`), for trying the queues' hash-tagged keys; resolves once every
+ * slot is served.
+ */
+export async function startPrivateCluster(size = 3): Promise<PrivateCluster> {
+  const servers: PrivateRedis[] = [];
+  const stop = async () => {
+    for (const s of servers) await s.stop();
+  };
+  try {
+    for (let i = 0; i < size; i++) servers.push(await startPrivateRedis(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000']));
+    const addresses = servers.map((s) => `127.0.0.1:${s.port}`);
+    const create = spawnSync('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8' });
+    if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stderr || create.stdout}`);
+    for (let i = 0; i < 100; i++) {
+      const info = spawnSync('redis-cli', ['-p', String(servers[0]!.port), 'cluster', 'info'], { encoding: 'utf8' });
+      if (/cluster_state:ok/.test(info.stdout) && /cluster_slots_ok:16384/.test(info.stdout)) {
+        return { nodes: servers.map((s) => ({ host: '127.0.0.1', port: s.port })), stop };
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('the cluster did not become ready');
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
