@@ -19,6 +19,7 @@ import { checkCapabilities } from '../capability-check.js';
 import { buildCatalog } from './commands.js';
 import type { AppDeps, BotContext, ConvContext } from './context.js';
 import { postgresStorage } from './storage.js';
+import { chatLock } from './chat-lock.js';
 
 export interface CreateBotOptions {
   token: string;
@@ -28,7 +29,10 @@ export interface CreateBotOptions {
   fetch?: typeof fetch;
   /** skip getMe at init (tests, and processes that only send) */
   botInfo?: UserFromGetMe;
-  /** rate-limiter store shared by all bot processes; in memory when absent */
+  /**
+   * shared by all bot processes: the rate-limiter store, the duplicate-update check and the
+   * per-chat lock (a chat's updates one at a time, in order, across processes); in memory when absent
+   */
   redis?: Redis;
   /** the capability list (src/capabilities.ts); checked before the bot is built */
   capabilities: readonly Capability[];
@@ -72,6 +76,8 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   });
   // Updates of one chat are handled one after another (the runner is concurrent across chats).
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
+  // … and across processes (webhook mode behind a load balancer): see chat-lock.ts.
+  if (opts.redis) bot.use(chatLock(opts.redis, { scope: opts.token.split(':')[0]! }));
   bot.use(async (ctx, next) => {
     ctx.deps = deps;
     ctx.catalog = catalog;
