@@ -41,7 +41,11 @@ const collector: Capability = {
     return c;
   },
   // Every other text, handled outside the flow: the order they were handled in.
-  fallback: () => new Composer<BotContext>().on('message:text', (ctx) => ctx.reply(`echo ${ctx.message.text}`)),
+  fallback: () => {
+    const c = new Composer<BotContext>();
+    c.on('message:text', (ctx) => ctx.reply(`echo ${ctx.message.text}`));
+    return c;
+  },
 };
 
 let database: TestDatabase;
