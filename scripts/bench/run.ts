@@ -23,6 +23,7 @@ const REGISTRY: Array<{ name: string; load: () => Promise<{ default: Bench }> }>
   { name: 'lesson-book', load: () => import('./lesson-book.js') },
   { name: 'timetable-import', load: () => import('./timetable-import.js') },
   { name: 'teaching-hours', load: () => import('./teaching-hours.js') },
+  { name: 'mixed', load: () => import('./mixed.js') },
 ];
 
 /** command-line options followed by a value */
