@@ -24,5 +24,6 @@ import { competitions } from './competitions/index.js';
 import { registry } from './registry/index.js';
 import { api } from './api/index.js';
 import { exportsCapability } from './exports/index.js';
+import { capacity } from './capacity/index.js';
 
-export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements, staffing, teaching, scores, records, lifecycle, budget, inspections, competitions, registry, api, exportsCapability];
+export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements, staffing, teaching, scores, records, lifecycle, budget, inspections, competitions, registry, api, exportsCapability, capacity];

@@ -26,7 +26,8 @@ const ConfigSchema = z
     ),
     PGLITE_DIR: z.string().default('./data/pglite'),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must start with redis://').default('redis://127.0.0.1:6379'),
-    QUEUE_PREFIX: z.string().default('sis'),
+    /** Redis key prefix of the queues; the braces are a Redis Cluster hash tag (all keys in one slot) */
+    QUEUE_PREFIX: z.string().default('{sis}'),
     BOT_MODE: z.enum(['polling', 'webhook'], { error: 'BOT_MODE must be polling or webhook' }).default('polling'),
     WEBHOOK_URL: optionalText.pipe(z.url('WEBHOOK_URL must be a https URL').optional()),
     WEBHOOK_SECRET: optionalText.pipe(

@@ -18,6 +18,9 @@ import { cardSecret } from './qr/secret.js';
 import { recordsKey } from './records/key.js';
 import { createDrain } from './core/telegram/drain.js';
 import { runWithInbox } from './core/telegram/inbox.js';
+import { observeSharedState, readiness } from './core/metrics.js';
+import { resolveRedis, type PrivateRedis } from './core/queue/local-redis.js';
+import { OUTGOING_QUEUE } from './core/queue/queues.js';
 
 type Mode = 'all' | 'bot' | 'worker';
 
@@ -28,8 +31,21 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   let config;
+  let privateRedis: PrivateRedis | undefined;
   try {
-    config = loadConfig();
+    // No REDIS_URL and nothing on 127.0.0.1:6379: a private redis-server for this process.
+    const redisChoice = await resolveRedis();
+    if (redisChoice.url === null) {
+      console.error(redisChoice.hint);
+      process.exit(2);
+    }
+    privateRedis = redisChoice.started;
+    if (privateRedis) {
+      const stop = privateRedis;
+      process.once('exit', () => stop.process.kill('SIGTERM'));
+      console.error(`No Redis on 127.0.0.1:6379: started a private redis-server at ${privateRedis.url} (data is not kept).`);
+    }
+    config = loadConfig({ ...process.env, REDIS_URL: redisChoice.url });
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -52,6 +68,12 @@ async function main(): Promise<void> {
 
   if (mode !== 'bot') workers = await startWorkers(config, database, redis, logger);
   const jobs = createJobAdder(redis, config.QUEUE_PREFIX, { known: queueNames(), db: database.db });
+  observeSharedState({ database, redis, prefix: config.QUEUE_PREFIX, queues: [OUTGOING_QUEUE, ...queueNames()] });
+  const serverOptions = { ready: () => readiness({ database, redis }) };
+  const listen = (s: Server) => {
+    s.on('error', (err) => logger.error({ err: safeError(err), port: config.PORT }, 'HTTP server could not listen'));
+    s.listen(config.PORT);
+  };
 
   if (mode !== 'worker') {
     const deps = createAppDeps({
@@ -75,19 +97,24 @@ async function main(): Promise<void> {
     await bot.init();
     logger.info({ username: bot.botInfo.username, mode: config.BOT_MODE }, 'bot ready');
     if (config.BOT_MODE === 'webhook') {
-      server = createWebhookServer(bot, { path: new URL(config.WEBHOOK_URL!).pathname, secretToken: config.WEBHOOK_SECRET! }, routes);
-      server.listen(config.PORT);
+      server = createWebhookServer(bot, { path: new URL(config.WEBHOOK_URL!).pathname, secretToken: config.WEBHOOK_SECRET! }, routes, serverOptions);
+      listen(server);
       await bot.api.setWebhook(config.WEBHOOK_URL!, { secret_token: config.WEBHOOK_SECRET, drop_pending_updates: false });
     } else {
       await bot.api.deleteWebhook();
-      if (routes.length > 0) {
-        server = createHttpServer(routes);
-        server.listen(config.PORT);
-      }
+      // /healthz, /readyz and /metrics (and the Mini App's routes) in polling mode too.
+      server = createHttpServer(routes, serverOptions);
+      listen(server);
       runner = await runWithInbox(bot, database.db, logger, {
         runner: { fetch: { allowed_updates: ['message', 'callback_query', 'my_chat_member'] } },
       });
     }
+  }
+  // A worker alone serves /healthz, /readyz and /metrics on PORT (set another PORT when the bot
+  // runs on the same machine).
+  if (!server) {
+    server = createHttpServer([], serverOptions);
+    listen(server);
   }
   logger.info({ mode, ms: Date.now() - started }, 'started');
 
@@ -110,6 +137,7 @@ async function main(): Promise<void> {
       await closeBotRedis();
       await redis.quit();
       await database.close();
+      await privateRedis?.stop();
       logger.info('stopped');
       process.exit(0);
     } catch (err) {

@@ -27,6 +27,7 @@ const REGISTRY: Array<{ name: string; load: () => Promise<{ default: Bench }> }>
   { name: 'records', load: () => import('./records.js') },
   { name: 'budget', load: () => import('./budget.js') },
   { name: 'interop', load: () => import('./interop.js') },
+  { name: 'mixed', load: () => import('./mixed.js') },
 ];
 
 /** command-line options followed by a value */

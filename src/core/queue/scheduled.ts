@@ -7,6 +7,7 @@ import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { safeError, type Logger } from '../logger.js';
 import type { JobContext, QueueSpec } from '../capability.js';
+import { jobSeconds } from '../metrics.js';
 import { payloadProblems } from './jobs.js';
 import { markPromiseDone } from './promised.js';
 
@@ -39,10 +40,17 @@ export async function startScheduledWorker<J>(opts: {
   const worker = new Worker<J>(
     opts.name,
     async (job: Job<J>) => {
-      const result = await opts.run(job.data);
-      opts.onOutbox?.();
-      if (job.id && opts.onDone) await opts.onDone(job.id);
-      return result;
+      const end = jobSeconds.startTimer({ queue: opts.name });
+      try {
+        const result = await opts.run(job.data);
+        end({ result: 'done' });
+        opts.onOutbox?.();
+        if (job.id && opts.onDone) await opts.onDone(job.id);
+        return result;
+      } catch (err) {
+        end({ result: 'failed' });
+        throw err;
+      }
     },
     { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency },
   );

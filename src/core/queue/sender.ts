@@ -34,6 +34,7 @@ import type { Redis } from 'ioredis';
 import type { Database } from '../db/client.js';
 import { outbox, telegramAccounts } from '../db/schema.js';
 import { safeError, type Logger } from '../logger.js';
+import { messagesSent, telegram429 } from '../metrics.js';
 import { OUTGOING_QUEUE, type OutgoingJob } from './queues.js';
 import { cancelIfNotEntitled } from './entitlement.js';
 import { holdRow, untilWritten, type SendLeaseOptions } from './send-lease.js';
@@ -207,6 +208,7 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
         if (err instanceof GrammyError) {
           if (err.error_code === 429) {
             const retryAfter = Number(err.parameters.retry_after ?? 1);
+            telegram429.inc();
             await db.update(outbox).set({ lockedUntil: null, lastError: '429' }).where(eq(outbox.id, id));
             log.warn({ outboxId: id, retryAfter }, 'telegram 429: pausing the outgoing queue');
             await connection.set(pauseKey, '1', 'PX', retryAfter * 1000);
@@ -264,5 +266,7 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
     );
   }
   worker.on('error', (err) => log.error({ err: safeError(err) }, 'sender worker error'));
+  worker.on('completed', (_job, outcome) => messagesSent.inc({ outcome }));
+  worker.on('failed', () => messagesSent.inc({ outcome: 'retry' }));
   return worker;
 }

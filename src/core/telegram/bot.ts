@@ -10,6 +10,7 @@ import { limit } from '@grammyjs/ratelimiter';
 import { sequentialize } from '@grammyjs/runner';
 import type { Redis } from 'ioredis';
 import { safeError } from '../logger.js';
+import { updateErrors, updateSeconds, updateType } from '../metrics.js';
 import { loadActor } from '../auth/actor.js';
 import { createI18n } from '../i18n/index.js';
 import { getLocale } from '../auth/accounts.js';
@@ -20,6 +21,7 @@ import type { AppDeps, BotContext, ConvContext } from './context.js';
 import { postgresStorage } from './storage.js';
 import { isOutage, type Drain } from './drain.js';
 import { isLocale } from '../i18n/index.js';
+import { chatLock } from './chat-lock.js';
 
 export interface CreateBotOptions {
   token: string;
@@ -29,7 +31,10 @@ export interface CreateBotOptions {
   fetch?: typeof fetch;
   /** skip getMe at init (tests, and processes that only send) */
   botInfo?: UserFromGetMe;
-  /** rate-limiter store shared by all bot processes; in memory when absent */
+  /**
+   * shared by all bot processes: the rate-limiter store, the duplicate-update check and the
+   * per-chat lock (a chat's updates one at a time, in order, across processes); in memory when absent
+   */
   redis?: Redis;
   /** the capability list (src/capabilities.ts); checked before the bot is built */
   capabilities: readonly Capability[];
@@ -64,8 +69,20 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   const i18n = createI18n<BotContext>(deps.defaultLocale, (ctx) => ctx.actor?.locale ?? undefined);
 
   if (opts.drain) bot.use(opts.drain.middleware);
+  // Latency of the whole handling by update type (/metrics), queueing behind the chat's earlier
+  // updates included: that is what the user waits for.
+  bot.use(async (ctx, next) => {
+    const end = updateSeconds.startTimer({ type: updateType(ctx.update) });
+    try {
+      await next();
+    } finally {
+      end();
+    }
+  });
   // Updates of one chat are handled one after another (the runner is concurrent across chats).
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
+  // … and across processes (webhook mode behind a load balancer): see chat-lock.ts.
+  if (opts.redis) bot.use(chatLock(opts.redis, { scope: opts.token.split(':')[0]! }));
   bot.use(async (ctx, next) => {
     ctx.deps = deps;
     ctx.catalog = catalog;
@@ -81,6 +98,7 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
     const ctx = err.ctx;
     const outage = isOutage(err.error);
     ctx.log.error({ err: safeError(err.error), outage }, 'update failed');
+    updateErrors.inc({ type: updateType(ctx.update) });
     try {
       const code = ctx.from?.language_code?.slice(0, 2);
       const locale = ctx.actor?.locale ?? (isLocale(code) ? code : deps.defaultLocale);

@@ -2,9 +2,14 @@
  * The bot's own HTTP server: Telegram's webhook POSTs (passed to grammY only when they carry our
  * secret token, header X-Telegram-Bot-Api-Secret-Token; grammY answers 401 otherwise), a health
  * check for the load balancer, and whatever routes capabilities serve (the gate-scanner Mini App).
+ *   GET /healthz  the process is alive (always `ok`)
+ *   GET /readyz   200 when its Postgres and Redis answer, 503 otherwise (JSON of each check): a load
+ *                 balancer sends webhook updates only to ready processes
+ *   GET /metrics  Prometheus text (core/metrics.ts)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { webhookCallback, type Bot } from 'grammy';
+import { registry, scrape } from '../metrics.js';
 
 export interface HttpRoute {
   method: 'GET' | 'POST';
@@ -19,11 +24,30 @@ export function webhookRoute(bot: Bot<any>, opts: { path: string; secretToken: s
   return { method: 'POST', path: opts.path, handle: (req, res) => handle(req, res) };
 }
 
-export function createHttpServer(routes: HttpRoute[]): Server {
+export interface HttpServerOptions {
+  /** readiness check behind /readyz (ready when absent) */
+  ready?: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
+}
+
+export function createHttpServer(routes: HttpRoute[], opts: HttpServerOptions = {}): Server {
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      return;
+    }
+    if (req.method === 'GET' && path === '/readyz') {
+      void (opts.ready ? opts.ready() : Promise.resolve({ ok: true, checks: {} })).then(
+        (r) => res.writeHead(r.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(r)),
+        () => res.writeHead(503).end(),
+      );
+      return;
+    }
+    if (req.method === 'GET' && path === '/metrics') {
+      scrape().then(
+        (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+        () => res.writeHead(500).end(),
+      );
       return;
     }
     const route = routes.find((r) => r.method === req.method && (r.path === path || (r.prefix === true && path?.startsWith(`${r.path}/`))));
@@ -37,6 +61,11 @@ export function createHttpServer(routes: HttpRoute[]): Server {
   });
 }
 
-export function createWebhookServer(bot: Bot<any>, opts: { path: string; secretToken: string }, extra: HttpRoute[] = []): Server {
-  return createHttpServer([webhookRoute(bot, opts), ...extra]);
+export function createWebhookServer(
+  bot: Bot<any>,
+  opts: { path: string; secretToken: string },
+  extra: HttpRoute[] = [],
+  server: HttpServerOptions = {},
+): Server {
+  return createHttpServer([webhookRoute(bot, opts), ...extra], server);
 }
