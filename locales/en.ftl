@@ -1188,3 +1188,5 @@ competitions-family = 🏆 { $name }: { $event } ({ $subject }, { $level } level
 competitions-table-title = 🏆 { $place } — competitions { $year }
 competitions-table-none = No results this year yet.
 competitions-table-row = participants { $participants }; placed { $placed } (girls { $girls }, boys { $boys }); gold { $gold }, silver { $silver }, bronze { $bronze }
+competitions-student-title = 🏆 Competitions:
+competitions-student-line = rank { $rank }, { $medal }, score { $score }

@@ -1188,3 +1188,5 @@ competitions-family = 🏆 { $name }៖ { $event } ({ $subject } កម្រិ
 competitions-table-title = 🏆 { $place } — ការប្រកួតឆ្នាំ { $year }
 competitions-table-none = មិនទាន់មានលទ្ធផលឆ្នាំនេះទេ។
 competitions-table-row = អ្នកចូលរួម { $participants }។ ជាប់ចំណាត់ថ្នាក់ { $placed } (ស្រី { $girls } ប្រុស { $boys })។ មាស { $gold } ប្រាក់ { $silver } សំរិទ្ធ { $bronze }
+competitions-student-title = 🏆 ការប្រកួត៖
+competitions-student-line = ចំណាត់ថ្នាក់ទី { $rank } { $medal } ពិន្ទុ { $score }
