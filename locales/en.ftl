@@ -1471,3 +1471,5 @@ registry-adoption-col-taking-share = Share taking attendance
 registry-adoption-col-families = Families linked
 ## core (faults)
 core-error-unavailable = The service is briefly unavailable. Please try again in a minute.
+competitions-student-title = 🏆 Competitions:
+competitions-student-line = rank { $rank }, { $medal }, score { $score }

@@ -1471,3 +1471,5 @@ registry-adoption-col-taking-share = ភាគរយកំពុងស្រង�
 registry-adoption-col-families = គ្រួសារបានភ្ជាប់
 ## core (faults)
 core-error-unavailable = សេវាកម្មមិនដំណើរការមួយរយៈខ្លី។ សូមព្យាយាមម្តងទៀតក្នុងរយៈពេលមួយនាទី។
+competitions-student-title = 🏆 ការប្រកួត៖
+competitions-student-line = ចំណាត់ថ្នាក់ទី { $rank } { $medal } ពិន្ទុ { $score }

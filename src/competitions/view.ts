@@ -1,6 +1,6 @@
 /** The yearly table of competition results, by level and sex. */
 import type { Locale } from '../core/db/schema.js';
-import { formatNumber } from '../core/i18n/index.js';
+import { formatDay, formatNumber } from '../core/i18n/index.js';
 import { LEVELS } from './schema.js';
 import type { TableRow } from './service.js';
 
@@ -29,4 +29,18 @@ export function yearlyTableText(rows: TableRow[], place: string, year: number, l
     );
   }
   return lines.join('\n');
+}
+
+/** A student's competition results under their record (/student): one line each, newest first. */
+export function studentResultsText(
+  rows: Array<{ event: string; subject: string; level: string; day: string; rank: number | null; medal: string; score: number | null }>,
+  locale: Locale,
+  t: T,
+): string {
+  if (rows.length === 0) return '';
+  const n = (x: number | null) => (x === null ? '—' : formatNumber(locale, x));
+  return [
+    t(locale, 'competitions-student-title'),
+    ...rows.slice(0, 10).map((r) => `• ${r.event} (${r.subject}, ${t(locale, `competitions-level-${r.level}`)}, ${formatDay(locale, r.day)}): ${t(locale, 'competitions-student-line', { rank: n(r.rank), medal: t(locale, `competitions-medal-${r.medal}`), score: n(r.score) })}`),
+  ].join('\n');
 }

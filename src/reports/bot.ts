@@ -16,6 +16,8 @@ import { displayName, formatDay, formatNumber } from '../core/i18n/index.js';
 import { reportsQueue, type ReportJob } from './jobs.js';
 import { formatPeriod, parsePeriod } from './period.js';
 import type { ReportRequest } from './service.js';
+import { resultsOfStudent } from '../competitions/service.js';
+import { studentResultsText } from '../competitions/view.js';
 import { childrenMonth, reportScopeFor, studentForStaff, studentMonth, type MonthCounts } from './service-people.js';
 
 /** One line per child: "present 3 of 4 days · late 1 · …" in the reader's digits. */
@@ -150,7 +152,9 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
     }
     const counts = await studentMonth(deps.database, ctx.actor, student, period);
     const loc = ctx.locale;
-    await ctx.reply(`${childLine(ctx, student, counts)}\n(${formatDay(loc, period.from)} – ${formatDay(loc, period.to)})`);
+    // The student's competition results appear with their record (competitions capability).
+    const results = studentResultsText(await resultsOfStudent(db, student.id), loc, deps.notifier.t);
+    await ctx.reply(`${childLine(ctx, student, counts)}\n(${formatDay(loc, period.from)} – ${formatDay(loc, period.to)})${results ? `\n\n${results}` : ''}`);
   });
 
   return composer;

@@ -92,6 +92,14 @@ describe('competition results', () => {
     expect(mother.inbox()).toHaveLength(0);
   });
 
+  it("a student's results appear with their record (/student)", async () => {
+    await principal.send('/student DEMO-001-S00001');
+    const record = last(principal).text;
+    expect(record).toContain(t('competitions-student-title'));
+    expect(record).toContain(`Provincial mathematics olympiad (Mathematics, ${t('competitions-level-province')}`);
+    expect(record).toContain(t('competitions-student-line', { rank: '១', medal: t('competitions-medal-gold'), score: '៩៨' }));
+  });
+
   it('the yearly table counts the winners by level and sex, for the school and the province', async () => {
     const row = t('competitions-table-row', { participants: '៣', placed: '២', girls: '១', boys: '១', gold: '១', silver: '១', bronze: '០' });
     await principal.send('/competitions');
