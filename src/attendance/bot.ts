@@ -222,7 +222,8 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
 
   composer.command('attendance', async (ctx) => {
     if (!ctx.actor.staff.length) {
-      await ctx.reply(ctx.t('attendance-staff-only'));
+      // A parent hears where their child's attendance is; anyone else (e.g. staff who left) is refused.
+      await ctx.reply(ctx.t(ctx.actor.childIds.length > 0 ? 'attendance-staff-only' : 'attendance-denied-forbidden'));
       return;
     }
     const [className, day] = ctx.match.trim().split(/\s+/).filter(Boolean);

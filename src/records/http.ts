@@ -33,7 +33,7 @@ export function recordsRoutes(deps: AppDeps): HttpRoute[] {
       if (limiter.blocked(who, now)) {
         await audit(db, { actor: 'web', action: 'records.verify', outcome: 'denied', details: { reason: 'rate-limited' } });
         if (wantsJson) sendJson(res, 429, { status: 'rate-limited' });
-        else res.writeHead(429, { 'content-type': 'text/html; charset=utf-8' }).end(page([t('km', 'records-verify-limited'), t('en', 'records-verify-limited')]));
+        else res.writeHead(429, { 'content-type': 'text/html; charset=utf-8' }).end(page((['km', 'en'] as const).map((locale) => t(locale, 'records-verify-limited'))));
         return;
       }
       const code = normaliseCode(raw);
