@@ -6,7 +6,7 @@
  */
 import type { Locale } from '../core/db/schema.js';
 import { displayName, formatNumber } from '../core/i18n/index.js';
-import { Canvas } from '../teaching/canvas.js';
+import { Canvas } from '../core/render/canvas.js';
 import { formatRiel, percentOf } from './money.js';
 import { BUDGET_SOURCES } from './schema.js';
 import type { SchoolBudget } from './service-report.js';
@@ -46,19 +46,17 @@ export async function renderBudgetChart(b: SchoolBudget, locale: Locale, t: T): 
     y += line.height + 6;
   }
   y += 12;
-  let lx = PAD;
-  for (const [colour, key] of [
-    [SPENT, 'budget-legend-spent'],
-    [PENDING, 'budget-legend-pending'],
-    [TRACK, 'budget-legend-plan'],
-    [OVER, 'budget-legend-over'],
-  ] as const) {
-    c.rect(lx, y + 6, 22, 22, colour);
-    const label = await c.text(t(locale, key), { size: 19, color: INK });
-    c.place(label, lx + 30, y + 17 - label.height / 2);
-    lx += 30 + label.width + 36;
-  }
-  y += 48;
+  y += await c.legend(
+    [
+      [SPENT, t(locale, 'budget-legend-spent')],
+      [PENDING, t(locale, 'budget-legend-pending')],
+      [TRACK, t(locale, 'budget-legend-plan')],
+      [OVER, t(locale, 'budget-legend-over')],
+    ],
+    PAD,
+    y,
+    INK,
+  );
   const scale = Math.max(1, ...b.lines.map((l) => Math.max(l.plan, l.spent + l.pending)));
   const barX = PAD + NAME_W;
   const barW = W - 2 * PAD - NAME_W - VALUE_W;

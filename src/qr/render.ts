@@ -5,7 +5,7 @@
  * name in Khmer and English on a coloured band, the QR code on the left, and the student's name
  * in Khmer and Latin letters, class and student code on the right, with bilingual labels.
  *
- * Texts go through pango with Noto Sans Khmer (reports/fonts.ts), never SVG <text>, which breaks
+ * Texts go through pango with Noto Sans Khmer (core/render/fonts.ts), never SVG <text>, which breaks
  * Khmer split vowels. The QR is drawn module by module on whole pixels (no resampling blur): with
  * error correction Q and ≈ 0.9 mm modules a cheap phone camera reads it from a printed card.
  *
@@ -18,7 +18,7 @@ import sharp from 'sharp';
 import { PDFDocument, PDFImage, PDFRawStream, PngEmbedder, rgb as pdfRgb, type PDFContext, type PDFRef } from 'pdf-lib';
 import type { Locale } from '../core/db/schema.js';
 import { createI18n } from '../core/i18n/index.js';
-import { renderText, type TextPiece, type TextStyle } from '../reports/fonts.js';
+import { renderText, type TextPiece, type TextStyle } from '../core/render/fonts.js';
 import type { CardData } from './cards.js';
 
 /** ID-1 card, ISO/IEC 7810 */

@@ -9,7 +9,7 @@
 import sharp from 'sharp';
 import type { Locale } from '../core/db/schema.js';
 import { formatDay, formatNumber, type Notifier } from '../core/i18n/index.js';
-import { renderText, type TextPiece, type TextStyle } from './fonts.js';
+import { renderText, type TextPiece, type TextStyle } from '../core/render/fonts.js';
 import type { Breakdown, ClassLine, SchoolReport } from './model.js';
 import { formatMonth } from './period.js';
 

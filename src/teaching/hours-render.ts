@@ -6,7 +6,7 @@
 import type { Locale } from '../core/db/schema.js';
 import { displayName, formatNumber } from '../core/i18n/index.js';
 import { formatMonth } from '../reports/render.js';
-import { Canvas } from './canvas.js';
+import { Canvas } from '../core/render/canvas.js';
 import type { HoursReport } from './hours.js';
 
 type T = (locale: Locale, key: string, vars?: Record<string, string | number>) => string;
@@ -50,20 +50,17 @@ export async function renderHoursChart(report: HoursReport, locale: Locale, t: T
   c.place(title, PAD, PAD);
   c.place(totals, PAD, PAD + title.height + 8);
   let y = PAD + title.height + totals.height + 24;
-  // Legend.
-  let lx = PAD;
-  for (const [colour, key] of [
-    [OWN, 'teaching-hours-legend-own'],
-    [COVER, 'teaching-hours-legend-cover'],
-    [TRACK, 'teaching-hours-legend-planned'],
-    [MISSED, 'teaching-hours-legend-missed'],
-  ] as const) {
-    c.rect(lx, y + 6, 22, 22, colour);
-    const label = await c.text(t(locale, key), { size: 19, color: INK });
-    c.place(label, lx + 30, y + 17 - label.height / 2);
-    lx += 30 + label.width + 36;
-  }
-  y += 48;
+  y += await c.legend(
+    [
+      [OWN, t(locale, 'teaching-hours-legend-own')],
+      [COVER, t(locale, 'teaching-hours-legend-cover')],
+      [TRACK, t(locale, 'teaching-hours-legend-planned')],
+      [MISSED, t(locale, 'teaching-hours-legend-missed')],
+    ],
+    PAD,
+    y,
+    INK,
+  );
   const rows = report.teachers.filter((r) => r.planned > 0 || r.coverGiven > 0);
   const scale = Math.max(1, ...rows.map((r) => Math.max(r.planned, r.delivered + r.coverGiven)));
   const barX = PAD + NAME_W;

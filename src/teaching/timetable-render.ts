@@ -5,7 +5,7 @@
  */
 import type { Locale } from '../core/db/schema.js';
 import { displayName, formatTime } from '../core/i18n/index.js';
-import { Canvas } from './canvas.js';
+import { Canvas } from '../core/render/canvas.js';
 import { SUBJECTS, subjectKey } from './subjects.js';
 import type { WeekLesson } from './timetable.js';
 

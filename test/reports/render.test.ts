@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { sampleReport } from '../../scripts/render-sample-report.js';
 import { createI18n, type Notifier } from '../../src/core/i18n/index.js';
-import { renderText } from '../../src/reports/fonts.js';
+import { renderText } from '../../src/core/render/fonts.js';
 import { CHART_WIDTH, STATUS_COLOURS, formatMonth, percentText, renderReportChart } from '../../src/reports/render.js';
 
 const i18n = createI18n('km', () => undefined);

@@ -1,10 +1,11 @@
 /**
- * A small RGB canvas for teaching's pictures: rectangles painted straight into a buffer and text
- * pieces (Khmer shaped by pango through reports/fonts.ts, never SVG <text>) blended on top, then
- * one PNG encode. The same approach as the attendance report chart.
+ * A small RGB canvas for bar-chart pictures (teaching's hours and timetable, the budget):
+ * rectangles painted straight into a buffer and text pieces (Khmer shaped by pango through
+ * fonts.ts, never SVG <text>) blended on top, then one PNG encode. The same approach as the
+ * attendance report chart.
  */
 import sharp from 'sharp';
-import { renderText, type TextPiece, type TextStyle } from '../reports/fonts.js';
+import { renderText, type TextPiece, type TextStyle } from './fonts.js';
 
 export type { TextPiece };
 
@@ -44,6 +45,18 @@ export class Canvas {
 
   place(piece: TextPiece, left: number, top: number): void {
     this.pieces.push({ piece, left: Math.round(left), top: Math.round(top) });
+  }
+
+  /** One row of colour swatches with their labels, from `left` at `top`; returns its height. */
+  async legend(entries: ReadonlyArray<readonly [colour: string, label: string]>, left: number, top: number, color: string): Promise<number> {
+    let x = left;
+    for (const [colour, text] of entries) {
+      this.rect(x, top + 6, 22, 22, colour);
+      const label = await this.text(text, { size: 19, color });
+      this.place(label, x + 30, top + 17 - label.height / 2);
+      x += 30 + label.width + 36;
+    }
+    return 48;
   }
 
   async png(height: number): Promise<Buffer> {
