@@ -36,6 +36,12 @@ export interface CreateBotOptions {
    * per-chat lock (a chat's updates one at a time, in order, across processes); in memory when absent
    */
   redis?: Redis;
+  /**
+   * take the per-chat Redis lock (default true with `redis`). Only webhook mode can spread one
+   * chat's updates over several processes; a polling bot is the only reader of its updates, so
+   * the lock would cost two Redis round trips per update for nothing.
+   */
+  crossProcessOrder?: boolean;
   /** the capability list (src/capabilities.ts); checked before the bot is built */
   capabilities: readonly Capability[];
   /** per-user flood guard; default 12 updates per 4 s */
@@ -82,7 +88,7 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   // Updates of one chat are handled one after another (the runner is concurrent across chats).
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
   // … and across processes (webhook mode behind a load balancer): see chat-lock.ts.
-  if (opts.redis) bot.use(chatLock(opts.redis, { scope: opts.token.split(':')[0]! }));
+  if (opts.redis && opts.crossProcessOrder !== false) bot.use(chatLock(opts.redis, { scope: opts.token.split(':')[0]! }));
   bot.use(async (ctx, next) => {
     ctx.deps = deps;
     ctx.catalog = catalog;
