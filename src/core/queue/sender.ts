@@ -178,7 +178,6 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
 
   async function sendRow(job: Job<OutgoingJob>, token: string | undefined, row: typeof outbox.$inferSelect, held: { release(): Promise<void> }): Promise<SendOutcome> {
       const id = row.id;
-      if (await cancelIfNotEntitled(db, row)) return 'skipped'; // recipient unlinked or left since (entitlement.ts)
 
       // Per-chat spacing: a private chat takes ~1 message/s, a group 20/min.
       const gap = row.chatId < 0 ? perGroup : perChat;
@@ -189,6 +188,9 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
         await job.moveToDelayed(Date.now() + gap, token);
         throw new DelayedError();
       }
+      // After the spacing (a row delayed for its chat asks again only when it may go), before a
+      // payload is drawn: is the recipient still entitled (unlinked or left since: entitlement.ts)?
+      if (await cancelIfNotEntitled(db, row)) return 'skipped';
 
       let answered: { result: unknown } | null = null;
       try {
