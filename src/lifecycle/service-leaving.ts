@@ -24,6 +24,8 @@ export interface StudentsLeave {
   status: 'left' | 'transferred';
   /** a reason code, never typed text */
   reason: string;
+  /** status 'transferred': the school that enrolled them */
+  toSchoolId?: number;
   actor: string;
 }
 
@@ -33,7 +35,7 @@ export async function studentsLeave(tx: Tx, input: StudentsLeave): Promise<numbe
   for (const part of chunks(input.studentIds)) {
     const rows = await tx
       .update(students)
-      .set({ active: false, status: input.status, statusOn: sql`current_date`, statusReason: input.reason, updatedAt: sql`now()` })
+      .set({ active: false, status: input.status, statusOn: sql`current_date`, statusReason: input.reason, transferredToSchoolId: input.toSchoolId ?? null, updatedAt: sql`now()` })
       .where(and(eq(students.schoolId, input.schoolId), inArray(students.id, part), eq(students.active, true)))
       .returning({ id: students.id });
     const ids = rows.map((r) => r.id);
@@ -58,6 +60,7 @@ export async function studentsLeave(tx: Tx, input: StudentsLeave): Promise<numbe
         entityId: id,
         details: {
           reason: input.reason,
+          ...(input.toSchoolId ? { toSchoolId: input.toSchoolId } : {}),
           guardianIds: links.filter((l) => l.studentId === id).map((l) => l.guardianId),
           messagesCancelled: cancelled.filter((c) => c.studentId === id).length,
         },
