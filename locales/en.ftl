@@ -1503,3 +1503,4 @@ roster-bot-saved = Saved.
 roster-bot-students-done = Student list imported: { $added } new, { $moved } changed class, { $leaving } left. { $linked } account(s) linked now.
 roster-bot-staff-done = Staff list imported: { $added } new, { $changed } changed, { $leaving } left. { $linked } account(s) linked now.
 roster-bot-cancelled = Cancelled: nothing was changed.
+attendance-holiday-note-too-long = The note has { $length } characters; a holiday's note can have at most { $max }. Nothing was changed: send it again with a shorter note.
