@@ -14,6 +14,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { outbox, staff, students } from '../../src/core/db/schema.js';
 import { attendance } from '../../src/attendance/schema.js';
 import { confirmFile } from '../../src/roster/buttons.js';
+import { buildSchoolReport } from '../../src/reports/queries.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { startTestDelivery, type TestDelivery } from '../support/delivery.js';
 import { FIXTURES, loadDemoSchool } from '../support/fixtures.js';
@@ -124,6 +125,12 @@ describe('next term\'s roster sent to the bot', () => {
     const left = await app.database.db.select().from(students).where(inArray(students.id, leavingIds));
     expect(left.map((s) => s.status)).toEqual(['left', 'left', 'left']);
     expect((await app.database.db.select().from(attendance).where(inArray(attendance.studentId, leavingIds))).length).toBe(3);
+    const report = await buildSchoolReport(app.database, { schoolId: 1, from: '2026-11-01', to: '2026-11-30', kind: 'monthly', period: '2026-11', today: '2026-11-23' });
+    expect(report.students.filter((s) => LEAVING.includes(s.code)).map((s) => [s.code, s.absent])).toEqual([
+      ['DEMO-001-S00001', 1],
+      ['DEMO-001-S00005', 1],
+      ['DEMO-001-S00007', 0],
+    ]);
 
     const after = await studentState();
     await operator.pressData(summary.confirm);
