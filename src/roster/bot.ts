@@ -40,9 +40,7 @@ export function rosterFeature(deps: AppDeps): Composer<BotContext> {
     const checked = await checkRosterFile(db, ctx.actor, file, kind);
     const t = (key: string, args?: Record<string, string | number>) => ctx.t(key, args);
     if (!checked.ok) {
-      if (checked.reason === 'not-roster') return next();
       if (checked.reason === 'forbidden') return ctx.reply(ctx.t('roster-bot-denied'));
-      if (checked.reason !== 'problems') return;
       return ctx.reply(problemsText(t, ctx.locale, name, checked.errors));
     }
     const text = checked.kind === 'students' ? studentSummaryText(t, ctx.locale, name, checked.summary) : staffSummaryText(t, ctx.locale, name, checked.summary);
@@ -58,7 +56,7 @@ export function rosterFeature(deps: AppDeps): Composer<BotContext> {
     if (!r.ok) {
       if (r.reason === 'problems') {
         await ctx.answerCallbackQuery();
-        await ctx.reply(problemsText(t, ctx.locale, '', r.errors));
+        await ctx.reply(problemsText(t, ctx.locale, r.fileName, r.errors));
         return;
       }
       return ctx.answerCallbackQuery({ text: ctx.t(r.reason === 'changed' ? 'roster-bot-changed-since' : 'roster-bot-stale'), show_alert: true });

@@ -26,10 +26,12 @@ function isZip(b: Uint8Array): boolean {
   return b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
 }
 
-export async function readTable(file: RosterFile): Promise<ReadResult> {
+/** `headerOnly`: stop after the first non-blank row (telling a student list from a staff list). */
+export async function readTable(file: RosterFile, opts: { headerOnly?: boolean } = {}): Promise<ReadResult> {
   const { bytes } = file;
-  if (isZip(bytes) || /\.xlsx$/i.test(file.name)) return readXlsx(bytes);
-  return readCsv(bytes);
+  if (isZip(bytes) || /\.xlsx$/i.test(file.name)) return readXlsx(bytes, opts.headerOnly ?? false);
+  const read = readCsv(bytes);
+  return read.ok && opts.headerOnly ? { ok: true, rows: read.rows.slice(0, 1) } : read;
 }
 
 function decodeText(b: Uint8Array): string | null {
@@ -129,7 +131,7 @@ const OVER_LIMIT: ReadResult = { ok: false, error: { row: 0, code: 'rows-over-li
  * row limit, after a pre-count of the sheets' `<row>` tags (xlsx-rows.ts) has refused a file far
  * over it without parsing. Memory stays bounded by the limit, whatever the file holds.
  */
-async function readXlsx(bytes: Uint8Array): Promise<ReadResult> {
+async function readXlsx(bytes: Uint8Array, headerOnly: boolean): Promise<ReadResult> {
   // Blank and formatted-only rows are also <row> tags: leave room for them before refusing unread.
   const tags = await xlsxRowsAtMost(bytes, 2 * MAX_DATA_ROWS + 1);
   if (tags !== null && tags > 2 * MAX_DATA_ROWS + 1) return OVER_LIMIT;
@@ -138,25 +140,26 @@ async function readXlsx(bytes: Uint8Array): Promise<ReadResult> {
     const { default: ExcelJS } = await import('exceljs');
     const input = Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]);
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
-    let first: RawRow[] | null = null;
+    // The reader is always run to its end, sheets after the chosen one skipped unread: breaking
+    // out of it would leave the temporary file it parks a sheet in (shared strings after sheets).
+    let chosen: RawRow[] | null | undefined;
+    let firstHidden: RawRow[] | null | undefined;
     let seen = false;
     for await (const sheet of reader) {
       seen = true;
+      if (chosen !== undefined) continue;
       const state = (sheet as unknown as { state?: string }).state;
-      // the first visible sheet (or, if none says so, the first sheet)
+      // the first visible sheet (or, if none is, the first sheet)
       if (state !== undefined && state !== 'visible') {
-        if (first === null) first = await readSheetRows(sheet);
-        if (first === null) return OVER_LIMIT;
+        if (firstHidden === undefined) firstHidden = await readSheetRows(sheet, headerOnly);
         continue;
       }
-      const read = await readSheetRows(sheet);
-      if (read === null) return OVER_LIMIT;
-      rows.push(...read);
-      first = null;
-      break;
+      chosen = await readSheetRows(sheet, headerOnly);
     }
-    if (rows.length === 0 && first !== null) rows.push(...first);
     if (!seen) return UNREADABLE;
+    const picked = chosen !== undefined ? chosen : (firstHidden ?? []);
+    if (picked === null) return OVER_LIMIT;
+    rows.push(...picked);
   } catch {
     return UNREADABLE;
   }
@@ -164,7 +167,7 @@ async function readXlsx(bytes: Uint8Array): Promise<ReadResult> {
 }
 
 /** A sheet's non-blank rows; null past the limit (header + MAX_DATA_ROWS). */
-async function readSheetRows(sheet: AsyncIterable<unknown>): Promise<RawRow[] | null> {
+async function readSheetRows(sheet: AsyncIterable<unknown>, headerOnly: boolean): Promise<RawRow[] | null> {
   const rows: RawRow[] = [];
   for await (const item of sheet) {
     const row = item as { number: number; values: unknown };
@@ -180,6 +183,7 @@ async function readSheetRows(sheet: AsyncIterable<unknown>): Promise<RawRow[] | 
     }
     if (cells.every((x) => x === '')) continue;
     rows.push({ row: row.number, cells, numeric });
+    if (headerOnly) break;
     if (rows.length > MAX_DATA_ROWS + 1) return null;
   }
   return rows;

@@ -21,14 +21,14 @@ export type RosterKind = 'students' | 'staff';
 export const PENDING_MINUTES = 60;
 
 export type CheckedFile =
-  | { ok: false; reason: 'forbidden' | 'not-roster' }
+  | { ok: false; reason: 'forbidden' }
   | { ok: false; reason: 'problems'; kind: RosterKind; errors: RosterError[] }
   | { ok: true; kind: 'students'; pendingId: number; summary: StudentImportSummary }
   | { ok: true; kind: 'staff'; pendingId: number; summary: StaffImportSummary };
 
 /** Which roster a file is, from its header row: a student_code column or a staff_code one. */
 export async function rosterKind(file: RosterFile): Promise<RosterKind | null> {
-  const read = await readTable(file);
+  const read = await readTable(file, { headerOnly: true });
   if (!read.ok) return read.error.code === 'rows-over-limit' || read.error.code === 'unreadable-file' ? 'students' : null;
   const header = new Set((read.rows[0]?.cells ?? []).map((c) => c.toLowerCase().replace(/ /g, '_')));
   if (header.has('student_code')) return 'students';
@@ -75,7 +75,7 @@ export type ConfirmResult =
   /** the school's roster changed since the check: the summary no longer holds */
   | { ok: false; reason: 'changed' }
   /** the file no longer passes (e.g. a homeroom class removed since) */
-  | { ok: false; reason: 'problems'; errors: RosterError[] };
+  | { ok: false; reason: 'problems'; fileName: string; errors: RosterError[] };
 
 class Refused extends Error {
   constructor(readonly reason: 'stale' | 'changed') {
@@ -117,10 +117,10 @@ export async function confirmRosterFile(db: Db, actor: Actor, pendingId: number,
   try {
     if (pending.kind === 'staff') {
       const r = await importStaff(db, input);
-      return r.ok ? { ok: true, kind: 'staff', summary: r.summary } : { ok: false, reason: 'problems', errors: r.errors };
+      return r.ok ? { ok: true, kind: 'staff', summary: r.summary } : { ok: false, reason: 'problems', fileName: pending.fileName, errors: r.errors };
     }
     const r = await importStudents(db, input);
-    return r.ok ? { ok: true, kind: 'students', summary: r.summary } : { ok: false, reason: 'problems', errors: r.errors };
+    return r.ok ? { ok: true, kind: 'students', summary: r.summary } : { ok: false, reason: 'problems', fileName: pending.fileName, errors: r.errors };
   } catch (err) {
     if (!(err instanceof Refused)) throw err;
     if (err.reason === 'changed') {
