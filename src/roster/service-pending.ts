@@ -26,13 +26,14 @@ export type CheckedFile =
   | { ok: true; kind: 'students'; pendingId: number; summary: StudentImportSummary }
   | { ok: true; kind: 'staff'; pendingId: number; summary: StaffImportSummary };
 
-/** Which roster a file is, from its header row: a student_code column or a staff_code one. */
+/** Which roster a file is, from its header row: student_code with class or guardian_phone, or staff_code with role. */
 export async function rosterKind(file: RosterFile): Promise<RosterKind | null> {
   const read = await readTable(file, { headerOnly: true });
   if (!read.ok) return read.error.code === 'rows-over-limit' || read.error.code === 'unreadable-file' ? 'students' : null;
   const header = new Set((read.rows[0]?.cells ?? []).map((c) => c.toLowerCase().replace(/ /g, '_')));
-  if (header.has('student_code')) return 'students';
-  if (header.has('staff_code')) return 'staff';
+  if (header.has('student_code') && (header.has('class') || header.has('guardian_phone'))) return 'students';
+  // a staff list has roles; the staff-records workbook (staffing: position, status…) has none
+  if (header.has('staff_code') && header.has('role')) return 'staff';
   return null;
 }
 

@@ -195,3 +195,16 @@ describe('next term\'s roster sent to the bot', () => {
 function and2(ids: number[]) {
   return inArray(outbox.studentId, ids);
 }
+
+describe('files that are not rosters', () => {
+  it('the staff-records workbook sent outside its import is not taken for a staff roster', async () => {
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet('staff').addRow(['staff_code', 'name_km', 'position', 'status']);
+    book.getWorksheet('staff')!.addRow(['DEMO-001-T003', 'អ៊ុំ ម៉ាលី', 'teacher', 'active']);
+    await operator.sendDocument(new Uint8Array(await book.xlsx.writeBuffer()), 'records.xlsx');
+    const texts = operator.inbox().map((m) => m.text).join('\n');
+    expect(texts).not.toContain(en('roster-bot-staff-checked', { file: 'records.xlsx' }));
+    expect(texts).not.toContain('role');
+    expect(texts.length).toBeGreaterThan(0);
+  });
+});
