@@ -20,7 +20,7 @@ export const rosterPendingImports = pgTable(
     fileBytes: bytea('file_bytes'),
     /** sha-256 of the changes the summary showed: Confirm imports only if they are still the same */
     fingerprint: text('fingerprint').notNull(),
-    /** pending, confirmed, cancelled, stale */
+    /** pending, confirmed, cancelled, stale (the summary no longer held), expired (never decided) */
     status: text('status').notNull().default('pending'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     decidedAt: timestamp('decided_at', { withTimezone: true }),

@@ -144,3 +144,16 @@ export async function cancelRosterFile(db: Db, actor: Actor, pendingId: number):
   await audit(db, { actor: actorOf(actor.telegramUserId), schoolId: rows[0]?.schoolId ?? null, action: 'roster.cancel', entity: 'roster_pending_import', entityId: pendingId, outcome: rows.length ? 'ok' : 'denied' });
   return rows.length > 0;
 }
+
+/**
+ * Files checked and never decided, past their hour: their bytes (children's names) go and they
+ * can no longer be confirmed. The daily retention job runs it (lifecycle/retention.ts).
+ */
+export async function expireRosterFiles(db: Db): Promise<number> {
+  const rows = await db
+    .update(rosterPendingImports)
+    .set({ status: 'expired', fileBytes: null, decidedAt: sql`now()` })
+    .where(and(eq(rosterPendingImports.status, 'pending'), sql`${rosterPendingImports.createdAt} <= now() - make_interval(mins => ${PENDING_MINUTES})`))
+    .returning({ id: rosterPendingImports.id });
+  return rows.length;
+}

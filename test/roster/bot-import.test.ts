@@ -14,6 +14,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { outbox, staff, students } from '../../src/core/db/schema.js';
 import { attendance } from '../../src/attendance/schema.js';
 import { confirmFile } from '../../src/roster/buttons.js';
+import { expireRosterFiles } from '../../src/roster/service-pending.js';
 import { buildSchoolReport } from '../../src/reports/queries.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { startTestDelivery, type TestDelivery } from '../support/delivery.js';
@@ -195,6 +196,20 @@ describe('next term\'s roster sent to the bot', () => {
 function and2(ids: number[]) {
   return inArray(outbox.studentId, ids);
 }
+
+describe('a file never confirmed', () => {
+  it('expires after its hour: its bytes go, and its Confirm is out of date', async () => {
+    await operator.sendDocument(Buffer.from(nextTerm.join('\n')), 'students.csv');
+    const reply = operator.inbox().at(-1)!;
+    const confirm = (reply.replyMarkup as { inline_keyboard: Array<Array<{ callback_data: string }>> }).inline_keyboard[0]![0]!.callback_data;
+    const pending = confirmFile.parse(confirm)!.pending;
+    await app.database.db.execute(sql`update roster_pending_imports set created_at = now() - interval '2 hours' where id = ${pending}`);
+    expect(await expireRosterFiles(app.database.db)).toBe(1);
+    expect(await app.database.rows(sql`select status, file_bytes is null as gone from roster_pending_imports where id = ${pending}`)).toEqual([{ status: 'expired', gone: true }]);
+    await operator.pressData(confirm);
+    expect(operator.inbox().map((m) => m.text)).toEqual([en('roster-bot-stale')]);
+  });
+});
 
 describe('files that are not rosters', () => {
   it('the staff-records workbook sent outside its import is not taken for a staff roster', async () => {
