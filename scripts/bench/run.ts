@@ -28,6 +28,7 @@ const REGISTRY: Array<{ name: string; load: () => Promise<{ default: Bench }> }>
   { name: 'budget', load: () => import('./budget.js') },
   { name: 'interop', load: () => import('./interop.js') },
   { name: 'mixed', load: () => import('./mixed.js') },
+  { name: 'roster-big', load: () => import('./roster-big.js') },
 ];
 
 /** command-line options followed by a value */

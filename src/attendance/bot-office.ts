@@ -12,6 +12,9 @@ import { addDays, isRealDay, schoolClock } from '../core/clock.js';
 import { asciiDigits, displayName, formatDay, formatNumber, formatTime } from '../core/i18n/index.js';
 import { assignSubstitute, dayActivity, dayOverview, OPERATOR_CORRECTION_DAYS, remindMissing, setCalendarDay, upcomingHolidays } from './service.js';
 
+/** A holiday's note is a few words ("Water Festival"): longer ones are refused, not cut. */
+const HOLIDAY_NOTE_MAX = 100;
+
 /** Today in the school's time zone; one deployment may span zones, so per school. */
 export function clock(ctx: BaseContext, timezone = 'Asia/Phnom_Penh') {
   return schoolClock(timezone, ctx.deps.now());
@@ -151,7 +154,20 @@ export function officeFeature(deps: AppDeps): Composer<BotContext> {
     if (!first) {
       const list = await upcomingHolidays(db, m.schoolId, today);
       const loc = ctx.locale;
-      await ctx.reply(list.length ? [ctx.t('attendance-holiday-list'), ...list.map((h) => `• ${formatDay(loc, h.day)}${h.note ? ` — ${h.note}` : ''}`)].join('\n') : ctx.t('attendance-holiday-none'));
+      if (!list.length) return ctx.reply(ctx.t('attendance-holiday-none'));
+      // one message holds 4,096 characters: the list stops before that (notes are short, days many)
+      const lines = [ctx.t('attendance-holiday-list')];
+      let length = lines[0]!.length;
+      for (const h of list) {
+        const line = `• ${formatDay(loc, h.day)}${h.note ? ` — ${h.note}` : ''}`;
+        if (length + line.length + 3 > 4000) {
+          lines.push('…');
+          break;
+        }
+        lines.push(line);
+        length += line.length + 1;
+      }
+      await ctx.reply(lines.join('\n'));
       return;
     }
     const undo = first === 'remove' || first === 'off';
@@ -183,7 +199,12 @@ export function officeFeature(deps: AppDeps): Composer<BotContext> {
         return;
       }
     }
-    await setCalendarDay(db, { schoolId: m.schoolId, day, kind: undo ? 'normal' : 'holiday', note: rest.join(' ') || undefined, actor: `tg:${ctx.from!.id}` });
+    const note = rest.join(' ');
+    if ([...note].length > HOLIDAY_NOTE_MAX) {
+      await ctx.reply(ctx.t('attendance-holiday-note-too-long', { max: formatNumber(ctx.locale, HOLIDAY_NOTE_MAX), length: formatNumber(ctx.locale, [...note].length) }));
+      return;
+    }
+    await setCalendarDay(db, { schoolId: m.schoolId, day, kind: undo ? 'normal' : 'holiday', note: note || undefined, actor: `tg:${ctx.from!.id}` });
     await ctx.reply(ctx.t(undo ? 'attendance-holiday-removed' : 'attendance-holiday-set', { date: formatDay(ctx.locale, day) }));
   });
 

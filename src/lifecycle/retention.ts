@@ -2,13 +2,15 @@
  * Retention of message bodies: an outbox row's payload holds children's names and whatever a
  * teacher wrote. Once a row is done (sent, cancelled, failed, unreachable) and older than the
  * retention period, its body is cleared; the row stays — status, times, capability, entity and
- * ids — so delivery reports keep their counts. Runs daily in the worker, and from the CLI.
+ * ids — so delivery reports keep their counts. Runs daily in the worker, and from the CLI. The
+ * daily job also expires roster files sent to the bot and never confirmed (their bytes go).
  */
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rowsOf, type Db } from '../core/db/client.js';
 import type { QueueSpec } from '../core/capability.js';
 import type { CliCommand } from '../core/cli.js';
+import { expireRosterFiles } from '../roster/service-pending.js';
 
 export const DEFAULT_RETENTION_DAYS = 90;
 const BATCH = 5000;
@@ -45,8 +47,10 @@ export const retentionQueue: QueueSpec<z.infer<typeof retentionJob>> = {
   },
   run: async (_job, ctx) => {
     const cleared = await clearOldBodies(ctx.database.db, ctx.config?.OUTBOX_RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS);
-    ctx.log.info({ cleared }, 'outbox bodies cleared');
-    return { cleared };
+    // roster files sent to the bot and never confirmed hold children's names too
+    const rosterFiles = await expireRosterFiles(ctx.database.db);
+    ctx.log.info({ cleared, rosterFiles }, 'outbox bodies cleared');
+    return { cleared, rosterFiles };
   },
 };
 

@@ -161,8 +161,10 @@ export async function buildSchoolReport(database: Database, scope: ReportScope):
           join classes c on c.id = s.class_id
           left join marks m on m.student_id = s.id
           left join longest l on l.student_id = s.id
-         where s.school_id = ${scope.schoolId} and s.active and s.class_id = any(${inClasses})
+         where s.school_id = ${scope.schoolId} and s.class_id = any(${inClasses})
          group by s.id, c.id
+        -- a student who has left (or moved school) since keeps the period's marks in the report
+        having s.active or count(m.status) > 0
          order by c.shift, c.grade, c.section, s.roll_no, s.id`,
   );
   const students: StudentLine[] = studentRows.map((r) => {

@@ -6,7 +6,7 @@ import { printInvites } from '../onboarding/cli.js';
 import { rosterErrorText } from './parse.js';
 import { DEMO_FIXTURES, DEMO_SCHOOL, loadDemoSchool } from './demo.js';
 import { importStaff, importStudents, UnknownSchoolError, type ImportResult } from './service.js';
-import type { RosterChanges, RosterPerson } from './changes.js';
+import type { RosterChanges, RosterPerson, StaffChanges, StaffPerson } from './changes.js';
 
 function printImport(ctx: CliContext, result: ImportResult<object>, file: string): boolean {
   if (!result.ok) {
@@ -19,13 +19,20 @@ function printImport(ctx: CliContext, result: ImportResult<object>, file: string
   }
   const dry = 'dryRun' in result && result.dryRun === true;
   ctx.out.line(`${path.basename(file)}: ${dry ? 'checked (dry run): nothing was changed. It would make these changes:' : 'imported.'}`);
-  const { changes, ...counts } = result.summary as { changes?: RosterChanges };
-  if (changes) {
-    const who = (p: RosterPerson) => `${p.nameEn ?? p.nameKm} (${p.code})`;
-    ctx.out.line(`  new: ${changes.added.length}, changed class: ${changes.classChanged.length}, leaving: ${changes.leaving.length}`);
-    for (const p of changes.added) ctx.out.line(`  + ${who(p)} → ${p.className}`);
+  const { changes, ...counts } = result.summary as { changes?: RosterChanges | StaffChanges };
+  const who = (p: { code: string; nameKm: string; nameEn: string | null }) => `${p.nameEn ?? p.nameKm} (${p.code})`;
+  if (changes && 'classChanged' in changes) {
+    const from = new Map(changes.transfersIn.map((t) => [t.code, t.fromSchoolEn]));
+    ctx.out.line(`  new: ${changes.added.length} (of them transfers from another school: ${changes.transfersIn.length}), changed class: ${changes.classChanged.length}, leaving: ${changes.leaving.length}`);
+    for (const p of changes.added) ctx.out.line(`  + ${who(p)} → ${p.className}${from.has(p.code) ? ` (transfer from ${from.get(p.code)})` : ''}`);
     for (const p of changes.classChanged) ctx.out.line(`  ~ ${who(p)}: ${p.fromClass ?? '—'} → ${p.className}`);
-    for (const p of changes.leaving) ctx.out.line(`  - ${who(p)} leaves ${p.className ?? '—'}`);
+    for (const p of changes.leaving as RosterPerson[]) ctx.out.line(`  - ${who(p)} leaves ${p.className ?? '—'}`);
+  } else if (changes) {
+    const roles = (p: Pick<StaffPerson, 'roles' | 'homeroom'>) => `${p.roles.join(';') || '—'}${p.homeroom ? `, homeroom ${p.homeroom}` : ''}`;
+    ctx.out.line(`  new: ${changes.added.length}, roles or homeroom changed: ${changes.changed.length}, leaving: ${changes.leaving.length}`);
+    for (const p of changes.added) ctx.out.line(`  + ${who(p)}: ${roles(p)}`);
+    for (const p of changes.changed) ctx.out.line(`  ~ ${who(p)}: ${roles({ roles: p.fromRoles, homeroom: p.fromHomeroom })} → ${roles(p)}`);
+    for (const p of changes.leaving) ctx.out.line(`  - ${who(p)} leaves (${roles(p)})`);
   }
   ctx.out.line(JSON.stringify(counts, null, 2));
   return true;

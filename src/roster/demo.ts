@@ -34,7 +34,13 @@ export async function loadDemoSchool(
   const dir = opts.fixtures ?? DEMO_FIXTURES;
   const school = { ...DEMO_SCHOOL, ...opts.school };
   await addSchool(db, school, 'cli');
-  const file = async (name: string) => ({ name, bytes: await readFile(path.join(dir, name)) });
+  // A second sample school gets its own codes (DEMO-002-S00001…): the same student code in two
+  // schools is one child moving between them (a transfer), which two copies of a sample are not.
+  const file = async (name: string) => {
+    const bytes = await readFile(path.join(dir, name));
+    if (school.code === DEMO_SCHOOL.code) return { name, bytes };
+    return { name, bytes: Buffer.from(bytes.toString('utf8').replaceAll(`${DEMO_SCHOOL.code}-`, `${school.code}-`), 'utf8') };
+  };
   const students = await importStudents(db, { schoolCode: school.code, file: await file('students.csv'), actor: 'cli', notifier: opts.notifier });
   if (!students.ok) return { students };
   const staff = await importStaff(db, { schoolCode: school.code, file: await file('staff.csv'), actor: 'cli', notifier: opts.notifier });

@@ -11,7 +11,7 @@ import { audit } from '../core/auth/audit.js';
 import { displayName, type Notifier } from '../core/i18n/index.js';
 import { addToOutbox } from '../core/queue/outbox.js';
 import { getSchool } from '../schools/service.js';
-import type { RosterChanges } from './changes.js';
+import type { RosterChanges, StaffChanges } from './changes.js';
 import type { RosterError, RosterFile, RosterParseResult } from './parse.js';
 
 export type { Notifier };
@@ -29,9 +29,11 @@ export interface StudentImportSummary {
   links: { added: number; removed: number; updated: number };
   /** enrolled students of the school that this file does not list: they have left (record kept) */
   notInFile: number;
+  /** of the new students, those another school had enrolled (their record there is now 'transferred') */
+  transferredIn: number;
   /** Telegram accounts linked now because their verified phone was in the file */
   accountsLinked: number;
-  /** by name and class: new, changed class, leaving */
+  /** by name and class: new (and of them, transfers from another school), changed class, leaving */
   changes: RosterChanges;
 }
 
@@ -42,6 +44,8 @@ export interface StaffImportSummary {
   roles: { added: number; removed: number };
   homerooms: { set: number; cleared: number };
   accountsLinked: number;
+  /** by name: new, roles or homeroom changed, leaving */
+  changes: StaffChanges;
 }
 
 export type ImportResult<S> = { ok: true; summary: S } | { ok: false; errors: RosterError[] };
@@ -54,6 +58,12 @@ export interface ImportInput {
   notifier?: Notifier;
   /** validate and compute the summary, then roll everything back (nothing changes) */
   dryRun?: boolean;
+  /**
+   * Runs inside the import's transaction, after the changes are made and before they commit, with
+   * the fingerprint of the change lists (changes.ts): throwing rolls the whole import back. The
+   * bot's Confirm claims its pending file here and checks the summary it showed still holds.
+   */
+  beforeCommit?: (tx: Tx, fingerprint: string) => Promise<void>;
 }
 
 export type DryRunResult<S> = ImportResult<S> & { dryRun?: boolean };

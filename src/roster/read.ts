@@ -3,7 +3,9 @@
  * cleaned strings, and the header row into named columns. What the cells mean is values.ts's.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
+import { Readable } from 'node:stream';
 import { cleanText, MAX_DATA_ROWS, type RosterError, type RosterFile } from './values.js';
+import { xlsxRowsAtMost } from './xlsx-rows.js';
 
 // ---------------------------------------------------------------------------------------------
 // Reading the file into rows of cleaned strings
@@ -24,10 +26,12 @@ function isZip(b: Uint8Array): boolean {
   return b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
 }
 
-export async function readTable(file: RosterFile): Promise<ReadResult> {
+/** `headerOnly`: stop after the first non-blank row (telling a student list from a staff list). */
+export async function readTable(file: RosterFile, opts: { headerOnly?: boolean } = {}): Promise<ReadResult> {
   const { bytes } = file;
-  if (isZip(bytes) || /\.xlsx$/i.test(file.name)) return readXlsx(bytes);
-  return readCsv(bytes);
+  if (isZip(bytes) || /\.xlsx$/i.test(file.name)) return readXlsx(bytes, opts.headerOnly ?? false);
+  const read = readCsv(bytes);
+  return read.ok && opts.headerOnly ? { ok: true, rows: read.rows.slice(0, 1) } : read;
 }
 
 function decodeText(b: Uint8Array): string | null {
@@ -119,32 +123,70 @@ export function excelValueToString(v: unknown): { text: string; numeric: boolean
   return { text: '', numeric: false };
 }
 
-async function readXlsx(bytes: Uint8Array): Promise<ReadResult> {
+/** Non-blank rows after the header a file may have (the header and blank rows are not counted). */
+const OVER_LIMIT: ReadResult = { ok: false, error: { row: 0, code: 'rows-over-limit', value: String(MAX_DATA_ROWS) } };
+
+/**
+ * XLSX through exceljs's streaming reader: rows are read one at a time and reading stops past the
+ * row limit, after a pre-count of the sheets' `<row>` tags (xlsx-rows.ts) has refused a file far
+ * over it without parsing. Memory stays bounded by the limit, whatever the file holds.
+ */
+async function readXlsx(bytes: Uint8Array, headerOnly: boolean): Promise<ReadResult> {
+  // Blank and formatted-only rows are also <row> tags: leave room for them before refusing unread.
+  const tags = await xlsxRowsAtMost(bytes, 2 * MAX_DATA_ROWS + 1);
+  if (tags !== null && tags > 2 * MAX_DATA_ROWS + 1) return OVER_LIMIT;
   const rows: RawRow[] = [];
   try {
     const { default: ExcelJS } = await import('exceljs');
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
-    const ws = wb.worksheets.find((w) => w.state === 'visible') ?? wb.worksheets[0];
-    if (!ws) return UNREADABLE;
-    ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-      const values = row.values;
-      if (!Array.isArray(values)) return;
-      const cells: string[] = [];
-      const numeric: boolean[] = [];
-      // row.values is 1-based (index 0 is empty) and sparse.
-      for (let c = 1; c < values.length; c++) {
-        const { text, numeric: isNum } = excelValueToString(values[c]);
-        cells.push(cleanText(text));
-        numeric.push(isNum);
+    const input = Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]);
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+    // The reader is always run to its end, sheets after the chosen one skipped unread: breaking
+    // out of it would leave the temporary file it parks a sheet in (shared strings after sheets).
+    let chosen: RawRow[] | null | undefined;
+    let firstHidden: RawRow[] | null | undefined;
+    let seen = false;
+    for await (const sheet of reader) {
+      seen = true;
+      if (chosen !== undefined) continue;
+      const state = (sheet as unknown as { state?: string }).state;
+      // the first visible sheet (or, if none is, the first sheet)
+      if (state !== undefined && state !== 'visible') {
+        if (firstHidden === undefined) firstHidden = await readSheetRows(sheet, headerOnly);
+        continue;
       }
-      if (cells.every((x) => x === '')) return;
-      rows.push({ row: rowNumber, cells, numeric });
-    });
+      chosen = await readSheetRows(sheet, headerOnly);
+    }
+    if (!seen) return UNREADABLE;
+    const picked = chosen !== undefined ? chosen : (firstHidden ?? []);
+    if (picked === null) return OVER_LIMIT;
+    rows.push(...picked);
   } catch {
     return UNREADABLE;
   }
   return { ok: true, rows };
+}
+
+/** A sheet's non-blank rows; null past the limit (header + MAX_DATA_ROWS). */
+async function readSheetRows(sheet: AsyncIterable<unknown>, headerOnly: boolean): Promise<RawRow[] | null> {
+  const rows: RawRow[] = [];
+  for await (const item of sheet) {
+    const row = item as { number: number; values: unknown };
+    const values = row.values;
+    if (!Array.isArray(values)) continue;
+    const cells: string[] = [];
+    const numeric: boolean[] = [];
+    // row.values is 1-based (index 0 is empty) and sparse.
+    for (let c = 1; c < values.length; c++) {
+      const { text, numeric: isNum } = excelValueToString(values[c]);
+      cells.push(cleanText(text));
+      numeric.push(isNum);
+    }
+    if (cells.every((x) => x === '')) continue;
+    rows.push({ row: row.number, cells, numeric });
+    if (headerOnly) break;
+    if (rows.length > MAX_DATA_ROWS + 1) return null;
+  }
+  return rows;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import { audit } from '../core/auth/audit.js';
 import type { StaffRole } from '../core/auth/roles.js';
 import { ensureCurrentYear } from '../schools/service.js';
 import { staffLeave } from '../lifecycle/service-leaving.js';
+import { changesFingerprint, staffChanges } from './changes.js';
 import { parseStaffRoster, type RosterError } from './parse.js';
 import { DryRun, fileHash, linkWaitingAccounts, openImport, orDryRun, type DryRunResult, type ImportInput, type StaffImportSummary } from './import-common.js';
 
@@ -36,6 +37,7 @@ export async function importStaff(db: Db, input: ImportInput): Promise<DryRunRes
       return { ok: false, errors } as const;
     }
 
+    const changes = await staffChanges(tx, school.id, yearId, rows);
     const changed = await tx
       .insert(staff)
       .values(
@@ -146,15 +148,18 @@ export async function importStaff(db: Db, input: ImportInput): Promise<DryRunRes
       roles: { added: rolesToAdd.length, removed: rolesToRemove.length },
       homerooms: { set, cleared },
       accountsLinked,
+      changes,
     };
     if (input.dryRun) throw new DryRun(summary);
+    if (input.beforeCommit) await input.beforeCommit(tx, changesFingerprint(changes));
     await audit(tx, {
       actor: input.actor,
       schoolId: school.id,
       action: 'staff.import',
       entity: 'school',
       entityId: school.id,
-      details: { file: fileHash(input.file), rows: rows.length, ...summary },
+      // counts only: the change lists carry names
+      details: { file: fileHash(input.file), rows: rows.length, ...summary, changes: { added: changes.added.length, changed: changes.changed.length, leaving: changes.leaving.length } },
     });
     return { ok: true, summary } as const;
   }));

@@ -10,7 +10,7 @@ import { classes, guardians, studentGuardians, students } from '../core/db/schem
 import { audit } from '../core/auth/audit.js';
 import { ensureCurrentYear } from '../schools/service.js';
 import { studentsLeave } from '../lifecycle/service-leaving.js';
-import { rosterChanges } from './changes.js';
+import { changesFingerprint, rosterChanges } from './changes.js';
 import { parseStudentRoster } from './parse.js';
 import { DryRun, fileHash, linkWaitingAccounts, openImport, orDryRun, type DryRunResult, type ImportInput, type StudentImportSummary } from './import-common.js';
 
@@ -34,6 +34,14 @@ export async function importStudents(db: Db, input: ImportInput): Promise<DryRun
   return orDryRun(input, () => db.transaction(async (tx) => {
     const yearId = await ensureCurrentYear(tx, school.id);
     const changes = await rosterChanges(tx, school.id, rows);
+
+    // A student code another school has enrolled is a transfer: that school keeps the record and
+    // its history (status transferred, no more links or messages); this school gets the enrolment.
+    const transfersFrom = new Map<number, number[]>();
+    for (const t of changes.transfersIn) transfersFrom.set(t.fromSchoolId, [...(transfersFrom.get(t.fromSchoolId) ?? []), t.fromStudentId]);
+    for (const [fromSchoolId, ids] of transfersFrom) {
+      await studentsLeave(tx, { schoolId: fromSchoolId, studentIds: ids, status: 'transferred', reason: 'transfer', toSchoolId: school.id, actor: input.actor });
+    }
 
     // Classes ----------------------------------------------------------------------------------
     const classDefs = new Map<string, { name: string; grade: number; section: string; shift: 'morning' | 'afternoon' }>();
@@ -217,10 +225,12 @@ export async function importStudents(db: Db, input: ImportInput): Promise<DryRun
       guardians: { created: guardiansCreated, updated: guardiansUpdated },
       links: { added: toAdd.length, removed: toRemove.length, updated: toUpdate.length },
       notInFile: left.length,
+      transferredIn: changes.transfersIn.length,
       accountsLinked,
       changes,
     };
     if (input.dryRun) throw new DryRun(summary);
+    if (input.beforeCommit) await input.beforeCommit(tx, changesFingerprint(changes));
     await audit(tx, {
       actor: input.actor,
       schoolId: school.id,
@@ -228,7 +238,7 @@ export async function importStudents(db: Db, input: ImportInput): Promise<DryRun
       entity: 'school',
       entityId: school.id,
       // counts only: the change lists carry names
-      details: { file: fileHash(input.file), rows: rows.length, ...summary, changes: { added: changes.added.length, classChanged: changes.classChanged.length, leaving: changes.leaving.length } },
+      details: { file: fileHash(input.file), rows: rows.length, ...summary, changes: { added: changes.added.length, classChanged: changes.classChanged.length, leaving: changes.leaving.length, transfersIn: changes.transfersIn.length } },
     });
     return { ok: true, summary } as const;
   }));

@@ -18,6 +18,8 @@ export type RosterErrorCode =
   | 'empty-file'
   | 'missing-column'
   | 'too-many-rows'
+  /** a streamed file stopped at the limit: its real length is not known (more than the limit) */
+  | 'rows-over-limit'
   | 'too-many-errors'
   | 'required'
   | 'bad-class'
@@ -42,6 +44,7 @@ export const ROSTER_ERROR_CODES: readonly RosterErrorCode[] = [
   'empty-file',
   'missing-column',
   'too-many-rows',
+  'rows-over-limit',
   'too-many-errors',
   'required',
   'bad-class',

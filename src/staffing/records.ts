@@ -12,7 +12,14 @@ import { officeMembership } from '../core/auth/actor.js';
 import { actorOf, audit } from '../core/auth/audit.js';
 import type { StaffRole } from '../core/auth/roles.js';
 import { POSITIONS, positionFromRoles, STAFF_STATUSES, type StaffStatus } from './codes.js';
+import { staffLeave } from '../lifecycle/service-leaving.js';
 import { staffDetails } from './schema.js';
+
+/**
+ * A member of staff whose status becomes one of these has left the school: the same deactivation
+ * as leaving the staff roster (roles, homerooms, substitutions, covers, link and waiting messages end).
+ */
+const LEFT_STATUSES: readonly StaffStatus[] = ['transferred', 'retired'];
 import { onLeaveOn } from './leave.js';
 import { parseRecordsWorkbook, type RecordProblem } from './workbook.js';
 
@@ -85,8 +92,11 @@ function toRecord(r: RecordRow): StaffRecord {
   };
 }
 
-/** Every active roster member of a school with their record, by staff code. */
-export async function recordsOf(ex: Executor, schoolId: number): Promise<StaffRecord[]> {
+/**
+ * Every active roster member of a school with their record, by staff code (and `alsoStaffId`
+ * even when no longer active: the record whose status just made them leave).
+ */
+export async function recordsOf(ex: Executor, schoolId: number, alsoStaffId?: number): Promise<StaffRecord[]> {
   const rows = rowsOf<RecordRow>(
     await ex.execute(sql`
       select st.id, st.staff_code, st.name_km, st.name_en, st.sex, st.subjects, st.telegram_user_id is not null as linked,
@@ -94,7 +104,7 @@ export async function recordsOf(ex: Executor, schoolId: number): Promise<StaffRe
              d.training_level, d.employment, d.start_date::text as start_date, d.status,
              coalesce((select array_agg(r.role::text order by r.role) from staff_roles r where r.staff_id = st.id), '{}'::text[]) as roles
         from staff st left join staff_details d on d.staff_id = st.id
-       where st.school_id = ${schoolId} and st.active
+       where st.school_id = ${schoolId} and (st.active or st.id = ${alsoStaffId ?? 0})
        order by st.staff_code`),
   );
   return rows.map(toRecord);
@@ -173,8 +183,9 @@ export async function setStaffStatus(db: Db, actor: Actor, staffId: number, stat
       .values({ staffId, schoolId: person.schoolId, position: current?.position ?? 'teacher', status, updatedBy: who })
       .onConflictDoUpdate({ target: staffDetails.staffId, set: { status, updatedBy: who, updatedAt: sql`now()` } });
     await audit(tx, { actor: who, schoolId: person.schoolId, action: 'staffing.status', entity: 'staff', entityId: staffId, details: { status } });
+    if (LEFT_STATUSES.includes(status)) await staffLeave(tx, { schoolId: person.schoolId, staffIds: [staffId], reason: `status-${status}`, actor: who });
   });
-  const record = (await recordsOf(db, person.schoolId)).find((r) => r.staffId === staffId)!;
+  const record = (await recordsOf(db, person.schoolId, staffId)).find((r) => r.staffId === staffId)!;
   return { ok: true, record };
 }
 
@@ -234,6 +245,10 @@ export async function applyRecords(db: Db, input: { schoolId: number; rows: Reco
         .where(and(eq(staff.id, r.staffId), eq(staff.schoolId, input.schoolId)));
     }
     await audit(tx, { actor: input.actor, schoolId: input.schoolId, action: 'staffing.records.import', details: { rows: input.rows.length } });
+    for (const status of LEFT_STATUSES) {
+      const ids = input.rows.filter((r) => r.status === status).map((r) => r.staffId);
+      await staffLeave(tx, { schoolId: input.schoolId, staffIds: ids, reason: `status-${status}`, actor: input.actor });
+    }
   });
   return { updated: input.rows.length };
 }

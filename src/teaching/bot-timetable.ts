@@ -156,13 +156,16 @@ export function timetableFeature(deps: AppDeps): Composer<BotContext> {
   });
   composer.callbackQuery(timetableClass.pattern, async (ctx) => {
     const b = timetableClass.parse(ctx.callbackQuery.data);
+    // a forged or stale id (past the field's range) is told so, not ignored
+    if (!b) return ctx.answerCallbackQuery({ text: ctx.t('core-menu-outdated'), show_alert: true });
     await ctx.answerCallbackQuery();
-    if (b) await show(ctx, { kind: 'class', classId: b.cls });
+    await show(ctx, { kind: 'class', classId: b.cls });
   });
   composer.callbackQuery(timetableChild.pattern, async (ctx) => {
     const b = timetableChild.parse(ctx.callbackQuery.data);
+    if (!b) return ctx.answerCallbackQuery({ text: ctx.t('core-menu-outdated'), show_alert: true });
     await ctx.answerCallbackQuery();
-    if (b) await show(ctx, { kind: 'child', studentId: b.student });
+    await show(ctx, { kind: 'child', studentId: b.student });
   });
   composer.callbackQuery(timetableImport.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();

@@ -189,12 +189,16 @@ export const students = pgTable(
     statusOn: date('enrolment_on'),
     /** a reason code ('not-in-roster', …), never typed text */
     statusReason: text('enrolment_reason'),
+    /** status 'transferred': the school whose roster now lists the same student code */
+    transferredToSchoolId: integer('transferred_to_school_id').references(() => schools.id),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex('students_school_code_uq').on(t.schoolId, t.studentCode),
     index('students_class_idx').on(t.classId, t.rollNo),
+    // the same student code enrolled in another school is a transfer (roster import)
+    index('students_code_idx').on(t.studentCode).where(sql`${t.active}`),
   ],
 );
 
