@@ -9,6 +9,8 @@
 import { PDFDocument } from 'pdf-lib';
 import QRCode from 'qrcode';
 import sharp from 'sharp';
+import type { Locale } from '../core/db/schema.js';
+import { localDigits } from '../core/i18n/index.js';
 import { renderText, type TextStyle } from '../core/render/fonts.js';
 import { embedPngData } from '../qr/render.js';
 import type { RecordBundle } from './bundle.js';
@@ -31,9 +33,14 @@ interface Placed {
   raw?: { width: number; height: number; channels: 4 };
 }
 
-export async function renderCertifiedCopy(input: { bundle: RecordBundle; code: string; verifyUrl: string; issuedAt: string; label: CopyLabels; number: (n: number | null) => string }): Promise<Buffer> {
+export async function renderCertifiedCopy(input: { bundle: RecordBundle; code: string; verifyUrl: string; issuedAt: string; label: CopyLabels; number: (n: number | null) => string; locale?: Locale }): Promise<Buffer> {
   const doc = JSON.parse(input.bundle.canonical) as RecordDocument;
   const { label } = input;
+  const locale = input.locale ?? 'km';
+  // years, terms and times in the reader's digits (Khmer digits on a Khmer copy)
+  const digits = (text: string) => localDigits(locale, text);
+  const termText = doc.term === 'year' ? label('records-term-year') : digits(doc.term);
+  const when = (iso: string) => digits(iso.slice(0, 16).replace('T', ' '));
   const pieces: Placed[] = [];
   let y = MARGIN;
   const text = async (value: string, style: TextStyle, left: number, top: number) => {
@@ -51,7 +58,7 @@ export async function renderCertifiedCopy(input: { bundle: RecordBundle; code: s
   y += pt(6);
   await line(`${label('records-copy-student')}: ${doc.student.name}${doc.student.nameLatin ? ` (${doc.student.nameLatin})` : ''}`, { size: pt(11) });
   await line(`${label('records-copy-ids', { code: doc.student.code, id: doc.student.idCode })}`, { size: pt(10) });
-  await line(label('records-copy-period', { year: doc.year, term: doc.term, className: doc.className, version: input.number(doc.version) }), { size: pt(10) });
+  await line(label('records-copy-period', { year: digits(doc.year), term: termText, className: doc.className, version: input.number(doc.version) }), { size: pt(10) });
   y += pt(8);
 
   // the results table: subject, each score, the subject's average
@@ -64,9 +71,10 @@ export async function renderCertifiedCopy(input: { bundle: RecordBundle; code: s
   y += head.height + pt(3);
   const rules: Array<{ top: number }> = [{ top: y - pt(2) }];
   for (const s of doc.subjects) {
-    await text(s.subject, { size: pt(10), maxWidth: colScores - colSubject - pt(8) }, colSubject, y);
+    const name = (locale === 'en' ? s.nameEn : s.name) || s.name || s.subject;
+    await text(s.max ? `${name} (/${input.number(s.max)})` : name, { size: pt(10), maxWidth: colScores - colSubject - pt(8) }, colSubject, y);
     const scores = Object.entries(s.scores)
-      .map(([k, v]) => `${k} ${input.number(v)}`)
+      .map(([k, v]) => `${k === 't1' || k === 't2' ? label('records-term-short', { term: digits(k.slice(1)) }) : k} ${v === null ? label('records-absent-short') : input.number(v)}`)
       .join('   ');
     await text(scores || '—', { size: pt(10), maxWidth: colAverage - colScores - pt(8) }, colScores, y);
     const p = await text(input.number(s.average), { size: pt(10) }, colAverage, y);
@@ -74,7 +82,7 @@ export async function renderCertifiedCopy(input: { bundle: RecordBundle; code: s
   }
   rules.push({ top: y });
   y += pt(6);
-  await line(label('records-copy-overall', { average: input.number(doc.average), rank: input.number(doc.rank) }), { size: pt(11), bold: true });
+  await line(`${label('records-copy-overall', { average: `${input.number(doc.average)}${doc.scale ? ` / ${input.number(doc.scale)}` : ''}`, rank: input.number(doc.rank) })}${doc.letter ? ` · ${doc.letter}` : ''}`, { size: pt(11), bold: true });
   const a = doc.attendance;
   await line(label('records-copy-attendance', { present: input.number(a.present), absent: input.number(a.absent), excused: input.number(a.excused), late: input.number(a.late) }), { size: pt(10) });
   if (doc.conduct) await line(`${label('records-copy-conduct')}: ${doc.conduct}`, { size: pt(10) });
@@ -84,7 +92,7 @@ export async function renderCertifiedCopy(input: { bundle: RecordBundle; code: s
 
   await line(label('records-copy-signed-by'), { size: pt(11), bold: true });
   for (const s of input.bundle.signatures) {
-    await line(`• ${label(`records-role-${s.role}`)}${s.role === 'teacher' ? ` (${s.scope})` : ''}: ${s.signerName} — ${s.signedAt.slice(0, 16).replace('T', ' ')} UTC`, { size: pt(9) });
+    await line(`• ${label(`records-role-${s.role}`)}${s.role === 'teacher' ? ` (${s.scope})` : ''}: ${s.signerName} — ${when(s.signedAt)} UTC`, { size: pt(9) });
   }
   y += pt(10);
 
@@ -99,7 +107,7 @@ export async function renderCertifiedCopy(input: { bundle: RecordBundle; code: s
     [label('records-copy-code', { code: input.code }), { size: pt(13), bold: true }],
     [input.verifyUrl, { size: pt(9), color: '#1f3a93' }],
     [label('records-copy-hash', { hash: input.bundle.hash.slice(0, 32) }), { size: pt(8), color: '#555555' }],
-    [label('records-copy-issued', { at: input.issuedAt.slice(0, 16).replace('T', ' ') }), { size: pt(8), color: '#555555' }],
+    [label('records-copy-issued', { at: when(input.issuedAt) }), { size: pt(8), color: '#555555' }],
     [label('records-copy-how'), { size: pt(8), color: '#555555' }],
   ] as const) {
     const p = await text(value, style, tx, fy);

@@ -73,6 +73,17 @@ export async function refreshClassRecords(db: Db, source: RecordSource, input: {
     // one refresh of a class at a time
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('records-class'), ${input.classId})`);
     const current = new Map((await currentVersions(tx, input)).map((v) => [v.studentId, v]));
+    // a revoked record has no current version: the next one still follows its number
+    const ids = records.map((r) => r.studentId);
+    const last = new Map(
+      (
+        ids.length === 0 ? [] : await tx
+          .select({ studentId: recordVersions.studentId, version: sql<number>`max(${recordVersions.version})::int` })
+          .from(recordVersions)
+          .where(and(eq(recordVersions.schoolId, input.schoolId), inArray(recordVersions.studentId, ids), eq(recordVersions.term, input.term), eq(recordVersions.year, input.year)))
+          .groupBy(recordVersions.studentId)
+      ).map((r) => [r.studentId, Number(r.version)]),
+    );
     let added = 0;
     for (const r of records) {
       const old = current.get(r.studentId);
@@ -83,7 +94,7 @@ export async function refreshClassRecords(db: Db, source: RecordSource, input: {
       }
       const [row] = await tx
         .insert(recordVersions)
-        .values(versionValues({ schoolId: input.schoolId, studentId: r.studentId, classId: input.classId, content: r.content, version: (old?.version ?? 0) + 1, createdBy: input.actor }))
+        .values(versionValues({ schoolId: input.schoolId, studentId: r.studentId, classId: input.classId, content: r.content, version: Math.max(old?.version ?? 0, last.get(r.studentId) ?? 0) + 1, createdBy: input.actor }))
         .returning({ id: recordVersions.id });
       if (old) await tx.update(recordVersions).set({ status: 'superseded', supersededBy: row!.id }).where(eq(recordVersions.id, old.id));
       added++;
