@@ -1516,3 +1516,4 @@ records-idcode-refused-bad-code = An identification code is 4 to 32 letters, dig
 records-idcode-refused-taken = Another student of your school has this identification code: nothing was set.
 records-idcode-none-missing = Every student has an identification code.
 records-idcode-missing-title = Students without an identification code (their records cannot be confirmed):
+records-copy-exam = exam

@@ -1516,3 +1516,4 @@ records-idcode-refused-bad-code = លេខសម្គាល់អត្តស�
 records-idcode-refused-taken = សិស្សម្នាក់ទៀតនៃសាលារបស់អ្នកមានលេខសម្គាល់នេះរួចហើយ៖ មិនបានកំណត់អ្វីទេ។
 records-idcode-none-missing = សិស្សគ្រប់រូបមានលេខសម្គាល់អត្តសញ្ញាណ។
 records-idcode-missing-title = សិស្សដែលគ្មានលេខសម្គាល់អត្តសញ្ញាណ (សៀវភៅសិក្សារបស់ពួកគេមិនអាចបញ្ជាក់បានទេ)៖
+records-copy-exam = ប្រឡង

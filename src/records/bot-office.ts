@@ -45,7 +45,8 @@ export function recordsOfficeFeature(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const db = deps.database.db;
   const source = scoresRecordSource(deps.database);
-  const base = (deps.publicUrl ?? (deps.webAppUrl ? new URL(deps.webAppUrl).origin : 'http://localhost:8080')).replace(/\/+$/, '');
+  // read when a copy is issued (the address is the deployment's, set once at start-up)
+  const base = () => (deps.publicUrl ?? (deps.webAppUrl ? new URL(deps.webAppUrl).origin : 'http://localhost:8080')).replace(/\/+$/, '');
   const n = (ctx: BotContext, v: number) => formatNumber(ctx.locale, v);
   const termOf = (ctx: BotContext, term: string) => (term === 'year' ? ctx.t('records-term-year') : localDigits(ctx.locale, term));
   const denied = async (ctx: BotContext, action: string) => {
@@ -81,7 +82,7 @@ export function recordsOfficeFeature(deps: AppDeps): Composer<BotContext> {
         chatId: ctx.chat!.id,
         locale: ctx.locale,
         toFamily: kind === 'family',
-        verifyUrl: (code) => `${base}/verify/${code}`,
+        verifyUrl: (code) => `${base()}/verify/${code}`,
         caption: (locale, code) => deps.notifier.t(locale, 'records-copy-caption', { code }),
       },
     );

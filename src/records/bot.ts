@@ -103,7 +103,7 @@ export function recordsFeature(deps: AppDeps): Composer<BotContext> {
       return;
     }
     const typed = ctx.match.trim();
-    const term: RecordTerm | string | null = typed ? parseRecordTerm(asciiDigits(typed)) : ((await latestPublishedTerm(deps.database, who.schoolId)) ?? (await latestTerm(db, who.schoolId)));
+    const term: RecordTerm | string | null = typed ? parseRecordTerm(asciiDigits(typed)) : ((await latestPublishedTerm(deps.database, who.schoolId)) ?? (await latestTerm(db, who.schoolId)) ?? '1');
     if (!term) {
       await ctx.reply(ctx.t('records-no-records'));
       return;

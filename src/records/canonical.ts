@@ -21,6 +21,8 @@ export interface RecordDocument {
    * or per term for the year's record; `average` the subject's result on its own maximum.
    */
   subjects: Array<{ subject: string; name?: string; nameEn?: string; max?: number; scores: Record<string, number | null>; average: number | null }>;
+  /** the tests the scores are of, in order (JSON object keys are sorted when canonicalised) */
+  tests?: Array<{ code: string; kind: string; month: number | null }>;
   /** on `scale` (10, 50) */
   average: number | null;
   scale?: number;

@@ -41,6 +41,19 @@ export async function renderCertifiedCopy(input: { bundle: RecordBundle; code: s
   const digits = (text: string) => localDigits(locale, text);
   const termText = doc.term === 'year' ? label('records-term-year') : digits(doc.term);
   const when = (iso: string) => digits(iso.slice(0, 16).replace('T', ' '));
+  const months = new Intl.DateTimeFormat(locale === 'km' ? 'km-KH' : 'en', { month: 'short', timeZone: 'UTC' });
+  /** a test as the reader names it: its month, "exam", "T1" */
+  const testLabel = (code: string) => {
+    const test = doc.tests?.find((x) => x.code === code);
+    if (test?.kind === 'term') return label('records-term-short', { term: digits(code.slice(1)) });
+    if (test?.month) return months.format(new Date(Date.UTC(2026, test.month - 1, 1)));
+    if (test?.kind === 'exam') return label('records-copy-exam');
+    return code;
+  };
+  const subjectName = (code: string) => {
+    const s = doc.subjects.find((x) => x.subject === code);
+    return (locale === 'en' ? s?.nameEn : s?.name) || s?.name || code;
+  };
   const pieces: Placed[] = [];
   let y = MARGIN;
   const text = async (value: string, style: TextStyle, left: number, top: number) => {
@@ -71,10 +84,12 @@ export async function renderCertifiedCopy(input: { bundle: RecordBundle; code: s
   y += head.height + pt(3);
   const rules: Array<{ top: number }> = [{ top: y - pt(2) }];
   for (const s of doc.subjects) {
-    const name = (locale === 'en' ? s.nameEn : s.name) || s.name || s.subject;
+    const name = subjectName(s.subject);
     await text(s.max ? `${name} (/${input.number(s.max)})` : name, { size: pt(10), maxWidth: colScores - colSubject - pt(8) }, colSubject, y);
+    const order = doc.tests?.map((x) => x.code) ?? [];
     const scores = Object.entries(s.scores)
-      .map(([k, v]) => `${k === 't1' || k === 't2' ? label('records-term-short', { term: digits(k.slice(1)) }) : k} ${v === null ? label('records-absent-short') : input.number(v)}`)
+      .sort(([a], [b]) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99))
+      .map(([k, v]) => `${testLabel(k)} ${v === null ? label('records-absent-short') : input.number(v)}`)
       .join('   ');
     await text(scores || '—', { size: pt(10), maxWidth: colAverage - colScores - pt(8) }, colScores, y);
     const p = await text(input.number(s.average), { size: pt(10) }, colAverage, y);
@@ -91,8 +106,18 @@ export async function renderCertifiedCopy(input: { bundle: RecordBundle; code: s
   y += pt(8);
 
   await line(label('records-copy-signed-by'), { size: pt(11), bold: true });
+  // one line per signer and role: a teacher who signed several subjects is named once
+  const groups = new Map<string, { role: string; signer: string; at: string; scopes: string[] }>();
   for (const s of input.bundle.signatures) {
-    await line(`• ${label(`records-role-${s.role}`)}${s.role === 'teacher' ? ` (${s.scope})` : ''}: ${s.signerName} — ${when(s.signedAt)} UTC`, { size: pt(9) });
+    const key = `${s.role}/${s.signerName}`;
+    const g = groups.get(key) ?? { role: s.role, signer: s.signerName, at: s.signedAt, scopes: [] };
+    if (s.role === 'teacher') g.scopes.push(subjectName(s.scope));
+    if (s.signedAt > g.at) g.at = s.signedAt;
+    groups.set(key, g);
+  }
+  for (const g of groups.values()) {
+    await line(`• ${label(`records-role-${g.role}`)}: ${g.signer} — ${when(g.at)} UTC`, { size: pt(9) });
+    if (g.scopes.length) await line(g.scopes.join(', '), { size: pt(8), color: '#555555' }, MARGIN + pt(12));
   }
   y += pt(10);
 

@@ -68,6 +68,7 @@ export function scoresRecordSource(database: Database): RecordSource {
             const subject = subjectById.get(x.subjectId);
             return { subject: subject?.code ?? String(x.subjectId), name: subject?.nameKm ?? '', nameEn: subject?.nameEn ?? '', max: x.max, scores: s.scores[x.subjectId] ?? {}, average: x.value };
           }),
+          tests: published.tests,
           average: r.average,
           scale: r.scale,
           letter: r.letter,

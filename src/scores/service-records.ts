@@ -30,6 +30,8 @@ export interface PublishedClassResults {
   year: string;
   ruleSet: { code: string; nameEn: string };
   subjects: Array<{ id: number; code: string; nameKm: string; nameEn: string; max: number }>;
+  /** the tests behind a term's results in plan order (the two terms for the year) */
+  tests: Array<{ code: string; kind: string; month: number | null }>;
   students: PublishedStudent[];
 }
 
@@ -72,6 +74,17 @@ export async function publishedClassResults(database: Database, input: { schoolI
     (s[subjectId] ??= {})[key] = value;
     perStudent.set(studentId, s);
   };
+  const tests =
+    input.period === 'y'
+      ? [
+          { code: 't1', kind: 'term', month: null },
+          { code: 't2', kind: 'term', month: null },
+        ]
+      : await db
+          .select({ code: assessments.code, kind: assessments.kind, month: assessments.month })
+          .from(assessments)
+          .where(and(eq(assessments.planId, pub.planId), eq(assessments.term, Number(input.period.slice(1)))))
+          .orderBy(assessments.position);
   if (input.period === 'y') {
     for (const term of ['t1', 't2'] as const) {
       for (const r of await computeResults(database, { planId: pub.planId, period: term, classIds: [input.classId] })) for (const s of r.subjects) put(r.studentId, s.subjectId, term, s.value);
@@ -91,7 +104,8 @@ export async function publishedClassResults(database: Database, input: { schoolI
       ? []
       : (await db.select({ studentId: scoreComments.studentId, comment: scoreComments.comment }).from(scoreComments).where(and(eq(scoreComments.planId, pub.planId), eq(scoreComments.period, input.period), inArray(scoreComments.studentId, ids)))).map((c) => [c.studentId, c.comment]),
   );
-  const [from, to] = input.period === 't1' ? [pub.startsOn, sql`${pub.term2}::date - 1`] : input.period === 't2' ? [pub.term2, pub.endsOn] : [pub.startsOn, pub.endsOn];
+  const dayBefore = (iso: string) => new Date(Date.parse(`${iso}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  const [from, to] = input.period === 't1' ? [pub.startsOn, dayBefore(pub.term2)] : input.period === 't2' ? [pub.term2, pub.endsOn] : [pub.startsOn, pub.endsOn];
   const days =
     ids.length === 0
       ? []
@@ -111,6 +125,7 @@ export async function publishedClassResults(database: Database, input: { schoolI
     year: pub.year,
     ruleSet: { code: pub.ruleCode, nameEn: pub.ruleName },
     subjects: subjectRows.map((s) => ({ id: s.id, code: s.code, nameKm: s.nameKm, nameEn: s.nameEn, max: s.maxScore })),
+    tests,
     students: rows.map((r) => {
       const a = attendance.get(r.studentId);
       return {
