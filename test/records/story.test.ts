@@ -263,6 +263,8 @@ describe('a parent’s certified copy', () => {
 
     const page = await (await fetch(`${base}/verify/${code}`)).text();
     expect(page).toContain(t('records-verify-valid'));
+    expect(page).toContain('២០២៦-២០២៧');
+    expect(page).toContain('2026-2027');
     expect(page).not.toMatch(/\+855|0\d{2} \d{3} \d{3}/);
     expect((await json(`/verify/${code}.json`)).status).toBe('valid');
     await u.parent.send(`/verify ${code.toLowerCase()}`);

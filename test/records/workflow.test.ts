@@ -132,6 +132,8 @@ describe('records of 7A', () => {
     await expect(database.db.execute(sql`delete from record_versions`)).rejects.toThrow();
     await expect(database.db.execute(sql`update record_versions set canonical = '{}'`)).rejects.toThrow();
     await expect(database.db.execute(sql`delete from record_signatures`)).rejects.toThrow();
+    // a locked record is not reopened by an UPDATE either: an unlock is a new version
+    await expect(database.db.execute(sql`update record_versions set status = 'open' where status = 'locked'`)).rejects.toThrow();
   });
 
   it('a certified copy verifies; unlocked and corrected it is superseded at the old code', async () => {
