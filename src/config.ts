@@ -45,6 +45,13 @@ const ConfigSchema = z
      * origin of WEBAPP_URL, else of WEBHOOK_URL, else http://localhost:PORT.
      */
     PUBLIC_URL: optionalText.pipe(z.url('PUBLIC_URL must be the public address of the bot\'s HTTP server').optional()),
+    /**
+     * Folder of school certificates for certified copies: `<SCHOOL-CODE>.p12`; a school with one
+     * gets its copies' PDFs digitally signed with it (records/pdf-seal.ts). Its passphrase:
+     * RECORDS_P12_PASSPHRASE (one for the folder).
+     */
+    RECORDS_P12_DIR: optionalText,
+    RECORDS_P12_PASSPHRASE: optionalText,
     DEFAULT_LOCALE: z.enum(['km', 'en'], { error: 'DEFAULT_LOCALE must be km or en' }).default('km'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Messages per second the sender may use overall (Telegram allows about 30) */

@@ -4,7 +4,7 @@
  * embedded in a PDF that also carries the record's bundle (canonical document + signatures) as
  * an attachment, for `npm run cli -- verify copy.pdf` offline. The page shows the school, the
  * student, the results, who signed as what and when, the verification code and a QR code to the
- * public verify page.
+ * public verify page. Where the school has a P12, the PDF is also signed with it (pdf-seal.ts).
  */
 import { PDFDocument } from 'pdf-lib';
 import QRCode from 'qrcode';
@@ -15,6 +15,7 @@ import { renderText, type TextStyle } from '../core/render/fonts.js';
 import { embedPngData } from '../qr/render.js';
 import type { RecordBundle } from './bundle.js';
 import type { RecordDocument } from './canonical.js';
+import { savedAndSealed, type PdfSeal } from './pdf-seal.js';
 
 export const BUNDLE_ATTACHMENT = 'record.sis.json';
 const DPI = 150;
@@ -33,7 +34,7 @@ interface Placed {
   raw?: { width: number; height: number; channels: 4 };
 }
 
-export async function renderCertifiedCopy(input: { bundle: RecordBundle; code: string; verifyUrl: string; issuedAt: string; label: CopyLabels; number: (n: number | null) => string; locale?: Locale }): Promise<Buffer> {
+export async function renderCertifiedCopy(input: { bundle: RecordBundle; code: string; verifyUrl: string; issuedAt: string; label: CopyLabels; number: (n: number | null) => string; locale?: Locale; seal?: PdfSeal | null }): Promise<Buffer> {
   const doc = JSON.parse(input.bundle.canonical) as RecordDocument;
   const { label } = input;
   const locale = input.locale ?? 'km';
@@ -155,5 +156,6 @@ export async function renderCertifiedCopy(input: { bundle: RecordBundle; code: s
   const image = await embedPngData(pdf, png);
   page.drawImage(image, { x: 0, y: 0, width: 595.28, height: 841.89 });
   await pdf.attach(Buffer.from(JSON.stringify(input.bundle), 'utf8'), BUNDLE_ATTACHMENT, { mimeType: 'application/json', description: 'SIS signed record (canonical document and signatures)' });
+  if (input.seal) return savedAndSealed(pdf, input.seal, { name: doc.school.name, location: doc.school.code, reason: `${label('records-copy-title')} — ${input.code}` });
   return Buffer.from(await pdf.save({ useObjectStreams: false }));
 }

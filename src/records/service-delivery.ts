@@ -7,10 +7,13 @@ import { InputFile } from 'grammy';
 import type { Db } from '../core/db/client.js';
 import { formatNumber, type Notifier } from '../core/i18n/index.js';
 import type { PayloadResolver } from '../core/queue/sender.js';
+import type { RecordDocument } from './canonical.js';
+import { sealOf } from './pdf-seal.js';
 import { renderCertifiedCopy } from './render.js';
 import { copyByCode, type RecordCopyRef } from './service-copies.js';
 
-export function recordCopyResolver(db: Db, notifier: Notifier): PayloadResolver {
+/** `seals`: the school P12 directory and passphrase (RECORDS_P12_DIR, RECORDS_P12_PASSPHRASE). */
+export function recordCopyResolver(db: Db, notifier: Notifier, seals: { dir?: string; passphrase?: string } = {}): PayloadResolver {
   return async (method, payload) => {
     if (method !== 'sendDocument') return null;
     const ref = (payload.document as Partial<RecordCopyRef> | undefined)?.recordCopy;
@@ -26,6 +29,7 @@ export function recordCopyResolver(db: Db, notifier: Notifier): PayloadResolver 
       label: (key, vars) => notifier.t(locale, key, vars),
       number: (n) => (n === null ? '—' : formatNumber(locale, n)),
       locale,
+      seal: sealOf(seals, (JSON.parse(copy.bundle.canonical) as RecordDocument).school.code),
     });
     return { payload: { ...payload, document: new InputFile(pdf, `record-${ref.code}.pdf`) } };
   };

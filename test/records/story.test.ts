@@ -10,12 +10,13 @@
  * as it is; unlocked, the corrected record is signed again, superseded at the old code and valid
  * at the new one. A transfer to a second school verifies there and that school cannot change it.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { PDFDocument, PDFName, PDFNumber, PDFRawStream } from 'pdf-lib';
+import forge from 'node-forge';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -74,13 +75,32 @@ async function pagePng(pdf: Buffer): Promise<Buffer> {
   throw new Error('no page picture');
 }
 
+/** The demo school's certificate (what a school gets from its certification authority), as a P12 in RECORDS_P12_DIR. */
+function schoolP12(folder: string): void {
+  const keys = forge.pki.rsa.generateKeyPair(2048);
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = '01';
+  cert.validity.notBefore = new Date(Date.now() - 86_400_000);
+  cert.validity.notAfter = new Date(Date.now() + 365 * 86_400_000);
+  const name = [{ name: 'commonName', value: 'Demo School DEMO-001' }];
+  cert.setSubject(name);
+  cert.setIssuer(name);
+  cert.sign(keys.privateKey, forge.md.sha256.create());
+  const p12 = forge.pkcs12.toPkcs12Asn1(keys.privateKey, [cert], 'p12-pass', { algorithm: '3des' });
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(path.join(folder, 'DEMO-001.p12'), Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary'));
+}
+
 const json = async (p: string) => (await (await fetch(`${base}${p}`)).json()) as { status: string; record?: { version: number; signatures: unknown[] } };
 const documentsOf = (user: TestUser) => user.inbox().filter((m) => m.method === 'sendDocument');
 
 beforeAll(async () => {
   app = await createTestApp({ rateLimit: { max: 100_000, windowMs: 1000 } });
   await loadDemoSchool(app.database.db);
-  delivery = startTestDelivery(app, { resolvePayload: composeResolvers(scoreCardResolver(app.database.db, app.notifier), recordCopyResolver(app.database.db, app.notifier)) });
+  schoolP12(path.join(dir, 'p12'));
+  const seals = { dir: path.join(dir, 'p12'), passphrase: 'p12-pass' };
+  delivery = startTestDelivery(app, { resolvePayload: composeResolvers(scoreCardResolver(app.database.db, app.notifier), recordCopyResolver(app.database.db, app.notifier, seals)) });
   server = createHttpServer(recordsRoutes(app.deps));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -274,6 +294,19 @@ describe('a parent’s certified copy', () => {
     const offline = await cli('verify', path.join(dir, 'copy.pdf'), '--keys', path.join(dir, 'keys.json'));
     expect(offline).toMatchObject({ code: 0 });
     expect(offline.out).toContain('VALID');
+    // the school has a P12: the PDF itself is signed with it too
+    expect(offline.out).toContain('VALID    PDF signature by "Demo School DEMO-001"');
+  });
+
+  it('a sealed copy changed by one byte fails its PDF signature', async () => {
+    // one byte of the header's binary comment: every reader still opens the file
+    const changed = Buffer.from(parentCopy.pdf);
+    expect(changed.toString('latin1', 0, 10)).toMatch(/^%PDF-1\.\d\n%/);
+    changed[10] = changed[10]! ^ 1;
+    writeFileSync(path.join(dir, 'changed.pdf'), changed);
+    const r = await cli('verify', path.join(dir, 'changed.pdf'));
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('INVALID  PDF signature by "Demo School DEMO-001": digest');
   });
 
   it('with one score changed fails offline verification', async () => {
