@@ -84,7 +84,7 @@ export async function refreshClassRecords(db: Db, source: RecordSource, input: {
           .groupBy(recordVersions.studentId)
       ).map((r) => [r.studentId, Number(r.version)]),
     );
-    let added = 0;
+    const fresh: Array<{ values: ReturnType<typeof versionValues>; old?: VersionRow }> = [];
     for (const r of records) {
       const old = current.get(r.studentId);
       if (old?.status === 'locked') continue;
@@ -92,14 +92,15 @@ export async function refreshClassRecords(db: Db, source: RecordSource, input: {
         const { version: _v, ...oldContent } = old.document;
         if (canonicalText(oldContent) === canonicalText(r.content)) continue;
       }
-      const [row] = await tx
-        .insert(recordVersions)
-        .values(versionValues({ schoolId: input.schoolId, studentId: r.studentId, classId: input.classId, content: r.content, version: Math.max(old?.version ?? 0, last.get(r.studentId) ?? 0) + 1, createdBy: input.actor }))
-        .returning({ id: recordVersions.id });
-      if (old) await tx.update(recordVersions).set({ status: 'superseded', supersededBy: row!.id }).where(eq(recordVersions.id, old.id));
-      added++;
+      const version = Math.max(old?.version ?? 0, last.get(r.studentId) ?? 0) + 1;
+      fresh.push({ values: versionValues({ schoolId: input.schoolId, studentId: r.studentId, classId: input.classId, content: r.content, version, createdBy: input.actor }), old });
     }
-    return added;
+    if (fresh.length === 0) return 0;
+    // the class's new versions in one statement; the few they replace marked one by one
+    const rows = await tx.insert(recordVersions).values(fresh.map((f) => f.values)).returning({ id: recordVersions.id, studentId: recordVersions.studentId });
+    const idOf = new Map(rows.map((r) => [r.studentId, r.id]));
+    for (const f of fresh) if (f.old) await tx.update(recordVersions).set({ status: 'superseded', supersededBy: idOf.get(f.values.studentId)! }).where(eq(recordVersions.id, f.old.id));
+    return fresh.length;
   });
 }
 
