@@ -39,6 +39,19 @@ const ConfigSchema = z
     PORT: z.coerce.number().int().min(1).max(65535).default(8080),
     /** Public https address of the gate-scanner Mini App (served by this process on PORT) */
     WEBAPP_URL: optionalText.pipe(z.url('WEBAPP_URL must be the https address of the scanner page').optional()),
+    /**
+     * Public address of this process's HTTP server (https://sis.example.org), for links printed on
+     * paper: the QR code of a certified copy points at <PUBLIC_URL>/verify/<code>. Unset: the
+     * origin of WEBAPP_URL, else of WEBHOOK_URL, else http://localhost:PORT.
+     */
+    PUBLIC_URL: optionalText.pipe(z.url('PUBLIC_URL must be the public address of the bot\'s HTTP server').optional()),
+    /**
+     * Folder of school certificates for certified copies: `<SCHOOL-CODE>.p12`; a school with one
+     * gets its copies' PDFs digitally signed with it (records/pdf-seal.ts). Its passphrase:
+     * RECORDS_P12_PASSPHRASE (one for the folder).
+     */
+    RECORDS_P12_DIR: optionalText,
+    RECORDS_P12_PASSPHRASE: optionalText,
     DEFAULT_LOCALE: z.enum(['km', 'en'], { error: 'DEFAULT_LOCALE must be km or en' }).default('km'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Messages per second the sender may use overall (Telegram allows about 30) */

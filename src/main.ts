@@ -15,7 +15,7 @@ import { logger, safeError } from './core/logger.js';
 import { createHttpServer, createWebhookServer } from './core/telegram/webhook.js';
 import { createJobAdder } from './core/queue/jobs.js';
 import { cardSecret } from './qr/secret.js';
-import { recordsKey } from './records/key.js';
+import { publicBaseUrl, recordsKey } from './records/key.js';
 import { createDrain } from './core/telegram/drain.js';
 import { runWithInbox } from './core/telegram/inbox.js';
 import { observeSharedState, readiness } from './core/metrics.js';
@@ -86,6 +86,7 @@ async function main(): Promise<void> {
       cardSecret: cardSecret(config),
       recordsKey: recordsKey(config),
       webAppUrl: config.WEBAPP_URL,
+      publicUrl: publicBaseUrl(config),
     });
     // The bot's own Redis connection fails fast instead of queueing commands while Redis is away:
     // updates are then handled without the shared flood guard and dedupe, not held up.

@@ -25,6 +25,7 @@ const REGISTRY: Array<{ name: string; load: () => Promise<{ default: Bench }> }>
   { name: 'teaching-hours', load: () => import('./teaching-hours.js') },
   { name: 'scores', load: () => import('./scores.js') },
   { name: 'records', load: () => import('./records.js') },
+  { name: 'records-source', load: () => import('./records-source.js') },
   { name: 'budget', load: () => import('./budget.js') },
   { name: 'interop', load: () => import('./interop.js') },
   { name: 'mixed', load: () => import('./mixed.js') },

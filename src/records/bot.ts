@@ -17,7 +17,10 @@ import { cancelSign, confirmClassBtn, confirmSchool, confirmSubject, openClass, 
 import { GUESSES, guessLimiter } from './guesses.js';
 import { storedKeySigners } from './service-keys.js';
 import { normaliseCode, verifyCode } from './service-copies.js';
-import { checkClass, classPreview, confirmClass, latestTerm, schoolReadiness, signSchool, signSubject, subjectOf, subjectPreview, teacherTasks, type ClassCheck, type Who } from './service-sign.js';
+import { checkClass, classPreview, confirmClass, latestTerm, schoolReadiness, signSchool, signSubject, subjectPreview, teacherSubjects, teacherTasks, type ClassCheck, type Who } from './service-sign.js';
+import { subjectIndex } from '../teaching/subjects.js';
+import { recordsOfficeFeature } from './bot-office.js';
+import { latestPublishedTerm, parseRecordTerm, refreshTermRecords, scoresRecordSource, type RecordTerm } from './source-scores.js';
 
 function whoOf(ctx: BotContext, role: 'teacher' | 'principal'): Who | null {
   const m = ctx.actor.staff.find((s) => s.roles.includes(role));
@@ -31,6 +34,15 @@ export function recordsFeature(deps: AppDeps): Composer<BotContext> {
   const limiter = guessLimiter(GUESSES);
   const n = (ctx: BotContext, v: number) => formatNumber(ctx.locale, v);
   const prefix = (b: string) => b.slice(0, 12);
+  const source = scoresRecordSource(deps.database);
+  const index = subjectIndex((locale, key) => deps.notifier.t(locale, key));
+  const termOf = (ctx: BotContext, term: string) => (term === 'year' ? ctx.t('records-term-year') : localDigits(ctx.locale, term));
+  /** records follow what scores published: brought up to date before anything is shown or signed */
+  const refresh = (who: Who, term: string, classIds?: number[]) => {
+    const t = parseRecordTerm(term);
+    return t ? refreshTermRecords(deps.database, source, { schoolId: who.schoolId, term: t, actor: who.actor, classIds }) : Promise.resolve(0);
+  };
+  composer.use(recordsOfficeFeature(deps));
 
   const reasonsOf = (ctx: BotContext, c: ClassCheck) => {
     const why: string[] = [];
@@ -42,8 +54,9 @@ export function recordsFeature(deps: AppDeps): Composer<BotContext> {
   };
 
   async function showPrincipal(ctx: BotContext, who: Who, term: string) {
+    await refresh(who, term);
     const r = await schoolReadiness(db, who.schoolId, term);
-    const lines = [ctx.t('records-school-title', { term: localDigits(ctx.locale, term) })];
+    const lines = [ctx.t('records-school-title', { term: termOf(ctx, term) })];
     for (const c of r.ready) lines.push(`✅ ${c.className}: ${ctx.t('records-ready-count', { count: n(ctx, c.toSign.length) })}`);
     for (const c of r.notReady) lines.push(`⏳ ${c.className}: ${reasonsOf(ctx, c)}`);
     if (r.versions.length === 0) {
@@ -58,15 +71,25 @@ export function recordsFeature(deps: AppDeps): Composer<BotContext> {
 
   async function showTeacher(ctx: BotContext, who: Who, term: string) {
     const tasks = await teacherTasks(db, who);
+    await refresh(who, term, tasks.classes.map((c) => c.classId));
     const kb = new InlineKeyboard();
-    const lines = [ctx.t('records-teacher-title', { term: localDigits(ctx.locale, term) })];
-    for (const s of tasks.subjects) kb.text(`${s.className} · ${s.subject}`, openSubject.pack({ c: s.classId, t: term })).row();
+    const lines = [ctx.t('records-teacher-title', { term: termOf(ctx, term) })];
+    let any = false;
+    for (const c of tasks.classes) {
+      const subjects = await teacherSubjects(db, who, c.classId, term, index);
+      if (subjects.length === 0) continue;
+      any = true;
+      const names = subjects.map((s) => s.name).join(', ');
+      kb.text(`${c.className} · ${names.length > 48 ? `${names.slice(0, 46)}…` : names}`, openSubject.pack({ c: c.classId, t: term })).row();
+    }
     for (const h of tasks.homeroom) {
       const c = await checkClass(db, who.schoolId, h.classId, term);
-      lines.push(`🏫 ${h.className}: ${c && (c.confirmed ? ctx.t('records-class-confirmed') : reasonsOf(ctx, c) || ctx.t('records-class-can-confirm'))}`);
+      if (!c || c.records === 0) continue;
+      any = true;
+      lines.push(`🏫 ${h.className}: ${c.confirmed ? ctx.t('records-class-confirmed') : reasonsOf(ctx, c) || ctx.t('records-class-can-confirm')}`);
       kb.text(ctx.t('records-btn-open-class', { className: h.className }), openClass.pack({ c: h.classId, t: term })).row();
     }
-    if (tasks.subjects.length === 0 && tasks.homeroom.length === 0) lines.push(ctx.t('records-teacher-nothing'));
+    if (!any) lines.push(ctx.t('records-teacher-nothing'));
     await ctx.reply(lines.join('\n').slice(0, 4000), { reply_markup: kb });
   }
 
@@ -80,8 +103,8 @@ export function recordsFeature(deps: AppDeps): Composer<BotContext> {
       return;
     }
     const typed = ctx.match.trim();
-    const term = typed ? asciiDigits(typed) : await latestTerm(db, who.schoolId);
-    if (!term || !/^[A-Za-z0-9_.-]{1,8}$/.test(term)) {
+    const term: RecordTerm | string | null = typed ? parseRecordTerm(asciiDigits(typed)) : ((await latestPublishedTerm(deps.database, who.schoolId)) ?? (await latestTerm(db, who.schoolId)) ?? '1');
+    if (!term) {
       await ctx.reply(ctx.t('records-no-records'));
       return;
     }
@@ -96,15 +119,15 @@ export function recordsFeature(deps: AppDeps): Composer<BotContext> {
     const v = openSubject.parse(ctx.callbackQuery.data);
     const who = whoOf(ctx, 'teacher');
     if (!v || !who) return void (await ctx.reply(ctx.t('records-denied')));
-    const subject = await subjectOf(db, who, v.c);
-    if (!subject) return void (await ctx.reply(refusal(ctx, 'not-your-subject')));
-    const p = await subjectPreview(db, who, { classId: v.c, term: v.t, subject });
+    await refresh(who, v.t, [v.c]);
+    const p = await subjectPreview(db, who, { classId: v.c, term: v.t, index });
     if (!p.ok) return void (await ctx.reply(refusal(ctx, p.reason)));
     const check = await checkClass(db, who.schoolId, v.c, v.t);
-    const lines = [ctx.t('records-subject-preview', { className: p.className, subject, term: localDigits(ctx.locale, v.t), count: n(ctx, p.versions.length), hash: prefix(p.batch) })];
+    const subject = p.subjects.map((s) => s.name).join(', ');
+    const lines = [ctx.t('records-subject-preview', { className: p.className, subject, term: termOf(ctx, v.t), count: n(ctx, p.versions.length), hash: prefix(p.batch) })];
     if (check && check.missingIdCodes.length > 0) lines.push(ctx.t('records-why-ids', { count: n(ctx, check.missingIdCodes.length), names: check.missingIdCodes.slice(0, 10).join(', ') }));
     const kb = new InlineKeyboard().text(ctx.t('records-btn-confirm'), confirmSubject.pack({ c: v.c, t: v.t, b: prefix(p.batch) })).text(ctx.t('records-btn-cancel'), cancelSign.pack({}));
-    await ctx.reply(lines.join('\n'), { reply_markup: kb });
+    await ctx.reply(lines.join('\n').slice(0, 4000), { reply_markup: kb });
   });
 
   composer.callbackQuery(confirmSubject.pattern, async (ctx) => {
@@ -112,11 +135,11 @@ export function recordsFeature(deps: AppDeps): Composer<BotContext> {
     const v = confirmSubject.parse(ctx.callbackQuery.data);
     const who = whoOf(ctx, 'teacher');
     if (!v || !who) return void (await ctx.reply(ctx.t('records-denied')));
-    const subject = await subjectOf(db, who, v.c);
-    if (!subject) return void (await ctx.reply(refusal(ctx, 'not-your-subject')));
-    const r = await signSubject(db, signers, who, { classId: v.c, term: v.t, subject, batch: v.b });
+    // results corrected since the preview make a new version: the fingerprint no longer matches
+    await refresh(who, v.t, [v.c]);
+    const r = await signSubject(db, signers, who, { classId: v.c, term: v.t, index, batch: v.b });
     await ctx.editMessageReplyMarkup().catch(ignoreNotModified);
-    await ctx.reply(r.ok ? ctx.t('records-subject-signed', { className: r.className, subject, count: n(ctx, r.count) }) : refusal(ctx, r.reason));
+    await ctx.reply(r.ok ? ctx.t('records-subject-signed', { className: r.className, subject: r.subjects.map((s) => s.name).join(', '), count: n(ctx, r.count) }) : refusal(ctx, r.reason));
   });
 
   composer.callbackQuery(openClass.pattern, async (ctx) => {
@@ -124,10 +147,11 @@ export function recordsFeature(deps: AppDeps): Composer<BotContext> {
     const v = openClass.parse(ctx.callbackQuery.data);
     const who = whoOf(ctx, 'teacher');
     if (!v || !who) return void (await ctx.reply(ctx.t('records-denied')));
+    await refresh(who, v.t, [v.c]);
     const p = await classPreview(db, who, { classId: v.c, term: v.t });
     if (!p.ok) return void (await ctx.reply('check' in p ? `${refusal(ctx, 'not-ready')}\n${reasonsOf(ctx, p.check)}` : refusal(ctx, p.reason)));
     const kb = new InlineKeyboard().text(ctx.t('records-btn-confirm'), confirmClassBtn.pack({ c: v.c, t: v.t, b: prefix(p.batch) })).text(ctx.t('records-btn-cancel'), cancelSign.pack({}));
-    await ctx.reply(ctx.t('records-class-preview', { className: p.className, term: localDigits(ctx.locale, v.t), count: n(ctx, p.versions.length), hash: prefix(p.batch) }), { reply_markup: kb });
+    await ctx.reply(ctx.t('records-class-preview', { className: p.className, term: termOf(ctx, v.t), count: n(ctx, p.versions.length), hash: prefix(p.batch) }), { reply_markup: kb });
   });
 
   composer.callbackQuery(confirmClassBtn.pattern, async (ctx) => {
@@ -135,6 +159,7 @@ export function recordsFeature(deps: AppDeps): Composer<BotContext> {
     const v = confirmClassBtn.parse(ctx.callbackQuery.data);
     const who = whoOf(ctx, 'teacher');
     if (!v || !who) return void (await ctx.reply(ctx.t('records-denied')));
+    await refresh(who, v.t, [v.c]);
     const r = await confirmClass(db, signers, who, { classId: v.c, term: v.t, batch: v.b });
     await ctx.editMessageReplyMarkup().catch(ignoreNotModified);
     await ctx.reply(r.ok ? ctx.t('records-class-signed', { className: r.className, count: n(ctx, r.count) }) : refusal(ctx, r.reason));
@@ -145,6 +170,7 @@ export function recordsFeature(deps: AppDeps): Composer<BotContext> {
     const v = confirmSchool.parse(ctx.callbackQuery.data);
     const who = whoOf(ctx, 'principal') ?? whoOf(ctx, 'teacher');
     if (!v || !who) return void (await ctx.reply(ctx.t('records-denied')));
+    if (who.isPrincipal) await refresh(who, v.t);
     const r = await signSchool(db, signers, who, { term: v.t, batch: v.b });
     await ctx.editMessageReplyMarkup().catch(ignoreNotModified);
     await ctx.reply(r.ok ? ctx.t('records-school-signed', { count: n(ctx, r.count), classes: n(ctx, r.classes) }) : refusal(ctx, r.reason));
@@ -173,7 +199,7 @@ export function recordsFeature(deps: AppDeps): Composer<BotContext> {
       return void (await ctx.reply(ctx.t('records-verify-unknown')));
     }
     const r = result.record;
-    const lines = [ctx.t(`records-verify-${result.status}`), ctx.t('records-verify-what', { school: r.school, student: r.student, code: r.studentCode, year: r.year, term: localDigits(ctx.locale, r.term), version: n(ctx, r.version) })];
+    const lines = [ctx.t(`records-verify-${result.status}`), ctx.t('records-verify-what', { school: r.school, student: r.student, code: r.studentCode, year: localDigits(ctx.locale, r.year), term: termOf(ctx, r.term), version: n(ctx, r.version) })];
     for (const s of r.signatures) lines.push(`• ${ctx.t(`records-role-${s.role}`)}${s.role === 'teacher' ? ` (${s.scope})` : ''}: ${s.signer}`);
     await ctx.reply(lines.join('\n').slice(0, 4000));
   });

@@ -15,8 +15,18 @@ export interface RecordDocument {
   /** a term name ('1', '2') or 'year' for the year's record */
   term: string;
   className: string;
-  subjects: Array<{ subject: string; scores: Record<string, number | null>; average: number | null }>;
+  /**
+   * `subject` is the subject's code (what a teacher's signature names as its scope); `name` and
+   * `nameEn` its labels, `max` its maximum; `scores` per test code (null: absent from the test),
+   * or per term for the year's record; `average` the subject's result on its own maximum.
+   */
+  subjects: Array<{ subject: string; name?: string; nameEn?: string; max?: number; scores: Record<string, number | null>; average: number | null }>;
+  /** the tests the scores are of, in order (JSON object keys are sorted when canonicalised) */
+  tests?: Array<{ code: string; kind: string; month: number | null }>;
+  /** on `scale` (10, 50) */
   average: number | null;
+  scale?: number;
+  letter?: string | null;
   rank: number | null;
   conduct: string | null;
   attendance: { present: number; absent: number; excused: number; late: number };

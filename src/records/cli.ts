@@ -1,8 +1,9 @@
-/** `verify FILE` (offline check of a certified copy or export), `transfer export|import`. */
+/** `verify FILE` (offline check of a certified copy or export), `transfer export|import`, `idcodes import`. */
 import { readFile, writeFile } from 'node:fs/promises';
 import { CliUsageError, requireOption, type CliCommand } from '../core/cli.js';
 import { getSchool } from '../schools/service.js';
 import type { BundleCheck } from './bundle.js';
+import { importIdCodes, missingIdCodes } from './service-idcodes.js';
 import { exportStudentRecords, importTransfer } from './service-transfer.js';
 import { verifyFile } from './verify-file.js';
 
@@ -33,8 +34,11 @@ export const verifyCli: CliCommand = {
       return false;
     }
     for (const r of result.records) ctx.out.line(describe(r));
+    const seal = result.pdfSignature;
+    if (seal?.present) ctx.out.line(seal.ok ? `VALID    PDF signature by "${seal.signer}": the file is unchanged since it was signed` : `INVALID  PDF signature${seal.signer ? ` by "${seal.signer}"` : ''}: ${seal.problem}`);
+    else if (seal) ctx.out.line('(no PDF signature: the school has no certificate configured; the record is checked by its own signatures)');
     if (!trusted) ctx.out.line('(keys taken from the file itself; pass --keys with the school\'s /keys to check them too)');
-    return result.records.every((r) => r.ok);
+    return result.records.every((r) => r.ok) && (!seal?.present || seal.ok);
   },
 };
 
@@ -78,4 +82,26 @@ export const transferImportCli: CliCommand = {
   },
 };
 
-export const recordsCli = [verifyCli, transferExportCli, transferImportCli];
+export const idCodesImportCli: CliCommand = {
+  name: 'idcodes import',
+  usage: '--school CODE FILE.csv',
+  summary: "students' identification codes from a CSV of student_code,id_code lines (every line checked before any is set)",
+  options: { school: { type: 'string' } },
+  positionals: true,
+  async run(ctx, { values, positionals }) {
+    const school = await getSchool(ctx.database.db, requireOption(values, 'school'));
+    if (!school) throw new CliUsageError('no such school');
+    if (!positionals[0]) throw new CliUsageError('name the CSV file');
+    const r = await importIdCodes(ctx.database.db, { schoolId: school.id, actor: 'cli' }, await readFile(positionals[0], 'utf8'));
+    if (!r.ok) {
+      for (const p of r.problems) ctx.out.error(p);
+      return false;
+    }
+    const missing = await missingIdCodes(ctx.database.db, school.id);
+    ctx.out.line(`${r.set} identification code(s) set; ${missing.reduce((n, c) => n + c.students.length, 0)} student(s) still without one`);
+    for (const c of missing) ctx.out.line(`  ${c.className}: ${c.students.map((s) => s.code).join(' ')}`);
+    return true;
+  },
+};
+
+export const recordsCli = [verifyCli, transferExportCli, transferImportCli, idCodesImportCli];

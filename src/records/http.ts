@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { audit } from '../core/auth/audit.js';
+import { formatNumber, localDigits } from '../core/i18n/index.js';
 import { escapeMarkup } from '../core/render/fonts.js';
 import { sendJson } from '../core/telegram/webapp.js';
 import type { AppDeps } from '../core/telegram/context.js';
@@ -69,8 +70,10 @@ export function verifyLines(result: VerifyResult, t: T): string[] {
     lines.push(`<h2>${escapeMarkup(t(l, `records-verify-${result.status}`))}</h2>`);
     const r = result.record;
     if (!r) continue;
-    lines.push(`<p>${escapeMarkup(t(l, 'records-verify-what', { school: r.school, student: r.student, code: r.studentCode, year: r.year, term: r.term, version: r.version }))}</p>`);
-    lines.push('<ul>' + r.signatures.map((s) => `<li>${escapeMarkup(`${t(l, `records-role-${s.role}`)}${s.role === 'teacher' ? ` (${s.scope})` : ''}: ${s.signer} — ${s.signedAt.slice(0, 16).replace('T', ' ')} UTC`)}</li>`).join('') + '</ul>');
+    // the reader's digits: Khmer digits in the Khmer half of the page
+    const term = r.term === 'year' ? t(l, 'records-term-year') : localDigits(l, r.term);
+    lines.push(`<p>${escapeMarkup(t(l, 'records-verify-what', { school: r.school, student: r.student, code: r.studentCode, year: localDigits(l, r.year), term, version: formatNumber(l, r.version) }))}</p>`);
+    lines.push('<ul>' + r.signatures.map((s) => `<li>${escapeMarkup(`${t(l, `records-role-${s.role}`)}${s.role === 'teacher' ? ` (${s.scope})` : ''}: ${s.signer} — ${localDigits(l, s.signedAt.slice(0, 16).replace('T', ' '))} UTC`)}</li>`).join('') + '</ul>');
   }
   if (result.record) lines.push(`<p class="hash">SHA-256 ${escapeMarkup(result.record.hash)}</p>`);
   return lines;

@@ -61,6 +61,9 @@ export const recordVersions = pgTable(
     createdBy: text('created_by').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lockedAt: timestamp('locked_at', { withTimezone: true }),
+    /** withdrawn by the issuing school's principal: copies of it verify as revoked */
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    revokeReason: text('revoke_reason'),
   },
   (t) => [
     uniqueIndex('record_versions_uq').on(t.studentId, t.year, t.term, t.version),

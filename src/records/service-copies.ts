@@ -6,10 +6,11 @@
  * says "superseded" once a newer version exists. What it shows is only what the copy shows.
  */
 import { randomBytes } from 'node:crypto';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import { audit } from '../core/auth/audit.js';
 import type { Db } from '../core/db/client.js';
-import { schools, students } from '../core/db/schema.js';
+import { guardians, schools, studentGuardians, students, telegramAccounts, type Locale } from '../core/db/schema.js';
+import { addToOutbox, type OutgoingMessage } from '../core/queue/outbox.js';
 import type { RecordDocument } from './canonical.js';
 import type { RecordBundle } from './bundle.js';
 import { recordCopies, recordKeys, recordSignatures, recordVersions, type RecordStatus } from './schema.js';
@@ -48,30 +49,85 @@ export async function bundleOf(db: Db, versionId: number, code?: string): Promis
 
 export type CopyRefusal = 'not-office' | 'not-found' | 'not-locked';
 
-/** Issues a certified copy of a locked version: the code and the log row (who, when, for whom). */
+/** Where a certified copy goes: the office member who asked, and (for a family) the child's guardians on Telegram. */
+export interface CopyDelivery {
+  chatId: number;
+  locale: Locale;
+  toFamily: boolean;
+  /** the public verify page of a code */
+  verifyUrl: (code: string) => string;
+  caption: (locale: Locale, code: string) => string;
+}
+
+/** How an outbox payload names a certified copy the sender draws (records' resolver). */
+export interface RecordCopyRef {
+  recordCopy: { code: string; locale: Locale; url: string };
+}
+
+/**
+ * Issues a certified copy of a locked version: the code and the log row (who, when, for whom),
+ * and, when asked, the PDF to each recipient through the outbox, all in one transaction.
+ */
 export async function issueCopy(
   db: Db,
   who: { schoolId: number; actor: string; office: boolean },
   input: { studentCode: string; term: string; issuedFor: string },
-): Promise<{ ok: true; code: string; versionId: number; bundle: RecordBundle } | { ok: false; reason: CopyRefusal }> {
+  deliver?: CopyDelivery,
+): Promise<{ ok: true; code: string; versionId: number; bundle: RecordBundle; messages: number } | { ok: false; reason: CopyRefusal }> {
   const deny = async (reason: CopyRefusal) => {
     await audit(db, { actor: who.actor, schoolId: who.schoolId, action: 'records.copy', outcome: 'denied', details: { reason } });
     return { ok: false as const, reason };
   };
   if (!who.office) return deny('not-office');
   const [v] = await db
-    .select({ id: recordVersions.id, status: recordVersions.status })
+    .select({ id: recordVersions.id, status: recordVersions.status, studentId: recordVersions.studentId })
     .from(recordVersions)
     .innerJoin(students, eq(students.id, recordVersions.studentId))
-    .where(and(eq(recordVersions.schoolId, who.schoolId), eq(students.studentCode, input.studentCode), eq(recordVersions.term, input.term), inArray(recordVersions.status, ['open', 'locked'])))
+    .where(and(eq(recordVersions.schoolId, who.schoolId), eq(students.schoolId, who.schoolId), eq(students.studentCode, input.studentCode), eq(recordVersions.term, input.term), inArray(recordVersions.status, ['open', 'locked'])))
     .orderBy(desc(recordVersions.version))
     .limit(1);
   if (!v) return deny('not-found');
   if (v.status !== 'locked') return deny('not-locked');
   const code = newVerificationCode();
-  await db.insert(recordCopies).values({ code, versionId: v.id, schoolId: who.schoolId, issuedBy: who.actor, issuedFor: input.issuedFor.slice(0, 200) });
-  await audit(db, { actor: who.actor, schoolId: who.schoolId, action: 'records.copy', entity: 'record_version', entityId: v.id });
-  return { ok: true, code, versionId: v.id, bundle: (await bundleOf(db, v.id, code))! };
+  const messages = await db.transaction(async (tx) => {
+    const [copy] = await tx.insert(recordCopies).values({ code, versionId: v.id, schoolId: who.schoolId, issuedBy: who.actor, issuedFor: input.issuedFor.slice(0, 200) }).returning({ id: recordCopies.id });
+    await audit(tx, { actor: who.actor, schoolId: who.schoolId, action: 'records.copy', entity: 'record_version', entityId: v.id, details: { copyId: copy!.id } });
+    if (!deliver) return 0;
+    const to = [{ chatId: deliver.chatId, locale: deliver.locale }];
+    if (deliver.toFamily) {
+      const family = await tx
+        .select({ chatId: guardians.telegramUserId, locale: telegramAccounts.locale })
+        .from(studentGuardians)
+        .innerJoin(guardians, eq(guardians.id, studentGuardians.guardianId))
+        .leftJoin(telegramAccounts, eq(telegramAccounts.telegramUserId, guardians.telegramUserId))
+        .where(and(eq(studentGuardians.studentId, v.studentId), isNotNull(guardians.telegramUserId)));
+      for (const g of family) if (g.chatId !== null && g.chatId !== deliver.chatId) to.push({ chatId: g.chatId, locale: g.locale ?? deliver.locale });
+    }
+    const rows: OutgoingMessage[] = to.map((r) => {
+      const ref: RecordCopyRef = { recordCopy: { code, locale: r.locale, url: deliver.verifyUrl(code) } };
+      return {
+        dedupeKey: `records:copy:${copy!.id}:${r.chatId}`,
+        schoolId: who.schoolId,
+        capability: 'records',
+        entity: 'record_copy',
+        entityId: copy!.id,
+        studentId: r.chatId === deliver.chatId ? null : v.studentId,
+        chatId: r.chatId,
+        method: 'sendDocument',
+        payload: { document: ref, caption: deliver.caption(r.locale, code) },
+      };
+    });
+    return (await addToOutbox(tx, rows)).length;
+  });
+  return { ok: true, code, versionId: v.id, bundle: (await bundleOf(db, v.id, code))!, messages };
+}
+
+/** A copy by its code, for drawing it (the resolver): its bundle and when it was issued. */
+export async function copyByCode(db: Db, code: string): Promise<{ bundle: RecordBundle; issuedAt: Date } | null> {
+  const [c] = await db.select({ versionId: recordCopies.versionId, issuedAt: recordCopies.issuedAt }).from(recordCopies).where(eq(recordCopies.code, code));
+  if (!c) return null;
+  const bundle = await bundleOf(db, c.versionId, code);
+  return bundle ? { bundle, issuedAt: c.issuedAt } : null;
 }
 
 export type VerifyStatus = 'valid' | 'superseded' | 'revoked' | 'unknown';

@@ -17,6 +17,7 @@ import { classTeachers } from '../questions/schema.js';
 import { signedMessage, type SignatureRole } from './canonical.js';
 import { recordIdCodes, recordSignatures, recordVersions } from './schema.js';
 import { SigningKeyError, type SignerProvider } from './signer.js';
+import { findSubject, type Subject } from '../teaching/subjects.js';
 import { batchHash, currentVersions, parseVersion, type VersionRow } from './service-versions.js';
 
 export type SignRefusal = 'not-your-subject' | 'not-homeroom' | 'not-principal' | 'nothing-to-sign' | 'not-ready' | 'stale' | 'key-decrypt' | 'key-missing' | 'key-revoked' | 'no-class';
@@ -79,32 +80,71 @@ function keyRefusal(err: unknown): SignRefusal {
 
 // ---------------------------------------------------------------- subject teachers
 
-export async function subjectPreview(db: Db, who: Who, input: { classId: number; term: string; subject: string }): Promise<({ ok: true } & Pending) | { ok: false; reason: SignRefusal }> {
-  const c = await classOf(db, who.schoolId, input.classId);
-  if (!c) return refuse(db, who, 'records.sign.subject', 'no-class', { classId: input.classId });
-  const [teaches] = await db
-    .select()
-    .from(classTeachers)
-    .where(and(eq(classTeachers.classId, c.id), eq(classTeachers.staffId, who.staffId), eq(classTeachers.subject, input.subject)));
-  if (!teaches) return refuse(db, who, 'records.sign.subject', 'not-your-subject', { classId: c.id });
-  const all = (await currentVersions(db, { schoolId: who.schoolId, classId: c.id, term: input.term })).filter((v) => v.status === 'open' && v.document.subjects.some((s) => s.subject === input.subject));
-  const done = new Set((await signaturesOf(db, all.map((v) => v.id))).filter((s) => s.role === 'teacher' && s.scope === input.subject).map((s) => s.versionId));
-  const versions = all.filter((v) => !done.has(v.id));
-  if (versions.length === 0) return refuse(db, who, 'records.sign.subject', 'nothing-to-sign', { classId: c.id });
-  return { ok: true, className: c.name, versions, batch: batchHash(versions.map((v) => v.hash)) };
+/** Every spelling of a subject → its code (teaching/subjects.ts subjectIndex). */
+export type SubjectIndex = Map<string, Subject>;
+
+/**
+ * The subjects of a class's records a teacher signs: those `class_teachers` lists them for (the
+ * typed subject read as its code), and, for the homeroom teacher, every subject no one is listed
+ * for — the same people who enter those scores (scores/service-entry.ts targetsOf).
+ */
+async function subjectsSignedBy(db: Db, who: Who, c: { id: number; homeroomStaffId: number | null }, versions: VersionRow[], index: SubjectIndex): Promise<Array<{ code: string; name: string }>> {
+  const listed = await db.select({ staffId: classTeachers.staffId, subject: classTeachers.subject }).from(classTeachers).where(eq(classTeachers.classId, c.id));
+  const codeOf = (text: string) => findSubject(index, text) ?? text;
+  const mine = new Set(listed.filter((l) => l.staffId === who.staffId && l.subject !== '').map((l) => codeOf(l.subject)));
+  const anyone = new Set(listed.filter((l) => l.subject !== '').map((l) => codeOf(l.subject)));
+  const out = new Map<string, string>();
+  for (const v of versions)
+    for (const s of v.document.subjects) {
+      if (mine.has(s.subject) || (c.homeroomStaffId === who.staffId && !anyone.has(s.subject))) out.set(s.subject, s.name || s.subject);
+    }
+  return [...out].map(([code, name]) => ({ code, name }));
 }
 
-export async function signSubject(db: Db, signers: SignerProvider, who: Who, input: { classId: number; term: string; subject: string; batch: string }) {
+/** The subjects of a class a teacher signs for a term (nothing audited: for the /sign list). */
+export async function teacherSubjects(db: Db, who: Who, classId: number, term: string, index: SubjectIndex): Promise<Array<{ code: string; name: string }>> {
+  const c = await classOf(db, who.schoolId, classId);
+  if (!c) return [];
+  const open = (await currentVersions(db, { schoolId: who.schoolId, classId: c.id, term })).filter((v) => v.status === 'open');
+  return subjectsSignedBy(db, who, c, open, index);
+}
+
+export interface SubjectPending extends Pending {
+  subjects: Array<{ code: string; name: string }>;
+  /** signatures to make: (version, subject) pairs still unsigned */
+  pairs: Array<{ version: VersionRow; subject: string }>;
+}
+
+export async function subjectPreview(db: Db, who: Who, input: { classId: number; term: string; index: SubjectIndex }): Promise<({ ok: true } & SubjectPending) | { ok: false; reason: SignRefusal }> {
+  const c = await classOf(db, who.schoolId, input.classId);
+  if (!c) return refuse(db, who, 'records.sign.subject', 'no-class', { classId: input.classId });
+  const all = (await currentVersions(db, { schoolId: who.schoolId, classId: c.id, term: input.term })).filter((v) => v.status === 'open');
+  const subjects = await subjectsSignedBy(db, who, c, all, input.index);
+  if (subjects.length === 0) return refuse(db, who, 'records.sign.subject', all.length === 0 ? 'nothing-to-sign' : 'not-your-subject', { classId: c.id });
+  const codes = new Set(subjects.map((s) => s.code));
+  const done = new Set((await signaturesOf(db, all.map((v) => v.id))).filter((s) => s.role === 'teacher').map((s) => `${s.versionId}/${s.scope}`));
+  const pairs = all.flatMap((v) => v.document.subjects.filter((s) => codes.has(s.subject) && !done.has(`${v.id}/${s.subject}`)).map((s) => ({ version: v, subject: s.subject })));
+  if (pairs.length === 0) return refuse(db, who, 'records.sign.subject', 'nothing-to-sign', { classId: c.id });
+  const versions = [...new Map(pairs.map((p) => [p.version.id, p.version])).values()];
+  // the fingerprint covers which subject of which version is signed, not only the versions
+  return { ok: true, className: c.name, subjects, pairs, versions, batch: batchHash(pairs.map((p) => `${p.version.hash}/${p.subject}`)) };
+}
+
+export async function signSubject(db: Db, signers: SignerProvider, who: Who, input: { classId: number; term: string; index: SubjectIndex; batch: string }) {
   const p = await subjectPreview(db, who, input);
   if (!p.ok) return p;
   if (!p.batch.startsWith(input.batch)) return refuse(db, who, 'records.sign.subject', 'stale', { classId: input.classId });
   try {
-    await signAll(db, signers, { who, owner: who.staffId, name: await signerName(db, who.staffId), role: 'teacher', scope: input.subject, versions: p.versions });
+    const name = await signerName(db, who.staffId);
+    for (const s of p.subjects) {
+      const versions = p.pairs.filter((x) => x.subject === s.code).map((x) => x.version);
+      if (versions.length > 0) await signAll(db, signers, { who, owner: who.staffId, name, role: 'teacher', scope: s.code, versions });
+    }
   } catch (err) {
     return refuse(db, who, 'records.sign.subject', keyRefusal(err), { classId: input.classId });
   }
-  await audit(db, { actor: who.actor, schoolId: who.schoolId, action: 'records.sign.subject', entity: 'class', entityId: input.classId, details: { count: p.versions.length, batch: p.batch.slice(0, 16) } });
-  return { ok: true as const, className: p.className, count: p.versions.length, batch: p.batch };
+  await audit(db, { actor: who.actor, schoolId: who.schoolId, action: 'records.sign.subject', entity: 'class', entityId: input.classId, details: { count: p.versions.length, subjects: p.subjects.length, batch: p.batch.slice(0, 16) } });
+  return { ok: true as const, className: p.className, subjects: p.subjects, count: p.versions.length, batch: p.batch };
 }
 
 // ---------------------------------------------------------------- homeroom teacher
@@ -113,7 +153,7 @@ export interface ClassCheck {
   classId: number;
   className: string;
   records: number;
-  /** subjects some record still lacks a teacher's signature for */
+  /** subjects (their names) some record still lacks a teacher's signature for */
   unsignedSubjects: string[];
   /** students of the class with no identification code (names, for the homeroom teacher) */
   missingIdCodes: string[];
@@ -160,7 +200,7 @@ export async function checkClasses(db: Db, schoolId: number, classIds: number[],
     const toSign: VersionRow[] = [];
     versions.forEach((v, i) => {
       const scopes = new Set(mine[i]!.teacherScopes ?? []);
-      for (const s of v.document.subjects) if (!scopes.has(s.subject)) unsigned.add(s.subject);
+      for (const s of v.document.subjects) if (!scopes.has(s.subject)) unsigned.add(s.name || s.subject);
       const homeroom = mine[i]!.homeroom === true;
       if (!homeroom) confirmed = false;
       if (homeroom && v.status === 'open') toSign.push(v);
@@ -254,25 +294,21 @@ export async function latestTerm(db: Db, schoolId: number): Promise<string | nul
   return r?.term ?? null;
 }
 
-/** The (class, subject) pairs a teacher signs, and the classes they are homeroom teacher of. */
-export async function teacherTasks(db: Db, who: Who): Promise<{ subjects: Array<{ classId: number; className: string; subject: string }>; homeroom: Array<{ classId: number; className: string }> }> {
-  const subjects = await db
-    .select({ classId: classes.id, className: classes.name, subject: classTeachers.subject })
+/** The classes a teacher signs subjects of (listed in class_teachers, or homeroom) and the classes they are homeroom teacher of. */
+export async function teacherTasks(db: Db, who: Who): Promise<{ classes: Array<{ classId: number; className: string }>; homeroom: Array<{ classId: number; className: string }> }> {
+  const listed = await db
+    .select({ classId: classes.id, className: classes.name })
     .from(classTeachers)
     .innerJoin(classes, eq(classes.id, classTeachers.classId))
     .innerJoin(...currentYearOf(classes))
-    .where(and(eq(classTeachers.staffId, who.staffId), eq(classTeachers.schoolId, who.schoolId)))
+    .where(and(eq(classTeachers.staffId, who.staffId), eq(classTeachers.schoolId, who.schoolId), sql`${classTeachers.subject} <> ''`))
     .orderBy(classes.grade, classes.name);
   const homeroom = await db
     .select({ classId: classes.id, className: classes.name })
     .from(classes)
     .innerJoin(...currentYearOf(classes))
-    .where(and(eq(classes.homeroomStaffId, who.staffId), eq(classes.schoolId, who.schoolId)));
-  return { subjects: subjects.filter((s) => s.subject !== ''), homeroom };
-}
-
-/** The subject a teacher signs in a class (one per teacher and class, class_teachers' key). */
-export async function subjectOf(db: Db, who: Who, classId: number): Promise<string | null> {
-  const [r] = await db.select({ subject: classTeachers.subject }).from(classTeachers).where(and(eq(classTeachers.classId, classId), eq(classTeachers.staffId, who.staffId), eq(classTeachers.schoolId, who.schoolId)));
-  return r?.subject || null;
+    .where(and(eq(classes.homeroomStaffId, who.staffId), eq(classes.schoolId, who.schoolId)))
+    .orderBy(classes.grade, classes.name);
+  const all = new Map([...listed, ...homeroom].map((c) => [c.classId, c]));
+  return { classes: [...all.values()], homeroom };
 }

@@ -73,7 +73,18 @@ export async function refreshClassRecords(db: Db, source: RecordSource, input: {
     // one refresh of a class at a time
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('records-class'), ${input.classId})`);
     const current = new Map((await currentVersions(tx, input)).map((v) => [v.studentId, v]));
-    let added = 0;
+    // a revoked record has no current version: the next one still follows its number
+    const ids = records.map((r) => r.studentId);
+    const last = new Map(
+      (
+        ids.length === 0 ? [] : await tx
+          .select({ studentId: recordVersions.studentId, version: sql<number>`max(${recordVersions.version})::int` })
+          .from(recordVersions)
+          .where(and(eq(recordVersions.schoolId, input.schoolId), inArray(recordVersions.studentId, ids), eq(recordVersions.term, input.term), eq(recordVersions.year, input.year)))
+          .groupBy(recordVersions.studentId)
+      ).map((r) => [r.studentId, Number(r.version)]),
+    );
+    const fresh: Array<{ values: ReturnType<typeof versionValues>; old?: VersionRow }> = [];
     for (const r of records) {
       const old = current.get(r.studentId);
       if (old?.status === 'locked') continue;
@@ -81,14 +92,15 @@ export async function refreshClassRecords(db: Db, source: RecordSource, input: {
         const { version: _v, ...oldContent } = old.document;
         if (canonicalText(oldContent) === canonicalText(r.content)) continue;
       }
-      const [row] = await tx
-        .insert(recordVersions)
-        .values(versionValues({ schoolId: input.schoolId, studentId: r.studentId, classId: input.classId, content: r.content, version: (old?.version ?? 0) + 1, createdBy: input.actor }))
-        .returning({ id: recordVersions.id });
-      if (old) await tx.update(recordVersions).set({ status: 'superseded', supersededBy: row!.id }).where(eq(recordVersions.id, old.id));
-      added++;
+      const version = Math.max(old?.version ?? 0, last.get(r.studentId) ?? 0) + 1;
+      fresh.push({ values: versionValues({ schoolId: input.schoolId, studentId: r.studentId, classId: input.classId, content: r.content, version, createdBy: input.actor }), old });
     }
-    return added;
+    if (fresh.length === 0) return 0;
+    // the class's new versions in one statement; the few they replace marked one by one
+    const rows = await tx.insert(recordVersions).values(fresh.map((f) => f.values)).returning({ id: recordVersions.id, studentId: recordVersions.studentId });
+    const idOf = new Map(rows.map((r) => [r.studentId, r.id]));
+    for (const f of fresh) if (f.old) await tx.update(recordVersions).set({ status: 'superseded', supersededBy: idOf.get(f.values.studentId)! }).where(eq(recordVersions.id, f.old.id));
+    return fresh.length;
   });
 }
 

@@ -5,6 +5,7 @@
  */
 import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFString, PDFHexString } from 'pdf-lib';
 import { checkBundle, type BundleCheck } from './bundle.js';
+import { pdfSignatureOf, type PdfSignatureCheck } from './pdf-seal.js';
 import { BUNDLE_ATTACHMENT } from './render.js';
 
 /** The bundle attached to a certified copy, or null when there is none or the PDF is unreadable. */
@@ -40,13 +41,15 @@ export type FileKind = 'pdf' | 'export' | 'unknown';
 export interface FileCheck {
   kind: FileKind;
   records: BundleCheck[];
+  /** a certified copy's own PDF signature (the school's P12), when it has one */
+  pdfSignature?: PdfSignatureCheck;
 }
 
 /** Checks a certified copy or a transfer export; `trusted` maps key id → public key. */
 export async function verifyFile(bytes: Uint8Array, trusted?: ReadonlyMap<string, string>): Promise<FileCheck> {
   if (Buffer.from(bytes.subarray(0, 5)).toString('latin1') === '%PDF-') {
     const bundle = await bundleFromPdf(bytes);
-    return { kind: 'pdf', records: [checkBundle(bundle, trusted)] };
+    return { kind: 'pdf', records: [checkBundle(bundle, trusted)], pdfSignature: pdfSignatureOf(bytes) };
   }
   let json: unknown;
   try {

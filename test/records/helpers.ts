@@ -1,16 +1,27 @@
 /**
- * Test helpers: a record source built from scores-like rows (the computed results of a class as
- * plain rows), class teachers of 7A, identification codes, and the key for sealing keys.
+ * Test helpers for the services' tests: a record source built from scores-like rows (the computed
+ * results of a class as plain rows; the story test uses the real one, scores' published results), class teachers of 7A, identification codes, and the key for sealing keys.
  */
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../src/core/db/client.js';
 import { classes, schools, staff, students } from '../../src/core/db/schema.js';
 import { classTeachers } from '../../src/questions/schema.js';
+import { createI18n } from '../../src/core/i18n/index.js';
 import { recordIdCodes } from '../../src/records/schema.js';
+import { subjectIndex } from '../../src/teaching/subjects.js';
 import type { RecordContent, RecordSource } from '../../src/records/service-versions.js';
 
 export const KEK = Buffer.alloc(32, 7);
+/** 7A's subject teachers as the office lists them (`/teaches 7A DEMO-001-T006 English`) */
 export const SUBJECTS_7A: Record<string, string> = { History: 'DEMO-001-T005', English: 'DEMO-001-T006', Mathematics: 'DEMO-001-T007' };
+/** the subjects' codes (what a record names and a signature's scope holds) */
+export const CODES_7A: Record<string, string> = { History: 'history', English: 'english', Mathematics: 'maths' };
+
+/** Every spelling of a subject → its code, as the bot builds it. */
+export function testSubjectIndex() {
+  const i18n = createI18n('km', () => undefined);
+  return subjectIndex((locale, key) => i18n.t(locale, key));
+}
 
 /** Scores-like rows: per student a score per subject (the test changes them to "correct" one). */
 export class RowSource implements RecordSource {
@@ -29,7 +40,7 @@ export class RowSource implements RecordSource {
         year: input.year,
         term: input.term,
         className: c!.name,
-        subjects: Object.entries(marks).map(([subject, v]) => ({ subject, scores: { exam: v }, average: v })),
+        subjects: Object.entries(marks).map(([name, v]) => ({ subject: CODES_7A[name] ?? name, name, nameEn: name, max: 50, scores: { exam: v }, average: v })),
         average: Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 100) / 100,
         rank: null,
         conduct: 'good',

@@ -14,13 +14,14 @@ import { bundleOf, issueCopy, unlockRecord, verifyCode } from '../../src/records
 import { checkBundle } from '../../src/records/bundle.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { loadDemoSchool } from '../support/fixtures.js';
-import { giveIdCodes, KEK, RowSource, setUp7A, staffId, SUBJECTS_7A } from './helpers.js';
+import { CODES_7A, giveIdCodes, KEK, RowSource, setUp7A, staffId, SUBJECTS_7A, testSubjectIndex } from './helpers.js';
 
 let database: TestDatabase;
 let class7A: number;
 let firstCode: string;
 let firstName: string;
 const source = new RowSource();
+const index = testSubjectIndex();
 const term = '1';
 const who = async (code: string, extra: Partial<Who> = {}): Promise<Who> => ({ schoolId: 1, staffId: await staffId(database.db, code), actor: `test:${code}`, ...extra });
 const signatures = async () => (await database.db.select({ n: count() }).from(recordSignatures))[0]!.n;
@@ -38,13 +39,15 @@ const refresh = () => refreshClassRecords(database.db, source, { schoolId: 1, cl
 const signAllSubjects = async (expected: number) => {
   for (const [subject, code] of Object.entries(SUBJECTS_7A)) {
     const w = await who(code);
-    const p = await subjectPreview(database.db, w, { classId: class7A, term, subject });
+    const p = await subjectPreview(database.db, w, { classId: class7A, term, index });
     if (!p.ok) throw new Error(p.reason);
+    // each teacher signs the subject the office listed them for, read as its code
+    expect(p.subjects).toEqual([{ code: CODES_7A[subject], name: subject }]);
     expect(p.versions.length).toBe(expected);
-    const r = await signSubject(database.db, storedKeySigners(database.db, KEK), w, { classId: class7A, term, subject, batch: p.batch.slice(0, 8) });
+    const r = await signSubject(database.db, storedKeySigners(database.db, KEK), w, { classId: class7A, term, index, batch: p.batch.slice(0, 8) });
     expect(r).toMatchObject({ ok: true, count: expected, className: '7A' });
     // the same confirm button again
-    const again = await signSubject(database.db, storedKeySigners(database.db, KEK), w, { classId: class7A, term, subject, batch: p.batch.slice(0, 8) });
+    const again = await signSubject(database.db, storedKeySigners(database.db, KEK), w, { classId: class7A, term, index, batch: p.batch.slice(0, 8) });
     expect(again).toEqual({ ok: false, reason: 'nothing-to-sign' });
   }
 };
@@ -60,7 +63,8 @@ describe('records of 7A', () => {
 
   it('a teacher cannot sign a subject they do not teach there; nothing signed, refusal audited', async () => {
     const before = await denials('records.sign.subject');
-    const p = await subjectPreview(database.db, await who('DEMO-001-T005'), { classId: class7A, term, subject: 'English' });
+    // Um Maly teaches Khmer in 1A: nothing of 7A is hers
+    const p = await subjectPreview(database.db, await who('DEMO-001-T003'), { classId: class7A, term, index });
     expect(p).toEqual({ ok: false, reason: 'not-your-subject' });
     expect(await signatures()).toBe(0);
     expect(await denials('records.sign.subject')).toBe(before + 1);
@@ -68,12 +72,12 @@ describe('records of 7A', () => {
 
   it('a key that fails to decrypt signs nothing', async () => {
     const w = await who('DEMO-001-T006');
-    const p = await subjectPreview(database.db, w, { classId: class7A, term, subject: 'English' });
+    const p = await subjectPreview(database.db, w, { classId: class7A, term, index });
     expect(p.ok).toBe(true);
     if (!p.ok) return;
     // the key is made with one RECORDS_KEY and opened with another
     await storedKeySigners(database.db, KEK).signerFor({ schoolId: 1, staffId: w.staffId });
-    const r = await signSubject(database.db, storedKeySigners(database.db, Buffer.alloc(32, 9)), w, { classId: class7A, term, subject: 'English', batch: p.batch.slice(0, 8) });
+    const r = await signSubject(database.db, storedKeySigners(database.db, Buffer.alloc(32, 9)), w, { classId: class7A, term, index, batch: p.batch.slice(0, 8) });
     expect(r).toEqual({ ok: false, reason: 'key-decrypt' });
     expect(await signatures()).toBe(0);
   });
@@ -128,6 +132,8 @@ describe('records of 7A', () => {
     await expect(database.db.execute(sql`delete from record_versions`)).rejects.toThrow();
     await expect(database.db.execute(sql`update record_versions set canonical = '{}'`)).rejects.toThrow();
     await expect(database.db.execute(sql`delete from record_signatures`)).rejects.toThrow();
+    // a locked record is not reopened by an UPDATE either: an unlock is a new version
+    await expect(database.db.execute(sql`update record_versions set status = 'open' where status = 'locked'`)).rejects.toThrow();
   });
 
   it('a certified copy verifies; unlocked and corrected it is superseded at the old code', async () => {

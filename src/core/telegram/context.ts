@@ -30,6 +30,8 @@ export interface AppDeps {
   recordsKey: Buffer;
   /** Public https address of the gate-scanner Mini App, when this deployment serves it. */
   webAppUrl?: string;
+  /** Public address of this deployment's HTTP server (links printed on paper, e.g. /verify). */
+  publicUrl?: string;
 }
 
 interface Extras {
