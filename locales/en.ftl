@@ -1473,3 +1473,9 @@ registry-adoption-col-families = Families linked
 core-error-unavailable = The service is briefly unavailable. Please try again in a minute.
 competitions-student-title = 🏆 Competitions:
 competitions-student-line = rank { $rank }, { $medal }, score { $score }
+
+# --- schoolops2: cleanliness charts, checklist and budget-line editing, team results, subjects editing
+inspections-chart-title = { $school } — cleanliness score by month
+inspections-chart-province-title = { $place } — cleanliness score per school (90 days)
+inspections-chart-good = { $share }% or more
+inspections-chart-low = under { $share }%: needs a visit

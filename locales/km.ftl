@@ -1473,3 +1473,9 @@ registry-adoption-col-families = គ្រួសារបានភ្ជាប�
 core-error-unavailable = សេវាកម្មមិនដំណើរការមួយរយៈខ្លី។ សូមព្យាយាមម្តងទៀតក្នុងរយៈពេលមួយនាទី។
 competitions-student-title = 🏆 ការប្រកួត៖
 competitions-student-line = ចំណាត់ថ្នាក់ទី { $rank } { $medal } ពិន្ទុ { $score }
+
+# --- schoolops2: cleanliness charts, checklist and budget-line editing, team results, subjects editing
+inspections-chart-title = { $school } — ពិន្ទុអនាម័យតាមខែ
+inspections-chart-province-title = { $place } — ពិន្ទុអនាម័យតាមសាលា (៩០ ថ្ងៃ)
+inspections-chart-good = { $share }% ឬលើស
+inspections-chart-low = ក្រោម { $share }%: ត្រូវការចុះពិនិត្យ
