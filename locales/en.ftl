@@ -1479,3 +1479,40 @@ inspections-chart-title = { $school } — cleanliness score by month
 inspections-chart-province-title = { $place } — cleanliness score per school (90 days)
 inspections-chart-good = { $share }% or more
 inspections-chart-low = under { $share }%: needs a visit
+inspections-cmd-checklist = The cleanliness checklist: see and edit
+inspections-help-checklist = /checklist — see the cleanliness checklist; /checklist with edits (one per line) changes it after a preview
+inspections-area-classroom = Classrooms
+inspections-area-toilets = Toilets
+inspections-area-water = Water
+inspections-area-yard = Yard
+inspections-area-waste = Waste
+inspections-checklist-own = 🧹 The cleanliness checklist of { $place } (its own list):
+inspections-checklist-inherited = 🧹 The cleanliness checklist { $place } inspects with (the province's or the default list):
+inspections-checklist-usage =
+    To change it, send /checklist with one change per line:
+    add AREA CODE POINTS Khmer name | English name
+    points CODE N
+    rename CODE Khmer name | English name
+    remove CODE
+    default — back to the province's or the default list
+    AREA is classroom, toilets, water, yard or waste. You will see the new list before it is saved.
+inspections-edit-forbidden = Only a school's office or a provincial official can change a checklist.
+inspections-edit-bad-verb = Line { $line }: not understood. Use add, points, rename, remove or default (see /checklist).
+inspections-edit-bad-area = Line { $line }: the area must be classroom, toilets, water, yard or waste.
+inspections-edit-bad-code = Line { $line }: a code is 1 to 16 of a-z, 0-9 and -.
+inspections-edit-bad-points = Line { $line }: points must be a whole number from 1 to 100.
+inspections-edit-bad-labels = Line { $line }: give both names, Khmer | English, each at most 60 characters.
+inspections-edit-no-item = Line { $line }: there is no item { $code }.
+inspections-edit-exists = Line { $line }: there is already an item { $code }.
+inspections-edit-size = A checklist has 1 to 30 items.
+inspections-edit-nothing = Nothing was changed.
+inspections-edit-preview = 🧹 The checklist of { $place } after these changes: { $items } items, { $points } points.
+inspections-edit-back-province = The school's own list is dropped: it inspects with the province's list (or the default).
+inspections-edit-back-default = The province's own list is dropped: its schools inspect with the default list (or their own).
+inspections-edit-removed = Removed: { $codes }
+inspections-edit-confirm = Save this checklist?
+inspections-btn-confirm = ✅ Confirm
+inspections-edit-cancelled = Cancelled: the checklist is unchanged.
+inspections-edit-saved = ✅ The checklist of { $place } is saved: { $items } items. Inspections from now on use it.
+inspections-edit-stale = The checklist changed since the preview; nothing was saved:
+inspections-edit-press = Press ✅ Confirm or Cancel.

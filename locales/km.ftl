@@ -1479,3 +1479,40 @@ inspections-chart-title = { $school } — ពិន្ទុអនាម័យ�
 inspections-chart-province-title = { $place } — ពិន្ទុអនាម័យតាមសាលា (៩០ ថ្ងៃ)
 inspections-chart-good = { $share }% ឬលើស
 inspections-chart-low = ក្រោម { $share }%: ត្រូវការចុះពិនិត្យ
+inspections-cmd-checklist = បញ្ជីត្រួតពិនិត្យអនាម័យ៖ មើល និងកែ
+inspections-help-checklist = /checklist — មើលបញ្ជីត្រួតពិនិត្យអនាម័យ; /checklist ជាមួយការកែ (មួយបន្ទាត់មួយ) ផ្លាស់ប្តូរវា បន្ទាប់ពីមើលជាមុន
+inspections-area-classroom = ថ្នាក់រៀន
+inspections-area-toilets = បង្គន់
+inspections-area-water = ទឹក
+inspections-area-yard = ទីធ្លា
+inspections-area-waste = សំរាម
+inspections-checklist-own = 🧹 បញ្ជីត្រួតពិនិត្យអនាម័យរបស់ { $place } (បញ្ជីផ្ទាល់ខ្លួន)៖
+inspections-checklist-inherited = 🧹 បញ្ជីត្រួតពិនិត្យអនាម័យដែល { $place } ប្រើ (បញ្ជីខេត្ត ឬបញ្ជីលំនាំដើម)៖
+inspections-checklist-usage =
+    ដើម្បីកែ សូមផ្ញើ /checklist ជាមួយការកែមួយបន្ទាត់មួយ៖
+    add តំបន់ កូដ ពិន្ទុ ឈ្មោះខ្មែរ | ឈ្មោះអង់គ្លេស
+    points កូដ ចំនួន
+    rename កូដ ឈ្មោះខ្មែរ | ឈ្មោះអង់គ្លេស
+    remove កូដ
+    default — ត្រឡប់ទៅបញ្ជីខេត្ត ឬបញ្ជីលំនាំដើម
+    តំបន់៖ classroom, toilets, water, yard ឬ waste។ អ្នកនឹងឃើញបញ្ជីថ្មីមុនពេលរក្សាទុក។
+inspections-edit-forbidden = មានតែការិយាល័យសាលា ឬមន្ត្រីខេត្តទេ ដែលអាចកែបញ្ជីត្រួតពិនិត្យបាន។
+inspections-edit-bad-verb = បន្ទាត់ទី { $line }៖ មិនយល់។ សូមប្រើ add, points, rename, remove ឬ default (មើល /checklist)។
+inspections-edit-bad-area = បន្ទាត់ទី { $line }៖ តំបន់ត្រូវជា classroom, toilets, water, yard ឬ waste។
+inspections-edit-bad-code = បន្ទាត់ទី { $line }៖ កូដមាន ១ ដល់ ១៦ តួ នៃ a-z, 0-9 និង -។
+inspections-edit-bad-points = បន្ទាត់ទី { $line }៖ ពិន្ទុត្រូវជាចំនួនគត់ពី ១ ដល់ ១០០។
+inspections-edit-bad-labels = បន្ទាត់ទី { $line }៖ សូមផ្តល់ឈ្មោះទាំងពីរ ខ្មែរ | អង់គ្លេស មិនលើស ៦០ តួ។
+inspections-edit-no-item = បន្ទាត់ទី { $line }៖ គ្មានចំណុច { $code } ទេ។
+inspections-edit-exists = បន្ទាត់ទី { $line }៖ មានចំណុច { $code } រួចហើយ។
+inspections-edit-size = បញ្ជីត្រួតពិនិត្យមាន ១ ដល់ ៣០ ចំណុច។
+inspections-edit-nothing = គ្មានអ្វីត្រូវបានផ្លាស់ប្តូរទេ។
+inspections-edit-preview = 🧹 បញ្ជីត្រួតពិនិត្យរបស់ { $place } ក្រោយការកែទាំងនេះ៖ { $items } ចំណុច { $points } ពិន្ទុ។
+inspections-edit-back-province = បញ្ជីផ្ទាល់ខ្លួនរបស់សាលាត្រូវបានលុប៖ សាលាប្រើបញ្ជីខេត្ត (ឬបញ្ជីលំនាំដើម)។
+inspections-edit-back-default = បញ្ជីផ្ទាល់ខ្លួនរបស់ខេត្តត្រូវបានលុប៖ សាលានានាប្រើបញ្ជីលំនាំដើម (ឬបញ្ជីផ្ទាល់ខ្លួន)។
+inspections-edit-removed = បានដកចេញ៖ { $codes }
+inspections-edit-confirm = រក្សាទុកបញ្ជីនេះឬ?
+inspections-btn-confirm = ✅ បញ្ជាក់
+inspections-edit-cancelled = បានបោះបង់៖ បញ្ជីមិនផ្លាស់ប្តូរទេ។
+inspections-edit-saved = ✅ បញ្ជីត្រួតពិនិត្យរបស់ { $place } ត្រូវបានរក្សាទុក៖ { $items } ចំណុច។ ការត្រួតពិនិត្យចាប់ពីពេលនេះប្រើវា។
+inspections-edit-stale = បញ្ជីបានផ្លាស់ប្តូរតាំងពីពេលមើលជាមុន៖ គ្មានអ្វីត្រូវបានរក្សាទុកទេ៖
+inspections-edit-press = សូមចុច ✅ បញ្ជាក់ ឬ បោះបង់។
