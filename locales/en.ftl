@@ -1516,3 +1516,31 @@ inspections-edit-cancelled = Cancelled: the checklist is unchanged.
 inspections-edit-saved = ✅ The checklist of { $place } is saved: { $items } items. Inspections from now on use it.
 inspections-edit-stale = The checklist changed since the preview; nothing was saved:
 inspections-edit-press = Press ✅ Confirm or Cancel.
+budget-cmd-budgetlines = Budget lines and plan: see and edit
+budget-help-lines = /budgetlines — the budget lines and this year's plan; with edits (one per line) changes them after a preview
+budget-chart-title = 💰 Budget lines and plan, { $year }:
+budget-chart-no-plan = no plan
+budget-chart-retired = retired
+budget-chart-total = Plan in all: { $total }
+budget-chart-usage =
+    To change them, send /budgetlines with one change per line:
+    add CODE Khmer name | English name
+    rename CODE Khmer name | English name
+    retire CODE (or restore CODE)
+    plan CODE state|community|partner AMOUNT (riel for this year; 0 clears it)
+    You will see the lines and plan before they are saved.
+budget-chart-bad-verb = Line { $line }: not understood. Use add, rename, retire, restore or plan (see /budgetlines).
+budget-chart-bad-code = Line { $line }: a line code is 1 to 32 of a-z, 0-9 and -.
+budget-chart-bad-names = Line { $line }: give both names, Khmer | English, each at most 60 characters.
+budget-chart-bad-source = Line { $line }: the source must be state, community or partner.
+budget-chart-bad-amount = Line { $line }: the plan is a whole number of riel, 0 to 100,000,000,000.
+budget-chart-no-line = Line { $line }: there is no budget line { $code }.
+budget-chart-exists = Line { $line }: there is already a budget line { $code }.
+budget-chart-nothing = Nothing was changed.
+budget-chart-preview = 💰 Budget lines and plan for { $year } after these changes:
+budget-chart-confirm = Save these lines and this plan?
+budget-btn-confirm = ✅ Confirm
+budget-chart-cancelled = Cancelled: the lines and the plan are unchanged.
+budget-chart-saved = ✅ Saved: { $lines } budget lines changed.
+budget-chart-stale = The lines changed since the preview; nothing was saved:
+budget-chart-press = Press ✅ Confirm or Cancel.
