@@ -1439,10 +1439,10 @@ competitions-ask-level = At which level?
 competitions-ask-day = On which day? Press Today or type the date (24/11).
 competitions-today = Today
 competitions-bad-day = Type one date like 24/11, not in the future.
-competitions-ask-results = Send the results in one message, one line per student: code, rank, medal (gold, silver, bronze or -), score, and "team NAME" if in a team. For example:
+competitions-ask-results = Send the results in one message, one line per student: code, rank, medal (gold, silver, bronze or -), score; for a team, one line with its one result and its members' codes. For example:
     S0012 1 gold 95
-    S0013 2 silver 88 team Robots
-competitions-bad-lines = These lines are not right: { $lines }. Each line: code rank medal [score] [team NAME]. Send them again.
+    team Robots 2 silver 88: S0013 S0014 S0015
+competitions-bad-lines = These lines are not right: { $lines }. Each line: code rank medal [score], or team NAME rank medal [score]: codes of the members (a team has one result, a student is named once). Send them again.
 competitions-refused-forbidden = Only the school's office or its teachers can enter results.
 competitions-refused-bad-event = The event is not complete. Nothing was saved.
 competitions-refused-unknown-students = These codes are not students of your school: { $codes }. Nothing was saved; send the results again.
@@ -1544,3 +1544,6 @@ budget-chart-cancelled = Cancelled: the lines and the plan are unchanged.
 budget-chart-saved = ✅ Saved: { $lines } budget lines changed.
 budget-chart-stale = The lines changed since the preview; nothing was saved:
 budget-chart-press = Press ✅ Confirm or Cancel.
+competitions-family-team = 🏆 { $name }, with the team { $team }: { $event } ({ $subject }, { $level } level, { $day }) — the team's rank { $rank }, { $medal }, score { $score }. Congratulations!
+competitions-table-teams = teams placed: { $teams } (their members are counted above, a team's medal once)
+competitions-student-team = team { $team }
