@@ -1547,3 +1547,31 @@ budget-chart-press = Press ✅ Confirm or Cancel.
 competitions-family-team = 🏆 { $name }, with the team { $team }: { $event } ({ $subject }, { $level } level, { $day }) — the team's rank { $rank }, { $medal }, score { $score }. Congratulations!
 competitions-table-teams = teams placed: { $teams } (their members are counted above, a team's medal once)
 competitions-student-team = team { $team }
+scores-cmd-subjects = Subjects per grade: see and edit
+scores-help-subjects = /subjects — the graded subjects per grade and their maxima; with edits (one per line) changes them after a preview
+scores-subjects-title = 📚 Graded subjects per grade (code, name, maximum score):
+scores-subjects-none = No subjects yet: accept the default plan in /scores first.
+scores-subjects-grade = Grade { $grade }
+scores-subjects-usage =
+    To change them, send /subjects with one change per line (GRADES: 7, 7-9 or 7,8):
+    add GRADES CODE MAX [Khmer name | English name]
+    max GRADES CODE MAX
+    rename GRADES CODE Khmer name | English name
+    remove GRADES CODE
+    CODE is a curriculum subject: khmer, maths, science, social, pe, life-skills, english, french, history, geography, physics, chemistry, biology, earth-science, morals, arts, ict, home-economics. A subject with scores entered keeps its maximum and cannot be removed.
+scores-subjects-forbidden = Only the school's office can change the subjects.
+scores-subjects-bad-verb = Line { $line }: not understood. Use add, max, rename or remove (see /subjects).
+scores-subjects-bad-grades = Line { $line }: grades are 1 to 12, like 7, 7-9 or 7,8.
+scores-subjects-bad-code = Line { $line }: that is not a curriculum subject code (see /subjects).
+scores-subjects-bad-max = Line { $line }: the maximum is a number above 0, at most 1000.
+scores-subjects-bad-names = Line { $line }: give both names, Khmer | English, each at most 60 characters.
+scores-subjects-no-subject = Line { $line }: grade { $grade } has no subject { $code }.
+scores-subjects-exists = Line { $line }: grade { $grade } already has { $code }.
+scores-subjects-has-scores = Line { $line }: grade { $grade } { $code } already has { $count } scores entered, checked against its maximum: its maximum stays and it cannot be removed (renaming is allowed).
+scores-subjects-nothing = Nothing was changed.
+scores-subjects-preview = 📚 The subjects after these changes (the grades changed):
+scores-subjects-confirm = Save these subjects?
+scores-subjects-cancelled = Cancelled: the subjects are unchanged.
+scores-subjects-saved = ✅ Saved: { $count } subjects changed.
+scores-subjects-stale = The subjects or their scores changed since the preview; nothing was saved:
+scores-subjects-press = Press ✅ Confirm or Cancel.

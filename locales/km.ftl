@@ -1547,3 +1547,31 @@ budget-chart-press = សូមចុច ✅ បញ្ជាក់ ឬ បោះ�
 competitions-family-team = 🏆 { $name } ជាមួយក្រុម { $team }៖ { $event } ({ $subject } កម្រិត{ $level } { $day }) — ក្រុមជាប់ចំណាត់ថ្នាក់ទី { $rank } { $medal } ពិន្ទុ { $score }។ សូមអបអរសាទរ!
 competitions-table-teams = ក្រុមដែលជាប់ចំណាត់ថ្នាក់៖ { $teams } (សមាជិករបស់ក្រុមរាប់ខាងលើ មេដាយក្រុមរាប់តែម្តង)
 competitions-student-team = ក្រុម { $team }
+scores-cmd-subjects = មុខវិជ្ជាតាមថ្នាក់៖ មើល និងកែ
+scores-help-subjects = /subjects — មុខវិជ្ជាដែលដាក់ពិន្ទុតាមថ្នាក់ និងពិន្ទុអតិបរមា; ជាមួយការកែ (មួយបន្ទាត់មួយ) ផ្លាស់ប្តូរវា បន្ទាប់ពីមើលជាមុន
+scores-subjects-title = 📚 មុខវិជ្ជាដែលដាក់ពិន្ទុតាមថ្នាក់ (កូដ ឈ្មោះ ពិន្ទុអតិបរមា)៖
+scores-subjects-none = មិនទាន់មានមុខវិជ្ជាទេ៖ សូមទទួលយកផែនការលំនាំដើមក្នុង /scores ជាមុនសិន។
+scores-subjects-grade = ថ្នាក់ទី { $grade }
+scores-subjects-usage =
+    ដើម្បីកែ សូមផ្ញើ /subjects ជាមួយការកែមួយបន្ទាត់មួយ (ថ្នាក់៖ 7, 7-9 ឬ 7,8)៖
+    add ថ្នាក់ កូដ អតិបរមា [ឈ្មោះខ្មែរ | ឈ្មោះអង់គ្លេស]
+    max ថ្នាក់ កូដ អតិបរមា
+    rename ថ្នាក់ កូដ ឈ្មោះខ្មែរ | ឈ្មោះអង់គ្លេស
+    remove ថ្នាក់ កូដ
+    កូដជាមុខវិជ្ជាក្នុងកម្មវិធីសិក្សា៖ khmer, maths, science, social, pe, life-skills, english, french, history, geography, physics, chemistry, biology, earth-science, morals, arts, ict, home-economics។ មុខវិជ្ជាដែលមានពិន្ទុបញ្ចូលរួច រក្សាពិន្ទុអតិបរមាដដែល ហើយមិនអាចដកចេញបានទេ។
+scores-subjects-forbidden = មានតែការិយាល័យសាលាទេ ដែលអាចកែមុខវិជ្ជាបាន។
+scores-subjects-bad-verb = បន្ទាត់ទី { $line }៖ មិនយល់។ សូមប្រើ add, max, rename ឬ remove (មើល /subjects)។
+scores-subjects-bad-grades = បន្ទាត់ទី { $line }៖ ថ្នាក់ពី ១ ដល់ ១២ ដូចជា 7, 7-9 ឬ 7,8។
+scores-subjects-bad-code = បន្ទាត់ទី { $line }៖ នោះមិនមែនជាកូដមុខវិជ្ជាក្នុងកម្មវិធីសិក្សាទេ (មើល /subjects)។
+scores-subjects-bad-max = បន្ទាត់ទី { $line }៖ ពិន្ទុអតិបរមាជាចំនួនធំជាង ០ មិនលើស ១០០០។
+scores-subjects-bad-names = បន្ទាត់ទី { $line }៖ សូមផ្តល់ឈ្មោះទាំងពីរ ខ្មែរ | អង់គ្លេស មិនលើស ៦០ តួ។
+scores-subjects-no-subject = បន្ទាត់ទី { $line }៖ ថ្នាក់ទី { $grade } គ្មានមុខវិជ្ជា { $code } ទេ។
+scores-subjects-exists = បន្ទាត់ទី { $line }៖ ថ្នាក់ទី { $grade } មាន { $code } រួចហើយ។
+scores-subjects-has-scores = បន្ទាត់ទី { $line }៖ ថ្នាក់ទី { $grade } { $code } មានពិន្ទុបញ្ចូលរួច { $count } ដែលបានពិនិត្យតាមពិន្ទុអតិបរមារបស់វា៖ ពិន្ទុអតិបរមារក្សាដដែល ហើយមិនអាចដកចេញបានទេ (អាចប្តូរឈ្មោះបាន)។
+scores-subjects-nothing = គ្មានអ្វីត្រូវបានផ្លាស់ប្តូរទេ។
+scores-subjects-preview = 📚 មុខវិជ្ជាក្រោយការកែទាំងនេះ (ថ្នាក់ដែលបានកែ)៖
+scores-subjects-confirm = រក្សាទុកមុខវិជ្ជាទាំងនេះឬ?
+scores-subjects-cancelled = បានបោះបង់៖ មុខវិជ្ជាមិនផ្លាស់ប្តូរទេ។
+scores-subjects-saved = ✅ បានរក្សាទុក៖ មុខវិជ្ជា { $count } ត្រូវបានផ្លាស់ប្តូរ។
+scores-subjects-stale = មុខវិជ្ជា ឬពិន្ទុបានផ្លាស់ប្តូរតាំងពីពេលមើលជាមុន៖ គ្មានអ្វីត្រូវបានរក្សាទុកទេ៖
+scores-subjects-press = សូមចុច ✅ បញ្ជាក់ ឬ បោះបង់។

@@ -5,13 +5,15 @@
  * sends the families a correction (service-publish.ts).
  */
 import type { StaffMembership } from '../core/auth/actor.js';
-import type { Database } from '../core/db/client.js';
+import { sql } from 'drizzle-orm';
+import { rowsOf, type Database } from '../core/db/client.js';
 import type { Notifier } from '../core/i18n/index.js';
 import type { Subject } from '../teaching/subjects.js';
 import { readCell, type Cell, type Preview } from './parse.js';
 import { checkCells, cellsHash, dropDraft, loadDraft, rosterOf, saveDraft, targetsOf, writeCells, type Checked, type SheetKey, type Target } from './service-entry.js';
 import { correctPublished, isPublished } from './service-publish.js';
 import { currentPlan, type PlanAssessment } from './service-setup.js';
+import { SUBJECTS_LOCK } from './service-subjects.js';
 
 export type Prepared = { ok: true; preview: Preview; hash: string; published: boolean } | Exclude<Checked, { ok: true }>;
 
@@ -56,6 +58,12 @@ export async function confirmSheet(
   const published = await isPublished(db, key.classId, assessment);
   if (published && !input.reason) return { ok: false, reason: 'needs-reason' };
   return db.transaction(async (tx) => {
+    // the subject's maximum the draft was checked against still holds: an office's subject edit
+    // (service-subjects.ts) holds this lock exclusively while it checks for entered scores
+    const [still] = rowsOf<{ max: string | null }>(
+      await tx.execute(sql`select pg_advisory_xact_lock_shared(${SUBJECTS_LOCK}, ${target.schoolId}), (select max_score from score_subjects where id = ${target.subjectId} and active) as max`),
+    );
+    if (still?.max === null || Number(still?.max) !== target.maxScore) return { ok: false as const, reason: 'stale' as const };
     const changes = await writeCells(tx, target, assessment.id, cells, input.actor, input.via);
     const corrections = published && changes.length ? await correctPublished(database, tx, notifier, { plan, target, assessment, changes, reason: input.reason!, actor: input.actor }) : 0;
     await dropDraft(tx, key);
