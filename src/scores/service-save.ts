@@ -10,7 +10,7 @@ import { rowsOf, type Database } from '../core/db/client.js';
 import type { Notifier } from '../core/i18n/index.js';
 import type { Subject } from '../teaching/subjects.js';
 import { readCell, type Cell, type Preview } from './parse.js';
-import { checkCells, cellsHash, dropDraft, loadDraft, rosterOf, saveDraft, targetsOf, writeCells, type Checked, type SheetKey, type Target } from './service-entry.js';
+import { checkCells, cellsHash, loadDraft, rosterOf, saveDraft, targetsOf, writeCells, type Checked, type SheetKey, type Target } from './service-entry.js';
 import { correctPublished, isPublished } from './service-publish.js';
 import { currentPlan, type PlanAssessment } from './service-setup.js';
 import { SUBJECTS_LOCK } from './service-subjects.js';
@@ -66,7 +66,6 @@ export async function confirmSheet(
     if (still?.max === null || Number(still?.max) !== target.maxScore) return { ok: false as const, reason: 'stale' as const };
     const changes = await writeCells(tx, target, assessment.id, cells, input.actor, input.via);
     const corrections = published && changes.length ? await correctPublished(database, tx, notifier, { plan, target, assessment, changes, reason: input.reason!, actor: input.actor }) : 0;
-    await dropDraft(tx, key);
     const list = [...cells.values()];
     const values = list.flatMap((c) => (c.kind === 'value' ? [c.value] : []));
     return {
