@@ -108,6 +108,10 @@ const bench: Bench = {
       for (let i = 0; i < 3; i++) serviceTimes.push(await timed(async () => (students2 = (await computeResults(database, scope)).length)));
       const explain = await database.rows<{ 'QUERY PLAN': Array<{ 'Execution Time': number }> }>(sql`explain (analyze, format json) ${resultsQuery(scope)}`);
       const bareMs = explain[0]!['QUERY PLAN'][0]!['Execution Time'];
+      if (process.env.BENCH_EXPLAIN) {
+        const text = await database.rows<{ 'QUERY PLAN': string }>(sql`explain (analyze) ${resultsQuery(scope)}`);
+        console.log(text.map((r) => r['QUERY PLAN']).join('\n'));
+      }
       const resultsMs = Math.min(...serviceTimes);
 
       // 2. report cards: publish every class for semester 1, then draw CARDS pictures
