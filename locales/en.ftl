@@ -1494,7 +1494,7 @@ inspections-checklist-usage =
     points CODE N
     rename CODE Khmer name | English name
     remove CODE
-    default — back to the province's or the default list
+    default — back to the province's or the default list (alone in its message)
     AREA is classroom, toilets, water, yard or waste. You will see the new list before it is saved.
 inspections-edit-forbidden = Only a school's office or a provincial official can change a checklist.
 inspections-edit-bad-verb = Line { $line }: not understood. Use add, points, rename, remove or default (see /checklist).
@@ -1518,32 +1518,32 @@ inspections-edit-stale = The checklist changed since the preview; nothing was sa
 inspections-edit-press = Press ✅ Confirm or Cancel.
 budget-cmd-budgetlines = Budget lines and plan: see and edit
 budget-help-lines = /budgetlines — the budget lines and this year's plan; with edits (one per line) changes them after a preview
-budget-chart-title = 💰 Budget lines and plan, { $year }:
-budget-chart-no-plan = no plan
-budget-chart-retired = retired
-budget-chart-total = Plan in all: { $total }
-budget-chart-usage =
+budget-lines-title = 💰 Budget lines and plan, { $year }:
+budget-lines-no-plan = no plan
+budget-lines-retired = retired
+budget-lines-total = Plan in all: { $total }
+budget-lines-usage =
     To change them, send /budgetlines with one change per line:
     add CODE Khmer name | English name
     rename CODE Khmer name | English name
     retire CODE (or restore CODE)
     plan CODE state|community|partner AMOUNT (riel for this year; 0 clears it)
     You will see the lines and plan before they are saved.
-budget-chart-bad-verb = Line { $line }: not understood. Use add, rename, retire, restore or plan (see /budgetlines).
-budget-chart-bad-code = Line { $line }: a line code is 1 to 32 of a-z, 0-9 and -.
-budget-chart-bad-names = Line { $line }: give both names, Khmer | English, each at most 60 characters.
-budget-chart-bad-source = Line { $line }: the source must be state, community or partner.
-budget-chart-bad-amount = Line { $line }: the plan is a whole number of riel, 0 to 100,000,000,000.
-budget-chart-no-line = Line { $line }: there is no budget line { $code }.
-budget-chart-exists = Line { $line }: there is already a budget line { $code }.
-budget-chart-nothing = Nothing was changed.
-budget-chart-preview = 💰 Budget lines and plan for { $year } after these changes:
-budget-chart-confirm = Save these lines and this plan?
+budget-lines-bad-verb = Line { $line }: not understood. Use add, rename, retire, restore or plan (see /budgetlines).
+budget-lines-bad-code = Line { $line }: a line code is 1 to 32 of a-z, 0-9 and -.
+budget-lines-bad-names = Line { $line }: give both names, Khmer | English, each at most 60 characters.
+budget-lines-bad-source = Line { $line }: the source must be state, community or partner.
+budget-lines-bad-amount = Line { $line }: the plan is a whole number of riel, 0 to 100,000,000,000.
+budget-lines-no-line = Line { $line }: there is no budget line { $code }.
+budget-lines-exists = Line { $line }: there is already a budget line { $code }.
+budget-lines-nothing = Nothing was changed.
+budget-lines-preview = 💰 Budget lines and plan for { $year } after these changes:
+budget-lines-confirm = Save these lines and this plan?
 budget-btn-confirm = ✅ Confirm
-budget-chart-cancelled = Cancelled: the lines and the plan are unchanged.
-budget-chart-saved = ✅ Saved: { $lines } budget lines changed.
-budget-chart-stale = The lines changed since the preview; nothing was saved:
-budget-chart-press = Press ✅ Confirm or Cancel.
+budget-lines-cancelled = Cancelled: the lines and the plan are unchanged.
+budget-lines-saved = ✅ Saved: { $lines } budget lines changed.
+budget-lines-stale = The lines changed since the preview; nothing was saved:
+budget-lines-press = Press ✅ Confirm or Cancel.
 competitions-family-team = 🏆 { $name }, with the team { $team }: { $event } ({ $subject }, { $level } level, { $day }) — the team's rank { $rank }, { $medal }, score { $score }. Congratulations!
 competitions-table-teams = teams placed: { $teams } (their members are counted above, a team's medal once)
 competitions-student-team = team { $team }

@@ -1494,7 +1494,7 @@ inspections-checklist-usage =
     points កូដ ចំនួន
     rename កូដ ឈ្មោះខ្មែរ | ឈ្មោះអង់គ្លេស
     remove កូដ
-    default — ត្រឡប់ទៅបញ្ជីខេត្ត ឬបញ្ជីលំនាំដើម
+    default — ត្រឡប់ទៅបញ្ជីខេត្ត ឬបញ្ជីលំនាំដើម (តែឯងក្នុងសារ)
     តំបន់៖ classroom, toilets, water, yard ឬ waste។ អ្នកនឹងឃើញបញ្ជីថ្មីមុនពេលរក្សាទុក។
 inspections-edit-forbidden = មានតែការិយាល័យសាលា ឬមន្ត្រីខេត្តទេ ដែលអាចកែបញ្ជីត្រួតពិនិត្យបាន។
 inspections-edit-bad-verb = បន្ទាត់ទី { $line }៖ មិនយល់។ សូមប្រើ add, points, rename, remove ឬ default (មើល /checklist)។
@@ -1518,32 +1518,32 @@ inspections-edit-stale = បញ្ជីបានផ្លាស់ប្តូ�
 inspections-edit-press = សូមចុច ✅ បញ្ជាក់ ឬ បោះបង់។
 budget-cmd-budgetlines = ជួរថវិកា និងផែនការ៖ មើល និងកែ
 budget-help-lines = /budgetlines — ជួរថវិកា និងផែនការឆ្នាំនេះ; ជាមួយការកែ (មួយបន្ទាត់មួយ) ផ្លាស់ប្តូរវា បន្ទាប់ពីមើលជាមុន
-budget-chart-title = 💰 ជួរថវិកា និងផែនការ ឆ្នាំ { $year }៖
-budget-chart-no-plan = គ្មានផែនការ
-budget-chart-retired = ឈប់ប្រើ
-budget-chart-total = ផែនការសរុប៖ { $total }
-budget-chart-usage =
+budget-lines-title = 💰 ជួរថវិកា និងផែនការ ឆ្នាំ { $year }៖
+budget-lines-no-plan = គ្មានផែនការ
+budget-lines-retired = ឈប់ប្រើ
+budget-lines-total = ផែនការសរុប៖ { $total }
+budget-lines-usage =
     ដើម្បីកែ សូមផ្ញើ /budgetlines ជាមួយការកែមួយបន្ទាត់មួយ៖
     add កូដ ឈ្មោះខ្មែរ | ឈ្មោះអង់គ្លេស
     rename កូដ ឈ្មោះខ្មែរ | ឈ្មោះអង់គ្លេស
     retire កូដ (ឬ restore កូដ)
     plan កូដ state|community|partner ចំនួន (រៀល សម្រាប់ឆ្នាំនេះ; ០ លុបវា)
     អ្នកនឹងឃើញជួរ និងផែនការ មុនពេលរក្សាទុក។
-budget-chart-bad-verb = បន្ទាត់ទី { $line }៖ មិនយល់។ សូមប្រើ add, rename, retire, restore ឬ plan (មើល /budgetlines)។
-budget-chart-bad-code = បន្ទាត់ទី { $line }៖ កូដជួរមាន ១ ដល់ ៣២ តួ នៃ a-z, 0-9 និង -។
-budget-chart-bad-names = បន្ទាត់ទី { $line }៖ សូមផ្តល់ឈ្មោះទាំងពីរ ខ្មែរ | អង់គ្លេស មិនលើស ៦០ តួ។
-budget-chart-bad-source = បន្ទាត់ទី { $line }៖ ប្រភពត្រូវជា state, community ឬ partner។
-budget-chart-bad-amount = បន្ទាត់ទី { $line }៖ ផែនការជាចំនួនរៀលគត់ ពី ០ ដល់ ១០០,០០០,០០០,០០០។
-budget-chart-no-line = បន្ទាត់ទី { $line }៖ គ្មានជួរថវិកា { $code } ទេ។
-budget-chart-exists = បន្ទាត់ទី { $line }៖ មានជួរថវិកា { $code } រួចហើយ។
-budget-chart-nothing = គ្មានអ្វីត្រូវបានផ្លាស់ប្តូរទេ។
-budget-chart-preview = 💰 ជួរថវិកា និងផែនការ ឆ្នាំ { $year } ក្រោយការកែទាំងនេះ៖
-budget-chart-confirm = រក្សាទុកជួរ និងផែនការនេះឬ?
+budget-lines-bad-verb = បន្ទាត់ទី { $line }៖ មិនយល់។ សូមប្រើ add, rename, retire, restore ឬ plan (មើល /budgetlines)។
+budget-lines-bad-code = បន្ទាត់ទី { $line }៖ កូដជួរមាន ១ ដល់ ៣២ តួ នៃ a-z, 0-9 និង -។
+budget-lines-bad-names = បន្ទាត់ទី { $line }៖ សូមផ្តល់ឈ្មោះទាំងពីរ ខ្មែរ | អង់គ្លេស មិនលើស ៦០ តួ។
+budget-lines-bad-source = បន្ទាត់ទី { $line }៖ ប្រភពត្រូវជា state, community ឬ partner។
+budget-lines-bad-amount = បន្ទាត់ទី { $line }៖ ផែនការជាចំនួនរៀលគត់ ពី ០ ដល់ ១០០,០០០,០០០,០០០។
+budget-lines-no-line = បន្ទាត់ទី { $line }៖ គ្មានជួរថវិកា { $code } ទេ។
+budget-lines-exists = បន្ទាត់ទី { $line }៖ មានជួរថវិកា { $code } រួចហើយ។
+budget-lines-nothing = គ្មានអ្វីត្រូវបានផ្លាស់ប្តូរទេ។
+budget-lines-preview = 💰 ជួរថវិកា និងផែនការ ឆ្នាំ { $year } ក្រោយការកែទាំងនេះ៖
+budget-lines-confirm = រក្សាទុកជួរ និងផែនការនេះឬ?
 budget-btn-confirm = ✅ បញ្ជាក់
-budget-chart-cancelled = បានបោះបង់៖ ជួរ និងផែនការមិនផ្លាស់ប្តូរទេ។
-budget-chart-saved = ✅ បានរក្សាទុក៖ ជួរថវិកា { $lines } ត្រូវបានផ្លាស់ប្តូរ។
-budget-chart-stale = ជួរបានផ្លាស់ប្តូរតាំងពីពេលមើលជាមុន៖ គ្មានអ្វីត្រូវបានរក្សាទុកទេ៖
-budget-chart-press = សូមចុច ✅ បញ្ជាក់ ឬ បោះបង់។
+budget-lines-cancelled = បានបោះបង់៖ ជួរ និងផែនការមិនផ្លាស់ប្តូរទេ។
+budget-lines-saved = ✅ បានរក្សាទុក៖ ជួរថវិកា { $lines } ត្រូវបានផ្លាស់ប្តូរ។
+budget-lines-stale = ជួរបានផ្លាស់ប្តូរតាំងពីពេលមើលជាមុន៖ គ្មានអ្វីត្រូវបានរក្សាទុកទេ៖
+budget-lines-press = សូមចុច ✅ បញ្ជាក់ ឬ បោះបង់។
 competitions-family-team = 🏆 { $name } ជាមួយក្រុម { $team }៖ { $event } ({ $subject } កម្រិត{ $level } { $day }) — ក្រុមជាប់ចំណាត់ថ្នាក់ទី { $rank } { $medal } ពិន្ទុ { $score }។ សូមអបអរសាទរ!
 competitions-table-teams = ក្រុមដែលជាប់ចំណាត់ថ្នាក់៖ { $teams } (សមាជិករបស់ក្រុមរាប់ខាងលើ មេដាយក្រុមរាប់តែម្តង)
 competitions-student-team = ក្រុម { $team }

@@ -24,15 +24,15 @@ export function chartLines(lines: readonly ChartLine[], locale: Locale, t: Tr, m
   for (const l of lines) {
     const mark = marks.added?.includes(l.code) ? '➕' : marks.changed?.includes(l.code) ? '✏️' : '•';
     const plan = BUDGET_SOURCES.filter((s) => l.plan[s] > 0).map((s) => `${t(`budget-source-${s}`)} ${formatRiel(locale, l.plan[s])}`);
-    out.push(`${mark} ${l.code} — ${displayName(locale, l)}: ${plan.length ? plan.join(' · ') : t('budget-chart-no-plan')}${l.active ? '' : ` (${t('budget-chart-retired')})`}`);
+    out.push(`${mark} ${l.code} — ${displayName(locale, l)}: ${plan.length ? plan.join(' · ') : t('budget-lines-no-plan')}${l.active ? '' : ` (${t('budget-lines-retired')})`}`);
   }
   const total = lines.reduce((a, l) => a + BUDGET_SOURCES.reduce((b, s) => b + l.plan[s], 0), 0);
-  out.push('', t('budget-chart-total', { total: formatRiel(locale, total) }));
+  out.push('', t('budget-lines-total', { total: formatRiel(locale, total) }));
   return out;
 }
 
 function problemText(p: LineProblem, locale: Locale, t: Tr): string {
-  return t(`budget-chart-${p.key}`, { line: formatNumber(locale, p.line), ...('code' in p ? { code: p.code } : {}) });
+  return t(`budget-lines-${p.key}`, { line: formatNumber(locale, p.line), ...('code' in p ? { code: p.code } : {}) });
 }
 
 export async function chartFlow(conversation: Conversation<BotContext, ConvContext>, ctx: ConvContext, text: string) {
@@ -42,11 +42,11 @@ export async function chartFlow(conversation: Conversation<BotContext, ConvConte
     const t: Tr = (k, v) => outside.t(k, v);
     const r = await previewChartEdit(db, outside.actor, year, text);
     if (r.ok) {
-      const head = outside.t('budget-chart-preview', { year: formatNumber(outside.locale, year) });
-      return { ok: true as const, year, text: [head, '', ...chartLines(r.preview.lines, outside.locale, t, r.preview), '', outside.t('budget-chart-confirm')].join('\n').slice(0, 4000) };
+      const head = outside.t('budget-lines-preview', { year: formatNumber(outside.locale, year) });
+      return { ok: true as const, year, text: [head, '', ...chartLines(r.preview.lines, outside.locale, t, r.preview), '', outside.t('budget-lines-confirm')].join('\n').slice(0, 4000) };
     }
     if (r.reason === 'forbidden') return { ok: false as const, text: outside.t('budget-denied-office') };
-    return { ok: false as const, text: [...r.problems.map((p) => problemText(p, outside.locale, t)), '', outside.t('budget-chart-nothing')].join('\n').slice(0, 4000) };
+    return { ok: false as const, text: [...r.problems.map((p) => problemText(p, outside.locale, t)), '', outside.t('budget-lines-nothing')].join('\n').slice(0, 4000) };
   });
   if (!first.ok) {
     await ctx.reply(first.text);
@@ -58,7 +58,7 @@ export async function chartFlow(conversation: Conversation<BotContext, ConvConte
     const data = u.callbackQuery?.data;
     if (chartCancel.parse(data)) {
       await u.answerCallbackQuery();
-      await u.reply(u.t('budget-chart-cancelled'));
+      await u.reply(u.t('budget-lines-cancelled'));
       return;
     }
     if (chartConfirm.parse(data)) {
@@ -66,15 +66,15 @@ export async function chartFlow(conversation: Conversation<BotContext, ConvConte
       const reply = await conversation.external(async (outside) => {
         const r = await saveChartEdit(outside.deps.database.db, outside.actor, first.year, text);
         const t: Tr = (k, v) => outside.t(k, v);
-        if (r.ok) return outside.t('budget-chart-saved', { lines: formatNumber(outside.locale, r.preview.added.length + r.preview.changed.length) });
+        if (r.ok) return outside.t('budget-lines-saved', { lines: formatNumber(outside.locale, r.preview.added.length + r.preview.changed.length) });
         if (r.reason === 'forbidden') return outside.t('budget-denied-office');
-        return [outside.t('budget-chart-stale'), ...r.problems.map((p) => problemText(p, outside.locale, t))].join('\n').slice(0, 4000);
+        return [outside.t('budget-lines-stale'), ...r.problems.map((p) => problemText(p, outside.locale, t))].join('\n').slice(0, 4000);
       });
       await u.reply(reply);
       return;
     }
     if (data) await u.answerCallbackQuery({ text: u.t('core-menu-outdated'), show_alert: true });
-    else if (u.message) await u.reply(u.t('budget-chart-press'));
+    else if (u.message) await u.reply(u.t('budget-lines-press'));
     else await conversation.skip({ next: true });
   }
 }

@@ -82,7 +82,7 @@ export function budgetFeature(deps: AppDeps): Composer<BotContext> {
     const r = await chartToEdit(db, ctx.actor, year);
     if (!r.ok) return ctx.reply(ctx.t('budget-denied-office'));
     const tr = (k: string, v?: Record<string, string | number>) => ctx.t(k, v);
-    return ctx.reply([ctx.t('budget-chart-title', { year: formatNumber(ctx.locale, year) }), '', ...chartLines(r.lines, ctx.locale, tr), '', ctx.t('budget-chart-usage')].join('\n').slice(0, 4000));
+    return ctx.reply([ctx.t('budget-lines-title', { year: formatNumber(ctx.locale, year) }), '', ...chartLines(r.lines, ctx.locale, tr), '', ctx.t('budget-lines-usage')].join('\n').slice(0, 4000));
   });
   composer.callbackQuery(expenseStart.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();

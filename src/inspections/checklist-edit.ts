@@ -79,7 +79,9 @@ export function applyEdits(start: readonly ChecklistItem[], text: string): { ite
     const verb = m[1]!.toLowerCase();
     const rest = m[2]!.trim();
     if (verb === 'default' && !rest) {
-      items = null;
+      // alone only: edits after it would have to apply to a list not read here
+      if (lines.filter(Boolean).length > 1) problems.push({ key: 'bad-verb', line });
+      else items = null;
       continue;
     }
     const list: ChecklistItem[] = items ?? [];

@@ -39,38 +39,38 @@ describe('budget lines and plan edited in the chat', () => {
   it('/budgetlines shows the default chart with codes and no plan yet', async () => {
     await principal.send('/budgetlines');
     const text = last(principal).text;
-    expect(text).toContain(t('budget-chart-title', { year: '២០២៦' }));
-    for (const l of DEFAULT_LINES) expect(text).toContain(`• ${l.code} — ${l.nameKm}: ${t('budget-chart-no-plan')}`);
-    expect(text).toContain(t('budget-chart-total', { total: '០ ៛' }));
+    expect(text).toContain(t('budget-lines-title', { year: '២០២៦' }));
+    for (const l of DEFAULT_LINES) expect(text).toContain(`• ${l.code} — ${l.nameKm}: ${t('budget-lines-no-plan')}`);
+    expect(text).toContain(t('budget-lines-total', { total: '០ ៛' }));
   });
 
   it('bad edits are named by their line and nothing changes', async () => {
     await principal.send('/budgetlines add Sports!! កីឡា | Sports\nadd repairs ជួសជុល | Repairs\nplan materials bank 1000\nplan materials state -5\nrename nothing a | b\nadd sports កីឡា\nspend it all');
     const text = last(principal).text;
-    expect(text).toContain(t('budget-chart-bad-code', { line: '១' }));
-    expect(text).toContain(t('budget-chart-exists', { line: '២', code: 'repairs' }));
-    expect(text).toContain(t('budget-chart-bad-source', { line: '៣' }));
-    expect(text).toContain(t('budget-chart-bad-amount', { line: '៤' }));
-    expect(text).toContain(t('budget-chart-no-line', { line: '៥', code: 'nothing' }));
-    expect(text).toContain(t('budget-chart-bad-names', { line: '៦' }));
-    expect(text).toContain(t('budget-chart-bad-verb', { line: '៧' }));
-    expect(text).toContain(t('budget-chart-nothing'));
+    expect(text).toContain(t('budget-lines-bad-code', { line: '១' }));
+    expect(text).toContain(t('budget-lines-exists', { line: '២', code: 'repairs' }));
+    expect(text).toContain(t('budget-lines-bad-source', { line: '៣' }));
+    expect(text).toContain(t('budget-lines-bad-amount', { line: '៤' }));
+    expect(text).toContain(t('budget-lines-no-line', { line: '៥', code: 'nothing' }));
+    expect(text).toContain(t('budget-lines-bad-names', { line: '៦' }));
+    expect(text).toContain(t('budget-lines-bad-verb', { line: '៧' }));
+    expect(text).toContain(t('budget-lines-nothing'));
     expect(await app.database.db.select().from(budgetLines).where(eq(budgetLines.code, 'sports'))).toHaveLength(0);
   });
 
   it('good edits are previewed, saved on Confirm and audited; /expense offers the new line, not the retired one', async () => {
     await principal.send('/budgetlines add sports កីឡា | Sports\nrename repairs ជួសជុលអគារ | Building repairs\nplan materials state ១,០០០,០០០ ៛\nplan sports community 50000\nretire other');
     const preview = last(principal).text;
-    expect(preview).toContain(t('budget-chart-preview', { year: '២០២៦' }));
+    expect(preview).toContain(t('budget-lines-preview', { year: '២០២៦' }));
     expect(preview).toContain(`➕ sports — កីឡា: ${t('budget-source-community')} ៥០,០០០ ៛`);
-    expect(preview).toContain(`✏️ repairs — ជួសជុលអគារ: ${t('budget-chart-no-plan')}`);
+    expect(preview).toContain(`✏️ repairs — ជួសជុលអគារ: ${t('budget-lines-no-plan')}`);
     expect(preview).toContain(`✏️ materials — ${DEFAULT_LINES[0]!.nameKm}: ${t('budget-source-state')} ១,០០០,០០០ ៛`);
-    expect(preview).toContain(`✏️ other — ផ្សេងៗ: ${t('budget-chart-no-plan')} (${t('budget-chart-retired')})`);
-    expect(preview).toContain(t('budget-chart-total', { total: '១,០៥០,០០០ ៛' }));
+    expect(preview).toContain(`✏️ other — ផ្សេងៗ: ${t('budget-lines-no-plan')} (${t('budget-lines-retired')})`);
+    expect(preview).toContain(t('budget-lines-total', { total: '១,០៥០,០០០ ៛' }));
     await principal.send('ok');
-    expect(last(principal).text).toBe(t('budget-chart-press'));
+    expect(last(principal).text).toBe(t('budget-lines-press'));
     await principal.press(t('budget-btn-confirm'));
-    expect(last(principal).text).toBe(t('budget-chart-saved', { lines: '៤' }));
+    expect(last(principal).text).toBe(t('budget-lines-saved', { lines: '៤' }));
     const chart = await chartOf(app.database.db, 1, 2026);
     expect(chart.find((l) => l.code === 'sports')).toMatchObject({ nameEn: 'Sports', active: true, plan: { state: 0, community: 50_000, partner: 0 } });
     expect(chart.find((l) => l.code === 'materials')!.plan.state).toBe(1_000_000);
@@ -90,7 +90,7 @@ describe('budget lines and plan edited in the chat', () => {
   it('Cancel keeps the lines and the plan', async () => {
     await principal.send('/budgetlines plan materials state 0');
     await principal.press(t('budget-cancel'));
-    expect(last(principal).text).toBe(t('budget-chart-cancelled'));
+    expect(last(principal).text).toBe(t('budget-lines-cancelled'));
     expect((await chartOf(app.database.db, 1, 2026)).find((l) => l.code === 'materials')!.plan.state).toBe(1_000_000);
   });
 

@@ -58,7 +58,8 @@ describe('the cleanliness checklist edited in the chat', () => {
 
   it('bad edits are named by their line and nothing changes', async () => {
     await operator.send('/checklist add roof leak 5 ដំបូលមិនលិច | No leaks\npoints floor 500\nremove nothing\nadd yard garden 5 x | y\nrename desks only-khmer\nfly away');
-    const text = last(operator).text;
+    const reply = last(operator);
+    const text = reply.text;
     expect(text).toContain(t('inspections-edit-bad-area', { line: '១' }));
     expect(text).toContain(t('inspections-edit-bad-points', { line: '២' }));
     expect(text).toContain(t('inspections-edit-no-item', { line: '៣', code: 'nothing' }));
@@ -66,7 +67,10 @@ describe('the cleanliness checklist edited in the chat', () => {
     expect(text).toContain(t('inspections-edit-bad-labels', { line: '៥' }));
     expect(text).toContain(t('inspections-edit-bad-verb', { line: '៦' }));
     expect(text).toContain(t('inspections-edit-nothing'));
-    expect(last(operator)?.replyMarkup).toBeUndefined();
+    // no Confirm button to press
+    expect(reply.replyMarkup).toBeUndefined();
+    await operator.send('/checklist default\nremove floor');
+    expect(last(operator).text).toContain(t('inspections-edit-bad-verb', { line: '១' }));
     expect(await app.database.db.select().from(inspectionChecklists)).toHaveLength(0);
   });
 
