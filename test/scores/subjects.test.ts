@@ -100,6 +100,20 @@ describe('subjects per grade edited in the chat', () => {
     expect((await subjectsOf(app.database.db, 1, 12)).some((s) => s.code === 'maths')).toBe(true);
   });
 
+  it("a maximum changed between a teacher's preview and Confirm makes the preview stale: nothing saved", async () => {
+    const [{ n }] = (await app.database.rows<{ n: number }>(sql`select count(*)::int n from students s join classes c on c.id = s.class_id where c.name = '7A' and s.active`)) as [{ n: number }];
+    const test = plan.assessments[0]!.code;
+    await teacher.send(`7A ict ${test}: ${Array.from({ length: n }, () => '45').join(' ')}`);
+    expect(JSON.stringify(last(teacher).replyMarkup)).toContain(t('scores-confirm'));
+    await operator.send('/subjects max 7 ict 40');
+    await operator.press(t('scores-confirm'));
+    expect(last(operator).text).toBe(t('scores-subjects-saved', { count: '១' }));
+    await teacher.press(t('scores-confirm'));
+    expect(teacher.texts().at(-1)).toBe(t('scores-confirm-stale'));
+    const [{ saved }] = (await app.database.rows<{ saved: number }>(sql`select count(*)::int saved from scores x join score_subjects ss on ss.id = x.subject_id where ss.code = 'ict'`)) as [{ saved: number }];
+    expect(saved).toBe(0);
+  });
+
   it('a teacher is refused, audited', async () => {
     await teacher.send('/subjects remove 7 ict');
     expect(last(teacher).text).toBe(t('scores-subjects-forbidden'));
