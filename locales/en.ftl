@@ -1439,10 +1439,10 @@ competitions-ask-level = At which level?
 competitions-ask-day = On which day? Press Today or type the date (24/11).
 competitions-today = Today
 competitions-bad-day = Type one date like 24/11, not in the future.
-competitions-ask-results = Send the results in one message, one line per student: code, rank, medal (gold, silver, bronze or -), score, and "team NAME" if in a team. For example:
+competitions-ask-results = Send the results in one message, one line per student: code, rank, medal (gold, silver, bronze or -), score; for a team, one line with its one result and its members' codes. For example:
     S0012 1 gold 95
-    S0013 2 silver 88 team Robots
-competitions-bad-lines = These lines are not right: { $lines }. Each line: code rank medal [score] [team NAME]. Send them again.
+    team Robots 2 silver 88: S0013 S0014 S0015
+competitions-bad-lines = These lines are not right: { $lines }. Each line: code rank medal [score], or team NAME rank medal [score]: codes of the members (a team has one result, a student is named once). Send them again.
 competitions-refused-forbidden = Only the school's office or its teachers can enter results.
 competitions-refused-bad-event = The event is not complete. Nothing was saved.
 competitions-refused-unknown-students = These codes are not students of your school: { $codes }. Nothing was saved; send the results again.
@@ -1547,3 +1547,104 @@ records-idcode-refused-taken = Another student of your school has this identific
 records-idcode-none-missing = Every student has an identification code.
 records-idcode-missing-title = Students without an identification code (their records cannot be confirmed):
 records-copy-exam = exam
+# --- schoolops2: cleanliness charts, checklist and budget-line editing, team results, subjects editing
+inspections-chart-title = { $school } — cleanliness score by month
+inspections-chart-province-title = { $place } — cleanliness score per school (90 days)
+inspections-chart-good = { $share }% or more
+inspections-chart-low = under { $share }%: needs a visit
+inspections-cmd-checklist = The cleanliness checklist: see and edit
+inspections-help-checklist = /checklist — see the cleanliness checklist; /checklist with edits (one per line) changes it after a preview
+inspections-area-classroom = Classrooms
+inspections-area-toilets = Toilets
+inspections-area-water = Water
+inspections-area-yard = Yard
+inspections-area-waste = Waste
+inspections-checklist-own = 🧹 The cleanliness checklist of { $place } (its own list):
+inspections-checklist-inherited = 🧹 The cleanliness checklist { $place } inspects with (the province's or the default list):
+inspections-checklist-usage =
+    To change it, send /checklist with one change per line:
+    add AREA CODE POINTS Khmer name | English name
+    points CODE N
+    rename CODE Khmer name | English name
+    remove CODE
+    default — back to the province's or the default list (alone in its message)
+    AREA is classroom, toilets, water, yard or waste. You will see the new list before it is saved.
+inspections-edit-forbidden = Only a school's office or a provincial official can change a checklist.
+inspections-edit-bad-verb = Line { $line }: not understood. Use add, points, rename, remove or default (see /checklist).
+inspections-edit-bad-area = Line { $line }: the area must be classroom, toilets, water, yard or waste.
+inspections-edit-bad-code = Line { $line }: a code is 1 to 16 of a-z, 0-9 and -.
+inspections-edit-bad-points = Line { $line }: points must be a whole number from 1 to 100.
+inspections-edit-bad-labels = Line { $line }: give both names, Khmer | English, each at most 60 characters.
+inspections-edit-no-item = Line { $line }: there is no item { $code }.
+inspections-edit-exists = Line { $line }: there is already an item { $code }.
+inspections-edit-size = A checklist has 1 to 30 items.
+inspections-edit-nothing = Nothing was changed.
+inspections-edit-preview = 🧹 The checklist of { $place } after these changes: { $items } items, { $points } points.
+inspections-edit-back-province = The school's own list is dropped: it inspects with the province's list (or the default).
+inspections-edit-back-default = The province's own list is dropped: its schools inspect with the default list (or their own).
+inspections-edit-removed = Removed: { $codes }
+inspections-edit-confirm = Save this checklist?
+inspections-btn-confirm = ✅ Confirm
+inspections-edit-cancelled = Cancelled: the checklist is unchanged.
+inspections-edit-saved = ✅ The checklist of { $place } is saved: { $items } items. Inspections from now on use it.
+inspections-edit-stale = The checklist changed since the preview; nothing was saved:
+inspections-edit-press = Press ✅ Confirm or Cancel.
+budget-cmd-budgetlines = Budget lines and plan: see and edit
+budget-help-lines = /budgetlines — the budget lines and this year's plan; with edits (one per line) changes them after a preview
+budget-lines-title = 💰 Budget lines and plan, { $year }:
+budget-lines-no-plan = no plan
+budget-lines-retired = retired
+budget-lines-total = Plan in all: { $total }
+budget-lines-usage =
+    To change them, send /budgetlines with one change per line:
+    add CODE Khmer name | English name
+    rename CODE Khmer name | English name
+    retire CODE (or restore CODE)
+    plan CODE state|community|partner AMOUNT (riel for this year; 0 clears it)
+    You will see the lines and plan before they are saved.
+budget-lines-bad-verb = Line { $line }: not understood. Use add, rename, retire, restore or plan (see /budgetlines).
+budget-lines-bad-code = Line { $line }: a line code is 1 to 32 of a-z, 0-9 and -.
+budget-lines-bad-names = Line { $line }: give both names, Khmer | English, each at most 60 characters.
+budget-lines-bad-source = Line { $line }: the source must be state, community or partner.
+budget-lines-bad-amount = Line { $line }: the plan is a whole number of riel, 0 to 100,000,000,000.
+budget-lines-no-line = Line { $line }: there is no budget line { $code }.
+budget-lines-exists = Line { $line }: there is already a budget line { $code }.
+budget-lines-nothing = Nothing was changed.
+budget-lines-preview = 💰 Budget lines and plan for { $year } after these changes:
+budget-lines-confirm = Save these lines and this plan?
+budget-btn-confirm = ✅ Confirm
+budget-lines-cancelled = Cancelled: the lines and the plan are unchanged.
+budget-lines-saved = ✅ Saved: { $lines } budget lines changed.
+budget-lines-stale = The lines changed since the preview; nothing was saved:
+budget-lines-press = Press ✅ Confirm or Cancel.
+competitions-family-team = 🏆 { $name }, with the team { $team }: { $event } ({ $subject }, { $level } level, { $day }) — the team's rank { $rank }, { $medal }, score { $score }. Congratulations!
+competitions-table-teams = teams placed: { $teams } (their members are counted above, a team's medal once)
+competitions-student-team = team { $team }
+scores-cmd-subjects = Subjects per grade: see and edit
+scores-help-subjects = /subjects — the graded subjects per grade and their maxima; with edits (one per line) changes them after a preview
+scores-subjects-title = 📚 Graded subjects per grade (code, name, maximum score):
+scores-subjects-none = No subjects yet: accept the default plan in /scores first.
+scores-subjects-grade = Grade { $grade }
+scores-subjects-usage =
+    To change them, send /subjects with one change per line (GRADES: 7, 7-9 or 7,8):
+    add GRADES CODE MAX [Khmer name | English name]
+    max GRADES CODE MAX
+    rename GRADES CODE Khmer name | English name
+    remove GRADES CODE
+    CODE is a curriculum subject: khmer, maths, science, social, pe, life-skills, english, french, history, geography, physics, chemistry, biology, earth-science, morals, arts, ict, home-economics. A subject with scores entered keeps its maximum and cannot be removed.
+scores-subjects-forbidden = Only the school's office can change the subjects.
+scores-subjects-bad-verb = Line { $line }: not understood. Use add, max, rename or remove (see /subjects).
+scores-subjects-bad-grades = Line { $line }: grades are 1 to 12, like 7, 7-9 or 7,8.
+scores-subjects-bad-code = Line { $line }: that is not a curriculum subject code (see /subjects).
+scores-subjects-bad-max = Line { $line }: the maximum is a number above 0, at most 1000.
+scores-subjects-bad-names = Line { $line }: give both names, Khmer | English, each at most 60 characters.
+scores-subjects-no-subject = Line { $line }: grade { $grade } has no subject { $code }.
+scores-subjects-exists = Line { $line }: grade { $grade } already has { $code }.
+scores-subjects-has-scores = Line { $line }: grade { $grade } { $code } already has { $count } scores entered, checked against its maximum: its maximum stays and it cannot be removed (renaming is allowed).
+scores-subjects-nothing = Nothing was changed.
+scores-subjects-preview = 📚 The subjects after these changes (the grades changed):
+scores-subjects-confirm = Save these subjects?
+scores-subjects-cancelled = Cancelled: the subjects are unchanged.
+scores-subjects-saved = ✅ Saved: { $count } subjects changed.
+scores-subjects-stale = The subjects or their scores changed since the preview; nothing was saved:
+scores-subjects-press = Press ✅ Confirm or Cancel.

@@ -1439,10 +1439,10 @@ competitions-ask-level = នៅកម្រិតណា?
 competitions-ask-day = ថ្ងៃណា? ចុច ថ្ងៃនេះ ឬវាយកាលបរិច្ឆេទ (24/11)។
 competitions-today = ថ្ងៃនេះ
 competitions-bad-day = វាយកាលបរិច្ឆេទមួយដូចជា 24/11 ដែលមិនមែនថ្ងៃអនាគត។
-competitions-ask-results = ផ្ញើលទ្ធផលក្នុងសារមួយ មួយបន្ទាត់សម្រាប់សិស្សម្នាក់៖ កូដ ចំណាត់ថ្នាក់ មេដាយ (មាស ប្រាក់ សំរិទ្ធ ឬ -) ពិន្ទុ និង "ក្រុម ឈ្មោះ" បើជាក្រុម។ ឧទាហរណ៍៖
+competitions-ask-results = ផ្ញើលទ្ធផលក្នុងសារមួយ មួយបន្ទាត់សម្រាប់សិស្សម្នាក់៖ កូដ ចំណាត់ថ្នាក់ មេដាយ (មាស ប្រាក់ សំរិទ្ធ ឬ -) ពិន្ទុ; សម្រាប់ក្រុម មួយបន្ទាត់ដែលមានលទ្ធផលតែមួយរបស់ក្រុម និងកូដសមាជិក។ ឧទាហរណ៍៖
     S0012 1 មាស 95
-    S0013 2 ប្រាក់ 88 ក្រុម Robots
-competitions-bad-lines = បន្ទាត់ទាំងនេះមិនត្រឹមត្រូវ៖ { $lines }។ បន្ទាត់នីមួយៗ៖ កូដ ចំណាត់ថ្នាក់ មេដាយ [ពិន្ទុ] [ក្រុម ឈ្មោះ]។ សូមផ្ញើម្តងទៀត។
+    ក្រុម Robots 2 ប្រាក់ 88: S0013 S0014 S0015
+competitions-bad-lines = បន្ទាត់ទាំងនេះមិនត្រឹមត្រូវ៖ { $lines }។ បន្ទាត់នីមួយៗ៖ កូដ ចំណាត់ថ្នាក់ មេដាយ [ពិន្ទុ] ឬ ក្រុម ឈ្មោះ ចំណាត់ថ្នាក់ មេដាយ [ពិន្ទុ]: កូដសមាជិក (ក្រុមមួយមានលទ្ធផលតែមួយ សិស្សម្នាក់ត្រូវដាក់តែម្តង)។ សូមផ្ញើម្តងទៀត។
 competitions-refused-forbidden = មានតែការិយាល័យសាលា ឬគ្រូរបស់សាលាទេដែលអាចបញ្ចូលលទ្ធផល។
 competitions-refused-bad-event = ព័ត៌មានការប្រកួតមិនពេញលេញ។ មិនបានរក្សាទុកអ្វីទេ។
 competitions-refused-unknown-students = កូដទាំងនេះមិនមែនជាសិស្សសាលារបស់អ្នកទេ៖ { $codes }។ មិនបានរក្សាទុកអ្វីទេ សូមផ្ញើលទ្ធផលម្តងទៀត។
@@ -1547,3 +1547,104 @@ records-idcode-refused-taken = សិស្សម្នាក់ទៀតនៃ�
 records-idcode-none-missing = សិស្សគ្រប់រូបមានលេខសម្គាល់អត្តសញ្ញាណ។
 records-idcode-missing-title = សិស្សដែលគ្មានលេខសម្គាល់អត្តសញ្ញាណ (សៀវភៅសិក្សារបស់ពួកគេមិនអាចបញ្ជាក់បានទេ)៖
 records-copy-exam = ប្រឡង
+# --- schoolops2: cleanliness charts, checklist and budget-line editing, team results, subjects editing
+inspections-chart-title = { $school } — ពិន្ទុអនាម័យតាមខែ
+inspections-chart-province-title = { $place } — ពិន្ទុអនាម័យតាមសាលា (៩០ ថ្ងៃ)
+inspections-chart-good = { $share }% ឬលើស
+inspections-chart-low = ក្រោម { $share }%: ត្រូវការចុះពិនិត្យ
+inspections-cmd-checklist = បញ្ជីត្រួតពិនិត្យអនាម័យ៖ មើល និងកែ
+inspections-help-checklist = /checklist — មើលបញ្ជីត្រួតពិនិត្យអនាម័យ; /checklist ជាមួយការកែ (មួយបន្ទាត់មួយ) ផ្លាស់ប្តូរវា បន្ទាប់ពីមើលជាមុន
+inspections-area-classroom = ថ្នាក់រៀន
+inspections-area-toilets = បង្គន់
+inspections-area-water = ទឹក
+inspections-area-yard = ទីធ្លា
+inspections-area-waste = សំរាម
+inspections-checklist-own = 🧹 បញ្ជីត្រួតពិនិត្យអនាម័យរបស់ { $place } (បញ្ជីផ្ទាល់ខ្លួន)៖
+inspections-checklist-inherited = 🧹 បញ្ជីត្រួតពិនិត្យអនាម័យដែល { $place } ប្រើ (បញ្ជីខេត្ត ឬបញ្ជីលំនាំដើម)៖
+inspections-checklist-usage =
+    ដើម្បីកែ សូមផ្ញើ /checklist ជាមួយការកែមួយបន្ទាត់មួយ៖
+    add តំបន់ កូដ ពិន្ទុ ឈ្មោះខ្មែរ | ឈ្មោះអង់គ្លេស
+    points កូដ ចំនួន
+    rename កូដ ឈ្មោះខ្មែរ | ឈ្មោះអង់គ្លេស
+    remove កូដ
+    default — ត្រឡប់ទៅបញ្ជីខេត្ត ឬបញ្ជីលំនាំដើម (តែឯងក្នុងសារ)
+    តំបន់៖ classroom, toilets, water, yard ឬ waste។ អ្នកនឹងឃើញបញ្ជីថ្មីមុនពេលរក្សាទុក។
+inspections-edit-forbidden = មានតែការិយាល័យសាលា ឬមន្ត្រីខេត្តទេ ដែលអាចកែបញ្ជីត្រួតពិនិត្យបាន។
+inspections-edit-bad-verb = បន្ទាត់ទី { $line }៖ មិនយល់។ សូមប្រើ add, points, rename, remove ឬ default (មើល /checklist)។
+inspections-edit-bad-area = បន្ទាត់ទី { $line }៖ តំបន់ត្រូវជា classroom, toilets, water, yard ឬ waste។
+inspections-edit-bad-code = បន្ទាត់ទី { $line }៖ កូដមាន ១ ដល់ ១៦ តួ នៃ a-z, 0-9 និង -។
+inspections-edit-bad-points = បន្ទាត់ទី { $line }៖ ពិន្ទុត្រូវជាចំនួនគត់ពី ១ ដល់ ១០០។
+inspections-edit-bad-labels = បន្ទាត់ទី { $line }៖ សូមផ្តល់ឈ្មោះទាំងពីរ ខ្មែរ | អង់គ្លេស មិនលើស ៦០ តួ។
+inspections-edit-no-item = បន្ទាត់ទី { $line }៖ គ្មានចំណុច { $code } ទេ។
+inspections-edit-exists = បន្ទាត់ទី { $line }៖ មានចំណុច { $code } រួចហើយ។
+inspections-edit-size = បញ្ជីត្រួតពិនិត្យមាន ១ ដល់ ៣០ ចំណុច។
+inspections-edit-nothing = គ្មានអ្វីត្រូវបានផ្លាស់ប្តូរទេ។
+inspections-edit-preview = 🧹 បញ្ជីត្រួតពិនិត្យរបស់ { $place } ក្រោយការកែទាំងនេះ៖ { $items } ចំណុច { $points } ពិន្ទុ។
+inspections-edit-back-province = បញ្ជីផ្ទាល់ខ្លួនរបស់សាលាត្រូវបានលុប៖ សាលាប្រើបញ្ជីខេត្ត (ឬបញ្ជីលំនាំដើម)។
+inspections-edit-back-default = បញ្ជីផ្ទាល់ខ្លួនរបស់ខេត្តត្រូវបានលុប៖ សាលានានាប្រើបញ្ជីលំនាំដើម (ឬបញ្ជីផ្ទាល់ខ្លួន)។
+inspections-edit-removed = បានដកចេញ៖ { $codes }
+inspections-edit-confirm = រក្សាទុកបញ្ជីនេះឬ?
+inspections-btn-confirm = ✅ បញ្ជាក់
+inspections-edit-cancelled = បានបោះបង់៖ បញ្ជីមិនផ្លាស់ប្តូរទេ។
+inspections-edit-saved = ✅ បញ្ជីត្រួតពិនិត្យរបស់ { $place } ត្រូវបានរក្សាទុក៖ { $items } ចំណុច។ ការត្រួតពិនិត្យចាប់ពីពេលនេះប្រើវា។
+inspections-edit-stale = បញ្ជីបានផ្លាស់ប្តូរតាំងពីពេលមើលជាមុន៖ គ្មានអ្វីត្រូវបានរក្សាទុកទេ៖
+inspections-edit-press = សូមចុច ✅ បញ្ជាក់ ឬ បោះបង់។
+budget-cmd-budgetlines = ជួរថវិកា និងផែនការ៖ មើល និងកែ
+budget-help-lines = /budgetlines — ជួរថវិកា និងផែនការឆ្នាំនេះ; ជាមួយការកែ (មួយបន្ទាត់មួយ) ផ្លាស់ប្តូរវា បន្ទាប់ពីមើលជាមុន
+budget-lines-title = 💰 ជួរថវិកា និងផែនការ ឆ្នាំ { $year }៖
+budget-lines-no-plan = គ្មានផែនការ
+budget-lines-retired = ឈប់ប្រើ
+budget-lines-total = ផែនការសរុប៖ { $total }
+budget-lines-usage =
+    ដើម្បីកែ សូមផ្ញើ /budgetlines ជាមួយការកែមួយបន្ទាត់មួយ៖
+    add កូដ ឈ្មោះខ្មែរ | ឈ្មោះអង់គ្លេស
+    rename កូដ ឈ្មោះខ្មែរ | ឈ្មោះអង់គ្លេស
+    retire កូដ (ឬ restore កូដ)
+    plan កូដ state|community|partner ចំនួន (រៀល សម្រាប់ឆ្នាំនេះ; ០ លុបវា)
+    អ្នកនឹងឃើញជួរ និងផែនការ មុនពេលរក្សាទុក។
+budget-lines-bad-verb = បន្ទាត់ទី { $line }៖ មិនយល់។ សូមប្រើ add, rename, retire, restore ឬ plan (មើល /budgetlines)។
+budget-lines-bad-code = បន្ទាត់ទី { $line }៖ កូដជួរមាន ១ ដល់ ៣២ តួ នៃ a-z, 0-9 និង -។
+budget-lines-bad-names = បន្ទាត់ទី { $line }៖ សូមផ្តល់ឈ្មោះទាំងពីរ ខ្មែរ | អង់គ្លេស មិនលើស ៦០ តួ។
+budget-lines-bad-source = បន្ទាត់ទី { $line }៖ ប្រភពត្រូវជា state, community ឬ partner។
+budget-lines-bad-amount = បន្ទាត់ទី { $line }៖ ផែនការជាចំនួនរៀលគត់ ពី ០ ដល់ ១០០,០០០,០០០,០០០។
+budget-lines-no-line = បន្ទាត់ទី { $line }៖ គ្មានជួរថវិកា { $code } ទេ។
+budget-lines-exists = បន្ទាត់ទី { $line }៖ មានជួរថវិកា { $code } រួចហើយ។
+budget-lines-nothing = គ្មានអ្វីត្រូវបានផ្លាស់ប្តូរទេ។
+budget-lines-preview = 💰 ជួរថវិកា និងផែនការ ឆ្នាំ { $year } ក្រោយការកែទាំងនេះ៖
+budget-lines-confirm = រក្សាទុកជួរ និងផែនការនេះឬ?
+budget-btn-confirm = ✅ បញ្ជាក់
+budget-lines-cancelled = បានបោះបង់៖ ជួរ និងផែនការមិនផ្លាស់ប្តូរទេ។
+budget-lines-saved = ✅ បានរក្សាទុក៖ ជួរថវិកា { $lines } ត្រូវបានផ្លាស់ប្តូរ។
+budget-lines-stale = ជួរបានផ្លាស់ប្តូរតាំងពីពេលមើលជាមុន៖ គ្មានអ្វីត្រូវបានរក្សាទុកទេ៖
+budget-lines-press = សូមចុច ✅ បញ្ជាក់ ឬ បោះបង់។
+competitions-family-team = 🏆 { $name } ជាមួយក្រុម { $team }៖ { $event } ({ $subject } កម្រិត{ $level } { $day }) — ក្រុមជាប់ចំណាត់ថ្នាក់ទី { $rank } { $medal } ពិន្ទុ { $score }។ សូមអបអរសាទរ!
+competitions-table-teams = ក្រុមដែលជាប់ចំណាត់ថ្នាក់៖ { $teams } (សមាជិករបស់ក្រុមរាប់ខាងលើ មេដាយក្រុមរាប់តែម្តង)
+competitions-student-team = ក្រុម { $team }
+scores-cmd-subjects = មុខវិជ្ជាតាមថ្នាក់៖ មើល និងកែ
+scores-help-subjects = /subjects — មុខវិជ្ជាដែលដាក់ពិន្ទុតាមថ្នាក់ និងពិន្ទុអតិបរមា; ជាមួយការកែ (មួយបន្ទាត់មួយ) ផ្លាស់ប្តូរវា បន្ទាប់ពីមើលជាមុន
+scores-subjects-title = 📚 មុខវិជ្ជាដែលដាក់ពិន្ទុតាមថ្នាក់ (កូដ ឈ្មោះ ពិន្ទុអតិបរមា)៖
+scores-subjects-none = មិនទាន់មានមុខវិជ្ជាទេ៖ សូមទទួលយកផែនការលំនាំដើមក្នុង /scores ជាមុនសិន។
+scores-subjects-grade = ថ្នាក់ទី { $grade }
+scores-subjects-usage =
+    ដើម្បីកែ សូមផ្ញើ /subjects ជាមួយការកែមួយបន្ទាត់មួយ (ថ្នាក់៖ 7, 7-9 ឬ 7,8)៖
+    add ថ្នាក់ កូដ អតិបរមា [ឈ្មោះខ្មែរ | ឈ្មោះអង់គ្លេស]
+    max ថ្នាក់ កូដ អតិបរមា
+    rename ថ្នាក់ កូដ ឈ្មោះខ្មែរ | ឈ្មោះអង់គ្លេស
+    remove ថ្នាក់ កូដ
+    កូដជាមុខវិជ្ជាក្នុងកម្មវិធីសិក្សា៖ khmer, maths, science, social, pe, life-skills, english, french, history, geography, physics, chemistry, biology, earth-science, morals, arts, ict, home-economics។ មុខវិជ្ជាដែលមានពិន្ទុបញ្ចូលរួច រក្សាពិន្ទុអតិបរមាដដែល ហើយមិនអាចដកចេញបានទេ។
+scores-subjects-forbidden = មានតែការិយាល័យសាលាទេ ដែលអាចកែមុខវិជ្ជាបាន។
+scores-subjects-bad-verb = បន្ទាត់ទី { $line }៖ មិនយល់។ សូមប្រើ add, max, rename ឬ remove (មើល /subjects)។
+scores-subjects-bad-grades = បន្ទាត់ទី { $line }៖ ថ្នាក់ពី ១ ដល់ ១២ ដូចជា 7, 7-9 ឬ 7,8។
+scores-subjects-bad-code = បន្ទាត់ទី { $line }៖ នោះមិនមែនជាកូដមុខវិជ្ជាក្នុងកម្មវិធីសិក្សាទេ (មើល /subjects)។
+scores-subjects-bad-max = បន្ទាត់ទី { $line }៖ ពិន្ទុអតិបរមាជាចំនួនធំជាង ០ មិនលើស ១០០០។
+scores-subjects-bad-names = បន្ទាត់ទី { $line }៖ សូមផ្តល់ឈ្មោះទាំងពីរ ខ្មែរ | អង់គ្លេស មិនលើស ៦០ តួ។
+scores-subjects-no-subject = បន្ទាត់ទី { $line }៖ ថ្នាក់ទី { $grade } គ្មានមុខវិជ្ជា { $code } ទេ។
+scores-subjects-exists = បន្ទាត់ទី { $line }៖ ថ្នាក់ទី { $grade } មាន { $code } រួចហើយ។
+scores-subjects-has-scores = បន្ទាត់ទី { $line }៖ ថ្នាក់ទី { $grade } { $code } មានពិន្ទុបញ្ចូលរួច { $count } ដែលបានពិនិត្យតាមពិន្ទុអតិបរមារបស់វា៖ ពិន្ទុអតិបរមារក្សាដដែល ហើយមិនអាចដកចេញបានទេ (អាចប្តូរឈ្មោះបាន)។
+scores-subjects-nothing = គ្មានអ្វីត្រូវបានផ្លាស់ប្តូរទេ។
+scores-subjects-preview = 📚 មុខវិជ្ជាក្រោយការកែទាំងនេះ (ថ្នាក់ដែលបានកែ)៖
+scores-subjects-confirm = រក្សាទុកមុខវិជ្ជាទាំងនេះឬ?
+scores-subjects-cancelled = បានបោះបង់៖ មុខវិជ្ជាមិនផ្លាស់ប្តូរទេ។
+scores-subjects-saved = ✅ បានរក្សាទុក៖ មុខវិជ្ជា { $count } ត្រូវបានផ្លាស់ប្តូរ។
+scores-subjects-stale = មុខវិជ្ជា ឬពិន្ទុបានផ្លាស់ប្តូរតាំងពីពេលមើលជាមុន៖ គ្មានអ្វីត្រូវបានរក្សាទុកទេ៖
+scores-subjects-press = សូមចុច ✅ បញ្ជាក់ ឬ បោះបង់។

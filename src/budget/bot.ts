@@ -2,8 +2,9 @@
  * Budget in the chat. /budget: the office gets the year's plan against spending per line and
  * source, what is pending (a button per pending receipt), the chart and a workbook button; a
  * provincial official gets the execution rate per school. /expense starts the expense flow
- * (bot-expense.ts). The principal's copy of an expense has Approve / Decline; an approval that
- * takes a line over plan is warned about first and needs a second tap.
+ * (bot-expense.ts); /budgetlines shows and edits the chart of lines and the plan (bot-lines.ts).
+ * The principal's copy of an expense has Approve / Decline; an approval that takes a line over
+ * plan is warned about first and needs a second tap.
  */
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import type { AppDeps, BotContext } from '../core/telegram/context.js';
@@ -15,6 +16,8 @@ import { todayFor } from '../teaching/access.js';
 import { placeNames } from '../staffing/records.js';
 import { budgetHome, budgetProvinceWorkbook, budgetWorkbook, expenseApprove, expenseDecline, expenseReceipt, expenseReverse, expenseStart } from './buttons.js';
 import { EXPENSE_FLOW, expenseFlow } from './bot-expense.js';
+import { CHART_FLOW, chartFlow, chartLines } from './bot-lines.js';
+import { chartToEdit } from './service-lines.js';
 import { formatRiel } from './money.js';
 import { renderBudgetChart } from './render.js';
 import { approvedKeyboard, decideExpense, expenseText, receiptOf, reverseExpense } from './service.js';
@@ -22,7 +25,7 @@ import { provinceRates, schoolBudget } from './service-report.js';
 import { budgetSummary, provinceSummary } from './view.js';
 import { renderBudgetWorkbook, renderProvinceWorkbook } from './workbook.js';
 
-export { EXPENSE_FLOW, expenseFlow };
+export { CHART_FLOW, chartFlow, EXPENSE_FLOW, expenseFlow };
 
 export function budgetFeature(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
@@ -72,6 +75,15 @@ export function budgetFeature(deps: AppDeps): Composer<BotContext> {
     await ctx.conversation.enter(EXPENSE_FLOW);
   };
   composer.command('expense', startExpense);
+  composer.command('budgetlines', async (ctx) => {
+    const edits = ctx.match.trim();
+    if (edits) return ctx.conversation.enter(CHART_FLOW, edits.slice(0, 3000));
+    const year = await yearOf(ctx);
+    const r = await chartToEdit(db, ctx.actor, year);
+    if (!r.ok) return ctx.reply(ctx.t('budget-denied-office'));
+    const tr = (k: string, v?: Record<string, string | number>) => ctx.t(k, v);
+    return ctx.reply([ctx.t('budget-lines-title', { year: formatNumber(ctx.locale, year) }), '', ...chartLines(r.lines, ctx.locale, tr), '', ctx.t('budget-lines-usage')].join('\n').slice(0, 4000));
+  });
   composer.callbackQuery(expenseStart.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();
     await startExpense(ctx);

@@ -20,5 +20,8 @@ export const expenseApprove = bg.button('a', { expense: id(), over: flag() });
 export const expenseDecline = bg.button('n', { expense: id() });
 export const expenseReceipt = bg.button('r', { expense: id() });
 export const expenseReverse = bg.button('v', { expense: id(), sure: flag() });
+/** /budgetlines: save or drop the typed changes to the chart of lines and the plan */
+export const chartConfirm = bg.button('cok');
+export const chartCancel = bg.button('cx');
 
 export const NAMESPACES = [bg.name] as const;

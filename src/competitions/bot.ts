@@ -1,9 +1,10 @@
 /**
  * Competitions in the chat. /competition (office or a teacher): a conversation — the event's
  * name, the subject or sport, the level (buttons), the day (Today or typed), then the results in
- * one message, a line per student (`S0012 1 gold 95`, `S0013 2 silver 88 team Robots`); the
- * families of those placed are told, and the office may then /announce it. /competitions: the
- * year's table by level and sex for the school, or for the province's official.
+ * one message, a line per student (`S0012 1 gold 95`) or per team with its one result and its
+ * members (`team Robots 2 silver 88: S0013 S0014`); the families of those placed are told, and
+ * the office may then /announce it. /competitions: the year's table by level and sex for the
+ * school, or for the province's official.
  */
 import { Composer, InlineKeyboard } from 'grammy';
 import type { Conversation } from '@grammyjs/conversations';

@@ -25,31 +25,55 @@ export interface ResultLine {
 const MEDAL_WORDS: Record<string, Medal> = { gold: 'gold', មាស: 'gold', silver: 'silver', ប្រាក់: 'silver', bronze: 'bronze', សំរិទ្ធ: 'bronze', សំរឹទ្ធ: 'bronze', '-': 'none', none: 'none' };
 
 /**
- * One line per student: `CODE RANK MEDAL [SCORE] [team NAME]`, e.g. `S0012 1 gold 95` or
- * `S0013 2 silver 88 team Robots`. Returns the lines, or the numbers (1-based) of bad lines.
+ * One line per student, `CODE RANK MEDAL [SCORE] [team NAME]` (`S0012 1 gold 95`), or one line per
+ * team with its one result and its members, `team NAME RANK MEDAL [SCORE]: CODE CODE …`
+ * (`team Robots 2 silver 88: S0013 S0014 S0015`) — each member gets the team's result. A team
+ * has one result: members of one team given different ranks, medals or scores are bad lines, as
+ * is a student named twice. Returns the lines, or the numbers (1-based) of bad lines.
  */
 export function parseResultLines(text: string): { ok: true; lines: ResultLine[] } | { ok: false; bad: number[] } {
   const rows = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  const bad: number[] = [];
-  const lines: ResultLine[] = [];
+  const bad = new Set<number>();
+  const lines: Array<ResultLine & { at: number }> = [];
   const seen = new Set<string>();
+  const add = (at: number, r: ResultLine) => {
+    if (r.code.length > 32 || seen.has(r.code)) return bad.add(at);
+    seen.add(r.code);
+    lines.push({ ...r, at });
+  };
   for (const [i, raw] of rows.entries()) {
-    const m = /^(\S+)\s+(\d{1,4}|-)\s+(\S+)(?:\s+(\d{1,5}|-))?(?:\s+(?:team|ក្រុម)\s+(.{1,60}))?$/i.exec(asciiDigits(raw));
+    const row = asciiDigits(raw);
+    const team = /^(?:team|ក្រុម)\s+(.{1,60}?)\s+(\d{1,4}|-)\s+(\S+?)(?:\s+(\d{1,5}|-))?\s*:\s*(.+)$/i.exec(row);
+    if (team) {
+      const medal = MEDAL_WORDS[team[3]!.toLowerCase()];
+      const members = team[5]!.split(/[\s,]+/).filter(Boolean);
+      if (!medal || members.length < 2 || members.length > 30) {
+        bad.add(i + 1);
+        continue;
+      }
+      const result = { rank: team[2] === '-' ? null : Number(team[2]), medal, score: team[4] && team[4] !== '-' ? Number(team[4]) : null, team: team[1]!.trim() };
+      for (const code of members) add(i + 1, { code: code.toUpperCase(), ...result });
+      continue;
+    }
+    const m = /^(\S+)\s+(\d{1,4}|-)\s+(\S+)(?:\s+(\d{1,5}|-))?(?:\s+(?:team|ក្រុម)\s+(.{1,60}))?$/i.exec(row);
     const medal = m ? MEDAL_WORDS[m[3]!.toLowerCase()] : undefined;
-    if (!m || !medal || m[1]!.length > 32) {
-      bad.push(i + 1);
+    if (!m || !medal) {
+      bad.add(i + 1);
       continue;
     }
-    const code = m[1]!.toUpperCase();
-    if (seen.has(code)) {
-      bad.push(i + 1);
-      continue;
-    }
-    seen.add(code);
-    lines.push({ code, rank: m[2] === '-' ? null : Number(m[2]), medal, score: m[4] && m[4] !== '-' ? Number(m[4]) : null, team: m[5]?.trim() || null });
+    add(i + 1, { code: m[1]!.toUpperCase(), rank: m[2] === '-' ? null : Number(m[2]), medal, score: m[4] && m[4] !== '-' ? Number(m[4]) : null, team: m[5]?.trim() || null });
   }
-  if (rows.length === 0 || rows.length > 100) bad.push(0);
-  return bad.length ? { ok: false, bad } : { ok: true, lines };
+  // one result per team
+  const first = new Map<string, ResultLine>();
+  for (const l of lines) {
+    if (!l.team) continue;
+    const key = l.team.toLowerCase();
+    const f = first.get(key);
+    if (!f) first.set(key, l);
+    else if (f.rank !== l.rank || f.medal !== l.medal || f.score !== l.score) bad.add(l.at);
+  }
+  if (rows.length === 0 || rows.length > 100 || lines.length > 200) bad.add(0);
+  return bad.size ? { ok: false, bad: [...bad].sort((a, b) => a - b) } : { ok: true, lines: lines.map(({ at: _at, ...l }) => l) };
 }
 
 export const placed = (r: { rank: number | null; medal: Medal }) => r.medal !== 'none' || (r.rank !== null && r.rank <= 3);
@@ -123,9 +147,10 @@ export async function recordEvent(
 export function resultText(
   locale: Locale,
   t: Notifier['t'],
-  r: { name: string; event: string; subject: string; level: CompetitionLevel; day: string; rank: number | null; medal: Medal; score: number | null },
+  r: { name: string; event: string; subject: string; level: CompetitionLevel; day: string; rank: number | null; medal: Medal; score: number | null; team?: string | null },
 ): string {
-  return t(locale, 'competitions-family', {
+  return t(locale, r.team ? 'competitions-family-team' : 'competitions-family', {
+    team: r.team ?? '',
     name: r.name,
     event: r.event,
     subject: r.subject,
@@ -140,7 +165,7 @@ export function resultText(
 /** A student's results, newest first (for /student). */
 export async function resultsOfStudent(ex: Executor, studentId: number) {
   return ex
-    .select({ event: competitionEvents.name, subject: competitionEvents.subject, level: competitionEvents.level, day: competitionEvents.day, rank: competitionResults.rank, medal: competitionResults.medal, score: competitionResults.score })
+    .select({ event: competitionEvents.name, subject: competitionEvents.subject, level: competitionEvents.level, day: competitionEvents.day, rank: competitionResults.rank, medal: competitionResults.medal, score: competitionResults.score, team: competitionResults.team })
     .from(competitionResults)
     .innerJoin(competitionEvents, eq(competitionEvents.id, competitionResults.eventId))
     .where(eq(competitionResults.studentId, studentId))
@@ -150,24 +175,53 @@ export async function resultsOfStudent(ex: Executor, studentId: number) {
 export interface TableRow {
   level: CompetitionLevel;
   sex: 'M' | 'F';
+  /** students, each member of a team counted */
   participants: number;
   placed: number;
+}
+
+export interface MedalRow {
+  level: CompetitionLevel;
+  /** medals won: a team's medal counts once, however many members it has */
   gold: number;
   silver: number;
   bronze: number;
+  /** teams that placed */
+  teams: number;
 }
 
-/** Results of a calendar year by level and sex, for a school or a province (null: the nation). */
-export async function yearlyTable(db: Db, scope: { schoolId: number } | { provinceId: number | null }, year: number): Promise<TableRow[]> {
+export interface YearlyTable {
+  bySex: TableRow[];
+  medals: MedalRow[];
+}
+
+/**
+ * Results of a calendar year, for a school or a province (null: the nation): participants and
+ * those placed by level and sex (every member of a team counts, by their own sex), and medals by
+ * level (one per individual result, one per team).
+ */
+export async function yearlyTable(db: Db, scope: { schoolId: number } | { provinceId: number | null }, year: number): Promise<YearlyTable> {
   const where = 'schoolId' in scope ? sql`r.school_id = ${scope.schoolId}` : sql`(${scope.provinceId}::int is null or sc.province_id = ${scope.provinceId}::int)`;
-  const rows = rowsOf<{ level: CompetitionLevel; sex: 'M' | 'F'; participants: number; placed: number; gold: number; silver: number; bronze: number }>(
+  const from = sql`from competition_results r join competition_events e on e.id = r.event_id join students s on s.id = r.student_id join schools sc on sc.id = r.school_id
+       where ${where} and extract(year from e.day) = ${year}`;
+  const bySex = rowsOf<{ level: CompetitionLevel; sex: 'M' | 'F'; participants: number; placed: number }>(
     await db.execute(sql`
-      select e.level, s.sex, count(*)::int as participants,
-             count(*) filter (where r.medal <> 'none' or r.rank <= 3)::int as placed,
-             count(*) filter (where r.medal = 'gold')::int as gold, count(*) filter (where r.medal = 'silver')::int as silver, count(*) filter (where r.medal = 'bronze')::int as bronze
-        from competition_results r join competition_events e on e.id = r.event_id join students s on s.id = r.student_id join schools sc on sc.id = r.school_id
-       where ${where} and extract(year from e.day) = ${year}
+      select e.level, s.sex, count(*)::int as participants, count(*) filter (where r.medal <> 'none' or r.rank <= 3)::int as placed
+        ${from}
        group by e.level, s.sex`),
   );
-  return rows.map((r) => ({ ...r, participants: Number(r.participants), placed: Number(r.placed), gold: Number(r.gold), silver: Number(r.silver), bronze: Number(r.bronze) }));
+  // a result is a student's own, or a team's (event, team): medals and placed teams count results
+  const medals = rowsOf<{ level: CompetitionLevel; gold: number; silver: number; bronze: number; teams: number }>(
+    await db.execute(sql`
+      with results as (
+        select distinct e.level, r.event_id, coalesce('team:' || lower(r.team), 'student:' || r.student_id) as who, r.team is not null as is_team, r.medal, r.rank
+          ${from})
+      select level, count(*) filter (where medal = 'gold')::int as gold, count(*) filter (where medal = 'silver')::int as silver,
+             count(*) filter (where medal = 'bronze')::int as bronze, count(*) filter (where is_team and (medal <> 'none' or rank <= 3))::int as teams
+        from results group by level`),
+  );
+  return {
+    bySex: bySex.map((r) => ({ level: r.level, sex: r.sex, participants: Number(r.participants), placed: Number(r.placed) })),
+    medals: medals.map((r) => ({ level: r.level, gold: Number(r.gold), silver: Number(r.silver), bronze: Number(r.bronze), teams: Number(r.teams) })),
+  };
 }

@@ -2,7 +2,8 @@
  * Scores in the bot. Teachers: `/scores` → class → subject → test, then the typed list
  * (`7A Maths Nov: 8 7.5 9 ab 6 …`), the Mini App sheet or the Excel template; every way shows a
  * preview and saves on Confirm. Homeroom teachers: `/comment 7A 5 nov text`. Families: `/scores`
- * shows each child's latest results. The office's views live in bot-office.ts.
+ * shows each child's latest results. The office's views live in bot-office.ts, its /subjects in
+ * bot-subjects.ts.
  */
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import type { AppDeps, BotContext } from '../core/telegram/context.js';
@@ -20,11 +21,14 @@ import { latestFor } from './service-reports.js';
 import { currentPlan } from './service-setup.js';
 import { classNames, setComment, studentNames, subjectNames } from './service-view.js';
 import { officeFeature, showOfficeHome } from './bot-office.js';
+import { SUBJECTS_FLOW, subjectsFeature, subjectsFlow } from './bot-subjects.js';
 import { templateWorkbook, readTemplate } from './workbook.js';
 import { downloadTelegramFile, FileTooBigError } from '../staffing/download.js';
 import { parsePeriod } from './service-results.js';
 import { findAssessment } from './service-entry.js';
 import { scoresPath } from './miniapp.js';
+
+export { SUBJECTS_FLOW, subjectsFlow };
 
 export function scoresFeature(deps: AppDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
@@ -356,5 +360,6 @@ export function scoresFeature(deps: AppDeps): Composer<BotContext> {
   });
 
   composer.use(officeFeature(deps, subjects));
+  composer.use(subjectsFeature(deps));
   return composer;
 }

@@ -18,6 +18,9 @@ export const scoresRemind = sc.button('r', { a: id() });
 export const scoresPublish = sc.button('pub', { cls: id(), p: word(12) });
 export const scoresSheet = sc.button('xls', { cls: id(), p: word(12) });
 export const scoresPdf = sc.button('pdf', { cls: id(), p: word(12) });
+/** /subjects: save or drop the typed subject edits */
+export const subjectsConfirm = sc.button('sok');
+export const subjectsCancel = sc.button('sx');
 
 export const periodWire = (p: Period) => p.replace(':', '');
 export const periodFromWire = (w: string): Period | null => parsePeriod(w.startsWith('m') ? `m:${w.slice(1)}` : w);

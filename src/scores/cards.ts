@@ -1,13 +1,15 @@
 /**
  * Report cards as pictures (PNG) and a class's cards as an A4 PDF for printing.
  *
- * Shapes are SVG; every text is a piece drawn by pango with Noto Sans Khmer (core/render/fonts.ts)
- * and composited on top — never SVG <text>, which breaks Khmer split vowels. The PDF embeds the
+ * Shapes are painted straight into an RGB buffer and every text is a piece drawn by pango with
+ * Noto Sans Khmer (core/render/fonts.ts) blended on top (core/render/canvas.ts), then one PNG
+ * encode — never SVG <text>, which breaks Khmer split vowels. The PDF embeds the
  * PNGs (pdf-lib does not shape Khmer), one card per A4 page.
  */
 import sharp from 'sharp';
 import { PDFDocument } from 'pdf-lib';
 import { renderText, type TextPiece } from '../core/render/fonts.js';
+import { blendPiece, paintRect } from '../core/render/canvas.js';
 
 export interface CardLine {
   subject: string;
@@ -51,69 +53,113 @@ const BAND = '#1B4F8A';
 const INK = '#111111';
 const MUTED = '#5A5A5A';
 const RULE = '#D0D7E2';
+const STRIPE = '#F2F5FA';
 
-export async function renderCard(card: CardPicture): Promise<Buffer> {
-  const rowH = 52;
-  const top = 300;
-  const tableH = rowH * (card.lines.length + 1);
-  const summaryTop = top + tableH + 30;
+type Style = Parameters<typeof renderText>[1];
+interface Placed {
+  text: string;
+  left: number;
+  top: number;
+  style: Style;
+  align?: 'right' | 'center';
+}
+
+const ROW_H = 52;
+const TOP = 300;
+
+function layout(card: CardPicture) {
+  const tableH = ROW_H * (card.lines.length + 1);
+  const summaryTop = TOP + tableH + 30;
   const summaryH = 50 * Math.ceil(card.summary.length / 2);
   const commentTop = summaryTop + summaryH + 20;
-  const H = commentTop + (card.comment ? 130 : 40);
+  return { tableH, summaryTop, commentTop, H: commentTop + (card.comment ? 130 : 40) };
+}
 
-  const pieces: Array<Promise<{ piece: TextPiece; left: number; top: number; align?: 'right' | 'center' }>> = [];
-  const put = (text: string, left: number, y: number, style: Parameters<typeof renderText>[1], align?: 'right' | 'center') =>
-    pieces.push(cachedText(text, style).then((piece) => ({ piece, left, top: y, align })));
-
-  put(card.schoolKm, W / 2, 22, { size: 40, bold: true, color: '#FFFFFF', maxWidth: W - 80 }, 'center');
-  put(card.schoolEn, W / 2, 86, { size: 26, color: '#FFFFFF', maxWidth: W - 80 }, 'center');
-  put(card.title, W / 2, 150, { size: 34, bold: true, color: INK, maxWidth: W - 80 }, 'center');
-  put(card.childName, 48, 212, { size: 34, bold: true, color: INK, maxWidth: 640 });
-  put(card.classLine, W - 48, 218, { size: 28, color: MUTED, maxWidth: 360 }, 'right');
-
+/** What every card of a class shares: the band, the table, the school, title, headers, subjects. */
+function staticTexts(card: CardPicture): Placed[] {
+  const { commentTop } = layout(card);
   const [hSubject, hScore, hMax] = card.headers;
-  put(hSubject, 60, top + 8, { size: 24, bold: true, color: MUTED, maxWidth: 560 });
-  put(hScore, 820, top + 8, { size: 24, bold: true, color: MUTED, maxWidth: 160 }, 'right');
-  put(hMax, W - 60, top + 8, { size: 24, bold: true, color: MUTED, maxWidth: 140 }, 'right');
+  const out: Placed[] = [
+    { text: card.schoolKm, left: W / 2, top: 22, style: { size: 40, bold: true, color: '#FFFFFF', maxWidth: W - 80 }, align: 'center' },
+    { text: card.schoolEn, left: W / 2, top: 86, style: { size: 26, color: '#FFFFFF', maxWidth: W - 80 }, align: 'center' },
+    { text: card.title, left: W / 2, top: 150, style: { size: 34, bold: true, color: INK, maxWidth: W - 80 }, align: 'center' },
+    { text: card.classLine, left: W - 48, top: 218, style: { size: 28, color: MUTED, maxWidth: 360 }, align: 'right' },
+    { text: hSubject, left: 60, top: TOP + 8, style: { size: 24, bold: true, color: MUTED, maxWidth: 560 } },
+    { text: hScore, left: 820, top: TOP + 8, style: { size: 24, bold: true, color: MUTED, maxWidth: 160 }, align: 'right' },
+    { text: hMax, left: W - 60, top: TOP + 8, style: { size: 24, bold: true, color: MUTED, maxWidth: 140 }, align: 'right' },
+  ];
   card.lines.forEach((l, i) => {
-    const y = top + rowH * (i + 1) + 8;
-    put(l.subject, 60, y, { size: 26, color: INK, maxWidth: 600 });
-    put(l.score, 820, y, { size: 26, bold: true, color: INK, maxWidth: 160 }, 'right');
-    put(l.max, W - 60, y, { size: 26, color: MUTED, maxWidth: 140 }, 'right');
+    const y = TOP + ROW_H * (i + 1) + 8;
+    out.push({ text: l.subject, left: 60, top: y, style: { size: 26, color: INK, maxWidth: 600 } });
+    out.push({ text: l.max, left: W - 60, top: y, style: { size: 26, color: MUTED, maxWidth: 140 }, align: 'right' });
   });
-  card.summary.forEach(([label, value], i) => {
-    const col = i % 2;
-    const y = summaryTop + 50 * Math.floor(i / 2);
-    const x = col === 0 ? 60 : W / 2 + 20;
-    put(`${label}: ${value}`, x, y, { size: 27, bold: i < 2, color: INK, maxWidth: W / 2 - 80 });
-  });
-  if (card.comment) {
-    put(card.commentLabel, 60, commentTop, { size: 24, bold: true, color: MUTED, maxWidth: W - 120 });
-    put(card.comment, 60, commentTop + 44, { size: 26, color: INK, maxWidth: W - 120 });
-  }
+  if (card.comment) out.push({ text: card.commentLabel, left: 60, top: commentTop, style: { size: 24, bold: true, color: MUTED, maxWidth: W - 120 } });
+  return out;
+}
 
-  const stripes = card.lines
-    .map((_, i) => (i % 2 === 0 ? `<rect x="40" y="${top + rowH * (i + 1)}" width="${W - 80}" height="${rowH}" fill="#F2F5FA"/>` : ''))
-    .join('');
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">
-    <rect width="${W}" height="${H}" fill="#FFFFFF"/>
-    <rect width="${W}" height="136" fill="${BAND}"/>
-    ${stripes}
-    <rect x="40" y="${top}" width="${W - 80}" height="${tableH}" fill="none" stroke="${RULE}" stroke-width="2"/>
-    <line x1="40" y1="${top + rowH}" x2="${W - 40}" y2="${top + rowH}" stroke="${RULE}" stroke-width="2"/>
-    <line x1="40" y1="${summaryTop - 14}" x2="${W - 40}" y2="${summaryTop - 14}" stroke="${BAND}" stroke-width="3"/>
-  </svg>`;
-  const placed = await Promise.all(pieces);
-  return sharp(Buffer.from(svg))
-    .composite(
-      placed.map(({ piece, left, top: y, align }) => ({
-        input: piece.data,
-        raw: { width: piece.width, height: piece.height, channels: 4 as const },
-        left: Math.max(0, Math.round(align === 'right' ? left - piece.width : align === 'center' ? left - piece.width / 2 : left)),
-        top: Math.round(y),
-      })),
-    )
-    .png({ compressionLevel: 6 })
+/** What is the child's own: the name, the scores, the summary, the comment. */
+function ownTexts(card: CardPicture): Placed[] {
+  const { summaryTop, commentTop } = layout(card);
+  const out: Placed[] = [{ text: card.childName, left: 48, top: 212, style: { size: 34, bold: true, color: INK, maxWidth: 640 } }];
+  card.lines.forEach((l, i) => out.push({ text: l.score, left: 820, top: TOP + ROW_H * (i + 1) + 8, style: { size: 26, bold: true, color: INK, maxWidth: 160 }, align: 'right' }));
+  card.summary.forEach(([label, value], i) => {
+    const x = i % 2 === 0 ? 60 : W / 2 + 20;
+    out.push({ text: `${label}: ${value}`, left: x, top: summaryTop + 50 * Math.floor(i / 2), style: { size: 27, bold: i < 2, color: INK, maxWidth: W / 2 - 80 } });
+  });
+  if (card.comment) out.push({ text: card.comment, left: 60, top: commentTop + 44, style: { size: 26, color: INK, maxWidth: W - 120 } });
+  return out;
+}
+
+async function blendAll(canvas: Buffer, H: number, texts: Placed[]): Promise<void> {
+  const pieces = await Promise.all(texts.map((p) => cachedText(p.text, p.style)));
+  texts.forEach((p, i) => {
+    const piece = pieces[i]!;
+    const left = p.align === 'right' ? p.left - piece.width : p.align === 'center' ? p.left - piece.width / 2 : p.left;
+    blendPiece(canvas, W, H, piece, Math.max(0, Math.round(left)), Math.round(p.top));
+  });
+}
+
+/**
+ * The blank card of a class (shapes and shared texts painted, RGB): drawn once and copied for
+ * each child. Profiling showed the per-card SVG rasterising and sharp compositing of ~40 pieces
+ * were most of a card's time; a few templates are kept (a class's cards come one after another).
+ */
+const templates = new Map<string, Promise<Buffer>>();
+function template(card: CardPicture): Promise<Buffer> {
+  const { tableH, summaryTop, H } = layout(card);
+  const shared = staticTexts(card);
+  const key = JSON.stringify([H, card.lines.length, shared.map((p) => p.text)]);
+  let t = templates.get(key);
+  if (!t) {
+    if (templates.size >= 8) templates.delete(templates.keys().next().value!);
+    t = (async () => {
+      const canvas = Buffer.alloc(W * H * 3, 255);
+      paintRect(canvas, W, H, 0, 0, W, 136, BAND);
+      card.lines.forEach((_, i) => {
+        if (i % 2 === 0) paintRect(canvas, W, H, 40, TOP + ROW_H * (i + 1), W - 80, ROW_H, STRIPE);
+      });
+      // the table's frame and header rule (2 px), the summary's rule (3 px)
+      paintRect(canvas, W, H, 39, TOP - 1, W - 78, 2, RULE);
+      paintRect(canvas, W, H, 39, TOP + tableH - 1, W - 78, 2, RULE);
+      paintRect(canvas, W, H, 39, TOP - 1, 2, tableH + 2, RULE);
+      paintRect(canvas, W, H, W - 41, TOP - 1, 2, tableH + 2, RULE);
+      paintRect(canvas, W, H, 40, TOP + ROW_H - 1, W - 80, 2, RULE);
+      paintRect(canvas, W, H, 40, summaryTop - 15, W - 80, 3, BAND);
+      await blendAll(canvas, H, shared);
+      return canvas;
+    })();
+    t.catch(() => templates.delete(key));
+    templates.set(key, t);
+  }
+  return t;
+}
+
+export async function renderCard(card: CardPicture): Promise<Buffer> {
+  const { H } = layout(card);
+  const canvas = Buffer.from(await template(card));
+  await blendAll(canvas, H, ownTexts(card));
+  return sharp(canvas, { raw: { width: W, height: H, channels: 3 } })
+    .png({ compressionLevel: 6, adaptiveFiltering: false })
     .toBuffer();
 }
 

@@ -36,9 +36,11 @@ const subjectCli: CliCommand = {
   async run(ctx, { values }) {
     const school = await schoolOrUsage(ctx, requireOption(values, 'school'));
     if (values.max !== undefined) {
-      const ok = await setSubjectMax(ctx.database.db, school.id, Number(requireOption(values, 'grade')), requireOption(values, 'code'), Number(values.max), 'cli');
-      if (!ok) ctx.out.error('no such subject, or the maximum is not between 0 and 1000');
-      return ok;
+      const r = await setSubjectMax(ctx.database.db, school.id, Number(requireOption(values, 'grade')), requireOption(values, 'code'), Number(values.max), 'cli');
+      if (r === 'not-found') ctx.out.error('no such subject');
+      if (r === 'bad-max') ctx.out.error('the maximum is not between 0 and 1000');
+      if (r === 'has-scores') ctx.out.error('scores are already entered for this subject: its maximum stays');
+      return r === 'ok';
     }
     for (const s of await subjectsOf(ctx.database.db, school.id, values.grade ? Number(values.grade) : undefined)) ctx.out.line(`grade ${s.grade}  ${s.code.padEnd(14)} /${s.maxScore}  ${s.nameEn} · ${s.nameKm}`);
     return true;

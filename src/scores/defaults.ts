@@ -31,6 +31,12 @@ const NAMES: Record<Subject, [km: string, en: string]> = {
   'home-economics': ['គេហវិទ្យា', 'Home economics'],
 };
 
+/** The default Khmer and English names of a subject. */
+export function defaultSubjectNames(code: Subject): { nameKm: string; nameEn: string } {
+  const [nameKm, nameEn] = NAMES[code];
+  return { nameKm, nameEn };
+}
+
 const PRIMARY: Subject[] = ['khmer', 'maths', 'science', 'social', 'pe', 'life-skills'];
 const SECONDARY: Subject[] = ['khmer', 'maths', 'physics', 'chemistry', 'biology', 'earth-science', 'history', 'geography', 'morals', 'english', 'pe', 'home-economics'];
 

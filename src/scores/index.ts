@@ -1,11 +1,11 @@
 /**
- * Scores: subjects and assessment plans with named rule sets, teachers' score entry (typed list,
+ * Scores: subjects (edited by the office with /subjects) and assessment plans with named rule sets, teachers' score entry (typed list,
  * Mini App sheet, Excel template), results computed in SQL, the office's who-is-behind view with
  * reminders, publishing report cards to families, corrections, class sheets and pass rates.
  */
 import type { Capability } from '../core/capability.js';
 import { createI18n } from '../core/i18n/index.js';
-import { scoresFeature } from './bot.js';
+import { scoresFeature, SUBJECTS_FLOW, subjectsFlow } from './bot.js';
 import { NAMESPACES, scoresHome } from './buttons.js';
 import { scoresCli } from './cli.js';
 import { scoresQueue } from './jobs.js';
@@ -27,6 +27,7 @@ export const scores: Capability = {
     { command: 'comment', descriptionKey: 'scores-cmd-comment', roles: ['teacher'] },
     { command: 'publish', descriptionKey: 'scores-cmd-publish', roles: ['principal'] },
     { command: 'results', descriptionKey: 'scores-cmd-results', roles: ['principal', 'operator', 'director'] },
+    { command: 'subjects', descriptionKey: 'scores-cmd-subjects', roles: ['principal', 'operator'] },
   ],
   homeButtons: [{ id: 'scores', labelKey: 'scores-menu', roles: ['principal', 'operator', 'teacher', 'parent'], data: scoresHome.pack({}) }],
   helpLines: [
@@ -34,7 +35,9 @@ export const scores: Capability = {
     { roles: ['teacher'], key: 'scores-help-teacher' },
     { roles: ['parent'], key: 'scores-help-parent' },
     { roles: ['director'], key: 'scores-help-director' },
+    { roles: ['principal', 'operator'], key: 'scores-help-subjects' },
   ],
+  flows: [{ id: SUBJECTS_FLOW, run: subjectsFlow }],
   bot: scoresFeature,
   queues: [scoresQueue],
   resolvers: (db) => scoreCardResolver(db, cardNotifier()),

@@ -5,13 +5,16 @@
  * sends the families a correction (service-publish.ts).
  */
 import type { StaffMembership } from '../core/auth/actor.js';
-import type { Database } from '../core/db/client.js';
+import { sql } from 'drizzle-orm';
+import { rowsOf, type Database } from '../core/db/client.js';
 import type { Notifier } from '../core/i18n/index.js';
 import type { Subject } from '../teaching/subjects.js';
 import { readCell, type Cell, type Preview } from './parse.js';
-import { checkCells, cellsHash, dropDraft, loadDraft, rosterOf, saveDraft, targetsOf, writeCells, type Checked, type SheetKey, type Target } from './service-entry.js';
+import { checkCells, cellsHash, rosterOf, saveDraft, writeCells, type Checked, type SheetKey, type Target } from './service-entry.js';
+import { confirmContext } from './service-confirm.js';
 import { correctPublished, isPublished } from './service-publish.js';
 import { currentPlan, type PlanAssessment } from './service-setup.js';
+import { SUBJECTS_LOCK } from './service-subjects.js';
 
 export type Prepared = { ok: true; preview: Preview; hash: string; published: boolean } | Exclude<Checked, { ok: true }>;
 
@@ -36,29 +39,36 @@ export async function confirmSheet(
   input: { staff: StaffMembership; subjects: Map<string, Subject>; key: Omit<SheetKey, 'staffId'>; hash: string; reason: string | null; via: string; actor: string },
 ): Promise<Confirmed> {
   const db = database.db;
-  const key: SheetKey = { ...input.key, staffId: input.staff.staffId };
-  const [targets, plan, draft] = await Promise.all([targetsOf(db, input.staff, input.subjects, key.classId), currentPlan(db, input.staff.schoolId), loadDraft(db, key)]);
-  const target = targets.find((t) => t.subjectId === key.subjectId);
+  const ctx = await confirmContext(db, input.staff, input.subjects, input.key);
+  const target = ctx.target;
   if (!target) return { ok: false, reason: 'not-yours' };
-  if (!plan) return { ok: false, reason: 'no-plan' };
-  const assessment = plan.assessments.find((a) => a.id === key.assessmentId);
-  if (!assessment) return { ok: false, reason: 'unknown-test' };
+  const assessment = ctx.assessment;
+  if (!assessment) return { ok: false, reason: (await currentPlan(db, input.staff.schoolId)) ? 'unknown-test' : 'no-plan' };
+  const draft = ctx.draft;
   if (!draft || cellsHash(draft) !== input.hash) return { ok: false, reason: 'stale' };
   // the roster may have changed since the preview: the draft must still cover exactly the class
-  const roster = await rosterOf(db, key.classId);
-  if (roster.length !== Object.keys(draft).length || roster.some((s) => !(String(s.studentId) in draft))) return { ok: false, reason: 'stale' };
+  const roster = ctx.roster;
+  if (roster.length !== Object.keys(draft).length || roster.some((id) => !(String(id) in draft))) return { ok: false, reason: 'stale' };
   const cells = new Map<number, Cell>();
-  for (const s of roster) {
-    const r = readCell(draft[String(s.studentId)]!, target.maxScore);
+  for (const id of roster) {
+    const r = readCell(draft[String(id)]!, target.maxScore);
     if (!r.ok) return { ok: false, reason: 'stale' };
-    cells.set(s.studentId, r.cell);
+    cells.set(id, r.cell);
   }
-  const published = await isPublished(db, key.classId, assessment);
+  const published = ctx.published;
   if (published && !input.reason) return { ok: false, reason: 'needs-reason' };
+  // a correction to a published period needs the plan's rules (rare: read only then)
+  const plan = published ? await currentPlan(db, input.staff.schoolId) : null;
+  if (published && !plan) return { ok: false, reason: 'no-plan' };
   return db.transaction(async (tx) => {
+    // the subject's maximum the draft was checked against still holds: an office's subject edit
+    // (service-subjects.ts) holds this lock exclusively while it checks for entered scores
+    const [still] = rowsOf<{ max: string | null }>(
+      await tx.execute(sql`select pg_advisory_xact_lock_shared(${SUBJECTS_LOCK}, ${target.schoolId}), (select max_score from score_subjects where id = ${target.subjectId} and active) as max`),
+    );
+    if (still?.max === null || Number(still?.max) !== target.maxScore) return { ok: false as const, reason: 'stale' as const };
     const changes = await writeCells(tx, target, assessment.id, cells, input.actor, input.via);
-    const corrections = published && changes.length ? await correctPublished(database, tx, notifier, { plan, target, assessment, changes, reason: input.reason!, actor: input.actor }) : 0;
-    await dropDraft(tx, key);
+    const corrections = published && changes.length ? await correctPublished(database, tx, notifier, { plan: plan!, target, assessment, changes, reason: input.reason!, actor: input.actor }) : 0;
     const list = [...cells.values()];
     const values = list.flatMap((c) => (c.kind === 'value' ? [c.value] : []));
     return {

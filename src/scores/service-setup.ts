@@ -8,6 +8,7 @@ import { academicYears, auditLog, classes } from '../core/db/schema.js';
 import { defaultAssessments, defaultSubjects } from './defaults.js';
 import { ruleSetSchema, type RuleSet } from './rules.js';
 import { assessmentPlans, assessments, scoreRuleSets, scoreSubjects, type AssessmentKind } from './schema.js';
+import { SUBJECTS_LOCK } from './service-subjects.js';
 
 export interface PlanAssessment {
   id: number;
@@ -124,15 +125,22 @@ export async function subjectsOf(db: Executor, schoolId: number, grade?: number)
     .orderBy(asc(scoreSubjects.grade), asc(scoreSubjects.position));
 }
 
-/** The office changes a subject's maximum (audited). */
-export async function setSubjectMax(db: Executor, schoolId: number, grade: number, code: string, maxScore: number, actor: string): Promise<boolean> {
-  if (!(maxScore > 0 && maxScore <= 1000)) return false;
-  const rows = await db
-    .update(scoreSubjects)
-    .set({ maxScore })
-    .where(and(eq(scoreSubjects.schoolId, schoolId), eq(scoreSubjects.grade, grade), eq(scoreSubjects.code, code)))
-    .returning({ id: scoreSubjects.id });
-  if (!rows[0]) return false;
-  await db.insert(auditLog).values({ actor, schoolId, action: 'scores.subject.max', entity: 'score_subject', entityId: String(rows[0].id), details: { maxScore } });
-  return true;
+/**
+ * The office changes a subject's maximum (audited) — not under entered scores, which were checked
+ * against the old one (service-subjects.ts says why; the bot's /subjects edits the same way).
+ */
+export async function setSubjectMax(db: Executor, schoolId: number, grade: number, code: string, maxScore: number, actor: string): Promise<'ok' | 'bad-max' | 'not-found' | 'has-scores'> {
+  if (!(maxScore > 0 && maxScore <= 1000)) return 'bad-max';
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${SUBJECTS_LOCK}, ${schoolId})`);
+    const [subject] = await tx
+      .select({ id: scoreSubjects.id, maxScore: scoreSubjects.maxScore, scores: sql<number>`(select count(*) from scores x where x.subject_id = ${scoreSubjects.id})::int` })
+      .from(scoreSubjects)
+      .where(and(eq(scoreSubjects.schoolId, schoolId), eq(scoreSubjects.grade, grade), eq(scoreSubjects.code, code)));
+    if (!subject) return 'not-found' as const;
+    if (Number(subject.scores) > 0 && Number(subject.maxScore) !== maxScore) return 'has-scores' as const;
+    await tx.update(scoreSubjects).set({ maxScore }).where(eq(scoreSubjects.id, subject.id));
+    await tx.insert(auditLog).values({ actor, schoolId, action: 'scores.subject.max', entity: 'score_subject', entityId: String(subject.id), details: { maxScore } });
+    return 'ok' as const;
+  });
 }

@@ -65,6 +65,18 @@ describe('competition results', () => {
       ],
     });
     expect(parseResultLines('S1 1 golden\nS2 2 silver\nS2 3 bronze')).toEqual({ ok: false, bad: [1, 3] });
+    // a team: one line, one result for all its members
+    expect(parseResultLines('team Math Stars ១ មាស ៩៥: S3 S4, S5\nS6 4 -')).toEqual({
+      ok: true,
+      lines: [
+        { code: 'S3', rank: 1, medal: 'gold', score: 95, team: 'Math Stars' },
+        { code: 'S4', rank: 1, medal: 'gold', score: 95, team: 'Math Stars' },
+        { code: 'S5', rank: 1, medal: 'gold', score: 95, team: 'Math Stars' },
+        { code: 'S6', rank: 4, medal: 'none', score: null, team: null },
+      ],
+    });
+    // a team of one, a member given another result than the team's, a student in two lines
+    expect(parseResultLines('team Solo 1 gold: S1\nS2 2 silver team Robots\nS3 3 bronze team Robots\nteam Owls 2 silver: S4 S2')).toEqual({ ok: false, bad: [1, 3, 4] });
   });
 
   it("a teacher enters a province maths competition; another school's student is refused, then the winners' families are told", async () => {
@@ -100,10 +112,36 @@ describe('competition results', () => {
     expect(record).toContain(t('competitions-student-line', { rank: '១', medal: t('competitions-medal-gold'), score: '៩៨' }));
   });
 
-  it('the yearly table counts the winners by level and sex, for the school and the province', async () => {
-    const row = t('competitions-table-row', { participants: '៣', placed: '២', girls: '១', boys: '១', gold: '១', silver: '១', bronze: '០' });
+  it("a province maths team wins gold: one result for the team, each member's family told", async () => {
+    await teacher.send('/competition');
+    await teacher.send('Provincial mathematics team contest');
+    await teacher.send('Mathematics');
+    await teacher.press(t('competitions-level-province'));
+    await teacher.send('21/11');
+    await teacher.send('team Math Stars 1 gold 95: DEMO-001-S00006 DEMO-001-S00005\nDEMO-001-S00007 1 silver 90 team Math Stars');
+    expect(last(teacher).text).toBe(t('competitions-bad-lines', { lines: '២' }));
+    await teacher.send('team Math Stars 1 gold 95: DEMO-001-S00006 DEMO-001-S00005 DEMO-001-S00007\nDEMO-001-S00008 5 -');
+    expect(last(teacher).text).toBe(t('competitions-saved', { results: '៤', told: '២' }));
+    const rows = await app.database.db.select().from(competitionResults).where(eq(competitionResults.team, 'Math Stars'));
+    expect(rows.map((r) => [r.rank, r.medal, r.score])).toEqual([
+      [1, 'gold', 95],
+      [1, 'gold', 95],
+      [1, 'gold', 95],
+    ]);
+    await deliver();
+    const team = { team: 'Math Stars', event: 'Provincial mathematics team contest', subject: 'Mathematics', level: t('competitions-level-province'), day: '២១ វិច្ឆិកា ២០២៦', rank: '១', medal: t('competitions-medal-gold'), score: '៩៥' };
+    // the mother of S00006 (Chhim Samnang) and the grandmother of S00005 (Nob Thida)
+    expect(last(mother).text).toBe(t('competitions-family-team', { name: 'ឈឹម សំណាង', ...team }));
+    expect(last(grandmother).text).toBe(t('competitions-family-team', { name: 'ណុប ធីតា', ...team }));
+    await principal.send('/student DEMO-001-S00006');
+    expect(last(principal).text).toContain(t('competitions-student-team', { team: 'Math Stars' }));
+  });
+
+  it('the yearly table counts the winners by level and sex (team members each by their sex, a team medal once), for the school and the province', async () => {
+    // individual: S00001 (boy) gold, S00005 (girl) silver, S00004 4th; team: S00006 (boy), S00005 and S00007 (girls) gold; S00008 5th
+    const row = t('competitions-table-row', { participants: '៧', placed: '៥', girls: '៣', boys: '២', gold: '២', silver: '១', bronze: '០' });
     await principal.send('/competitions');
-    expect(last(principal).text).toContain(`${t('competitions-level-province')}:\n${row}`);
+    expect(last(principal).text).toContain(`${t('competitions-level-province')}:\n${row}\n${t('competitions-table-teams', { teams: '១' })}`);
     await director.send('/competitions');
     const table = last(director).text;
     expect(table).toContain(t('competitions-table-title', { place: 'ភ្នំពេញ', year: '២០២៦' }));

@@ -5,6 +5,8 @@
  * closes both with photos; /clean shows the ranking and months; a provincial inspector may
  * inspect a school of their province and not one of another; a parent is refused; all audited.
  */
+import { writeFile } from 'node:fs/promises';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { auditLog } from '../../src/core/db/schema.js';
@@ -89,8 +91,9 @@ describe('cleanliness inspections', () => {
     await deliver();
     const got = operator.inbox().filter((m) => m.method === 'sendPhoto');
     expect(got).toHaveLength(2);
-    expect(got[0]!.text).toContain(DEFAULT_CHECKLIST[floor]!.labelKm);
-    expect(got[0]!.payload.photo).toBe(tasks[0]!.photoFileId);
+    // the two tasks' messages may go out in either order (the sender's pace per chat)
+    const floorTask = got.find((m) => m.text.includes(DEFAULT_CHECKLIST[floor]!.labelKm));
+    expect(floorTask?.payload.photo).toBe(tasks[0]!.photoFileId);
   });
 
   it('the office is reminded daily until the tasks are closed with photos', async () => {
@@ -116,9 +119,16 @@ describe('cleanliness inspections', () => {
 
   it('/clean: the class ranking and the score by month', async () => {
     await principal.send('/clean');
-    const text = last(principal).text;
-    expect(text).toContain(t('inspections-no-open-tasks'));
-    expect(text).toMatch(/១\. 7A: \S+%/);
+    const [text, chart] = principal.inbox().slice(-2);
+    expect(text!.text).toContain(t('inspections-no-open-tasks'));
+    expect(text!.text).toMatch(/១\. 7A: \S+%/);
+    // the school's score over time as a picture (looked at: Khmer shaped, Khmer digits)
+    expect(chart!.method).toBe('sendPhoto');
+    const png = chart!.payload.photo.bytes as Uint8Array;
+    expect([...png.subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47]);
+    const meta = await sharp(png).metadata();
+    expect(meta.width).toBe(1200);
+    if (process.env.SIS_KEEP_PNG) await writeFile(`${process.env.SIS_KEEP_PNG}/inspections-school.png`, png);
   });
 
   it('a provincial inspector inspects a school of their province, not one of another; others are refused', async () => {
@@ -140,6 +150,9 @@ describe('cleanliness inspections', () => {
     const denied = await app.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'inspections.start'), eq(auditLog.outcome, 'denied')));
     expect(denied.map((d) => (d.details as { reason: string }).reason).sort()).toEqual(['forbidden', 'need-school', 'outside-province']);
     await inspector.send('/clean');
-    expect(last(inspector).text).toContain(t('inspections-province-title', { place: 'ភ្នំពេញ', schools: '១', visit: '០' }));
+    const [text, chart] = inspector.inbox().slice(-2);
+    expect(text!.text).toContain(t('inspections-province-title', { place: 'ភ្នំពេញ', schools: '១', visit: '០' }));
+    expect(chart!.method).toBe('sendPhoto');
+    if (process.env.SIS_KEEP_PNG) await writeFile(`${process.env.SIS_KEEP_PNG}/inspections-province.png`, chart!.payload.photo.bytes as Uint8Array);
   });
 });

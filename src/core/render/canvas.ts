@@ -63,36 +63,42 @@ export class Canvas {
     const W = this.width;
     const H = Math.ceil(height);
     const canvas = Buffer.alloc(W * H * 3, 255);
-    for (const r of this.rects) {
-      const [cr, cg, cb] = rgb(r.fill);
-      const x0 = Math.max(0, Math.round(r.x));
-      const x1 = Math.min(W, Math.round(r.x + r.w));
-      for (let y = Math.max(0, Math.round(r.y)); y < Math.min(H, Math.round(r.y + r.h)); y++) {
-        for (let x = x0; x < x1; x++) {
-          const d = (y * W + x) * 3;
-          canvas[d] = cr;
-          canvas[d + 1] = cg;
-          canvas[d + 2] = cb;
-        }
-      }
-    }
-    for (const { piece, left, top } of this.pieces) {
-      const { data, width: pw, height: ph } = piece;
-      for (let y = Math.max(0, -top); y < ph && top + y < H; y++) {
-        for (let x = Math.max(0, -left); x < pw && left + x < W; x++) {
-          const s = (y * pw + x) * 4;
-          const a = data[s + 3]!;
-          if (a === 0) continue;
-          const d = ((top + y) * W + left + x) * 3;
-          const k = 255 - a;
-          canvas[d] = (data[s]! * a + canvas[d]! * k + 127) / 255;
-          canvas[d + 1] = (data[s + 1]! * a + canvas[d + 1]! * k + 127) / 255;
-          canvas[d + 2] = (data[s + 2]! * a + canvas[d + 2]! * k + 127) / 255;
-        }
-      }
-    }
+    for (const r of this.rects) paintRect(canvas, W, H, r.x, r.y, r.w, r.h, r.fill);
+    for (const { piece, left, top } of this.pieces) blendPiece(canvas, W, H, piece, left, top);
     return sharp(canvas, { raw: { width: W, height: H, channels: 3 } })
       .png({ compressionLevel: 6, adaptiveFiltering: false })
       .toBuffer();
+  }
+}
+
+/** Fills a rectangle of an RGB buffer `W` pixels wide and `H` high (clipped to it). */
+export function paintRect(canvas: Buffer, W: number, H: number, x: number, y: number, w: number, h: number, fill: string): void {
+  const [cr, cg, cb] = rgb(fill);
+  const x0 = Math.max(0, Math.round(x));
+  const x1 = Math.min(W, Math.round(x + w));
+  for (let yy = Math.max(0, Math.round(y)); yy < Math.min(H, Math.round(y + h)); yy++) {
+    for (let xx = x0; xx < x1; xx++) {
+      const d = (yy * W + xx) * 3;
+      canvas[d] = cr;
+      canvas[d + 1] = cg;
+      canvas[d + 2] = cb;
+    }
+  }
+}
+
+/** Blends a text piece (RGBA, straight alpha) onto an RGB buffer at (left, top), clipped. */
+export function blendPiece(canvas: Buffer, W: number, H: number, piece: TextPiece, left: number, top: number): void {
+  const { data, width: pw, height: ph } = piece;
+  for (let y = Math.max(0, -top); y < ph && top + y < H; y++) {
+    for (let x = Math.max(0, -left); x < pw && left + x < W; x++) {
+      const s = (y * pw + x) * 4;
+      const a = data[s + 3]!;
+      if (a === 0) continue;
+      const d = ((top + y) * W + left + x) * 3;
+      const k = 255 - a;
+      canvas[d] = (data[s]! * a + canvas[d]! * k + 127) / 255;
+      canvas[d + 1] = (data[s + 1]! * a + canvas[d + 1]! * k + 127) / 255;
+      canvas[d + 2] = (data[s + 2]! * a + canvas[d + 2]! * k + 127) / 255;
+    }
   }
 }
