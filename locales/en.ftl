@@ -1473,3 +1473,6 @@ registry-adoption-col-families = Families linked
 core-error-unavailable = The service is briefly unavailable. Please try again in a minute.
 competitions-student-title = 🏆 Competitions:
 competitions-student-line = rank { $rank }, { $medal }, score { $score }
+
+# --- interop2: webhooks, /export, download links
+webhooks-disabled = ⚠️ Webhook { $id } (to { $host }) has been turned off after { $failures } failed deliveries in a row. Events wait for it: fix the receiver, then ask the administrator to run { $command }.

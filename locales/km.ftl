@@ -1473,3 +1473,6 @@ registry-adoption-col-families = គ្រួសារបានភ្ជាប�
 core-error-unavailable = សេវាកម្មមិនដំណើរការមួយរយៈខ្លី។ សូមព្យាយាមម្តងទៀតក្នុងរយៈពេលមួយនាទី។
 competitions-student-title = 🏆 ការប្រកួត៖
 competitions-student-line = ចំណាត់ថ្នាក់ទី { $rank } { $medal } ពិន្ទុ { $score }
+
+# --- interop2: webhooks, /export, download links
+webhooks-disabled = ⚠️ Webhook { $id } (ទៅ { $host }) ត្រូវបានបិទ ក្រោយការបញ្ជូនបរាជ័យ { $failures } ដងជាប់ៗគ្នា។ ព្រឹត្តិការណ៍នៅរង់ចាំ៖ សូមជួសជុលកម្មវិធីទទួល រួចស្នើអ្នកគ្រប់គ្រងឱ្យដំណើរការ { $command }។
