@@ -41,3 +41,18 @@ CREATE TABLE "api_token_owners" (
 );
 --> statement-breakpoint
 ALTER TABLE "api_token_owners" ADD CONSTRAINT "api_token_owners_token_id_api_tokens_id_fk" FOREIGN KEY ("token_id") REFERENCES "public"."api_tokens"("id") ON DELETE cascade ON UPDATE no action;
+--> statement-breakpoint
+CREATE TABLE "export_files" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"requested_by" bigint NOT NULL,
+	"kind" text NOT NULL,
+	"scope" text NOT NULL,
+	"file_name" text NOT NULL,
+	"path" text NOT NULL,
+	"bytes" bigint NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"removed_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE INDEX "export_files_expires_idx" ON "export_files" USING btree ("expires_at");
