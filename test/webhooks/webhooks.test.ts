@@ -18,7 +18,8 @@ import { createLogger } from '../../src/core/logger.js';
 import { startQueueWorker, type ScheduledWorker } from '../../src/core/queue/scheduled.js';
 import type { WorkerPart } from '../../src/core/capability.js';
 import { issueToken } from '../../src/api/tokens.js';
-import { webhookQueue } from '../../src/webhooks/jobs.js';
+import { relayDeliveries, webhookQueue } from '../../src/webhooks/jobs.js';
+import { emitEvent } from '../../src/webhooks/events.js';
 import { webhooksCapability } from '../../src/webhooks/index.js';
 import { verifySignature } from '../../src/webhooks/sign.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -203,7 +204,11 @@ describe('webhooks', () => {
     const again = await until('the retried delivery', () => ok.got.slice(before).find((r) => r.headers['x-sis-event'] === 'attendance.submitted'));
     expect(signedCorrectly(secret, again)).toBe(true);
     expect(JSON.parse(again.body)).toMatchObject({ data: { class: '1A', version: 2 } });
-    const [d] = await app.database.rows<{ attempts: number; status: string; response_code: number }>(sql`select attempts, status, response_code from webhook_deliveries where event_key like 'attendance.submitted:%:2' and webhook_id = 1`);
+    // the receiver has answered; the worker writes the outcome right after
+    const d = await until('the log says delivered', async () => {
+      const [row] = await app.database.rows<{ attempts: number; status: string; response_code: number }>(sql`select attempts, status, response_code from webhook_deliveries where event_key like 'attendance.submitted:%:2' and webhook_id = 1`);
+      return row?.status === 'delivered' ? row : undefined;
+    });
     expect(d).toMatchObject({ status: 'delivered', response_code: 200 });
     expect(Number(d!.attempts)).toBeGreaterThan(2);
   });
@@ -235,5 +240,28 @@ describe('webhooks', () => {
     const [p] = await app.database.rows<{ n: number }>(sql`select count(*)::int as n from webhook_deliveries where webhook_id = ${id} and status = 'pending'`);
     expect(p!.n).toBe(0);
     expect((await cli({}, 'webhook', 'list')).out).not.toContain(`${id}\ttoken`);
+  });
+
+  it('Redis lost a job: the delivery, kept in Postgres, is handed to the queue again a minute after it was due; other scopes hear nothing', async () => {
+    const province = await issueToken(app.database.db, { name: 'kc', scope: { kind: 'province', code: '17' }, level: 'aggregate' }, 'cli');
+    const nation = await issueToken(app.database.db, { name: 'all', scope: { kind: 'nation' }, level: 'aggregate' }, 'cli');
+    for (const tok of [province, nation]) {
+      expect((await cli({ WEBHOOKS_ALLOW_PRIVATE: '1' }, 'webhook', 'add', '--token', String(tok.id), '--url', 'http://10.9.9.9/x', '--events', 'records.signed')).code).toBe(0);
+    }
+    // the relay in the worker is stopped, so this test hands deliveries over itself
+    await relay.close!();
+    const [school] = await app.database.rows<{ id: number }>(sql`select id from schools where code = 'DEMO-001'`);
+    await app.database.db.transaction((tx) => emitEvent(tx, { event: 'records.signed', schoolId: school!.id, key: 'records.signed:test', data: { term: 's1', records: 3 } }));
+    const rows = await app.database.rows<{ id: number; token_id: number }>(sql`select d.id, w.token_id from webhook_deliveries d join webhooks w on w.id = d.webhook_id where d.event_key = 'records.signed:test'`);
+    // DEMO-001 is not in province 17: only the national token's webhook has a delivery
+    expect(rows.map((r) => Number(r.token_id))).toEqual([nation.id]);
+    const handed: number[] = [];
+    const queue = { addBulk: async (jobs: Array<{ data: { deliveryId: number } }>) => void handed.push(...jobs.map((j) => j.data.deliveryId)) };
+    expect(await relayDeliveries(app.database, queue as never)).toBe(1);
+    expect(await relayDeliveries(app.database, queue as never)).toBe(0);
+    // …then Redis loses the job; a minute after it was due the row is handed over again
+    await app.database.db.execute(sql`update webhook_deliveries set next_attempt_at = now() - interval '2 minutes', enqueued_at = now() - interval '2 minutes' where id = ${rows[0]!.id}`);
+    expect(await relayDeliveries(app.database, queue as never)).toBe(1);
+    expect(handed).toEqual([Number(rows[0]!.id), Number(rows[0]!.id)]);
   });
 });
