@@ -1648,3 +1648,21 @@ scores-subjects-cancelled = Cancelled: the subjects are unchanged.
 scores-subjects-saved = ✅ Saved: { $count } subjects changed.
 scores-subjects-stale = The subjects or their scores changed since the preview; nothing was saved:
 scores-subjects-press = Press ✅ Confirm or Cancel.
+# --- interop2: webhooks, /export, download links
+webhooks-disabled = ⚠️ Webhook { $id } (to { $host }) has been turned off after { $failures } failed deliveries in a row. Events wait for it: fix the receiver, then ask the administrator to run { $command }.
+exports-cmd = Export data (OneRoster, attendance)
+exports-help = /export — the OneRoster roster or the month's attendance (Ed-Fi) of your province, as a file
+exports-choose = 📤 Export for { $scope }: which file?
+exports-scope-nation = the whole country
+exports-scope-province = the province of { $name }
+exports-scope-school = school { $code }
+exports-btn-oneroster = 📦 OneRoster (ZIP)
+exports-btn-jsonl = 📋 Attendance this month (Ed-Fi JSON)
+exports-btn-csv = 📋 Attendance this month (CSV)
+exports-preparing = ⏳ Preparing { $name }… It comes here when it is ready (a very large file as a download link).
+exports-denied = /export is for provincial and national officials and for principals.
+exports-usage = Send /export and choose, or type /export oneroster, /export attendance 2026-11, /export attendance 2026-11 csv.
+exports-future = That month has not begun yet.
+exports-ready = 📦 { $name } ({ $size })
+exports-ready-link = 📦 { $name } ({ $size }) is larger than Telegram accepts. Download it here until { $until }:
+    { $link }

@@ -1648,3 +1648,21 @@ scores-subjects-cancelled = បានបោះបង់៖ មុខវិជ្
 scores-subjects-saved = ✅ បានរក្សាទុក៖ មុខវិជ្ជា { $count } ត្រូវបានផ្លាស់ប្តូរ។
 scores-subjects-stale = មុខវិជ្ជា ឬពិន្ទុបានផ្លាស់ប្តូរតាំងពីពេលមើលជាមុន៖ គ្មានអ្វីត្រូវបានរក្សាទុកទេ៖
 scores-subjects-press = សូមចុច ✅ បញ្ជាក់ ឬ បោះបង់។
+# --- interop2: webhooks, /export, download links
+webhooks-disabled = ⚠️ Webhook { $id } (ទៅ { $host }) ត្រូវបានបិទ ក្រោយការបញ្ជូនបរាជ័យ { $failures } ដងជាប់ៗគ្នា។ ព្រឹត្តិការណ៍នៅរង់ចាំ៖ សូមជួសជុលកម្មវិធីទទួល រួចស្នើអ្នកគ្រប់គ្រងឱ្យដំណើរការ { $command }។
+exports-cmd = នាំចេញទិន្នន័យ (OneRoster វត្តមាន)
+exports-help = /export — បញ្ជីឈ្មោះ OneRoster ឬវត្តមានប្រចាំខែ (Ed-Fi) នៃខេត្តរបស់អ្នក ជាឯកសារ
+exports-choose = 📤 នាំចេញសម្រាប់ { $scope }៖ ឯកសារមួយណា?
+exports-scope-nation = ទូទាំងប្រទេស
+exports-scope-province = ខេត្ត{ $name }
+exports-scope-school = សាលា { $code }
+exports-btn-oneroster = 📦 OneRoster (ZIP)
+exports-btn-jsonl = 📋 វត្តមានខែនេះ (Ed-Fi JSON)
+exports-btn-csv = 📋 វត្តមានខែនេះ (CSV)
+exports-preparing = ⏳ កំពុងរៀបចំ { $name }… វានឹងមកដល់ទីនេះនៅពេលរួចរាល់ (ឯកសារធំណាស់ ជាតំណទាញយក)។
+exports-denied = /export សម្រាប់មន្ត្រីថ្នាក់ខេត្ត ថ្នាក់ជាតិ និងនាយកសាលា។
+exports-usage = ផ្ញើ /export ហើយជ្រើសរើស ឬវាយ /export oneroster, /export attendance 2026-11, /export attendance 2026-11 csv។
+exports-future = ខែនោះមិនទាន់ចាប់ផ្ដើមនៅឡើយទេ។
+exports-ready = 📦 { $name } ({ $size })
+exports-ready-link = 📦 { $name } ({ $size }) ធំជាងអ្វីដែល Telegram ទទួល។ ទាញយកនៅទីនេះ រហូតដល់ { $until }៖
+    { $link }

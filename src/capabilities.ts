@@ -25,5 +25,6 @@ import { registry } from './registry/index.js';
 import { api } from './api/index.js';
 import { exportsCapability } from './exports/index.js';
 import { capacity } from './capacity/index.js';
+import { webhooksCapability } from './webhooks/index.js';
 
-export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements, staffing, teaching, scores, records, lifecycle, budget, inspections, competitions, registry, api, exportsCapability, capacity];
+export const CAPABILITIES: readonly Capability[] = [schoolsCapability, roster, onboarding, attendance, reports, qr, questions, announcements, staffing, teaching, scores, records, lifecycle, budget, inspections, competitions, registry, api, exportsCapability, webhooksCapability, capacity];

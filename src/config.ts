@@ -73,6 +73,27 @@ const ConfigSchema = z
     WEBAPP_INITDATA_MAX_AGE_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),
     /** Calls per minute per API token (/api/v1), per process */
     API_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100000).default(600),
+    /**
+     * Webhooks (src/webhooks): development and tests only — lets a webhook point at a private or
+     * loopback address (and use plain http there). Off by default: production receivers are public https.
+     */
+    WEBHOOKS_ALLOW_PRIVATE: z.enum(['0', '1', 'true', 'false']).default('0').transform((v) => v === '1' || v === 'true'),
+    /** First retry delay of a failed webhook delivery (ms); each next one doubles, up to an hour */
+    WEBHOOKS_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+    /** Attempts per delivery before it is given up */
+    WEBHOOKS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
+    /** Failed attempts in a row after which a webhook is disabled and its token's owner told */
+    WEBHOOKS_DISABLE_AFTER: z.coerce.number().int().min(1).max(1000).default(20),
+    /** How long a receiver has to answer (ms) */
+    WEBHOOKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    /** Where the worker keeps /export files until their link expires (bot and worker must share it) */
+    EXPORTS_DIR: z.string().default('./data/exports'),
+    /** Public address of this server for export download links (default: WEBAPP_URL's or WEBHOOK_URL's origin) */
+    EXPORTS_PUBLIC_URL: optionalText.pipe(z.url('EXPORTS_PUBLIC_URL must be a URL').optional()),
+    /** An export larger than this goes as a download link instead of a document (Telegram takes 50 MB) */
+    EXPORTS_TELEGRAM_MAX_BYTES: z.coerce.number().int().min(1).max(2_000_000_000).default(50_000_000),
+    /** How long an export's download link works (hours) */
+    EXPORTS_LINK_HOURS: z.coerce.number().int().min(1).max(720).default(24),
     /** Signs the QR codes of student cards (src/qr/secret.ts); derived from BOT_TOKEN when unset */
     CARD_SECRET: optionalText.pipe(z.string().min(32, 'CARD_SECRET must be at least 32 characters (e.g. openssl rand -base64 32)').optional()),
   })

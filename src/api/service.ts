@@ -121,9 +121,14 @@ const STATUS_COLUMNS = sql`count(*) filter (where a.status = 'present')::int as 
 
 export async function schoolAttendance(database: Database, token: ApiToken, school: SchoolInScope, q: { from: string; to: string }) {
   const rows = await database.rows<Record<string, unknown>>(
-    sql`select to_char(a.day, 'YYYY-MM-DD') as date, p.sex, ${STATUS_COLUMNS}
-          from attendance a join students p on p.id = a.student_id
-         where a.school_id = ${school.id} and a.day between ${q.from}::date and ${q.to}::date
+    // Each side planned on its own (MATERIALIZED): the school's ~300 students by index, its month
+    // of marks by attendance_school_day_idx, then one hash join. Joined directly, the planner
+    // (misjudging the rows, school_id being on both sides) hashed or scanned every student of the
+    // country per call: 160 ms median, 209 ms p95 at 300,000 students; this shape 5 ms / 20 ms.
+    sql`with p as materialized (select id, sex from students where school_id = ${school.id}),
+             a as materialized (select day, student_id, status from attendance where school_id = ${school.id} and day between ${q.from}::date and ${q.to}::date)
+        select to_char(a.day, 'YYYY-MM-DD') as date, p.sex, ${STATUS_COLUMNS}
+          from a join p on p.id = a.student_id
          group by a.day, p.sex order by a.day, p.sex`,
   );
   const aggregate = token.level === 'aggregate';

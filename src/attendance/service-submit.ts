@@ -11,6 +11,7 @@ import type { Actor } from '../core/auth/actor.js';
 import { actorOf, audit, type AuditEntry } from '../core/auth/audit.js';
 import { displayName, formatDay, formatTime, type Notifier } from '../core/i18n/index.js';
 import { addToOutbox, type OutgoingMessage } from '../core/queue/outbox.js';
+import { emitEvent } from '../webhooks/events.js';
 import { alertAnswer, type AlertAnswer } from './buttons.js';
 import { absenceAlerts, alertedAbsences, attendance, attendanceDrafts, classSubmissions } from './schema.js';
 import { countMarks, readSheet, type ClassAccess, type SheetStudent } from './service-sheet.js';
@@ -89,8 +90,17 @@ export async function submitSheet(db: Db, access: ClassAccess, day: string, acto
         entries.push({ actor: who, schoolId: access.schoolId, action: 'attendance.correct', entity: 'student', entityId: s.studentId, details: { day, shift: access.shift, from: before.get(s.studentId)?.status ?? null, to: s.mark.status, via: access.via } });
       }
     }
-    // The messages and the audit rows go in together (one round trip).
-    await Promise.all([addToOutbox(tx, [...alerts, ...corrections]), audit(tx, entries)]);
+    // The messages, the audit rows and the webhook events go in together (one round trip).
+    const event = { schoolId: access.schoolId, data: { classId: access.classId, class: access.className, day, shift: access.shift, version } };
+    await Promise.all([
+      addToOutbox(tx, [...alerts, ...corrections]),
+      audit(tx, entries),
+      emitEvent(tx, { ...event, event: 'attendance.submitted', key: `attendance.submitted:${access.classId}:${day}:${access.shift}:${version}` }),
+      // a school adopts the system with its first list ever
+      version === 1
+        ? emitEvent(tx, { event: 'school.adopted', schoolId: access.schoolId, key: `school.adopted:${access.schoolId}`, data: { day }, onlyIf: sql`not exists (select 1 from class_submissions x where x.school_id = s.id and not (x.class_id = ${access.classId} and x.day = ${day}::date and x.shift = ${access.shift}::shift))` })
+        : Promise.resolve(),
+    ]);
     return { version, counts, changed: changed.length, alertsQueued: alerts.length, correctionsQueued: corrections.length };
   });
 }

@@ -1,6 +1,7 @@
 /**
  * OneRoster 1.2 CSV (bulk): a ZIP with manifest.csv, orgs, academicSessions, courses, classes,
- * users, roles and enrollments, streamed: each file is read from Postgres in batches while the ZIP
+ * users, roles and enrollments (and, when the scope has scores, the gradebook's categories, lineItems
+ * and results: gradebook.ts), streamed: each file is read from Postgres in batches while the ZIP
  * is written, so memory does not grow with the number of students. No phone, e-mail or password
  * is ever written (those columns stay empty).
  *
@@ -15,6 +16,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../core/db/client.js';
 import { BATCH, batches, csvLine } from './csv.js';
 import { schoolIdIn, scopeWhere, type ExportScope } from './scope.js';
+import { GRADEBOOK_COLUMNS, gradebookLines, scopeHasScores, type GradebookFile } from './gradebook.js';
 
 export const ONEROSTER_COLUMNS = {
   orgs: ['sourcedId', 'status', 'dateLastModified', 'name', 'type', 'identifier', 'parentSourcedId'],
@@ -27,13 +29,14 @@ export const ONEROSTER_COLUMNS = {
 } as const;
 
 type FileName = keyof typeof ONEROSTER_COLUMNS;
-const ABSENT = ['categories', 'classResources', 'courseResources', 'demographics', 'lineItems', 'resources', 'results', 'scoreScales', 'lineItemScoreScales', 'resultScoreScales', 'lineItemLearningObjectiveIds', 'resultLearningObjectiveIds', 'userProfiles', 'userResources'];
+const ABSENT = ['classResources', 'courseResources', 'demographics', 'resources', 'scoreScales', 'lineItemScoreScales', 'resultScoreScales', 'lineItemLearningObjectiveIds', 'resultLearningObjectiveIds', 'userProfiles', 'userResources'];
 
-function manifest(): string {
+function manifest(gradebook: boolean): string {
   const rows: Array<[string, string]> = [
     ['manifest.version', '1.0'],
     ['oneroster.version', '1.2'],
     ...(Object.keys(ONEROSTER_COLUMNS) as FileName[]).map((f): [string, string] => [`file.${f}`, 'bulk']),
+    ...(Object.keys(GRADEBOOK_COLUMNS) as GradebookFile[]).map((f): [string, string] => [`file.${f}`, gradebook ? 'bulk' : 'absent']),
     ...ABSENT.map((f): [string, string] => [`file.${f}`, 'absent']),
     ['source.systemName', 'SIS bot (Telegram School Information System)'],
     ['source.systemCode', 'sis-telegram'],
@@ -137,10 +140,21 @@ async function* chunked(lines: AsyncGenerator<string>): AsyncGenerator<Buffer> {
 export function oneRosterZip(database: Database, scope: ExportScope, now = new Date()): Readable {
   const zip = archiver('zip', { zlib: { level: 6 } });
   const stamp = now.toISOString();
-  zip.append(manifest(), { name: 'manifest.csv', date: now });
-  for (const file of Object.keys(ONEROSTER_COLUMNS) as FileName[]) {
-    zip.append(Readable.from(chunked(fileLines(database, scope, file, stamp))), { name: `${file}.csv`, date: now });
-  }
-  void zip.finalize();
+  // Gradebook files only when the scope has scores (the manifest says which files are there).
+  scopeHasScores(database, scope).then(
+    (gradebook) => {
+      zip.append(manifest(gradebook), { name: 'manifest.csv', date: now });
+      for (const file of Object.keys(ONEROSTER_COLUMNS) as FileName[]) {
+        zip.append(Readable.from(chunked(fileLines(database, scope, file, stamp))), { name: `${file}.csv`, date: now });
+      }
+      if (gradebook) {
+        for (const file of Object.keys(GRADEBOOK_COLUMNS) as GradebookFile[]) {
+          zip.append(Readable.from(chunked(gradebookLines(database, scope, file, stamp))), { name: `${file}.csv`, date: now });
+        }
+      }
+      void zip.finalize();
+    },
+    (err: unknown) => zip.destroy(err as Error),
+  );
   return zip;
 }

@@ -13,6 +13,7 @@ import { audit } from '../core/auth/audit.js';
 import type { Db } from '../core/db/client.js';
 import { classes, schools, staff, students } from '../core/db/schema.js';
 import { currentYearOf } from '../core/db/years.js';
+import { emitEvent } from '../webhooks/events.js';
 import { classTeachers } from '../questions/schema.js';
 import { signedMessage, type SignatureRole } from './canonical.js';
 import { recordIdCodes, recordSignatures, recordVersions } from './schema.js';
@@ -57,7 +58,7 @@ async function signerName(db: Db, staffId: number): Promise<string> {
 }
 
 /** Signs each version's hash and stores the signatures; one key opening for the whole set. */
-async function signAll(db: Db, signers: SignerProvider, input: { who: Who; owner: number | null; name: string; role: SignatureRole; scope: string; versions: VersionRow[]; lock?: boolean }): Promise<void> {
+async function signAll(db: Db, signers: SignerProvider, input: { who: Who; owner: number | null; name: string; role: SignatureRole; scope: string; versions: VersionRow[]; lock?: boolean; term?: string }): Promise<void> {
   const signer = await signers.signerFor({ schoolId: input.who.schoolId, staffId: input.owner });
   const rows: Array<typeof recordSignatures.$inferInsert> = [];
   for (const v of input.versions) {
@@ -69,6 +70,8 @@ async function signAll(db: Db, signers: SignerProvider, input: { who: Who; owner
     if (input.lock) {
       const ids = input.versions.map((v) => v.id);
       for (let i = 0; i < ids.length; i += 5000) await tx.update(recordVersions).set({ status: 'locked', lockedAt: new Date() }).where(and(inArray(recordVersions.id, ids.slice(i, i + 5000)), eq(recordVersions.status, 'open')));
+      // the school's institution signature: the records are final (webhooks hear of it now)
+      await emitEvent(tx, { event: 'records.signed', schoolId: input.who.schoolId, key: `records.signed:${input.who.schoolId}:${input.term ?? ''}:${batchHash(input.versions.map((v) => v.hash)).slice(0, 16)}`, data: { term: input.term ?? null, records: input.versions.length } });
     }
   });
 }
@@ -278,7 +281,7 @@ export async function signSchool(db: Db, signers: SignerProvider, who: Who, inpu
     // both keys must open before anything is signed
     await signers.signerFor({ schoolId: who.schoolId, staffId: null });
     await signAll(db, signers, { who, owner: who.staffId, name: await signerName(db, who.staffId), role: 'principal', scope: 'school', versions: r.versions });
-    await signAll(db, signers, { who, owner: null, name: `${school!.nameKm} (${school!.code})`, role: 'institution', scope: 'school', versions: r.versions, lock: true });
+    await signAll(db, signers, { who, owner: null, name: `${school!.nameKm} (${school!.code})`, role: 'institution', scope: 'school', versions: r.versions, lock: true, term: input.term });
   } catch (err) {
     return refuse(db, who, 'records.sign.school', keyRefusal(err));
   }

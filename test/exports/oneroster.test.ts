@@ -17,6 +17,7 @@ import { classes } from '../../src/core/db/schema.js';
 import { loadActor } from '../../src/core/auth/actor.js';
 import { accessClass, submitSheet } from '../../src/attendance/service.js';
 import { ensurePartitions } from '../../src/attendance/jobs.js';
+import { acceptDefaultPlan } from '../../src/scores/service-setup.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { loadDemoSchool } from '../support/fixtures.js';
 
@@ -116,6 +117,60 @@ describe('OneRoster export', () => {
   it('refuses an unknown school and a missing scope', async () => {
     expect((await cli('export', 'oneroster', '--school', 'NOPE', '--out', path.join(dir, 'x.zip'))).err).toContain('no school with code NOPE');
     expect((await cli('export', 'oneroster', '--out', path.join(dir, 'x.zip'))).code).toBe(2);
+  });
+});
+
+/** OneRoster v1.2 CSV binding, the gradebook files (1EdTech, 2023). */
+const GRADEBOOK_SPEC: Record<string, string> = {
+  'categories.csv': 'sourcedId,status,dateLastModified,title,weight',
+  'lineItems.csv': 'sourcedId,status,dateLastModified,title,description,assignDate,dueDate,classSourcedId,categorySourcedId,gradingPeriodSourcedId,resultValueMin,resultValueMax,schoolSourcedId',
+  'results.csv': 'sourcedId,status,dateLastModified,lineItemSourcedId,studentSourcedId,scoreStatus,score,scoreDate,comment,inProgress,incomplete,late,missing',
+};
+
+describe('OneRoster gradebook', () => {
+  it('once scores exist: categories, lineItems and results, in the manifest, with references that resolve', async () => {
+    const plan = await acceptDefaultPlan(database.db, 1, 'cli');
+    expect(plan.ok).toBe(true);
+    // class 1A's first monthly test in its first subject: every student scored, one absent
+    await database.db.execute(sql`
+      insert into scores (assessment_id, subject_id, student_id, school_id, class_id, value, absent, entered_by, via)
+      select a.id, sub.id, st.id, st.school_id, st.class_id,
+             case when st.roll_no = 2 then null else (st.roll_no % 10) end, st.roll_no = 2, 'tg:1', 'typed'
+        from students st join classes c on c.id = st.class_id and c.name = '1A'
+        join lateral (select id from assessments where school_id = st.school_id order by term, position limit 1) a on true
+        join lateral (select id from score_subjects where school_id = st.school_id and grade = c.grade order by position limit 1) sub on true`);
+    const out = path.join(dir, 'gradebook.zip');
+    expect((await cli('export', 'oneroster', '--school', 'DEMO-001', '--out', out)).code).toBe(0);
+    const zip = await JSZip.loadAsync(readFileSync(out));
+    const read = async (name: string) => (await zip.file(name)!.async('string'));
+    expect(Object.keys(zip.files).sort()).toEqual(['manifest.csv', ...Object.keys(SPEC), ...Object.keys(GRADEBOOK_SPEC)].sort());
+    const m = Object.fromEntries((parse(await read('manifest.csv'), { columns: true }) as Array<{ propertyName: string; value: string }>).map((x) => [x.propertyName, x.value]));
+    for (const f of ['categories', 'lineItems', 'results']) expect(m[`file.${f}`]).toBe('bulk');
+    const tables: Record<string, Array<Record<string, string>>> = {};
+    for (const [name, header] of Object.entries({ ...SPEC, ...GRADEBOOK_SPEC })) {
+      const text = await read(name);
+      expect(text.split('\r\n')[0]).toBe(header);
+      tables[name] = parse(text, { columns: true }) as Array<Record<string, string>>;
+      expect(new Set(tables[name]!.map((x) => x.sourcedId)).size).toBe(tables[name]!.length);
+    }
+    const ids = (f: string) => new Set(tables[f]!.map((x) => x.sourcedId));
+    const [n] = await database.rows<{ n: number; max: string }>(sql`select count(*)::int as n, max(sub.max_score)::text as max from scores s join score_subjects sub on sub.id = s.subject_id`);
+    expect(tables['lineItems.csv']).toHaveLength(1);
+    const li = tables['lineItems.csv']![0]!;
+    expect(ids('classes.csv')).toContain(li.classSourcedId);
+    expect(ids('categories.csv')).toContain(li.categorySourcedId);
+    expect(ids('academicSessions.csv')).toContain(li.gradingPeriodSourcedId);
+    expect(ids('orgs.csv')).toContain(li.schoolSourcedId);
+    expect([li.resultValueMin, Number(li.resultValueMax)]).toEqual(['0', Number(n!.max)]);
+    expect(tables['results.csv']).toHaveLength(n!.n);
+    for (const r of tables['results.csv']!) {
+      expect(r.lineItemSourcedId).toBe(li.sourcedId);
+      expect(ids('users.csv')).toContain(r.studentSourcedId);
+      expect(['fully graded', 'not submitted']).toContain(r.scoreStatus);
+      if (r.scoreStatus === 'not submitted') expect([r.score, r.missing]).toEqual(['', 'true']);
+      else expect(Number(r.score)).toBeGreaterThanOrEqual(0);
+    }
+    expect(tables['results.csv']!.filter((r) => r.missing === 'true')).toHaveLength(1);
   });
 });
 
