@@ -19,6 +19,7 @@ import { signedMessage, type SignatureRole } from './canonical.js';
 import { recordIdCodes, recordSignatures, recordVersions } from './schema.js';
 import { SigningKeyError, type SignerProvider } from './signer.js';
 import { findSubject, type Subject } from '../teaching/subjects.js';
+import { entersSubject } from '../scores/entry-rule.js';
 import { batchHash, currentVersions, parseVersion, type VersionRow } from './service-versions.js';
 
 export type SignRefusal = 'not-your-subject' | 'not-homeroom' | 'not-principal' | 'nothing-to-sign' | 'not-ready' | 'stale' | 'key-decrypt' | 'key-missing' | 'key-revoked' | 'no-class';
@@ -89,18 +90,14 @@ export type SubjectIndex = Map<string, Subject>;
 /**
  * The subjects of a class's records a teacher signs: those `class_teachers` lists them for (the
  * typed subject read as its code), and, for the homeroom teacher, every subject no one is listed
- * for — the same people who enter those scores (scores/service-entry.ts targetsOf).
+ * for — the same people who enter those scores (scores/entry-rule.ts).
  */
 async function subjectsSignedBy(db: Db, who: Who, c: { id: number; homeroomStaffId: number | null }, versions: VersionRow[], index: SubjectIndex): Promise<Array<{ code: string; name: string }>> {
   const listed = await db.select({ staffId: classTeachers.staffId, subject: classTeachers.subject }).from(classTeachers).where(eq(classTeachers.classId, c.id));
-  const codeOf = (text: string) => findSubject(index, text) ?? text;
-  const mine = new Set(listed.filter((l) => l.staffId === who.staffId && l.subject !== '').map((l) => codeOf(l.subject)));
-  const anyone = new Set(listed.filter((l) => l.subject !== '').map((l) => codeOf(l.subject)));
+  const teachers = listed.filter((l) => l.subject !== '').map((l) => ({ staffId: l.staffId, code: findSubject(index, l.subject) ?? l.subject }));
   const out = new Map<string, string>();
   for (const v of versions)
-    for (const s of v.document.subjects) {
-      if (mine.has(s.subject) || (c.homeroomStaffId === who.staffId && !anyone.has(s.subject))) out.set(s.subject, s.name || s.subject);
-    }
+    for (const s of v.document.subjects) if (entersSubject(teachers, c.homeroomStaffId, who.staffId, s.subject)) out.set(s.subject, s.name || s.subject);
   return [...out].map(([code, name]) => ({ code, name }));
 }
 

@@ -1,7 +1,6 @@
 /**
  * What Confirm needs to know before it saves a sheet, read in ONE query: the teacher's right to
- * that class and subject (the same rule as targetsOf: listed for it in `class_teachers`, or the
- * homeroom teacher of a subject nobody is listed for), the subject's maximum, the test in the
+ * that class and subject (entry-rule.ts, the rule targetsOf applies), the subject's maximum, the test in the
  * school's current plan, the draft that was previewed, the class's roster and whether the test's
  * period was published. Eight queries in three rounds before; with 50 teachers saving at once the
  * round trips were what a save waited for (scripts/bench/scores.ts).
@@ -12,6 +11,7 @@ import type { StaffMembership } from '../core/auth/actor.js';
 import { findSubject, type Subject } from '../teaching/subjects.js';
 import type { SheetKey, Target } from './service-entry.js';
 import type { PlanAssessment } from './service-setup.js';
+import { entersSubject } from './entry-rule.js';
 
 export interface ConfirmContext {
   /** null: not this teacher's class and subject (or no such class or subject this year) */
@@ -68,9 +68,7 @@ export async function confirmContext(db: Executor, staff: StaffMembership, subje
   let target: Target | null = null;
   if (row?.class_id != null && row.subject_id != null) {
     const listed = json<Array<{ staffId: number; subject: string }>>(row.taught).map((t) => ({ staffId: Number(t.staffId), code: findSubject(subjects, t.subject) }));
-    const mine = listed.some((l) => l.staffId === staff.staffId && l.code === row.code);
-    const homeroomCovers = Number(row.homeroom) === staff.staffId && !listed.some((l) => l.code === row.code);
-    if (mine || homeroomCovers)
+    if (entersSubject(listed, row.homeroom == null ? null : Number(row.homeroom), staff.staffId, row.code!))
       target = {
         schoolId: staff.schoolId,
         staffId: staff.staffId,

@@ -15,6 +15,7 @@ import { findSubject, type Subject } from '../teaching/subjects.js';
 import { monthOf, previewOf, readCell, type Cell, type CellProblem, type Preview } from './parse.js';
 import { currentPlan, type Plan, type PlanAssessment } from './service-setup.js';
 import { assessments, scoreDrafts, scores, scoreSubjects } from './schema.js';
+import { entersSubject } from './entry-rule.js';
 
 export interface Target {
   schoolId: number;
@@ -52,9 +53,7 @@ export async function targetsOf(db: Executor, staff: StaffMembership, subjects: 
   for (const c of rows) {
     const listed = taught.filter((t) => t.classId === c.classId).map((t) => ({ staffId: t.staffId, code: findSubject(subjects, t.subject) }));
     for (const s of gradeSubjects.filter((g) => g.grade === c.grade)) {
-      const mine = listed.some((l) => l.staffId === staff.staffId && l.code === s.code);
-      const homeroomCovers = c.homeroom === staff.staffId && !listed.some((l) => l.code === s.code);
-      if (!mine && !homeroomCovers) continue;
+      if (!entersSubject(listed, c.homeroom, staff.staffId, s.code)) continue;
       out.push({
         schoolId: staff.schoolId,
         staffId: staff.staffId,
