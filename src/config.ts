@@ -84,6 +84,8 @@ const ConfigSchema = z
     WEBHOOKS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
     /** Failed attempts in a row after which a webhook is disabled and its token's owner told */
     WEBHOOKS_DISABLE_AFTER: z.coerce.number().int().min(1).max(1000).default(20),
+    /** Finished webhook deliveries (delivered, failed, cancelled) older than this many days leave the delivery log */
+    WEBHOOKS_LOG_DAYS: z.coerce.number().int().min(1).max(36500).default(90),
     /** How long a receiver has to answer (ms) */
     WEBHOOKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     /** Where the worker keeps /export files until their link expires (bot and worker must share it) */

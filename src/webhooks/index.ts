@@ -6,11 +6,11 @@
 import { Queue } from 'bullmq';
 import type { Capability } from '../core/capability.js';
 import { webhooksCli } from './cli.js';
-import { WEBHOOK_QUEUE, webhookQueue, webhookRelay, type WebhookJob } from './jobs.js';
+import { WEBHOOK_QUEUE, webhookLogQueue, webhookQueue, webhookRelay, type WebhookJob } from './jobs.js';
 
 export const webhooksCapability: Capability = {
   id: 'webhooks',
-  queues: [webhookQueue],
+  queues: [webhookQueue, webhookLogQueue],
   worker(ctx) {
     const queue = new Queue<WebhookJob>(WEBHOOK_QUEUE, { connection: ctx.connection, prefix: ctx.prefix });
     const relay = webhookRelay({ ...ctx, queue });

@@ -33,6 +33,45 @@ export const webhookQueue: QueueSpec<WebhookJob> = {
   },
 };
 
+const LOG_BATCH = 5000;
+
+/**
+ * Prunes the delivery log: finished deliveries older than `days` go (pending ones never), in
+ * batches so a big backlog never holds one long lock. Returns how many.
+ */
+export async function pruneDeliveryLog(database: Database, days: number): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const gone = await database.rows<{ id: number }>(sql`
+      delete from webhook_deliveries where id in (
+        select id from webhook_deliveries
+         where status <> 'pending' and created_at < now() - make_interval(days => ${days})
+         limit ${LOG_BATCH} for update skip locked)
+      returning id`);
+    total += gone.length;
+    if (gone.length < LOG_BATCH) return total;
+  }
+}
+
+const logPayload = z.object({ kind: z.literal('prune-log') });
+
+/** Daily, deployment-wide (not per school): the delivery log keeps WEBHOOKS_LOG_DAYS. */
+export const webhookLogQueue: QueueSpec<z.infer<typeof logPayload>> = {
+  name: 'webhooks-log',
+  payload: logPayload,
+  concurrency: 1,
+  schedule: async (queue, _db, schoolId) => {
+    if (schoolId !== undefined) return 0;
+    await queue.upsertJobScheduler('prune-log', { pattern: '45 2 * * *', tz: 'Asia/Phnom_Penh' }, { name: 'prune-log', data: { kind: 'prune-log' } });
+    return 1;
+  },
+  run: async (_job, ctx) => {
+    const pruned = await pruneDeliveryLog(ctx.database, ctx.config?.WEBHOOKS_LOG_DAYS ?? 90);
+    ctx.log.info({ pruned }, 'webhook delivery log pruned');
+    return { pruned };
+  },
+};
+
 /** One relay pass; returns how many deliveries were handed to the queue. */
 export async function relayDeliveries(database: Database, queue: Pick<Queue<WebhookJob>, 'addBulk'>, batch = 500): Promise<number> {
   return database.db.transaction(async (tx) => {

@@ -18,7 +18,7 @@ import { createLogger } from '../../src/core/logger.js';
 import { startQueueWorker, type ScheduledWorker } from '../../src/core/queue/scheduled.js';
 import type { WorkerPart } from '../../src/core/capability.js';
 import { issueToken } from '../../src/api/tokens.js';
-import { relayDeliveries, webhookQueue } from '../../src/webhooks/jobs.js';
+import { pruneDeliveryLog, relayDeliveries, webhookQueue } from '../../src/webhooks/jobs.js';
 import { emitEvent } from '../../src/webhooks/events.js';
 import { webhooksCapability } from '../../src/webhooks/index.js';
 import { verifySignature } from '../../src/webhooks/sign.js';
@@ -263,5 +263,22 @@ describe('webhooks', () => {
     await app.database.db.execute(sql`update webhook_deliveries set next_attempt_at = now() - interval '2 minutes', enqueued_at = now() - interval '2 minutes' where id = ${rows[0]!.id}`);
     expect(await relayDeliveries(app.database, queue as never)).toBe(1);
     expect(handed).toEqual([Number(rows[0]!.id), Number(rows[0]!.id)]);
+  });
+
+  it('the delivery log keeps WEBHOOKS_LOG_DAYS: finished deliveries older than that go, pending ones stay whatever their age', async () => {
+    const [hook] = await app.database.rows<{ id: number }>(sql`select id from webhooks order by id limit 1`);
+    const old = (key: string, status: string) =>
+      app.database.db.execute(sql`insert into webhook_deliveries (webhook_id, event, event_key, body, status, created_at)
+        values (${hook!.id}, 'attendance.submitted', ${key}, '{}', ${status}, now() - interval '100 days')`);
+    await old('prune:delivered', 'delivered');
+    await old('prune:failed', 'failed');
+    await old('prune:pending', 'pending');
+    expect(await pruneDeliveryLog(app.database, 90)).toBe(2);
+    const left = await app.database.rows<{ event_key: string }>(sql`select event_key from webhook_deliveries where event_key like 'prune:%'`);
+    expect(left.map((r) => r.event_key)).toEqual(['prune:pending']);
+    // recent finished deliveries stay
+    const [recent] = await app.database.rows<{ n: number }>(sql`select count(*)::int as n from webhook_deliveries where status <> 'pending' and created_at > now() - interval '1 day'`);
+    expect(recent!.n).toBeGreaterThan(0);
+    expect(await pruneDeliveryLog(app.database, 90)).toBe(0);
   });
 });
