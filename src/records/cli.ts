@@ -35,7 +35,7 @@ export const verifyCli: CliCommand = {
     }
     for (const r of result.records) ctx.out.line(describe(r));
     const seal = result.pdfSignature;
-    if (seal?.present) ctx.out.line(seal.ok ? `VALID    PDF signature by "${seal.signer}": the file is unchanged since it was signed` : `INVALID  PDF signature${seal.signer ? ` by "${seal.signer}"` : ''}: ${seal.problem}`);
+    if (seal?.present) ctx.out.line(seal.ok ? `VALID    PDF signature by "${seal.signer}"${seal.pades ? ' (PAdES B-B)' : ''}: the file is unchanged since it was signed` : `INVALID  PDF signature${seal.signer ? ` by "${seal.signer}"` : ''}: ${seal.problem}`);
     else if (seal) ctx.out.line('(no PDF signature: the school has no certificate configured; the record is checked by its own signatures)');
     if (!trusted) ctx.out.line('(keys taken from the file itself; pass --keys with the school\'s /keys to check them too)');
     return result.records.every((r) => r.ok) && (!seal?.present || seal.ok);

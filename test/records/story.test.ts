@@ -295,7 +295,8 @@ describe('a parent’s certified copy', () => {
     expect(offline).toMatchObject({ code: 0 });
     expect(offline.out).toContain('VALID');
     // the school has a P12: the PDF itself is signed with it too
-    expect(offline.out).toContain('VALID    PDF signature by "Demo School DEMO-001"');
+    expect(offline.out).toContain('VALID    PDF signature by "Demo School DEMO-001" (PAdES B-B)');
+    expect(parentCopy.pdf.toString('latin1')).toMatch(/\/SubFilter\s*\/ETSI\.CAdES\.detached/);
   });
 
   it('a sealed copy changed by one byte fails its PDF signature', async () => {
