@@ -189,16 +189,16 @@ attendance-holiday-none = No holidays in the next 60 days. Add one: /holiday 202
 attendance-holiday-usage = How to use: /holiday 2026-12-10 reason · /holiday remove 2026-12-10 · /holiday (list)
 attendance-holiday-set = ✅ { $date } is a holiday. No attendance and no alerts that day.
 attendance-holiday-removed = ✅ { $date } is a normal school day again.
-attendance-alert-absent-one = ⚠️ { $names } (class { $class }) is not at school today, { $date }, { $shift } shift.
+attendance-alert-absent-one = ⚠️ { $names }, class { $class }, is not at school today, { $date }, { $shift } shift.
     Please answer the school:
 attendance-alert-absent-many = ⚠️ Your children are not at school today, { $date }, { $shift } shift: { $names }.
     Please answer the school:
 attendance-alert-answer-sick = 🤒 I know — sick
 attendance-alert-answer-late = 🕒 Coming late
 attendance-alert-answer-unaware = ❓ I did not know
-attendance-alert-correction-late = ✅ Correction: { $name } (class { $class }) arrived at school at { $time } on { $date } (late).
-attendance-alert-correction-present = ✅ Correction: { $name } (class { $class }) is at school on { $date }.
-attendance-alert-correction-excused = ✅ Correction: { $name }'s absence (class { $class }) on { $date } is excused.
+attendance-alert-correction-late = ✅ Correction: { $name }, class { $class }, arrived at school at { $time } on { $date } (late).
+attendance-alert-correction-present = ✅ Correction: { $name }, class { $class }, is at school on { $date }.
+attendance-alert-correction-excused = ✅ Correction: the absence of { $name }, class { $class }, on { $date } is excused.
 attendance-alert-not-yours = This message is not for you.
 attendance-alert-answer-recorded = Answer received. Thank you!
 attendance-alert-answered = ✔️ Your answer: { $answer }
@@ -479,7 +479,7 @@ questions-compose-prompt = ✍️ Write your question to { $teacher } about { $c
     Tap «Urgent» first if it cannot wait.
 questions-sent = ✅ Sent to { $teacher }. You will get the answer here.
 questions-sent-later = ✅ Saved. { $teacher } does not take questions at this hour: it reaches them at { $time }. Mark a question urgent if it cannot wait.
-questions-answer-prompt = ✍️ Write your answer about { $child } (class { $class }): a text or a voice message. Only this guardian will receive it.
+questions-answer-prompt = ✍️ Write your answer about { $child }, class { $class }: a text or a voice message. Only this guardian will receive it.
 questions-answer-sent = ✅ Your answer about { $child } was sent to the guardian.
 questions-no-teachers = No teacher of { $child } uses this bot yet. Please contact the school office.
 questions-no-children = None of your linked children is enrolled at the moment. Please contact the school.
@@ -1222,7 +1222,7 @@ lifecycle-role-gatekeeper = gate keeper
 lifecycle-role-staff = staff (no longer at the school)
 roster-err-too-long = Row { $row }: “{ $column }” is too long (“{ $value }”). A name can have at most 100 characters.
 ## polish (issue 12: attendance, qr, questions, onboarding, reports, core — keys named by capability)
-attendance-alert-past-one = 📋 School record: { $names } (class { $class }) was absent on { $date }, { $shift } shift. If this is wrong, please tell the school.
+attendance-alert-past-one = 📋 School record: { $names }, class { $class }, was absent on { $date }, { $shift } shift. If this is wrong, please tell the school.
 attendance-alert-past-many = 📋 School record: your children were absent on { $date }, { $shift } shift: { $names }. If this is wrong, please tell the school.
 core-flow-closed = ℹ️ What you had started was closed by the command, and nothing of it was sent. Start it again when you are ready.
 questions-loose-offer = I was not waiting for a message. Should I send it to the school as a question?
