@@ -221,7 +221,7 @@ reports-denied-class = You cannot see this report.
 reports-preparing = ⏳ Preparing the report ({ $period }). The picture and the Excel file will follow shortly.
 reports-children-title = 📊 Your children's attendance from { $from } to { $to }:
 reports-child-line = • { $name } (class { $class }): present { $present } of { $days } days · late { $late } · absent { $absent } · excused { $excused }
-reports-student-usage = How to use: /student STUDENT-CODE [2026-10]
+reports-student-usage = How to use: /student STUDENT-CODE [2026-10] — /student 7A lists a class with its students' codes.
 reports-student-denied = No such student in your classes or school.
 reports-summary-title = 📊 { $school } — { $period }
 reports-summary-rate = Attendance { $rate } (girls { $rateF }) · school days { $days }
@@ -398,7 +398,7 @@ qr-preparing-all = 🪪 Preparing student cards for { $count } classes: one PDF 
 qr-sheet-title = { $school } · Class { $class }
 qr-sheet-caption = 🪪 Student cards of class { $class }: { $count } students. Print on A4 at actual size (100%) and cut along the dashed lines.
 qr-sheet-empty = Class { $class } has no students: no cards to print.
-qr-card-usage = Type /card and the student code (e.g. /card S00123) for a student's card, or /card S00123 new to issue a new card for a lost one.
+qr-card-usage = Type /card and the student code (e.g. /card DEMO-001-S00004) for a student's card, or /card DEMO-001-S00004 new to issue a new card for a lost one. /student 7A lists a class with its students' codes.
 qr-student-not-found = No student with code { $code } at your school.
 qr-student-denied = This student is not in your class.
 qr-reissue-office-only = Only the principal or the school's operator can issue a new card. Please tell the school office.
@@ -1473,3 +1473,8 @@ registry-adoption-col-families = Families linked
 core-error-unavailable = The service is briefly unavailable. Please try again in a minute.
 competitions-student-title = 🏆 Competitions:
 competitions-student-line = rank { $rank }, { $medal }, score { $score }
+
+# --- polish2: class lists with student codes, list messages of another day, the gate of Telegram
+reports-roster-title = 📇 Class { $class }: { $count } students. The code after each name is what /student and /card take.
+reports-roster-choose = Which class? { $classes }
+reports-roster-denied = That is not one of your classes. /student alone lists the classes you may see.

@@ -221,7 +221,7 @@ reports-denied-class = អ្នកមិនអាចមើលរបាយកា
 reports-preparing = ⏳ កំពុងរៀបចំរបាយការណ៍ ({ $period })។ រូបភាព និងឯកសារ Excel នឹងមកដល់បន្តិចទៀត។
 reports-children-title = 📊 វត្តមានកូនរបស់អ្នក ពី { $from } ដល់ { $to }៖
 reports-child-line = • { $name } (ថ្នាក់ { $class })៖ មក { $present } ថ្ងៃ ក្នុងចំណោម { $days } ថ្ងៃ · យឺត { $late } · អវត្តមាន { $absent } · មានច្បាប់ { $excused }
-reports-student-usage = របៀបប្រើ៖ /student លេខកូដសិស្ស [2026-10]
+reports-student-usage = របៀបប្រើ៖ /student លេខកូដសិស្ស [2026-10] — /student 7A បង្ហាញបញ្ជីសិស្សក្នុងថ្នាក់ ជាមួយលេខកូដរបស់ពួកគេ។
 reports-student-denied = រកមិនឃើញសិស្សនេះក្នុងថ្នាក់ ឬសាលារបស់អ្នកទេ។
 reports-summary-title = 📊 { $school } — { $period }
 reports-summary-rate = អត្រាវត្តមាន { $rate } (សិស្សស្រី { $rateF }) · ថ្ងៃសិក្សា { $days }
@@ -398,7 +398,7 @@ qr-preparing-all = 🪪 កំពុងរៀបចំកាតសិស្ស�
 qr-sheet-title = { $school } · ថ្នាក់ { $class }
 qr-sheet-caption = 🪪 កាតសិស្សថ្នាក់ { $class }៖ { $count } នាក់។ បោះពុម្ពលើក្រដាស A4 តាមទំហំពិត (១០០%) រួចកាត់តាមបន្ទាត់ដាច់ៗ។
 qr-sheet-empty = ថ្នាក់ { $class } មិនមានសិស្សទេ៖ គ្មានកាតត្រូវបោះពុម្ពទេ។
-qr-card-usage = សរសេរ /card និងអត្តលេខសិស្ស (ឧ. /card S00123) ដើម្បីទទួលកាតរបស់សិស្ស ឬ /card S00123 new ដើម្បីចេញកាតថ្មីជំនួសកាតដែលបាត់។
+qr-card-usage = សរសេរ /card និងអត្តលេខសិស្ស (ឧ. /card DEMO-001-S00004) ដើម្បីទទួលកាតរបស់សិស្ស ឬ /card DEMO-001-S00004 new ដើម្បីចេញកាតថ្មីជំនួសកាតដែលបាត់។ /student 7A បង្ហាញបញ្ជីសិស្សក្នុងថ្នាក់ ជាមួយលេខកូដរបស់ពួកគេ។
 qr-student-not-found = រកមិនឃើញសិស្សដែលមានអត្តលេខ { $code } នៅសាលារបស់អ្នកទេ។
 qr-student-denied = សិស្សនេះមិនមែននៅក្នុងថ្នាក់របស់អ្នកទេ។
 qr-reissue-office-only = មានតែនាយកសាលា ឬអ្នកគ្រប់គ្រងទិន្នន័យប៉ុណ្ណោះ ដែលអាចចេញកាតថ្មីបាន។ សូមជូនដំណឹងទៅការិយាល័យសាលា។
@@ -1473,3 +1473,8 @@ registry-adoption-col-families = គ្រួសារបានភ្ជាប�
 core-error-unavailable = សេវាកម្មមិនដំណើរការមួយរយៈខ្លី។ សូមព្យាយាមម្តងទៀតក្នុងរយៈពេលមួយនាទី។
 competitions-student-title = 🏆 ការប្រកួត៖
 competitions-student-line = ចំណាត់ថ្នាក់ទី { $rank } { $medal } ពិន្ទុ { $score }
+
+# --- polish2: class lists with student codes, list messages of another day, the gate of Telegram
+reports-roster-title = 📇 ថ្នាក់ { $class }៖ សិស្ស { $count } នាក់។ លេខកូដក្រោយឈ្មោះនីមួយៗ គឺសម្រាប់ /student និង /card។
+reports-roster-choose = ថ្នាក់មួយណា? { $classes }
+reports-roster-denied = នេះមិនមែនជាថ្នាក់របស់អ្នកទេ។ /student តែឯង បង្ហាញថ្នាក់ដែលអ្នកអាចមើលបាន។
