@@ -1478,3 +1478,6 @@ competitions-student-line = rank { $rank }, { $medal }, score { $score }
 reports-roster-title = 📇 Class { $class }: { $count } students. The code after each name is what /student and /card take.
 reports-roster-choose = Which class? { $classes }
 reports-roster-denied = That is not one of your classes. /student alone lists the classes you may see.
+attendance-sheet-back-present = ✅ { $name }: present after all
+attendance-sheet-stale = This list has changed since this message (another list, a typed line or a family's answer). Nothing was changed: here is the current list.
+attendance-open-today = 📋 Today's list

@@ -1478,3 +1478,6 @@ competitions-student-line = ចំណាត់ថ្នាក់ទី { $rank }
 reports-roster-title = 📇 ថ្នាក់ { $class }៖ សិស្ស { $count } នាក់។ លេខកូដក្រោយឈ្មោះនីមួយៗ គឺសម្រាប់ /student និង /card។
 reports-roster-choose = ថ្នាក់មួយណា? { $classes }
 reports-roster-denied = នេះមិនមែនជាថ្នាក់របស់អ្នកទេ។ /student តែឯង បង្ហាញថ្នាក់ដែលអ្នកអាចមើលបាន។
+attendance-sheet-back-present = ✅ { $name }៖ មានវត្តមានវិញ
+attendance-sheet-stale = បញ្ជីនេះបានផ្លាស់ប្តូរតាំងពីសារនេះ (បញ្ជីផ្សេងទៀត បន្ទាត់ដែលបានវាយ ឬចម្លើយរបស់គ្រួសារ)។ គ្មានអ្វីត្រូវបានកែប្រែទេ៖ នេះជាបញ្ជីបច្ចុប្បន្ន។
+attendance-open-today = 📋 បញ្ជីថ្ងៃនេះ
