@@ -1474,7 +1474,7 @@ core-error-unavailable = The service is briefly unavailable. Please try again in
 competitions-student-title = 🏆 Competitions:
 competitions-student-line = rank { $rank }, { $medal }, score { $score }
 
-# --- polish2: class lists with student codes, list messages of another day, the gate of Telegram
+# --- polish2: class lists with student codes, one tap back to present, older list messages, the register grid
 reports-roster-title = 📇 Class { $class }: { $count } students. The code after each name is what /student and /card take.
 reports-roster-choose = Which class? { $classes }
 reports-roster-denied = That is not one of your classes. /student alone lists the classes you may see.

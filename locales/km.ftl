@@ -1474,7 +1474,7 @@ core-error-unavailable = សេវាកម្មមិនដំណើរកា�
 competitions-student-title = 🏆 ការប្រកួត៖
 competitions-student-line = ចំណាត់ថ្នាក់ទី { $rank } { $medal } ពិន្ទុ { $score }
 
-# --- polish2: class lists with student codes, list messages of another day, the gate of Telegram
+# --- polish2: class lists with student codes, one tap back to present, older list messages, the register grid
 reports-roster-title = 📇 ថ្នាក់ { $class }៖ សិស្ស { $count } នាក់។ លេខកូដក្រោយឈ្មោះនីមួយៗ គឺសម្រាប់ /student និង /card។
 reports-roster-choose = ថ្នាក់មួយណា? { $classes }
 reports-roster-denied = នេះមិនមែនជាថ្នាក់របស់អ្នកទេ។ /student តែឯង បង្ហាញថ្នាក់ដែលអ្នកអាចមើលបាន។
