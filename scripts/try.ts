@@ -2,7 +2,7 @@
  * `npm run try`: talk to the real bot in a terminal, without Internet or Telegram.
  *
  * Starts the npm Bot API emulator `telegram-test-api` on a free local port, opens the database as
- * the app does (DATABASE_URL, else embedded PGlite in ./data/try), loads the demo school DEMO-001
+ * the app does (DATABASE_URL, else embedded PGlite in PGLITE_DIR, ./data/pglite like `npm run cli -- demo`), loads the demo school DEMO-001
  * when it is missing, and runs the bot (long polling through @grammyjs/runner) and the workers
  * (outbox relay + sender) as `npm start` does. Then a small REPL plays one Telegram user at a time:
  * what you type is sent as that user's message, and what the bot sends to that user is printed.
@@ -10,7 +10,7 @@
  * Lines are handled one after another and each waits until the bot has been quiet for a moment,
  * so a script can be piped in: printf '/start\n:press English\n:quit\n' | npm run try
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,7 @@ import { createJobAdder } from '../src/core/queue/jobs.js';
 import { loadDemoSchool } from '../src/roster/demo.js';
 import { getSchool } from '../src/schools/service.js';
 import { EmulatedUser, holdEmptyPolls, startEmulator, type TelegramServer } from '../test/support/bot-api-emulator.js';
+import { tryFiles, type TryFiles } from './try-files.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TOKEN = '123456:TRY-LOCAL-TOKEN-abcdef';
@@ -224,8 +225,9 @@ function configFromEnv(apiRoot: string): Config {
     BOT_USERNAME: process.env.BOT_USERNAME || 'sis_try_bot',
     TELEGRAM_API_ROOT: apiRoot,
     BOT_MODE: 'polling',
-    PGLITE_DIR: path.join(ROOT, 'data/try'),
-    QUEUE_PREFIX: 'sis-try',
+    // The same data folder and defaults as `npm start` and `npm run cli -- demo` (stop one before the other).
+    PGLITE_DIR: process.env.PGLITE_DIR || path.join(ROOT, 'data/pglite'),
+    QUEUE_PREFIX: process.env.QUEUE_PREFIX || 'sis-try',
     LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
   });
 }
@@ -245,6 +247,7 @@ async function ensureDemoSchool(config: Config, database: Database): Promise<boo
 function emulatorShims(
   onEvent: (e: { chatId: string | undefined; line: string; callbackQueryId?: string; time: number }) => void,
   onEdit: (chatId: string, messageId: number, time: number) => void,
+  files: TryFiles,
 ): Transformer {
   const MEDIA: Record<string, string> = {
     sendPhoto: 'photo',
@@ -272,6 +275,11 @@ function emulatorShims(
       case 'editMessageReplyMarkup':
         if (p.chat_id !== undefined && p.message_id !== undefined) onEdit(String(p.chat_id), Number(p.message_id), time);
         break;
+      case 'getFile': {
+        const f = files.getFile(String(p.file_id));
+        if (f) return { ok: true, result: f } as never;
+        break;
+      }
       case 'deleteMyCommands':
       case 'setChatMenuButton':
       case 'sendChatAction':
@@ -292,7 +300,9 @@ function emulatorShims(
     const kind = MEDIA[method as string];
     if (kind) {
       const file = p[kind] as { filename?: string } | string | undefined;
-      const name = typeof file === 'object' && file?.filename ? ` ${file.filename}` : '';
+      const saved = await files.save(file, `${kind}.bin`).catch(() => undefined);
+      const shown = saved && (path.relative(process.cwd(), saved).startsWith('..') ? saved : path.relative(process.cwd(), saved));
+      const name = shown ? ` → ${shown}` : typeof file === 'object' && file?.filename ? ` ${file.filename}` : '';
       const caption = typeof p.caption === 'string' && p.caption !== '' ? `\n${p.caption}` : '';
       return (await prev('sendMessage', {
         chat_id: p.chat_id as number,
@@ -378,7 +388,9 @@ async function main(): Promise<void> {
     events.push({ chatId, time: e.time, line: e.line });
   };
   const editTimes = new Map<string, number>(); // chat:message → when the bot asked for the edit
-  const shims = emulatorShims(onEvent, (chatId, messageId, time) => editTimes.set(`${chatId}:${messageId}`, time));
+  const files = tryFiles(process.env.TRY_FILES_DIR || path.join(ROOT, 'data/try-files'));
+  files.serveDownloads(config.TELEGRAM_API_ROOT, config.BOT_TOKEN);
+  const shims = emulatorShims(onEvent, (chatId, messageId, time) => editTimes.set(`${chatId}:${messageId}`, time), files);
   const workerApi = new Api(config.BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT });
   workerApi.config.use(shims);
 
@@ -512,6 +524,9 @@ async function main(): Promise<void> {
     '  :contact PHONE        share your own phone number (what the 📱 button does), e.g. :contact 012 283 151',
     '  :press LABEL          press the newest button whose label contains LABEL (any case)',
     '  :user ID [NAME]       become another Telegram user (new ones are created), e.g. :user 1002 Sokha',
+    '  :photo PATH [CAPTION] send a picture (a photo of a QR card, say), e.g. :photo ~/card.jpg',
+    '  :voice PATH           send a voice message (an .ogg file)',
+    '  :document PATH        send a file (a roster or scores workbook), e.g. :document scripts/demo-school/timetable.xlsx',
     '  :phones               phone numbers from the demo roster',
     "  :card STUDENT-CODE    the link on that student's QR card (paste it as the gate keeper to scan), e.g. :card DEMO-001-S00065",
     '  :help                 this list',
@@ -589,6 +604,21 @@ async function main(): Promise<void> {
         const phone = telegramPhone(rest);
         print(dim(`  📱 you share your contact: +${phone}`));
         await current.shareContact(phone);
+        await settle();
+        return true;
+      }
+      case 'photo':
+      case 'voice':
+      case 'document': {
+        const [file, ...caption] = args;
+        const where = file?.replace(/^~(?=\/)/, process.env.HOME ?? '~');
+        if (!where || !existsSync(where)) {
+          print(dim(`  Usage: :${cmd} PATH${cmd === 'photo' ? ' [CAPTION]' : ''} (a file on this computer)`));
+          return true;
+        }
+        const f = files.register(where);
+        print(dim(`  📎 you send ${f.name} (${f.size} bytes) as a ${cmd}`));
+        await current.sendFile(cmd as 'photo' | 'voice' | 'document', f, caption.join(' '));
         await settle();
         return true;
       }

@@ -6,6 +6,7 @@
  * then workers, Redis, Postgres. In polling mode fetched updates go through the inbox
  * (core/telegram/inbox.ts), so a process killed mid-update handles it at its next start.
  */
+import { connectToTelegram } from './core/telegram/connect.js';
 import type { Server } from 'node:http';
 import type { RunnerHandle } from '@grammyjs/runner';
 import { Redis } from 'ioredis';
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
     closeBotRedis = () => botRedis.quit().then(() => undefined, () => botRedis.disconnect());
     const bot = buildBot(config, deps, botRedis, undefined, drain);
     const routes = httpRoutes(deps, config);
-    await bot.init();
+    await connectToTelegram(bot, logger, { apiRoot: config.TELEGRAM_API_ROOT });
     logger.info({ username: bot.botInfo.username, mode: config.BOT_MODE }, 'bot ready');
     if (config.BOT_MODE === 'webhook') {
       server = createWebhookServer(bot, { path: new URL(config.WEBHOOK_URL!).pathname, secretToken: config.WEBHOOK_SECRET! }, routes, serverOptions);

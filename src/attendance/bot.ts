@@ -23,6 +23,7 @@ import {
   sheetPage,
   sheetReason,
   sheetSubmit,
+  sheetBackPresent,
   sheetToggle,
 } from './buttons.js';
 import type { AppDeps, BaseContext, BotContext, ConvContext } from '../core/telegram/context.js';
@@ -40,6 +41,7 @@ import {
   discardDraft,
   loadSheet,
   refuseAnswer,
+  sheetStamp,
   submitSheet,
   type ClassAccess,
   type Denied,
@@ -99,6 +101,7 @@ export function renderSheet(ctx: BaseContext, sheet: Sheet, page = 0, focusRoll?
   }
 
   const ref = { classId: sheet.classId, day: sheet.day };
+  const stamped = { ...ref, stamp: sheetStamp(sheet) };
   const pages = Math.max(1, Math.ceil(sheet.students.length / PAGE_SIZE));
   const p = Math.min(Math.max(page, 0), pages - 1);
   // Rows are built whole (Telegram refuses empty rows; an InlineKeyboard starts with one).
@@ -106,14 +109,18 @@ export function renderSheet(ctx: BaseContext, sheet: Sheet, page = 0, focusRoll?
   const rows: ReturnType<typeof button>[][] = [];
   const onPage = sheet.students.slice(p * PAGE_SIZE, (p + 1) * PAGE_SIZE);
   for (let i = 0; i < onPage.length; i += 2) {
-    rows.push(onPage.slice(i, i + 2).map((s) => button(studentLabel(ctx, s), sheetToggle.pack({ ...ref, roll: s.roll, page: p }))));
+    rows.push(onPage.slice(i, i + 2).map((s) => button(studentLabel(ctx, s), sheetToggle.pack({ ...stamped, roll: s.roll, page: p }))));
   }
   const focus = focusRoll === undefined ? undefined : sheet.students.find((s) => s.roll === focusRoll);
+  // The student just marked otherwise goes back to present in one tap (not round the cycle).
+  if (focus && focus.mark.status !== 'present') {
+    rows.push([button(`↩️ ${ctx.t('attendance-sheet-back-present', { name: displayName(loc, focus) })}`, sheetBackPresent.pack({ ...stamped, roll: focus.roll, page: p }))]);
+  }
   if (focus?.mark.status === 'excused') {
     rows.push([
-      button(`🤒 ${ctx.t('attendance-reason-sick')}`, sheetReason.pack({ ...ref, roll: focus.roll, reason: 'sick' })),
-      button(`👪 ${ctx.t('attendance-reason-family')}`, sheetReason.pack({ ...ref, roll: focus.roll, reason: 'family' })),
-      button(`✏️ ${ctx.t('attendance-reason-other')}`, sheetReason.pack({ ...ref, roll: focus.roll, reason: 'other' })),
+      button(`🤒 ${ctx.t('attendance-reason-sick')}`, sheetReason.pack({ ...stamped, roll: focus.roll, reason: 'sick' })),
+      button(`👪 ${ctx.t('attendance-reason-family')}`, sheetReason.pack({ ...stamped, roll: focus.roll, reason: 'family' })),
+      button(`✏️ ${ctx.t('attendance-reason-other')}`, sheetReason.pack({ ...stamped, roll: focus.roll, reason: 'other' })),
     ]);
   }
   if (pages > 1) {
@@ -123,7 +130,7 @@ export function renderSheet(ctx: BaseContext, sheet: Sheet, page = 0, focusRoll?
       button(p < pages - 1 ? '▶️' : '·', p < pages - 1 ? sheetPage.pack({ ...ref, page: p + 1 }) : noop.pack({})),
     ]);
   }
-  rows.push([button(ctx.t('attendance-sheet-all-present'), sheetAllPresent.pack(ref)), button(ctx.t('attendance-sheet-submit'), sheetSubmit.pack(ref))]);
+  rows.push([button(ctx.t('attendance-sheet-all-present'), sheetAllPresent.pack(stamped)), button(ctx.t('attendance-sheet-submit'), sheetSubmit.pack(stamped))]);
   const kb = InlineKeyboard.from(rows);
   return { text: lines.join('\n'), keyboard: kb };
 }
@@ -172,6 +179,10 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
       const text = ctx.t(key, { date: formatDay(ctx.locale, day) });
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text, show_alert: true });
       else await ctx.reply(text);
+      // The list of an earlier day stays in the chat: say so there too, and offer today's.
+      if (key === 'attendance-stale-day' && day < today) {
+        await ctx.reply(text, { reply_markup: new InlineKeyboard().text(ctx.t('attendance-open-today'), sheetOpen.pack({ classId, day: today })) });
+      }
       return null;
     }
     return result;
@@ -245,6 +256,16 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
       if (!acc) return;
       const loc = ctx.locale;
       const now = clock(ctx, acc.timezone);
+      // A button of an older message of this list (another list opened since, a typed line, a
+      // family's answer changed a mark): nothing changes; this message becomes the current list.
+      if (press.stamp !== undefined) {
+        const current = await loadSheet(db, acc, day);
+        if (sheetStamp(current) !== press.stamp) {
+          await ctx.answerCallbackQuery({ text: ctx.t('attendance-sheet-stale'), show_alert: true });
+          await showSheet(ctx, current);
+          return;
+        }
+      }
       const change = async (c: MarkChange, page: number, focus?: number) => {
         const sheet = await changeMark(db, acc, day, c);
         if (!sheet) {
@@ -268,6 +289,9 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
         case 'toggle':
           await change({ kind: 'cycle', roll: press.roll, time: now.time }, press.page, press.roll);
           return;
+        case 'back-present':
+          await change({ kind: 'set', roll: press.roll, status: 'present' }, press.page, press.roll);
+          return;
         case 'all-present':
           await change({ kind: 'all-present' }, 0);
           return;
@@ -282,6 +306,7 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
         case 'submit': {
           await ctx.answerCallbackQuery();
           const sheet = await loadSheet(db, acc, day);
+          const stamp = sheetStamp(sheet);
           const c = countMarks(sheet);
           const absent = sheet.students.filter((s) => s.mark.status === 'absent');
           await ctx
@@ -296,7 +321,7 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
               }),
               {
                 reply_markup: new InlineKeyboard()
-                  .text(ctx.t('attendance-sheet-confirm-yes'), sheetConfirm.pack({ classId, day }))
+                  .text(ctx.t('attendance-sheet-confirm-yes'), sheetConfirm.pack({ classId, day, stamp }))
                   .text(ctx.t('attendance-sheet-back'), sheetPage.pack({ classId, day, page: 0 })),
               },
             )
@@ -361,7 +386,7 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
     const { text } = renderSheet(ctx, sheet);
     const ref = { classId: acc.classId, day };
     await ctx.reply(`${text}\n\n${ctx.t(correcting ? 'attendance-quick-confirm-correction' : 'attendance-quick-confirm')}`, {
-      reply_markup: new InlineKeyboard().text(ctx.t('attendance-sheet-confirm-yes'), sheetConfirm.pack(ref)).text(ctx.t('attendance-quick-open-list'), sheetPage.pack({ ...ref, page: 0 })),
+      reply_markup: new InlineKeyboard().text(ctx.t('attendance-sheet-confirm-yes'), sheetConfirm.pack({ ...ref, stamp: sheetStamp(sheet) })).text(ctx.t('attendance-quick-open-list'), sheetPage.pack({ ...ref, page: 0 })),
     });
   });
 

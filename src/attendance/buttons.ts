@@ -8,12 +8,14 @@
  * `ab`: a family's answer to an absence alert (`ab:a:<alertId>:<s|l|u>`), made by the service for
  * the outbox and read by the bot.
  */
-import { buttonNamespace, day, id, int, oneOf } from '../core/buttons.js';
+import { buttonNamespace, day, id, int, oneOf, optional } from '../core/buttons.js';
 import type { ExcuseReason } from './schema.js';
 
 /** Roll numbers as the roster numbers a class; pages of the sheet (20 a page). */
 const rollField = () => int(1, 999);
 const pageField = () => int(0, 99);
+/** the sheet message's stamp (service-sheet's sheetStamp); absent on buttons made without a sheet (the scan cutoff) */
+const stampField = () => optional(int(0, 65_535));
 
 const at = buttonNamespace('at');
 export const attendanceHome = at.button('home');
@@ -22,35 +24,40 @@ export const todayHome = at.button('today');
 /** Opens a class's sheet as a new message (the class chooser, /today, reminders, the scan cutoff). */
 export const sheetOpen = at.button('o', { classId: id(), day: day() });
 /** Cycles one student's mark (present → absent → late → excused), staying on `page`. */
-export const sheetToggle = at.button('t', { classId: id(), day: day(), roll: rollField(), page: pageField() });
+export const sheetToggle = at.button('t', { classId: id(), day: day(), roll: rollField(), page: pageField(), stamp: stampField() });
+/** Puts one student back to present in one tap (shown under the sheet for the student just marked otherwise). */
+export const sheetBackPresent = at.button('bp', { classId: id(), day: day(), roll: rollField(), page: pageField(), stamp: stampField() });
 /** Shows another page of the sheet (also "back" from the confirmation). */
 export const sheetPage = at.button('p', { classId: id(), day: day(), page: pageField() });
 /** Marks the whole class present. */
-export const sheetAllPresent = at.button('ap', { classId: id(), day: day() });
+export const sheetAllPresent = at.button('ap', { classId: id(), day: day(), stamp: stampField() });
 /** Asks to submit: shows the confirmation. */
-export const sheetSubmit = at.button('s', { classId: id(), day: day() });
+export const sheetSubmit = at.button('s', { classId: id(), day: day(), stamp: stampField() });
 /** "Yes, submit" (also the scan cutoff's confirmation). */
-export const sheetConfirm = at.button('y', { classId: id(), day: day() });
+export const sheetConfirm = at.button('y', { classId: id(), day: day(), stamp: stampField() });
 /** The reason of an excused student; 'other' asks for a typed note. */
 export const sheetReason = at.button('r', {
   classId: id(),
   day: day(),
   roll: rollField(),
   reason: oneOf<ExcuseReason>({ sick: 's', family: 'f', other: 'o' }),
+  stamp: stampField(),
 });
 /** A label that does nothing (page counter, the ends of the pager). */
 export const noop = at.button('noop');
 
 /** Every button of the sheet, for the one handler that reads them. */
-export const SHEET_BUTTONS = [sheetOpen, sheetToggle, sheetPage, sheetAllPresent, sheetSubmit, sheetConfirm, sheetReason] as const;
+export const SHEET_BUTTONS = [sheetOpen, sheetToggle, sheetBackPresent, sheetPage, sheetAllPresent, sheetSubmit, sheetConfirm, sheetReason] as const;
 
 interface SheetRef {
   classId: number;
   day: string;
+  /** the stamp of the message pressed (absent: not checked) */
+  stamp?: number;
 }
 export type SheetPress =
   | (SheetRef & { op: 'open' | 'all-present' | 'submit' | 'confirm' })
-  | (SheetRef & { op: 'toggle'; roll: number; page: number })
+  | (SheetRef & { op: 'toggle' | 'back-present'; roll: number; page: number })
   | (SheetRef & { op: 'page'; page: number })
   | (SheetRef & { op: 'reason'; roll: number; reason: ExcuseReason });
 
@@ -60,6 +67,8 @@ export function parseSheetPress(data: string | undefined): SheetPress | null {
   if (open) return { op: 'open', ...open };
   const toggle = sheetToggle.parse(data);
   if (toggle) return { op: 'toggle', ...toggle };
+  const back = sheetBackPresent.parse(data);
+  if (back) return { op: 'back-present', ...back };
   const page = sheetPage.parse(data);
   if (page) return { op: 'page', ...page };
   const allPresent = sheetAllPresent.parse(data);

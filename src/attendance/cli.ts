@@ -8,7 +8,7 @@ const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 export const calendarCli: CliCommand = {
   name: 'calendar',
-  usage: '--school CODE [--holiday DATE [--note TEXT]] [--school-day DATE] [--normal DATE]\n       [--week-days 1,2,3,4,5,6] [--remind-morning HH:MM] [--remind-afternoon HH:MM]',
+  usage: '--school CODE [--holiday DATE [--note TEXT]] [--school-day DATE] [--normal DATE]\n       [--week-days 1,2,3,4,5,6] [--remind-morning HH:MM] [--remind-afternoon HH:MM]\n       [--past-day-notice plain|none]',
   summary: 'holidays, school week and reminder times',
   options: {
     school: { type: 'string' },
@@ -19,6 +19,7 @@ export const calendarCli: CliCommand = {
     'week-days': { type: 'string' },
     'remind-morning': { type: 'string' },
     'remind-afternoon': { type: 'string' },
+    'past-day-notice': { type: 'string' },
   },
   async run(ctx, { values: v }) {
     const { db } = ctx.database;
@@ -50,12 +51,15 @@ export const calendarCli: CliCommand = {
         remindAt[shift] = x;
       }
     }
+    const notice = v['past-day-notice'];
+    if (notice !== undefined && notice !== 'plain' && notice !== 'none') throw new CliUsageError('--past-day-notice takes plain or none');
+    if (notice !== undefined) await setSettings(db, { schoolId: school.id, pastDayNotice: notice, actor: 'cli' });
     if (weekDays || Object.keys(remindAt).length > 0) {
       await setSettings(db, { schoolId: school.id, weekDays, remindAt, actor: 'cli' });
       if (!(await ctx.syncSchool(school.id))) ctx.out.line('(Redis not reachable: the worker picks up reminder times at its next start or within the hour)');
     }
     const settings = await getSettings(db, school.id);
-    ctx.out.line(`${school.code}: school week ${settings.weekDays.join(',')} (1 = Monday); reminders morning ${settings.remindAt.morning}, afternoon ${settings.remindAt.afternoon} (${school.timezone})`);
+    ctx.out.line(`${school.code}: school week ${settings.weekDays.join(',')} (1 = Monday); reminders morning ${settings.remindAt.morning}, afternoon ${settings.remindAt.afternoon} (${school.timezone}); families told of past-day absences: ${settings.pastDayNotice === 'plain' ? 'plain notice' : 'no'}`);
     const holidays = await upcomingHolidays(db, school.id, new Date().toISOString().slice(0, 10), 365);
     ctx.out.line(holidays.length ? `Holidays: ${holidays.map((h) => `${h.day}${h.note ? ` (${h.note})` : ''}`).join(', ')}` : 'Holidays: none in the coming year');
     return true;

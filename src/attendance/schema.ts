@@ -188,4 +188,8 @@ export const attendanceSettings = pgTable('attendance_settings', {
   weekDays: smallint('week_days').array().notNull().default(sql`'{1,2,3,4,5,6}'::smallint[]`),
   /** HH:MM per shift when teachers who have not submitted are reminded */
   remindAt: jsonb('remind_at').$type<Partial<Record<'morning' | 'afternoon', string>>>().notNull().default(sql`'{"morning":"07:30","afternoon":"13:30"}'::jsonb`),
+  /** what families hear when the office marks a past day absent: a plain notice of that day, or nothing */
+  pastDayNotice: text('past_day_notice').$type<PastDayNotice>().notNull().default('plain'),
 });
+
+export type PastDayNotice = 'plain' | 'none';

@@ -7,7 +7,7 @@ import { rowsOf, type Db, type Tx } from '../core/db/client.js';
 import type { Shift } from '../core/db/schema.js';
 import { audit } from '../core/auth/audit.js';
 import { addDays, isoWeekday } from '../core/clock.js';
-import { attendanceSettings, schoolCalendar } from './schema.js';
+import { attendanceSettings, schoolCalendar, type PastDayNotice } from './schema.js';
 
 export async function isSchoolDay(ex: Db | Tx, schoolId: number, day: string): Promise<boolean> {
   const [special] = await ex
@@ -62,15 +62,16 @@ export async function getSettings(ex: Db | Tx, schoolId: number) {
   return {
     weekDays: row?.weekDays ?? [1, 2, 3, 4, 5, 6],
     remindAt: { morning: '07:30', afternoon: '13:30', ...(row?.remindAt ?? {}) } as Record<Shift, string>,
+    pastDayNotice: row?.pastDayNotice ?? ('plain' as PastDayNotice),
   };
 }
 
 export async function setSettings(
   db: Db,
-  input: { schoolId: number; weekDays?: number[]; remindAt?: Partial<Record<Shift, string>>; actor: string },
+  input: { schoolId: number; weekDays?: number[]; remindAt?: Partial<Record<Shift, string>>; pastDayNotice?: PastDayNotice; actor: string },
 ): Promise<void> {
   const current = await getSettings(db, input.schoolId);
-  const next = { weekDays: input.weekDays ?? current.weekDays, remindAt: { ...current.remindAt, ...(input.remindAt ?? {}) } };
+  const next = { weekDays: input.weekDays ?? current.weekDays, remindAt: { ...current.remindAt, ...(input.remindAt ?? {}) }, pastDayNotice: input.pastDayNotice ?? current.pastDayNotice };
   await db
     .insert(attendanceSettings)
     .values({ schoolId: input.schoolId, ...next })

@@ -122,6 +122,18 @@ export interface Sheet {
   draft: boolean;
 }
 
+/**
+ * A short fingerprint of what a sheet message shows (every student's mark, the submission it
+ * corrects): its buttons carry it, so a button of an older message — another list opened since,
+ * a typed line, a family's answer — is recognised and changes nothing (FNV-1a, 16 bits).
+ */
+export function sheetStamp(sheet: Pick<Sheet, 'students' | 'submission'>): number {
+  const text = [sheet.submission?.version ?? 0, ...sheet.students.map((s) => `${s.studentId}:${s.mark.status}:${s.mark.arrivedAt ?? ''}:${s.mark.reason ?? ''}:${s.mark.note ?? ''}`)].join('|');
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return (h ^ (h >>> 16)) & 0xffff;
+}
+
 export interface SavedMark {
   studentId: number;
   status: AttendanceStatus;

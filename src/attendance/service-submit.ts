@@ -14,6 +14,7 @@ import { addToOutbox, type OutgoingMessage } from '../core/queue/outbox.js';
 import { emitEvent } from '../webhooks/events.js';
 import { alertAnswer, type AlertAnswer } from './buttons.js';
 import { absenceAlerts, alertedAbsences, attendance, attendanceDrafts, classSubmissions } from './schema.js';
+import { getSettings } from './service-calendar.js';
 import { countMarks, readSheet, type ClassAccess, type SheetStudent } from './service-sheet.js';
 
 export type { AlertAnswer };
@@ -79,7 +80,9 @@ export async function submitSheet(db: Db, access: ClassAccess, day: string, acto
     ]);
     const version = submissionRows[0]!.version;
 
-    const alerts = await absenceAlertMessages(tx, access, day, newlyAbsent, targets, actor, notifier, pastDay);
+    // A past day: the school's choice of a plain notice of that day (the default) or none.
+    const notify = !pastDay || newlyAbsent.length === 0 || (await getSettings(tx, access.schoolId)).pastDayNotice === 'plain';
+    const alerts = notify ? await absenceAlertMessages(tx, access, day, newlyAbsent, targets, actor, notifier, pastDay) : [];
     const corrections = await correctionMessages(tx, access, day, noLongerAbsent, notifier);
 
     const entries: AuditEntry[] = [

@@ -165,6 +165,8 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
     rows.push([InlineKeyboard.text(ctx.t('onboarding-menu-code'), codeButton.pack({})), InlineKeyboard.text(ctx.t('onboarding-menu-help'), helpButton.pack({}))]);
     return InlineKeyboard.from(rows);
   };
+  // Installed before the buttons that send it: a menu can only be sent from after its middleware.
+  composer.use(languageMenu);
   composer.callbackQuery(whoamiButton.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();
     await sendWhoAmI(ctx);
@@ -177,8 +179,6 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
     await ctx.answerCallbackQuery();
     await ctx.reply(helpText(ctx));
   });
-
-  composer.use(languageMenu);
 
   // --- /start ------------------------------------------------------------------------------
   composer.command('start', async (ctx) => {
@@ -230,6 +230,11 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
 
   composer.callbackQuery(codeButton.pattern, async (ctx) => {
     await ctx.answerCallbackQuery();
+    // The home menu's "invite code" entry, pressed while another flow is open, closes that flow.
+    if (Object.keys(ctx.conversation.active()).length > 0) {
+      await ctx.conversation.exitAll();
+      await ctx.reply(ctx.t('core-flow-closed'));
+    }
     await ctx.conversation.enter(CODE_CONVERSATION);
   });
 

@@ -100,7 +100,7 @@ export async function runCardJob(database: Database, job: CardJob, secret: CardK
         // One card at a time: rendering is CPU work, and a worker runs one card job at a time.
         const pngs: Buffer[] = [];
         for (const card of cards) pngs.push(await renderCardPng(card));
-        return renderClassSheetPdf(cards, title, { cardPngs: pngs });
+        return renderClassSheetPdf(cards, title, { cardPngs: pngs, pageLabel: (page, pages) => `${formatNumber(job.locale, page)}/${formatNumber(job.locale, pages)}` });
       },
     );
     const document: CardFileRef = { cardFile: file.id, name: fileName };

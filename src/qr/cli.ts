@@ -6,7 +6,7 @@ import { CliUsageError, requireOption, type CliCommand } from '../core/cli.js';
 import { audit } from '../core/auth/audit.js';
 import { classes } from '../core/db/schema.js';
 import { currentYearOf } from '../core/db/years.js';
-import { displayName } from '../core/i18n/index.js';
+import { displayName, formatNumber } from '../core/i18n/index.js';
 import { getSchool } from '../schools/service.js';
 import { cardsFor, type CardData } from './cards.js';
 import { renderCardPng, renderClassSheetPdf } from './render.js';
@@ -67,7 +67,7 @@ export const cardsCli: CliCommand = {
     for (const group of byClass.values()) {
       const className = group.cards[0]!.className;
       const title = ctx.notifier.t(ctx.locale, 'qr-sheet-title', { school: schoolName, class: className });
-      const pdf = await renderClassSheetPdf(group.cards, title, { cardPngs: group.pngs });
+      const pdf = await renderClassSheetPdf(group.cards, title, { cardPngs: group.pngs, pageLabel: (page, pages) => `${formatNumber(ctx.locale, page)}/${formatNumber(ctx.locale, pages)}` });
       await writeFile(path.join(opts.out, `${safeFileName(className)}.pdf`), pdf);
       ctx.out.line(`${className}: ${group.cards.length} cards → ${safeFileName(className)}.pdf`);
     }

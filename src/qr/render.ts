@@ -255,7 +255,12 @@ const GAP_MM = { x: 8, y: 3 } as const;
  * columns, each card outlined by a dashed cut line, with crop marks in the margins. The title
  * (e.g. school and class) is drawn at the top of every page with the page number.
  */
-export async function renderClassSheetPdf(cards: CardData[], title: string, opts: { cardPngs?: Buffer[] } = {}): Promise<Buffer> {
+export async function renderClassSheetPdf(
+  cards: CardData[],
+  title: string,
+  opts: { cardPngs?: Buffer[]; /** "page of pages" in the reader's digits */ pageLabel?: (page: number, pages: number) => string } = {},
+): Promise<Buffer> {
+  const pageLabel = opts.pageLabel ?? ((page: number, pages: number) => `${page}/${pages}`);
   const pngs = opts.cardPngs ?? (await Promise.all(cards.map((c) => renderCardPng(c))));
   const pdf = await PDFDocument.create();
   pdf.setTitle(title);
@@ -278,7 +283,7 @@ export async function renderClassSheetPdf(cards: CardData[], title: string, opts
   // The heading is text that may be Khmer: drawn by pango as a picture like the cards.
   const headings = await Promise.all(
     Array.from({ length: pageCount }, async (_, i) => {
-      const piece = await renderText(pageCount > 1 ? `${title}   ${i + 1}/${pageCount}` : title, { size: 44, color: '#333333', maxWidth: 2000 });
+      const piece = await renderText(pageCount > 1 ? `${title}   ${pageLabel(i + 1, pageCount)}` : title, { size: 44, color: '#333333', maxWidth: 2000 });
       return sharp(piece.data, { raw: { width: piece.width, height: piece.height, channels: 4 } }).png().toBuffer();
     }),
   );

@@ -20,7 +20,7 @@ import type { Button } from '../core/buttons.js';
 import { hasRole, officeMembership } from '../core/auth/actor.js';
 import { actorOf, audit } from '../core/auth/audit.js';
 import type { AppDeps, BaseContext, BotContext, ConvContext } from '../core/telegram/context.js';
-import { displayName, formatNumber } from '../core/i18n/index.js';
+import { displayName, formatNumber, formatTime } from '../core/i18n/index.js';
 import { safeError } from '../core/logger.js';
 import { ignoreNotModified, isNotModified } from '../core/telegram/errors.js';
 import {
@@ -409,7 +409,7 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
     const args = ctx.match.trim().split(/\s+/).filter(Boolean);
     if (args.length === 0) {
       const q = await getQuietHours(db, ctx.actor.staff[0]!.staffId);
-      await ctx.reply(q ? ctx.t('questions-quiet-current', { from: q.startsAt, to: q.endsAt }) : ctx.t('questions-quiet-none'));
+      await ctx.reply(q ? ctx.t('questions-quiet-current', { from: formatTime(ctx.locale, q.startsAt), to: formatTime(ctx.locale, q.endsAt) }) : ctx.t('questions-quiet-none'));
       return;
     }
     if (args.length === 1 && ['off', 'none', 'បិទ'].includes(args[0]!.toLowerCase())) {
@@ -423,7 +423,7 @@ export function questionsFeature(deps: AppDeps): Composer<BotContext> {
       return;
     }
     await setQuietHours(db, ctx.actor, { startsAt: from, endsAt: to });
-    await ctx.reply(ctx.t('questions-quiet-set', { from, to }));
+    await ctx.reply(ctx.t('questions-quiet-set', { from: formatTime(ctx.locale, from), to: formatTime(ctx.locale, to) }));
   });
 
   // --- who teaches which class (the office) ----------------------------------------------------------

@@ -18,7 +18,10 @@ import { formatPeriod, parsePeriod } from './period.js';
 import type { ReportRequest } from './service.js';
 import { resultsOfStudent } from '../competitions/service.js';
 import { studentResultsText } from '../competitions/view.js';
-import { childrenMonth, reportScopeFor, studentForStaff, studentMonth, type MonthCounts } from './service-people.js';
+import { childrenMonth, classRosterFor, reportScopeFor, studentForStaff, studentMonth, type MonthCounts } from './service-people.js';
+
+/** a class name as typed (7A, 12 b is two words and not one) */
+const CLASS_TOKEN = /^(?:1[0-2]|[1-9])[A-Za-z]{1,3}$/;
 
 /** One line per child: "present 3 of 4 days · late 1 · …" in the reader's digits. */
 function childLine(ctx: BotContext, who: { nameKm: string; nameEn: string | null; className: string | null }, c: MonthCounts): string {
@@ -134,10 +137,27 @@ export function reportsFeature(deps: AppDeps): Composer<BotContext> {
     });
   }
 
+  /** A class's students with their codes, one short line each (what /student and /card take). */
+  async function replyRoster(ctx: BotContext, classToken: string | undefined) {
+    const r = await classRosterFor(db, ctx.actor, { classToken, today: today() });
+    if (r.kind === 'denied') {
+      await ctx.reply(ctx.t(classToken ? 'reports-roster-denied' : 'reports-student-usage'));
+      return;
+    }
+    if (r.kind === 'choose') {
+      await ctx.reply(ctx.t('reports-roster-choose', { classes: r.classNames.map((c) => `/student ${c}`).join(', ') }));
+      return;
+    }
+    const loc = ctx.locale;
+    const lines = r.lines.map((l) => `${l.roll ?? '·'}. ${displayName(loc, l)} — ${l.code}`);
+    await ctx.reply([ctx.t('reports-roster-title', { class: r.className, count: formatNumber(loc, r.lines.length) }), ...lines].join('\n'));
+  }
+
   composer.command('student', async (ctx) => {
     const [code, month] = ctx.match.trim().split(/\s+/).filter(Boolean);
-    if (!code) {
-      await ctx.reply(ctx.t('reports-student-usage'));
+    // No code, or a class name (7A): the class list with the codes to type.
+    if (!code || (CLASS_TOKEN.test(code) && month === undefined)) {
+      await replyRoster(ctx, code);
       return;
     }
     const student = await studentForStaff(db, ctx.actor, code, today());

@@ -56,6 +56,10 @@ export interface StudentLine {
   maxConsecutiveAbsent: number;
   /** absent ≥ 3 school days in a row, or on ≥ 10 % of the days with a mark (10 days or more) */
   chronic: boolean;
+  /** roll number on the class list */
+  roll?: number | null;
+  /** the mark of each school day of the period (report.schoolDays, same order); null: no mark */
+  register?: Array<'present' | 'absent' | 'late' | 'excused' | null>;
 }
 
 export interface DayLine {

@@ -156,7 +156,9 @@ export async function buildSchoolReport(database: Database, scope: ReportScope):
                count(m.status) filter (where m.status = 'late')::int as late,
                count(m.status) filter (where m.status = 'excused')::int as excused,
                count(m.status)::int as days,
-               coalesce(max(l.len), 0)::int as "maxConsecutiveAbsent"
+               coalesce(max(l.len), 0)::int as "maxConsecutiveAbsent",
+               s.roll_no as roll,
+               coalesce(json_object_agg(m.idx, m.status) filter (where m.status is not null), '{}'::json) as "byDay"
           from students s
           join classes c on c.id = s.class_id
           left join marks m on m.student_id = s.id
@@ -174,6 +176,7 @@ export async function buildSchoolReport(database: Database, scope: ReportScope):
     const excused = num(r.excused);
     const daysMarked = num(r.days);
     const maxRun = num(r.maxConsecutiveAbsent);
+    const byDay = (typeof r.byDay === 'string' ? JSON.parse(r.byDay) : (r.byDay ?? {})) as Record<string, string>;
     return {
       code: String(r.code),
       nameKm: String(r.nameKm),
@@ -189,6 +192,8 @@ export async function buildSchoolReport(database: Database, scope: ReportScope):
       maxConsecutiveAbsent: maxRun,
       // The share rule needs a month-like span: on a day or two, one absence would be "10 %".
       chronic: maxRun >= 3 || (daysMarked >= 10 && absent / daysMarked >= 0.1),
+      roll: r.roll === null ? null : num(r.roll),
+      register: days.map((_d, i) => (byDay[String(i + 1)] as NonNullable<StudentLine['register']>[number] | undefined) ?? null),
     };
   });
 

@@ -131,3 +131,40 @@ export async function studentMonth(database: Database, actor: Actor, student: St
   );
   return countsOf(r);
 }
+
+export interface RosterLine {
+  roll: number | null;
+  nameKm: string;
+  nameEn: string | null;
+  code: string;
+}
+
+/** Whose class list with student codes was asked for: a class the actor teaches or whose school office they are in. */
+export type ClassRoster =
+  | { kind: 'list'; className: string; lines: RosterLine[] }
+  | { kind: 'choose'; classNames: string[] }
+  | { kind: 'denied' };
+
+/**
+ * A class's students with their codes (what `/student` and `/card` take), for its teacher or the
+ * office. Without a class: the teacher's only own class, else the classes to choose from. Every
+ * read and refusal is audited (ids only).
+ */
+export async function classRosterFor(db: Db, actor: Actor, input: { classToken?: string; today: string }): Promise<ClassRoster> {
+  const readable = (await classesFor(db, actor, input.today)).filter((c) => c.own || officeMembership(actor, c.schoolId));
+  const own = readable.filter((c) => c.own);
+  const token = input.classToken?.toUpperCase();
+  const cls = token ? readable.find((c) => c.name.toUpperCase() === token) : own.length === 1 ? own[0] : undefined;
+  if (!cls) {
+    if (!token && readable.length > 0) return { kind: 'choose', classNames: (own.length > 0 ? own : readable).map((c) => c.name) };
+    await audit(db, { actor: actorOf(actor.telegramUserId), action: 'class.roster.read', entity: 'class', outcome: 'denied' });
+    return { kind: 'denied' };
+  }
+  const lines = await db
+    .select({ roll: students.rollNo, nameKm: students.nameKm, nameEn: students.nameEn, code: students.studentCode })
+    .from(students)
+    .where(and(eq(students.classId, cls.id), eq(students.active, true)))
+    .orderBy(students.rollNo, students.nameKm);
+  await audit(db, { actor: actorOf(actor.telegramUserId), schoolId: cls.schoolId, action: 'class.roster.read', entity: 'class', entityId: cls.id, details: { students: lines.length } });
+  return { kind: 'list', className: cls.name, lines };
+}

@@ -7,7 +7,7 @@
  */
 import ExcelJS from 'exceljs';
 import type { Locale } from '../core/db/schema.js';
-import type { Notifier } from '../core/i18n/index.js';
+import { formatNumber, type Notifier } from '../core/i18n/index.js';
 import type { SchoolReport } from './model.js';
 import { girlsRate, periodTitle, schoolName } from './render.js';
 
@@ -196,6 +196,39 @@ export async function renderReportWorkbook(report: SchoolReport, locale: Locale,
       }
       row.getCell(13).font = { bold: true };
     }
+  }
+
+  // --- Register: the paper register, one row per student, one column per school day -------------
+  if (report.kind === 'monthly' && report.schoolDays.length > 0 && report.students.some((s) => s.register)) {
+    const letterOf = { present: t(locale, 'reports-register-p'), absent: t(locale, 'reports-register-a'), late: t(locale, 'reports-register-l'), excused: t(locale, 'reports-register-e') } as const;
+    const register = addSheet(
+      book,
+      t(locale, 'reports-sheet-register'),
+      [
+        { header: t(locale, 'reports-col-class'), width: 8 },
+        { header: t(locale, 'reports-col-roll'), width: 6 },
+        { header: t(locale, 'reports-col-code'), width: 18 },
+        { header: t(locale, 'reports-col-name-km'), width: 22 },
+        // the day of the month, in the reader's digits, as on the paper register
+        ...report.schoolDays.map((d) => ({ header: formatNumber(locale, Number(d.slice(8, 10))), width: 4.5 })),
+        { header: t(locale, 'reports-absent'), width: 9 },
+      ],
+      `${title} · ${t(locale, 'reports-register-legend', letterOf)}`,
+    );
+    const firstDay = 5;
+    for (const s of report.students) {
+      const marks = s.register ?? report.schoolDays.map(() => null);
+      const row = register.addRow([s.className, s.roll ?? '', s.code, s.nameKm, ...marks.map((m) => (m ? letterOf[m] : '')), s.absent]);
+      marks.forEach((m, i) => {
+        const cell = row.getCell(firstDay + i);
+        cell.alignment = { horizontal: 'center' };
+        if (m === 'absent') cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: CHRONIC_FILL } };
+      });
+    }
+    register.views = [{ state: 'frozen', ySplit: 1, xSplit: firstDay - 1 }];
+    // The legend under the grid: what each letter means.
+    register.addRow([]);
+    register.addRow([t(locale, 'reports-register-legend', letterOf)]);
   }
 
   // --- Days --------------------------------------------------------------------------------------

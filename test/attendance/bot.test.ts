@@ -190,7 +190,9 @@ describe('what a teacher may not do', () => {
 
   it('a button from yesterday says which day it was and changes nothing', async () => {
     await teacher.pressData(`at:t:${classId['1A']}:20261122:2:0`);
-    expect(teacher.inbox().map((m) => m.text)).toEqual([t('km', 'attendance-stale-day', { date: '២២ វិច្ឆិកា ២០២៦' })]);
+    // Said on the button and in the chat, with today's list offered (issue 12).
+    const stale = t('km', 'attendance-stale-day', { date: '២២ វិច្ឆិកា ២០២៦' });
+    expect(teacher.inbox().map((m) => m.text)).toEqual([stale, stale]);
     expect(await app.database.db.select().from(attendance).where(eq(attendance.day, '2026-11-22'))).toHaveLength(0);
   });
 

@@ -429,8 +429,8 @@ describe('the principal and the office', () => {
     await teacher1A.send('/quiet');
     await parent.send('/quiet');
     expect(texts(teacher1A)).toEqual([
-      t('km', 'questions-quiet-set', { from: '20:00', to: '06:30' }),
-      t('km', 'questions-quiet-current', { from: '20:00', to: '06:30' }),
+      t('km', 'questions-quiet-set', { from: '២០:០០', to: '០៦:៣០' }),
+      t('km', 'questions-quiet-current', { from: '២០:០០', to: '០៦:៣០' }),
       t('km', 'questions-quiet-usage'),
       t('km', 'questions-quiet-off'),
       t('km', 'questions-quiet-none'),

@@ -126,6 +126,19 @@ export class EmulatedUser {
     await this.client.sendMessage(message as any);
   }
 
+  /** A photo, voice message or document (no text), under a file id the caller serves (getFile). */
+  async sendFile(kind: 'photo' | 'voice' | 'document', file: { fileId: string; size: number; name: string }, caption = ''): Promise<void> {
+    const message: Record<string, unknown> = { ...this.client.makeMessage('') };
+    delete message.text;
+    const unique = `u-${file.fileId}`;
+    if (kind === 'photo') message.photo = [{ file_id: file.fileId, file_unique_id: unique, width: 1280, height: 960, file_size: file.size }];
+    // the duration is not read from the file: a short message
+    else if (kind === 'voice') message.voice = { file_id: file.fileId, file_unique_id: unique, duration: 5, mime_type: 'audio/ogg', file_size: file.size };
+    else message.document = { file_id: file.fileId, file_unique_id: unique, file_name: file.name, file_size: file.size };
+    if (caption) message.caption = caption;
+    await this.client.sendMessage(message as any);
+  }
+
   /** Presses the newest inline button whose label contains `label`. */
   async press(label: string): Promise<void> {
     const all = await this.history();

@@ -26,6 +26,7 @@ const IDENTIFIERS = [
   /[A-Z]{2,}-\d{3}(?:-[A-Z]\d+)?/g, // school, student and staff codes (DEMO-001-S00004)
   /(?<![\p{L}\p{N}])(?:1[0-2]|[1-9])[A-Z]{1,3}(?![\p{L}\p{N}])/gu, // class names (1A, 12A)
   /(?<![\p{N}:])\d{1,3}\.(?= )/gu, // a roll number labelling a student ("4. name")
+  /\bA4\b/g, // the paper size cards are printed on
 ];
 
 /** The texts that still hold ASCII digits once identifiers are taken out. */

@@ -246,6 +246,16 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
     }
     await next();
   });
+  // A home-menu entry pressed during a flow is the same change of mind as a command (it would
+  // otherwise try to open a second flow on top of the first and fail).
+  const homeData = new Set(capabilities.flatMap((c) => (c.homeButtons ?? []).map((b) => b.data)));
+  guarded.on('callback_query:data', async (ctx, next) => {
+    if (homeData.has(ctx.callbackQuery.data) && Object.keys(ctx.conversation.active()).length > 0) {
+      await ctx.conversation.exitAll();
+      await ctx.reply(ctx.t('core-flow-closed'));
+    }
+    await next();
+  });
   for (const c of capabilities) for (const flow of c.flows ?? []) guarded.use(createConversation(flow.run, { id: flow.id }));
 
   // 2. `/start <payload>`: the capability whose deep link it is.
