@@ -1626,7 +1626,7 @@ scores-subjects-title = 📚 មុខវិជ្ជាដែលដាក់ព
 scores-subjects-none = មិនទាន់មានមុខវិជ្ជាទេ៖ សូមទទួលយកផែនការលំនាំដើមក្នុង /scores ជាមុនសិន។
 scores-subjects-grade = ថ្នាក់ទី { $grade }
 scores-subjects-usage =
-    ដើម្បីកែ សូមផ្ញើ /subjects ជាមួយការកែមួយបន្ទាត់មួយ (ថ្នាក់៖ 7, 7-9 ឬ 7,8)៖
+    ដើម្បីកែ សូមផ្ញើ /subjects ជាមួយការកែមួយបន្ទាត់មួយ (ថ្នាក់៖ ៧, ៧-៩ ឬ ៧,៨)៖
     add ថ្នាក់ កូដ អតិបរមា [ឈ្មោះខ្មែរ | ឈ្មោះអង់គ្លេស]
     max ថ្នាក់ កូដ អតិបរមា
     rename ថ្នាក់ កូដ ឈ្មោះខ្មែរ | ឈ្មោះអង់គ្លេស
@@ -1634,7 +1634,7 @@ scores-subjects-usage =
     កូដជាមុខវិជ្ជាក្នុងកម្មវិធីសិក្សា៖ khmer, maths, science, social, pe, life-skills, english, french, history, geography, physics, chemistry, biology, earth-science, morals, arts, ict, home-economics។ មុខវិជ្ជាដែលមានពិន្ទុបញ្ចូលរួច រក្សាពិន្ទុអតិបរមាដដែល ហើយមិនអាចដកចេញបានទេ។
 scores-subjects-forbidden = មានតែការិយាល័យសាលាទេ ដែលអាចកែមុខវិជ្ជាបាន។
 scores-subjects-bad-verb = បន្ទាត់ទី { $line }៖ មិនយល់។ សូមប្រើ add, max, rename ឬ remove (មើល /subjects)។
-scores-subjects-bad-grades = បន្ទាត់ទី { $line }៖ ថ្នាក់ពី ១ ដល់ ១២ ដូចជា 7, 7-9 ឬ 7,8។
+scores-subjects-bad-grades = បន្ទាត់ទី { $line }៖ ថ្នាក់ពី ១ ដល់ ១២ ដូចជា ៧, ៧-៩ ឬ ៧,៨។
 scores-subjects-bad-code = បន្ទាត់ទី { $line }៖ នោះមិនមែនជាកូដមុខវិជ្ជាក្នុងកម្មវិធីសិក្សាទេ (មើល /subjects)។
 scores-subjects-bad-max = បន្ទាត់ទី { $line }៖ ពិន្ទុអតិបរមាជាចំនួនធំជាង ០ មិនលើស ១០០០។
 scores-subjects-bad-names = បន្ទាត់ទី { $line }៖ សូមផ្តល់ឈ្មោះទាំងពីរ ខ្មែរ | អង់គ្លេស មិនលើស ៦០ តួ។
