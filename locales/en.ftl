@@ -1473,3 +1473,7 @@ registry-adoption-col-families = Families linked
 core-error-unavailable = The service is briefly unavailable. Please try again in a minute.
 competitions-student-title = 🏆 Competitions:
 competitions-student-line = rank { $rank }, { $medal }, score { $score }
+
+# --- fleet2: family arrival digests, bot fleet, paid broadcast
+qr-scan-digest = ✅ { $names } arrived at school at { $times }.
+qr-scan-digest-late = { $time } (late)

@@ -1473,3 +1473,7 @@ registry-adoption-col-families = គ្រួសារបានភ្ជាប�
 core-error-unavailable = សេវាកម្មមិនដំណើរការមួយរយៈខ្លី។ សូមព្យាយាមម្តងទៀតក្នុងរយៈពេលមួយនាទី។
 competitions-student-title = 🏆 ការប្រកួត៖
 competitions-student-line = ចំណាត់ថ្នាក់ទី { $rank } { $medal } ពិន្ទុ { $score }
+
+# --- fleet2: family arrival digests, bot fleet, paid broadcast
+qr-scan-digest = ✅ { $names } បានមកដល់សាលាម៉ោង { $times }។
+qr-scan-digest-late = { $time } (យឺត)

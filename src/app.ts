@@ -95,7 +95,7 @@ export async function startWorkers(
     api: api ?? new Api(config.BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT }),
     log: log.child({ part: 'sender' }),
     ratePerSecond: config.SEND_RATE_PER_SECOND,
-    resolvePayload: composeResolvers(...list.flatMap((c) => (c.resolvers ? [c.resolvers(database.db)] : []))),
+    resolvePayload: composeResolvers(...list.flatMap((c) => (c.resolvers ? [c.resolvers(database.db, createNotifier(config))] : []))),
   });
   const ctx: JobContext = {
     database,

@@ -86,6 +86,7 @@ async function main(): Promise<void> {
       cardSecret: cardSecret(config),
       recordsKey: recordsKey(config),
       webAppUrl: config.WEBAPP_URL,
+      arrivalDigestSeconds: config.ARRIVAL_DIGEST_SECONDS,
     });
     // The bot's own Redis connection fails fast instead of queueing commands while Redis is away:
     // updates are then handled without the shared flood guard and dedupe, not held up.

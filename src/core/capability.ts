@@ -131,7 +131,7 @@ export interface Capability {
   queues?: readonly QueueSpec[];
   worker?(ctx: JobContext): WorkerPart | Promise<WorkerPart>;
   /** turns file references in outbox payloads into uploads (files kept in Postgres) */
-  resolvers?(db: Db): PayloadResolver;
+  resolvers?(db: Db, notifier: Notifier): PayloadResolver;
   http?(ctx: HttpContext): HttpRoute[];
   cli?: readonly CliCommand[];
 }

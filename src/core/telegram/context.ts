@@ -30,6 +30,8 @@ export interface AppDeps {
   recordsKey: Buffer;
   /** Public https address of the gate-scanner Mini App, when this deployment serves it. */
   webAppUrl?: string;
+  /** How long a family with several children in a shift waits for the others' arrival (ARRIVAL_DIGEST_SECONDS) */
+  arrivalDigestSeconds?: number;
 }
 
 interface Extras {
