@@ -33,7 +33,24 @@ export { CAPABILITIES };
 export async function openAppDatabase(config: Config): Promise<Database> {
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
   await migrateDatabase(database);
-  return database;
+  return withReader(database, config.DATABASE_READ_URL);
+}
+
+/**
+ * Adds the read pool (DATABASE_READ_URL: a replica) that reports, roll-ups and the read API
+ * use; without one they read from the primary. Closing the database closes both.
+ */
+export async function withReader(database: Database, readUrl: string | undefined): Promise<Database> {
+  if (!readUrl || readUrl === database.url || database.kind !== 'postgres') return database;
+  const reader = await openDatabase({ databaseUrl: readUrl, applicationName: 'sis-read' });
+  const closePrimary = database.close;
+  return Object.assign(database, {
+    reader,
+    close: async () => {
+      await reader.close();
+      await closePrimary();
+    },
+  });
 }
 
 export function createNotifier(config: Pick<Config, 'DEFAULT_LOCALE'>): Notifier {
