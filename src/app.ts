@@ -23,6 +23,7 @@ import { startRedisWatch, type RedisWatch } from './core/queue/redis-watch.js';
 import { startQueueWorker, withQueueOutsideWorker, type ScheduledWorker } from './core/queue/scheduled.js';
 import { composeResolvers, startSender, type SendOutcome } from './core/queue/sender.js';
 import { createBot } from './core/telegram/bot.js';
+import { fleetBots, registerBots, schoolBotLookup } from './core/telegram/fleet.js';
 import type { AppDeps } from './core/telegram/context.js';
 import type { HttpRoute } from './core/telegram/webhook.js';
 import type { Drain } from './core/telegram/drain.js';
@@ -105,7 +106,13 @@ export async function startWorkers(
   checkCapabilities(list);
   const queue = createOutgoingQueue(redis, config.QUEUE_PREFIX);
   const relay = startRelay(database, queue, log.child({ part: 'relay' }));
+  // A fleet (BOT_TOKENS): the other bots' APIs, and which school each serves. One token: neither.
+  const others = fleetBots(config).filter((b) => !b.isDefault);
+  if (others.length > 0) await registerBots(database.db, others);
+  const fleet = new Map(others.map((b) => [b.id, new Api(b.token, { apiRoot: config.TELEGRAM_API_ROOT })]));
   const sender = startSender({
+    fleet,
+    botOfSchool: fleet.size > 0 ? schoolBotLookup(database.db) : undefined,
     database,
     connection: redis,
     prefix: config.QUEUE_PREFIX,
@@ -203,9 +210,9 @@ export function httpRoutes(deps: AppDeps, config: Config, list: readonly Capabil
   return list.flatMap((c) => c.http?.({ deps, config }) ?? []);
 }
 
-export function buildBot(config: Config, deps: AppDeps, redis?: Redis, list: readonly Capability[] = CAPABILITIES, drain?: Drain) {
+export function buildBot(config: Config, deps: AppDeps, redis?: Redis, list: readonly Capability[] = CAPABILITIES, drain?: Drain, token: string = config.BOT_TOKEN) {
   return createBot({
-    token: config.BOT_TOKEN,
+    token,
     apiRoot: config.TELEGRAM_API_ROOT,
     deps,
     redis,
