@@ -88,6 +88,7 @@ async function main(): Promise<void> {
       recordsKey: recordsKey(config),
       webAppUrl: config.WEBAPP_URL,
       arrivalDigestSeconds: config.ARRIVAL_DIGEST_SECONDS,
+      paidBroadcastStarsPerDay: config.PAID_BROADCAST_STARS_PER_DAY,
     });
     // The bot's own Redis connection fails fast instead of queueing commands while Redis is away:
     // updates are then handled without the shared flood guard and dedupe, not held up.

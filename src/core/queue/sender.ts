@@ -64,6 +64,8 @@ export interface SenderOptions {
    * per-chat spacing of its own; everything else through `api` as before.
    */
   fleet?: ReadonlyMap<number, Api>;
+  /** messages per second of paid broadcast (allow_paid_broadcast rows; Telegram: up to 1,000) */
+  paidRatePerSecond?: number;
   /** the bot serving a school (schools.bot_id), null for the default bot */
   botOfSchool?: (schoolId: number) => Promise<number | null>;
   /**
@@ -131,10 +133,11 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
   // Each bot of a fleet has its own window and pause (Telegram counts per bot); the default
   // bot keeps the keys it always had.
   const gateOf = (botId: number | null) => (botId === null ? { gate: gateKey, pause: pauseKey } : { gate: `${gateKey}:${botId}`, pause: `${pauseKey}:${botId}` });
-  const throughGate = async (id: number, keys: { gate: string; pause: string }) => {
+  const paidRate = opts.paidRatePerSecond ?? 1000;
+  const throughGate = async (id: number, keys: { gate: string; pause: string; rate?: number }) => {
     const member = `${id}:${randomUUID()}`;
     for (;;) {
-      const wait = Number(await connection.eval(SEND_GATE, 2, keys.gate, keys.pause, gateWindowMs, rate, member));
+      const wait = Number(await connection.eval(SEND_GATE, 2, keys.gate, keys.pause, gateWindowMs, keys.rate ?? rate, member));
       if (wait <= 0) return member;
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
@@ -203,7 +206,10 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
         await job.moveToDelayed(Date.now() + 60_000, token);
         throw new DelayedError();
       }
-      const keys = gateOf(botId);
+      // A paid broadcast row (budgeted when it was queued: paid-broadcast.ts) has a window of its
+      // own at the paid rate; the bot's 429 pause still holds it.
+      const paidRow = row.payload.allow_paid_broadcast === true;
+      const keys = paidRow ? { ...gateOf(botId), gate: `${gateOf(botId).gate}:paid`, rate: paidRate } : gateOf(botId);
 
       // Per-chat spacing: a private chat takes ~1 message/s, a group 20/min (per bot: each bot has its own chat with a user).
       const gap = row.chatId < 0 ? perGroup : perChat;
