@@ -112,6 +112,9 @@ export async function startWorkers(
   const fleet = new Map(others.map((b) => [b.id, new Api(b.token, { apiRoot: config.TELEGRAM_API_ROOT })]));
   const sender = startSender({
     fleet,
+    // paid broadcast rows get their own, faster window only where a Stars budget allows them
+    paidRatePerSecond: config.PAID_BROADCAST_STARS_PER_DAY > 0 ? 1000 : undefined,
+    concurrency: config.PAID_BROADCAST_STARS_PER_DAY > 0 ? 64 : undefined,
     botOfSchool: fleet.size > 0 ? schoolBotLookup(database.db) : undefined,
     database,
     connection: redis,

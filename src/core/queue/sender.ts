@@ -64,7 +64,11 @@ export interface SenderOptions {
    * per-chat spacing of its own; everything else through `api` as before.
    */
   fleet?: ReadonlyMap<number, Api>;
-  /** messages per second of paid broadcast (allow_paid_broadcast rows; Telegram: up to 1,000) */
+  /**
+   * Messages per second of paid broadcast (allow_paid_broadcast rows; Telegram: up to 1,000),
+   * in a window of their own; unset (no Stars budget): paid rows share the bot's ordinary gate.
+   * Throughput is also bounded by `concurrency` (requests in flight).
+   */
   paidRatePerSecond?: number;
   /** the bot serving a school (schools.bot_id), null for the default bot */
   botOfSchool?: (schoolId: number) => Promise<number | null>;
@@ -133,7 +137,7 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
   // Each bot of a fleet has its own window and pause (Telegram counts per bot); the default
   // bot keeps the keys it always had.
   const gateOf = (botId: number | null) => (botId === null ? { gate: gateKey, pause: pauseKey } : { gate: `${gateKey}:${botId}`, pause: `${pauseKey}:${botId}` });
-  const paidRate = opts.paidRatePerSecond ?? 1000;
+  const paidRate = opts.paidRatePerSecond ?? 0;
   const throughGate = async (id: number, keys: { gate: string; pause: string; rate?: number }) => {
     const member = `${id}:${randomUUID()}`;
     for (;;) {
@@ -185,7 +189,7 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
       prefix,
       concurrency: opts.concurrency ?? 8,
       // a ceiling for all bots together: each bot's own gate keeps it at its rate
-      limiter: { max: rate * (1 + fleet.size), duration: 1000 },
+      limiter: { max: rate * (1 + fleet.size) + paidRate, duration: 1000 },
       // Idle fetchers block on Redis at most this long (s): after a 429 pause or a per-chat delay
       // the queue resumes within a second instead of the default five.
       drainDelay: 1,
@@ -208,7 +212,7 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
       }
       // A paid broadcast row (budgeted when it was queued: paid-broadcast.ts) has a window of its
       // own at the paid rate; the bot's 429 pause still holds it.
-      const paidRow = row.payload.allow_paid_broadcast === true;
+      const paidRow = paidRate > 0 && row.payload.allow_paid_broadcast === true;
       const keys = paidRow ? { ...gateOf(botId), gate: `${gateOf(botId).gate}:paid`, rate: paidRate } : gateOf(botId);
 
       // Per-chat spacing: a private chat takes ~1 message/s, a group 20/min (per bot: each bot has its own chat with a user).
