@@ -1680,3 +1680,11 @@ reports-register-l = L
 reports-register-e = E
 reports-register-legend = { $present } present · { $absent } absent · { $late } late · { $excused } excused (with leave)
 reports-col-roll = No.
+# --- fleet2: family arrival digests, bot fleet, paid broadcast
+qr-scan-digest = ✅ { $names } arrived at school at { $times }.
+qr-scan-digest-late = { $time } (late)
+announcements-button-paid = ⚡ Send as paid broadcast (fast, costs Stars)
+announcements-refused-paid-budget = Paid broadcast refused: it would cost { $cost } Stars and only { $left } Stars of today's budget are left. Nothing was sent; send it the ordinary way, or try again tomorrow.
+announcements-refused-paid-not-urgent = Only an urgent announcement may go as a paid broadcast: mark it urgent first.
+announcements-refused-paid-off = This deployment has no budget for paid broadcast. Nothing was sent; send it the ordinary way.
+announcements-paid-note = ⚡ Paid broadcast: delivered up to 1,000 messages a second.

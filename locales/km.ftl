@@ -1680,3 +1680,11 @@ reports-register-l = យ
 reports-register-e = ច
 reports-register-legend = { $present } មក · { $absent } អវត្តមាន · { $late } យឺត · { $excused } មានច្បាប់
 reports-col-roll = ល.រ
+# --- fleet2: family arrival digests, bot fleet, paid broadcast
+qr-scan-digest = ✅ { $names } បានមកដល់សាលាម៉ោង { $times }។
+qr-scan-digest-late = { $time } (យឺត)
+announcements-button-paid = ⚡ ផ្ញើជាការផ្សាយបង់ប្រាក់ (លឿន ចំណាយ Stars)
+announcements-refused-paid-budget = មិនអាចផ្សាយបង់ប្រាក់បានទេ៖ វានឹងចំណាយ { $cost } Stars ប៉ុន្តែថវិកាថ្ងៃនេះនៅសល់តែ { $left } Stars ប៉ុណ្ណោះ។ គ្មានអ្វីត្រូវបានផ្ញើទេ។ សូមផ្ញើតាមវិធីធម្មតា ឬព្យាយាមម្តងទៀតថ្ងៃស្អែក។
+announcements-refused-paid-not-urgent = មានតែសេចក្តីប្រកាសបន្ទាន់ទេ ដែលអាចផ្ញើជាការផ្សាយបង់ប្រាក់បាន៖ សូមសម្គាល់វាថាបន្ទាន់ជាមុនសិន។
+announcements-refused-paid-off = ប្រព័ន្ធនេះមិនមានថវិកាសម្រាប់ការផ្សាយបង់ប្រាក់ទេ។ គ្មានអ្វីត្រូវបានផ្ញើទេ។ សូមផ្ញើតាមវិធីធម្មតា។
+announcements-paid-note = ⚡ ការផ្សាយបង់ប្រាក់៖ ផ្ញើរហូតដល់ ១ ០០០ សារក្នុងមួយវិនាទី។

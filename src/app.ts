@@ -23,6 +23,7 @@ import { startRedisWatch, type RedisWatch } from './core/queue/redis-watch.js';
 import { startQueueWorker, withQueueOutsideWorker, type ScheduledWorker } from './core/queue/scheduled.js';
 import { composeResolvers, startSender, type SendOutcome } from './core/queue/sender.js';
 import { createBot } from './core/telegram/bot.js';
+import { fleetBots, registerBots, schoolBotLookup } from './core/telegram/fleet.js';
 import type { AppDeps } from './core/telegram/context.js';
 import type { HttpRoute } from './core/telegram/webhook.js';
 import type { Drain } from './core/telegram/drain.js';
@@ -33,7 +34,24 @@ export { CAPABILITIES };
 export async function openAppDatabase(config: Config): Promise<Database> {
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
   await migrateDatabase(database);
-  return database;
+  return withReader(database, config.DATABASE_READ_URL);
+}
+
+/**
+ * Adds the read pool (DATABASE_READ_URL: a replica) that reports, roll-ups and the read API
+ * use; without one they read from the primary. Closing the database closes both.
+ */
+export async function withReader(database: Database, readUrl: string | undefined): Promise<Database> {
+  if (!readUrl || readUrl === database.url || database.kind !== 'postgres') return database;
+  const reader = await openDatabase({ databaseUrl: readUrl, applicationName: 'sis-read' });
+  const closePrimary = database.close;
+  return Object.assign(database, {
+    reader,
+    close: async () => {
+      await reader.close();
+      await closePrimary();
+    },
+  });
 }
 
 export function createNotifier(config: Pick<Config, 'DEFAULT_LOCALE'>): Notifier {
@@ -88,21 +106,31 @@ export async function startWorkers(
   checkCapabilities(list);
   const queue = createOutgoingQueue(redis, config.QUEUE_PREFIX);
   const relay = startRelay(database, queue, log.child({ part: 'relay' }));
+  // A fleet (BOT_TOKENS): the other bots' APIs, and which school each serves. One token: neither.
+  const others = fleetBots(config).filter((b) => !b.isDefault);
+  if (others.length > 0) await registerBots(database.db, others);
+  const fleet = new Map(others.map((b) => [b.id, new Api(b.token, { apiRoot: config.TELEGRAM_API_ROOT })]));
+  const notifier = createNotifier(config);
   const sender = startSender({
+    fleet,
+    // paid broadcast rows get their own, faster window only where a Stars budget allows them
+    paidRatePerSecond: config.PAID_BROADCAST_STARS_PER_DAY > 0 ? 1000 : undefined,
+    concurrency: config.PAID_BROADCAST_STARS_PER_DAY > 0 ? 64 : undefined,
+    botOfSchool: fleet.size > 0 ? schoolBotLookup(database.db) : undefined,
     database,
     connection: redis,
     prefix: config.QUEUE_PREFIX,
     api: api ?? new Api(config.BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT }),
     log: log.child({ part: 'sender' }),
     ratePerSecond: config.SEND_RATE_PER_SECOND,
-    resolvePayload: composeResolvers(...list.flatMap((c) => (c.resolvers ? [c.resolvers(database.db, config)] : []))),
+    resolvePayload: composeResolvers(...list.flatMap((c) => (c.resolvers ? [c.resolvers(database.db, notifier, config)] : []))),
   });
   const ctx: JobContext = {
     database,
     connection: redis,
     prefix: config.QUEUE_PREFIX,
     log,
-    notifier: createNotifier(config),
+    notifier,
     now: systemNow,
     config,
     onOutbox: () => relay.kick(),
@@ -186,9 +214,9 @@ export function httpRoutes(deps: AppDeps, config: Config, list: readonly Capabil
   return list.flatMap((c) => c.http?.({ deps, config }) ?? []);
 }
 
-export function buildBot(config: Config, deps: AppDeps, redis?: Redis, list: readonly Capability[] = CAPABILITIES, drain?: Drain) {
+export function buildBot(config: Config, deps: AppDeps, redis?: Redis, list: readonly Capability[] = CAPABILITIES, drain?: Drain, token: string = config.BOT_TOKEN) {
   return createBot({
-    token: config.BOT_TOKEN,
+    token,
     apiRoot: config.TELEGRAM_API_ROOT,
     deps,
     redis,

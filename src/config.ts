@@ -24,6 +24,16 @@ const ConfigSchema = z
         .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres://')
         .optional(),
     ),
+    /**
+     * Where reports, roll-ups and the read API read from (a replica); unset: DATABASE_URL. Writes
+     * never go there, and a replica lags: only paths that can show a few seconds' old figures use it.
+     */
+    DATABASE_READ_URL: optionalText.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'DATABASE_READ_URL must start with postgres://')
+        .optional(),
+    ),
     PGLITE_DIR: z.string().default('./data/pglite'),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must start with redis://').default('redis://127.0.0.1:6379'),
     /** Redis key prefix of the queues; the braces are a Redis Cluster hash tag (all keys in one slot) */
@@ -96,6 +106,24 @@ const ConfigSchema = z
     EXPORTS_TELEGRAM_MAX_BYTES: z.coerce.number().int().min(1).max(2_000_000_000).default(50_000_000),
     /** How long an export's download link works (hours) */
     EXPORTS_LINK_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+    /** Seconds a family with several children in a shift waits for the others before its one arrival notice goes */
+    ARRIVAL_DIGEST_SECONDS: z.coerce.number().int().min(0).max(1800).default(180),
+    /**
+     * Further bots of a fleet, beside BOT_TOKEN (the default bot): comma-separated tokens, each
+     * optionally followed by @username (`123:AAA@school_a_bot,456:BBB@school_b_bot`). A school is
+     * given its bot with `npm run cli -- bots assign`; each token has its own send rate.
+     */
+    BOT_TOKENS: optionalText.pipe(
+      z
+        .string()
+        .regex(/^\s*\d+:[A-Za-z0-9_-]{10,}(@[A-Za-z0-9_]{5,32})?\s*(,\s*\d+:[A-Za-z0-9_-]{10,}(@[A-Za-z0-9_]{5,32})?\s*)*$/, 'BOT_TOKENS must be comma-separated bot tokens, each optionally followed by @username')
+        .optional(),
+    ),
+    /**
+     * Stars a day the deployment may spend on paid broadcast (allow_paid_broadcast, 0.1 Star a
+     * message, up to 1,000 messages/s) for urgent national announcements; 0: never.
+     */
+    PAID_BROADCAST_STARS_PER_DAY: z.coerce.number().min(0).max(1_000_000).default(0),
     /** Signs the QR codes of student cards (src/qr/secret.ts); derived from BOT_TOKEN when unset */
     CARD_SECRET: optionalText.pipe(z.string().min(32, 'CARD_SECRET must be at least 32 characters (e.g. openssl rand -base64 32)').optional()),
   })

@@ -19,6 +19,7 @@ import { cardSecret } from './qr/secret.js';
 import { publicBaseUrl, recordsKey } from './records/key.js';
 import { createDrain } from './core/telegram/drain.js';
 import { runWithInbox } from './core/telegram/inbox.js';
+import { fleetBots, registerBots } from './core/telegram/fleet.js';
 import { observeSharedState, readiness } from './core/metrics.js';
 import { resolveRedis, type PrivateRedis } from './core/queue/local-redis.js';
 import { OUTGOING_QUEUE } from './core/queue/queues.js';
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
   redis.on('error', (err) => logger.error({ err: err.message }, 'redis error'));
 
   let workers: WorkerHandles | undefined;
-  let runner: RunnerHandle | undefined;
+  const runners: RunnerHandle[] = [];
   let server: Server | undefined;
   let closeBotRedis: () => Promise<void> = async () => {};
   const drain = createDrain();
@@ -88,28 +89,40 @@ async function main(): Promise<void> {
       recordsKey: recordsKey(config),
       webAppUrl: config.WEBAPP_URL,
       publicUrl: publicBaseUrl(config),
+      arrivalDigestSeconds: config.ARRIVAL_DIGEST_SECONDS,
+      paidBroadcastStarsPerDay: config.PAID_BROADCAST_STARS_PER_DAY,
     });
     // The bot's own Redis connection fails fast instead of queueing commands while Redis is away:
     // updates are then handled without the shared flood guard and dedupe, not held up.
     const botRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
     botRedis.on('error', () => {});
     closeBotRedis = () => botRedis.quit().then(() => undefined, () => botRedis.disconnect());
-    const bot = buildBot(config, deps, botRedis, undefined, drain);
+    // The default bot, then the other bots of a fleet (BOT_TOKENS): each answers its own updates
+    // with its own api; they share everything else.
+    const fleet = fleetBots(config);
+    const bots = fleet.map((b) => buildBot(config, b.isDefault ? deps : { ...deps, botUsername: b.username }, botRedis, undefined, drain, b.token));
+    const bot = bots[0]!;
     const routes = httpRoutes(deps, config);
-    await connectToTelegram(bot, logger, { apiRoot: config.TELEGRAM_API_ROOT });
-    logger.info({ username: bot.botInfo.username, mode: config.BOT_MODE }, 'bot ready');
+    for (const b of bots) await connectToTelegram(b, logger, { apiRoot: config.TELEGRAM_API_ROOT });
+    if (bots.length > 1) await registerBots(database.db, bots.map((b) => ({ id: b.botInfo.id, username: b.botInfo.username })));
+    logger.info({ username: bot.botInfo.username, fleet: bots.length, mode: config.BOT_MODE }, 'bot ready');
     if (config.BOT_MODE === 'webhook') {
       server = createWebhookServer(bot, { path: new URL(config.WEBHOOK_URL!).pathname, secretToken: config.WEBHOOK_SECRET! }, routes, serverOptions);
       listen(server);
       await bot.api.setWebhook(config.WEBHOOK_URL!, { secret_token: config.WEBHOOK_SECRET, drop_pending_updates: false });
+      if (bots.length > 1) logger.warn({ fleet: bots.length }, 'webhook mode: only the default bot receives updates; the other bots of BOT_TOKENS send only (use polling for a fleet)');
     } else {
-      await bot.api.deleteWebhook();
       // /healthz, /readyz and /metrics (and the Mini App's routes) in polling mode too.
       server = createHttpServer(routes, serverOptions);
       listen(server);
-      runner = await runWithInbox(bot, database.db, logger, {
-        runner: { fetch: { allowed_updates: ['message', 'callback_query', 'my_chat_member'] } },
-      });
+      for (const b of bots) {
+        await b.api.deleteWebhook();
+        runners.push(
+          await runWithInbox(b, database.db, logger, {
+            runner: { fetch: { allowed_updates: ['message', 'callback_query', 'my_chat_member'] } },
+          }),
+        );
+      }
     }
   }
   // A worker alone serves /healthz, /readyz and /metrics on PORT (set another PORT when the bot
@@ -128,7 +141,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();
     try {
-      if (runner?.isRunning()) await runner.stop();
+      await Promise.all(runners.filter((r) => r.isRunning()).map((r) => r.stop()));
       const closed = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve();
       // Every update already taken gets its answer before anything it needs is closed.
       const left = await drain.wait(20_000);

@@ -8,7 +8,7 @@ import type { Message } from 'grammy/types';
 import { formatNumber } from '../core/i18n/index.js';
 import type { Locale } from '../core/db/schema.js';
 import type { AnnouncementContent, MessageEntityLike } from './schema.js';
-import { cancelButton, discardButton, sendButton, urgentButton } from './buttons.js';
+import { cancelButton, discardButton, sendButton, urgentButton, paidSendButton } from './buttons.js';
 import { formatWhen } from './rules.js';
 import type { ConfirmResult, Preview } from './service.js';
 
@@ -70,7 +70,7 @@ function audienceLabel(t: T, locale: Locale, p: Pick<Preview, 'audience' | 'clas
   }
 }
 
-export function renderPreview(t: T, locale: Locale, p: Preview): { text: string; keyboard: InlineKeyboard } {
+export function renderPreview(t: T, locale: Locale, p: Preview, opts: { paidBroadcast?: boolean } = {}): { text: string; keyboard: InlineKeyboard } {
   const n = (x: number) => formatNumber(locale, x);
   const lines = [
     t('announcements-preview-title'),
@@ -88,6 +88,8 @@ export function renderPreview(t: T, locale: Locale, p: Preview): { text: string;
     .row()
     .text(p.urgent ? t('announcements-button-not-urgent') : t('announcements-button-urgent'), urgentButton.pack({ id: p.id, urgent: !p.urgent }))
     .text(t('announcements-button-discard'), discardButton.pack({ id: p.id }));
+  // an urgent one may go as a paid broadcast where the deployment has a Stars budget for it
+  if (p.urgent && opts.paidBroadcast) keyboard.row().text(t('announcements-button-paid'), paidSendButton.pack({ id: p.id }));
   return { text: lines.join('\n'), keyboard };
 }
 

@@ -14,7 +14,7 @@ import { formatNumber } from '../core/i18n/index.js';
 import { safeError } from '../core/logger.js';
 import { ignoreNotModified } from '../core/telegram/errors.js';
 import type { Button } from '../core/buttons.js';
-import { announceHome, cancelButton, discardButton, sendButton, urgentButton } from './buttons.js';
+import { announceHome, cancelButton, discardButton, paidSendButton, sendButton, urgentButton } from './buttons.js';
 import { cancelAnnouncement, confirmAnnouncement, discardDraft, setUrgent } from './service.js';
 import { forgetGroup, linkGroup, migrateGroup, unlinkGroup } from './service-groups.js';
 import { renderPreview, renderSent } from './bot-preview.js';
@@ -79,11 +79,25 @@ export function announcementsFeature(deps: AppDeps): Composer<BotContext> {
     await ctx.editMessageText(text, { reply_markup: keyboard }).catch(ignoreNotModified);
   });
 
+  onButton(paidSendButton, async (ctx, { id }) => {
+    const r = await confirmAnnouncement(db, ctx.actor, id, deps.notifier, deps.now(), { starsPerDay: deps.paidBroadcastStarsPerDay ?? 0 });
+    if (!r.ok) {
+      if (r.reason === 'paid-budget') {
+        return answer(ctx, 'announcements-refused-paid-budget', { cost: formatNumber(ctx.locale, r.costStars), left: formatNumber(ctx.locale, r.leftStars) });
+      }
+      return answer(ctx, refusal(r.reason));
+    }
+    deps.kickOutbox();
+    await ctx.answerCallbackQuery({ text: ctx.t('announcements-sent-short') });
+    const { text, keyboard } = renderSent(ctx.t.bind(ctx), ctx.locale, id, r);
+    await ctx.editMessageText(`${text}\n${ctx.t('announcements-paid-note')}`, { reply_markup: keyboard }).catch(ignoreNotModified);
+  });
+
   onButton(urgentButton, async (ctx, { id, urgent }) => {
     const r = await setUrgent(db, ctx.actor, id, urgent, deps.now());
     if (!r.ok) return answer(ctx, refusal(r.reason));
     await ctx.answerCallbackQuery();
-    const { text, keyboard } = renderPreview(ctx.t.bind(ctx), ctx.locale, r.value);
+    const { text, keyboard } = renderPreview(ctx.t.bind(ctx), ctx.locale, r.value, { paidBroadcast: (deps.paidBroadcastStarsPerDay ?? 0) > 0 });
     await ctx.editMessageText(text, { reply_markup: keyboard }).catch(ignoreNotModified);
   });
 

@@ -12,6 +12,8 @@ export const sendButton = an.button('ok', { id: bigId() });
 export const urgentButton = an.button('u', { id: bigId(), urgent: flag() });
 export const discardButton = an.button('x', { id: bigId() });
 export const cancelButton = an.button('c', { id: bigId() });
+/** send an urgent announcement as a paid broadcast (allow_paid_broadcast), within the Stars budget */
+export const paidSendButton = an.button('pb', { id: bigId() });
 
 // --- the /announce flow's own buttons -----------------------------------------------------------
 export const AUDIENCE_KINDS = ['school', 'grades', 'classes', 'staff', 'parents'] as const;

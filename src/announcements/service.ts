@@ -5,6 +5,7 @@
  * the delivery report in service-report.ts, class groups in service-groups.ts, and the pure
  * rules (limits, headers, times) in rules.ts.
  */
+import { reservePaidBroadcast } from '../core/queue/paid-broadcast.js';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { rowsOf, type Db, type Executor } from '../core/db/client.js';
 import { pgArrayLiteral } from '../core/db/batch.js';
@@ -170,7 +171,9 @@ export async function discardDraft(db: Db, actor: Actor, id: number): Promise<Ow
 
 export type ConfirmResult =
   | { ok: true; recipients: number; sendAt: string | null; timezone: string; silent: boolean; urgent: boolean; again: boolean }
-  | { ok: false; reason: 'not-found' | 'forbidden' | 'not-draft' | 'expired' | 'time-passed' | 'audience' | 'no-recipients' };
+  | { ok: false; reason: 'not-found' | 'forbidden' | 'not-draft' | 'expired' | 'time-passed' | 'audience' | 'no-recipients' | 'paid-not-urgent' | 'paid-off' }
+  /** a paid broadcast beyond today's Stars budget: what it would cost and what is left */
+  | { ok: false; reason: 'paid-budget'; costStars: number; leftStars: number };
 
 /**
  * Sends (or schedules) a draft: in one transaction the draft is locked, the author's right to the
@@ -178,7 +181,15 @@ export type ConfirmResult =
  * announcement_deliveries, and the announcement marked queued. Pressing "send" twice, or a
  * retried update, finds it queued and writes nothing more.
  */
-export async function confirmAnnouncement(db: Db, actor: Actor, id: number, notifier: Notifier, now: Date): Promise<ConfirmResult> {
+export async function confirmAnnouncement(
+  db: Db,
+  actor: Actor,
+  id: number,
+  notifier: Notifier,
+  now: Date,
+  /** send it as a paid broadcast (urgent only), within this many Stars a day */
+  paid?: { starsPerDay: number },
+): Promise<ConfirmResult> {
   const who = actorOf(actor.telegramUserId);
   const scope = await announceScope(db, actor);
   return db.transaction(async (tx) => {
@@ -191,7 +202,7 @@ export async function confirmAnnouncement(db: Db, actor: Actor, id: number, noti
       return { ok: true, recipients: ann.recipientCount ?? 0, sendAt: ann.sendAt?.toISOString() ?? null, timezone, silent: Boolean(ann.silent), urgent: ann.urgent, again: true } as const;
     }
     if (ann.status !== 'draft') return { ok: false, reason: 'not-draft' } as const;
-    const deny = async (reason: 'audience' | 'expired' | 'time-passed' | 'no-recipients') => {
+    const deny = async (reason: 'audience' | 'expired' | 'time-passed' | 'no-recipients' | 'paid-not-urgent' | 'paid-off') => {
       await audit(tx, { actor: who, schoolId: ann.schoolId, action: 'announce.confirm', entity: 'announcement', entityId: id, outcome: 'denied', details: { reason } });
       return { ok: false, reason } as const;
     };
@@ -204,8 +215,21 @@ export async function confirmAnnouncement(db: Db, actor: Actor, id: number, noti
     const rows = await recipientRows(tx, { schoolId: ann.schoolId, audience: ann.audience, viaGroups: ann.viaGroups, authorTelegramId: ann.authorTelegramId });
     if (rows.length === 0) return deny('no-recipients');
     const silent = !ann.urgent && (await outsideSchoolHours(tx, ann.schoolId, ann.sendAt ?? now));
+    if (paid) {
+      if (!ann.urgent) return deny('paid-not-urgent');
+      if (paid.starsPerDay <= 0) return deny('paid-off');
+      // the whole broadcast fits in what is left of today's budget, or none of it is paid
+      const reserved = await reservePaidBroadcast(tx, rows.length, paid.starsPerDay);
+      if (!reserved.ok) {
+        await audit(tx, { actor: who, schoolId: ann.schoolId, action: 'announce.confirm', entity: 'announcement', entityId: id, outcome: 'denied', details: { reason: 'paid-budget', costStars: reserved.costStars, leftStars: reserved.leftStars } });
+        return { ok: false, reason: 'paid-budget', costStars: reserved.costStars, leftStars: reserved.leftStars } as const;
+      }
+    }
     const messages = {} as Record<Locale, { method: SendMethod; payload: Record<string, unknown> }>;
-    for (const locale of ['km', 'en'] as const) messages[locale] = messageFor(ann.content, headerFor(notifier, locale, scope, ann.urgent), silent);
+    for (const locale of ['km', 'en'] as const) {
+      const m = messageFor(ann.content, headerFor(notifier, locale, scope, ann.urgent), silent);
+      messages[locale] = paid ? { ...m, payload: { ...m.payload, allow_paid_broadcast: true } } : m;
+    }
     const priority = ann.urgent ? URGENT_PRIORITY : ORDINARY_PRIORITY;
 
     for (let from = 0; from < rows.length; from += INSERT_BATCH) {

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Database } from '../core/db/client.js';
+import { readerOf, type Database } from '../core/db/client.js';
 import type { Logger } from '../core/logger.js';
 import type { HttpRoute } from '../core/telegram/webhook.js';
 import { audit } from '../core/auth/audit.js';
@@ -78,7 +78,7 @@ export function apiRoute(opts: { database: Database; log: Logger; ratePerMinute:
       if (match.resource.studentLevel && token.level !== 'student') return denied(actor, 403, 'forbidden', 'this resource needs a student-level token', match.params);
       let body: unknown;
       try {
-        body = match.resource.response.parse(await match.resource.handle({ database, token, params: match.params, query: url.searchParams }));
+        body = match.resource.response.parse(await match.resource.handle({ database: readerOf(database), token, params: match.params, query: url.searchParams }));
       } catch (err) {
         if (err instanceof BadRequest) return denied(actor, 400, 'bad-request', err.message, match.params);
         if (err instanceof Forbidden) return denied(actor, 403, 'forbidden', err.message, match.params);

@@ -131,8 +131,8 @@ export interface Capability {
   queues?: readonly QueueSpec[];
   worker?(ctx: JobContext): WorkerPart | Promise<WorkerPart>;
   /** turns file references in outbox payloads into uploads (files kept in Postgres) */
-  /** `config`: the worker's configuration (absent where a test builds the resolvers alone) */
-  resolvers?(db: Db, config?: Config): PayloadResolver;
+  /** `notifier`: the texts of the worker; `config`: its configuration (absent where a test builds the resolvers alone) */
+  resolvers?(db: Db, notifier: Notifier, config?: Config): PayloadResolver;
   http?(ctx: HttpContext): HttpRoute[];
   cli?: readonly CliCommand[];
 }

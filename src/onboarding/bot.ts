@@ -269,7 +269,7 @@ export function onboardingFeature(deps: AppDeps): Composer<BotContext> {
       (result.staff ? `${ctx.t('onboarding-invite-for-staff', { name: displayName(locale, result.staff), code: result.staff.staffCode })}\n` : '') +
         ctx.t('onboarding-invite-created', {
           role: ctx.t(`core-role-${kind}`),
-          link: deepLink(deps.botUsername ?? ctx.me?.username, result.code),
+          link: deepLink(result.botUsername ?? deps.botUsername ?? ctx.me?.username, result.code),
           code: result.code,
           until: formatDay(locale, result.expiresAt.toISOString().slice(0, 10)),
         }),

@@ -1,4 +1,5 @@
 /** `npm run cli -- invite …`: single-use invite codes and links, printed for paper or a message. */
+import { schoolBotUsername } from '../core/telegram/fleet.js';
 import { and, asc, eq } from 'drizzle-orm';
 import { CliUsageError, requireOption, type CliCommand, type CliContext } from '../core/cli.js';
 import { classes, staff, students } from '../core/db/schema.js';
@@ -17,7 +18,9 @@ export async function printInvites(
   if (!kind) throw new CliUsageError(`--role must be one of ${INVITE_KINDS.join(', ')}`);
   const ttlDays = opts.days ? Number(opts.days) : undefined;
   if (ttlDays !== undefined && !(Number.isInteger(ttlDays) && ttlDays > 0 && ttlDays <= 365)) throw new CliUsageError('--days must be 1-365');
-  const link = (code: string) => deepLink(ctx.config.BOT_USERNAME, code);
+  // a school served by another bot of the fleet: its links open that bot
+  const botUsername = (await schoolBotUsername(db, school.id)) ?? ctx.config.BOT_USERNAME;
+  const link = (code: string) => deepLink(botUsername, code);
 
   if (kind === 'parent') {
     let targets: Array<{ id: number; code: string; nameKm: string; className: string | null }>;
@@ -57,7 +60,7 @@ export async function printInvites(
     ctx.out.line(`  link: ${link(inv.code)}`);
     ctx.out.line(`  code: ${inv.code}`);
   }
-  if (!ctx.config.BOT_USERNAME) ctx.out.line('(set BOT_USERNAME to print complete t.me links)');
+  if (!botUsername) ctx.out.line('(set BOT_USERNAME to print complete t.me links)');
   return true;
 }
 

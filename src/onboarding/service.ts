@@ -2,6 +2,7 @@
  * Onboarding: who a Telegram account is in the schools' records. No grammY here: plain inputs in,
  * plain results out, every change audited in the same transaction.
  */
+import { schoolBotUsername } from '../core/telegram/fleet.js';
 import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../core/db/client.js';
 import { currentYearOf } from '../core/db/years.js';
@@ -406,7 +407,7 @@ export async function unlink(db: Db, telegramUserId: number, target: UnlinkTarge
 // Invites issued from the bot by staff
 
 export type StaffInviteResult =
-  | { ok: true; code: string; expiresAt: Date; schoolId: number; staff?: { nameKm: string; nameEn: string | null; staffCode: string } }
+  | { ok: true; code: string; expiresAt: Date; schoolId: number; botUsername?: string; staff?: { nameKm: string; nameEn: string | null; staffCode: string } }
   | { ok: false; reason: 'forbidden' | 'unknown-student' | 'unknown-staff' };
 
 
@@ -459,6 +460,8 @@ export async function inviteAsStaff(
     code: invite.code,
     expiresAt: invite.expiresAt,
     schoolId,
+    /** the bot of the school's fleet, when it is not the default bot: the link names it */
+    botUsername: await schoolBotUsername(db, schoolId),
     ...(staffRow ? { staff: { nameKm: staffRow.nameKm, nameEn: staffRow.nameEn, staffCode: staffRow.staffCode } } : {}),
   };
 }

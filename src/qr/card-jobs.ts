@@ -3,6 +3,7 @@
  * (files.ts) and queueing it to the person who asked. The bot only checks who may ask and adds the
  * job; drawing 40 cards takes a second or two of CPU, which has no place in an update handler.
  */
+import { schoolBotUsername } from '../core/telegram/fleet.js';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../core/db/client.js';
@@ -57,8 +58,10 @@ function about(entity: 'student' | 'class', entityId: number) {
 export async function runCardJob(database: Database, job: CardJob, secret: CardKey, notifier: Notifier): Promise<unknown> {
   const { db } = database;
   const t = (key: string, vars?: Record<string, string | number>) => notifier.t(job.locale, key, vars);
+  // A school served by another bot of the fleet: its cards open that bot, whichever bot was asked.
+  const botUsername = (await schoolBotUsername(db, job.schoolId)) ?? job.botUsername;
   if (job.kind === 'card') {
-    const card = await cardOf(db, { studentId: job.studentId, schoolId: job.schoolId, issuedBy: job.requestedBy }, secret, job.botUsername);
+    const card = await cardOf(db, { studentId: job.studentId, schoolId: job.schoolId, issuedBy: job.requestedBy }, secret, botUsername);
     if (!card) {
       await addToOutbox(db, { dedupeKey: `${job.key}:gone`, schoolId: job.schoolId, ...about('student', job.studentId), chatId: job.chatId, payload: { text: t('qr-card-gone') } });
       return { sent: 0 };
@@ -83,7 +86,7 @@ export async function runCardJob(database: Database, job: CardJob, secret: CardK
 
   const results: Array<{ classId: number; file?: number; reused?: boolean; students: number }> = [];
   for (const classId of job.classIds) {
-    const cards = await cardsFor(db, { schoolId: job.schoolId, classId, issuedBy: job.requestedBy }, secret, job.botUsername);
+    const cards = await cardsFor(db, { schoolId: job.schoolId, classId, issuedBy: job.requestedBy }, secret, botUsername);
     if (cards.length === 0) {
       const [cls] = await db.select({ name: classes.name }).from(classes).where(and(eq(classes.id, classId), eq(classes.schoolId, job.schoolId)));
       await addToOutbox(db, { dedupeKey: `${job.key}:${classId}:empty`, schoolId: job.schoolId, ...about('class', classId), chatId: job.chatId, payload: { text: t('qr-sheet-empty', { class: cls?.name ?? '?' }) } });

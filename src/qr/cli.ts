@@ -1,4 +1,5 @@
 /** `scanning` (gate scanning settings) and `cards` (student cards made offline). */
+import { schoolBotUsername } from '../core/telegram/fleet.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
@@ -32,11 +33,12 @@ export const cardsCli: CliCommand = {
     if (!ctx.config.CARD_SECRET && !ctx.env.BOT_TOKEN?.trim()) {
       throw new CliUsageError('cards are signed with CARD_SECRET (or, when it is unset, a key derived from BOT_TOKEN): set CARD_SECRET (recommended) or BOT_TOKEN exactly as the bot has them');
     }
-    const botUsername = ctx.config.BOT_USERNAME?.replace(/^@/, '');
-    if (!botUsername) throw new CliUsageError("set BOT_USERNAME (the bot's username without @): every card's QR code is a t.me link to the bot");
     const { db } = ctx.database;
     const school = await getSchool(db, opts.school);
     if (!school) throw new CliUsageError(`no school with code ${opts.school}`);
+    // the school's bot of the fleet, else the default bot
+    const botUsername = (await schoolBotUsername(db, school.id)) ?? ctx.config.BOT_USERNAME?.replace(/^@/, '');
+    if (!botUsername) throw new CliUsageError("set BOT_USERNAME (the bot's username without @): every card's QR code is a t.me link to the bot");
     let classId: number | undefined;
     if (opts.class) {
       const name = opts.class.replace(/\s+/g, '').toUpperCase();

@@ -13,6 +13,8 @@ import { cardsQueue } from './card-jobs.js';
 import { warmUpDecoder } from './decode.js';
 import { safeError } from '../core/logger.js';
 import { cardFileResolver } from './files.js';
+import { arrivalDigestResolver } from './arrival-digest.js';
+import { composeResolvers } from '../core/queue/sender.js';
 import { miniAppRoutes } from './miniapp.js';
 import { cardDeepLink, scanFeature } from './scan-bot.js';
 import { scansQueue } from './scan-jobs.js';
@@ -44,7 +46,7 @@ export const qr: Capability = {
     return new Composer<BotContext>(qrCardsFeature(deps), scanFeature(deps));
   },
   queues: [scansQueue, cardsQueue],
-  resolvers: cardFileResolver,
+  resolvers: (db, notifier) => composeResolvers(cardFileResolver(db), arrivalDigestResolver(db, notifier)),
   cli: [scanningCli, cardsCli],
   // The gate-scanner Mini App, where this deployment serves one (WEBAPP_URL).
   http: ({ deps, config }) => (config.WEBAPP_URL ? miniAppRoutes(deps, config.BOT_TOKEN, new URL(config.WEBAPP_URL).pathname, { maxAgeSeconds: config.WEBAPP_INITDATA_MAX_AGE_SECONDS }) : []),

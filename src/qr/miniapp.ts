@@ -105,7 +105,7 @@ export function miniAppRoutes(deps: AppDeps, botToken: string, basePath: string,
         return;
       }
       try {
-        const result = await recordScan(db, { actor: who.actor, token, via: 'miniapp', secret: deps.cardSecret, notifier: deps.notifier, now: deps.now() });
+        const result = await recordScan(db, { actor: who.actor, token, via: 'miniapp', secret: deps.cardSecret, notifier: deps.notifier, now: deps.now(), digestSeconds: deps.arrivalDigestSeconds });
         await afterScan(deps, result, who.actor.telegramUserId);
         send(res, 200, { ok: result.ok, kind: result.ok ? result.kind : result.reason, text: scanResultText((key, vars) => t(who.locale, key, vars), who.locale, result) });
       } catch (err) {

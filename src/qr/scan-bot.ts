@@ -52,7 +52,7 @@ function pickPhoto(sizes: PhotoSize[]): PhotoSize | undefined {
 }
 
 async function scan(deps: AppDeps, ctx: BotContext, token: string, via: ScanVia) {
-  const result = await recordScan(deps.database.db, { actor: ctx.actor, token, via, secret: deps.cardSecret, notifier: deps.notifier, now: deps.now() });
+  const result = await recordScan(deps.database.db, { actor: ctx.actor, token, via, secret: deps.cardSecret, notifier: deps.notifier, now: deps.now(), digestSeconds: deps.arrivalDigestSeconds });
   await afterScan(deps, result, ctx.from!.id);
   await ctx.reply(scanResultText(ctx.t, ctx.locale, result));
 }

@@ -70,7 +70,12 @@ export async function syncScanSchedules(db: Db, queue: Queue<ScanJob>, schoolId?
 
 export async function runScanJob(database: Database, job: ScanJob, notifier: Notifier, now: Now, queue?: Queue<ScanJob>): Promise<unknown> {
   if (job.kind === 'sync') return queue ? syncScanSchedules(database.db, queue, job.schoolId) : 0;
-  if (job.kind === 'partitions') return ensureCheckinPartitions(database.db, schoolClock('Asia/Phnom_Penh', now()).day);
+  if (job.kind === 'partitions') {
+    const today = schoolClock('Asia/Phnom_Penh', now()).day;
+    // digests name children of a morning: a week later nobody reads them again
+    await database.db.execute(sql`delete from arrival_digest_items where day < ${addDays(today, -7)}::date`);
+    return ensureCheckinPartitions(database.db, today);
+  }
   return runCutoff(database.db, { schoolId: job.schoolId, shift: job.shift, now: now(), notifier });
 }
 

@@ -9,7 +9,10 @@
  *   later one the departure; scans within the cooldown are repeats and change nothing.
  * - An arrival queues one notice per linked guardian (unless they turned notices off) in the same
  *   statement, so a notice exists exactly when the arrival does, and the dedupe key makes a
- *   retried update produce none twice.
+ *   retried update produce none twice. A family with several children in the shift gets ONE
+ *   digest instead ("Sokha and Dara arrived at 07:02, 07:05"): an outbox row that waits up to
+ *   the digest window (sent at once when the last of them arrives) and names every child scanned
+ *   meanwhile (arrival_digest_items, rendered by the sender's resolver: arrival-digest.ts).
  *
  * The morning rush is the hot path (≈ 1,800 scans/s nationally): accepted scans are written by ONE
  * set-based statement (card check, insert or departure update, notices, audit rows) for every
@@ -113,7 +116,11 @@ interface PendingScan {
   via: ScanVia;
   who: string;
   now: Date;
+  digestSeconds?: number;
 }
+
+/** How long a family with several children in a shift waits for the others (default of ARRIVAL_DIGEST_SECONDS). */
+export const ARRIVAL_DIGEST_SECONDS = 180;
 
 /**
  * Scans that arrive together (many gates at the morning rush) are written by ONE statement (see
@@ -143,6 +150,7 @@ const pgArray = pgArrayLiteral;
 
 async function writeScans(db: Db, notifier: Notifier, scans: PendingScan[]): Promise<ScanRow[]> {
   const t = templatesFor(notifier);
+  const digestSeconds = Math.max(0, Math.round(scans[0]?.digestSeconds ?? ARRIVAL_DIGEST_SECONDS));
   const scanner = scans.flatMap((p, idx) => p.memberships.map((m) => ({ idx, ...m })));
   const result = await db.execute(sql`
     with input as (
@@ -186,20 +194,15 @@ async function writeScans(db: Db, notifier: Notifier, scans: PendingScan[]): Pro
          and k.departed_at is null
          and k.last_scan_at < c.at - make_interval(secs => c.cooldown)
       returning k.student_id),
-    notices as (
-      insert into outbox (dedupe_key, school_id, capability, entity, entity_id, student_id, chat_id, method, payload, priority)
-      select 'arr:' || c.day || ':' || c.shift || ':' || c.student_id || ':' || g.telegram_user_id, c.school_id, 'qr', 'student', c.student_id, c.student_id,
-             g.telegram_user_id, 'sendMessage',
-             replace(replace(
-               case when coalesce(ta.locale::text, ${notifier.defaultLocale}) = 'en'
-                    then case when a.late then ${t['en-late']} else ${t['en-on']} end
-                    else case when a.late then ${t['km-late']} else ${t['km-on']} end end,
-               ${NAME}, (select substr(j, 2, length(j) - 2) from (select to_json(
-                 case when coalesce(ta.locale::text, ${notifier.defaultLocale}) = 'en' and c.name_en is not null
-                      then c.name_en || ' (' || c.name_km || ')' else c.name_km end)::text as j) x)),
-               ${TIME}, case when coalesce(ta.locale::text, ${notifier.defaultLocale}) = 'en' then a.arrived_time
-                             else translate(a.arrived_time, '0123456789', '០១២៣៤៥៦៧៨៩') end)::jsonb,
-             6
+    -- each family to tell of each new arrival, with the child's name and time in their language
+    recip as (
+      select distinct on (a.student_id, g.telegram_user_id)
+             a.student_id, coalesce(a.late, false) as late, c.school_id, c.day, c.shift, g.telegram_user_id as tg,
+             coalesce(ta.locale::text, ${notifier.defaultLocale}) as loc,
+             case when coalesce(ta.locale::text, ${notifier.defaultLocale}) = 'en' and c.name_en is not null
+                  then c.name_en || ' (' || c.name_km || ')' else c.name_km end as name_text,
+             case when coalesce(ta.locale::text, ${notifier.defaultLocale}) = 'en' then a.arrived_time
+                  else translate(a.arrived_time, '0123456789', '០១២៣៤៥៦៧៨៩') end as time_text
         from arrival a join card c on c.student_id = a.student_id
         join student_guardians sg on sg.student_id = c.student_id
         join guardians g on g.id = sg.guardian_id and g.telegram_user_id is not null
@@ -207,8 +210,75 @@ async function writeScans(db: Db, notifier: Notifier, scans: PendingScan[]): Pro
        where coalesce(ta.arrival_notices, true) and ta.unreachable_at is null
          -- a family already told of an absence gets the correction instead (one event, one message)
          and not exists (select 1 from alerted_absences aa
-                          where aa.guardian_id = g.id and aa.student_id = c.student_id and aa.day = c.day and aa.shift = c.shift)
+                          where aa.guardian_id = g.id and aa.student_id = c.student_id and aa.day = c.day and aa.shift = c.shift)),
+    -- how many children each of those families has in this shift at this school, and how many have not arrived yet
+    family as (
+      select r.tg, r.day, r.shift, count(distinct s2.id)::int as children,
+             (count(distinct s2.id) filter (where s2.id not in (select student_id from arrival)
+                and not exists (select 1 from checkins k2 where k2.student_id = s2.id and k2.day = r.day and k2.shift = r.shift)))::int as waiting
+        from (select distinct tg, day, shift from recip) r
+        -- a family is a school's guardian: children at another school have another gate and time
+        join guardians g2 on g2.telegram_user_id = r.tg and g2.school_id in (select r2.school_id from recip r2 where r2.tg = r.tg)
+        join student_guardians sg2 on sg2.guardian_id = g2.id
+        join students s2 on s2.id = sg2.student_id and s2.active
+        join classes c2 on c2.id = s2.class_id and c2.shift = r.shift
+       group by r.tg, r.day, r.shift),
+    -- a family with one child in this shift: the notice at once, as it always was
+    notices as (
+      insert into outbox (dedupe_key, school_id, capability, entity, entity_id, student_id, chat_id, method, payload, priority)
+      select 'arr:' || r.day || ':' || r.shift || ':' || r.student_id || ':' || r.tg, r.school_id, 'qr', 'student', r.student_id, r.student_id,
+             r.tg, 'sendMessage',
+             replace(replace(
+               case when r.loc = 'en' then case when r.late then ${t['en-late']} else ${t['en-on']} end
+                    else case when r.late then ${t['km-late']} else ${t['km-on']} end end,
+               ${NAME}, substr(to_json(r.name_text)::text, 2, length(to_json(r.name_text)::text) - 2)),
+               ${TIME}, r.time_text)::jsonb,
+             6
+        from recip r left join family f on f.tg = r.tg and f.day = r.day and f.shift = r.shift
+       where coalesce(f.children, 1) <= 1
       on conflict (dedupe_key) do nothing
+      returning student_id),
+    -- several children: one digest per family and shift (arrival-digest.ts). The family's digest
+    -- still waiting to go is locked, so the sender takes it only after this statement's children
+    -- are in it (or, once the sender holds it, they start the next round).
+    open_digest as (
+      select o.id, o.dedupe_key from outbox o
+       where o.dedupe_key in (select i.digest_key from arrival_digest_items i
+                                join family f on f.tg = i.guardian_tg and f.day = i.day and f.shift = i.shift and f.children > 1)
+         and o.status = 'pending' and o.locked_until is null
+       for update),
+    open_one as (
+      select distinct on (i.guardian_tg, i.day, i.shift) i.guardian_tg as tg, i.day, i.shift, d.dedupe_key, d.id
+        from open_digest d join arrival_digest_items i on i.digest_key = d.dedupe_key
+       order by i.guardian_tg, i.day, i.shift, d.id),
+    digest_target as (
+      select f.tg, f.day, f.shift, f.waiting, op.id as open_id,
+             coalesce(op.dedupe_key, 'arrf:' || f.day || ':' || f.shift || ':' || f.tg || ':' ||
+                      (select min(r.student_id) from recip r where r.tg = f.tg and r.day = f.day and r.shift = f.shift)) as key,
+             (select min(r.school_id) from recip r where r.tg = f.tg and r.day = f.day and r.shift = f.shift) as school_id,
+             (select min(r.loc) from recip r where r.tg = f.tg and r.day = f.day and r.shift = f.shift) as loc
+        from family f left join open_one op on op.tg = f.tg and op.day = f.day and op.shift = f.shift
+       where f.children > 1),
+    digest_new as (
+      insert into outbox (dedupe_key, school_id, capability, entity, chat_id, method, payload, priority, not_before)
+      select t.key, t.school_id, 'qr', 'arrivals', t.tg, 'sendMessage',
+             jsonb_build_object('arrivalDigest', t.key, 'locale', t.loc,
+                                'reply_markup', case when t.loc = 'en' then ${t['en-on']}::jsonb else ${t['km-on']}::jsonb end -> 'reply_markup'),
+             6,
+             -- the last child of the family is in: no reason to wait
+             case when t.waiting = 0 then now() else now() + make_interval(secs => ${digestSeconds}) end
+        from digest_target t where t.open_id is null
+      on conflict (dedupe_key) do nothing
+      returning id),
+    digest_due as (
+      update outbox o set not_before = least(o.not_before, now())
+        from digest_target t where o.id = t.open_id and t.waiting = 0
+      returning o.id),
+    digest_items as (
+      insert into arrival_digest_items (day, shift, guardian_tg, student_id, digest_key, name, time, late)
+      select r.day, r.shift, r.tg, r.student_id, t.key, r.name_text, r.time_text, r.late
+        from recip r join digest_target t on t.tg = r.tg and t.day = r.day and t.shift = r.shift
+      on conflict do nothing
       returning student_id),
     outcome as (
       select c.*, case when exists (select 1 from arrival a where a.student_id = c.student_id) then 'arrival'
@@ -221,7 +291,7 @@ async function writeScans(db: Db, notifier: Notifier, scans: PendingScan[]): Pro
         from outcome o)
     select o.idx, o.kind, o.student_id, o.school_id, o.class_id, o.name_km, o.name_en, o.class_name, o.day::text as day, o.shift, o.hhmm as now_time,
            coalesce(a.late, b.late) as late, coalesce(a.arrived_time, b.arrived_time) as arrived_time, b.departed_time,
-           (select count(*) from notices n where n.student_id = o.student_id)::int as notices,
+           ((select count(*) from notices n where n.student_id = o.student_id) + (select count(*) from digest_items d where d.student_id = o.student_id))::int as notices,
            exists (select 1 from attendance at where at.student_id = o.student_id and at.day = o.day and at.shift = o.shift and at.status = 'absent') as was_absent
       from outcome o left join arrival a on a.student_id = o.student_id left join before b on b.idx = o.idx`);
   return rowsOf<ScanRow>(result);
@@ -229,7 +299,7 @@ async function writeScans(db: Db, notifier: Notifier, scans: PendingScan[]): Pro
 
 export async function recordScan(
   db: Db,
-  input: { actor: Actor; token: string; via: ScanVia; secret: string | Buffer; notifier: Notifier; now: Date },
+  input: { actor: Actor; token: string; via: ScanVia; secret: string | Buffer; notifier: Notifier; now: Date; digestSeconds?: number },
 ): Promise<ScanResult> {
   const { actor } = input;
   const who = actorOf(actor.telegramUserId);
@@ -244,7 +314,7 @@ export async function recordScan(
   if (!check.ok) return deny(check.reason);
   const { studentId, version } = check.claims;
 
-  const row = await batcherFor(db, input.notifier).add({ studentId, version, memberships, via: input.via, who, now: input.now });
+  const row = await batcherFor(db, input.notifier).add({ studentId, version, memberships, via: input.via, who, now: input.now, digestSeconds: input.digestSeconds });
   if (!row) return deny(...(await whyRefused(db, studentId, version, memberships)), studentId);
 
   const student: ScannedStudent = {

@@ -108,3 +108,29 @@ export const cardFiles = pgTable(
   },
   (t) => [uniqueIndex('card_files_content_uq').on(t.schoolId, t.contentKey), index('card_files_school_scope_idx').on(t.schoolId, t.scope, t.createdAt)],
 );
+
+/**
+ * The children named by one family's arrival digest (one outbox row per guardian, day, shift and
+ * round, key `arrf:…`): written by the scan statement with the child's name and time already in
+ * the reader's language, read by the sender's resolver when the row goes out (arrival-digest.ts).
+ * The primary key makes a retried scan add nobody twice.
+ */
+export const arrivalDigestItems = pgTable(
+  'arrival_digest_items',
+  {
+    day: date('day').notNull(),
+    shift: shiftEnum('shift').notNull(),
+    guardianTg: bigint('guardian_tg', { mode: 'number' }).notNull(),
+    studentId: bigint('student_id', { mode: 'number' }).notNull(),
+    digestKey: text('digest_key').notNull(),
+    name: text('name').notNull(),
+    time: text('time').notNull(),
+    late: boolean('late').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'arrival_digest_items_pk', columns: [t.day, t.shift, t.studentId, t.guardianTg] }),
+    index('arrival_digest_items_key_idx').on(t.digestKey),
+    index('arrival_digest_items_family_idx').on(t.guardianTg, t.day, t.shift),
+  ],
+);

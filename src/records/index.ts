@@ -40,7 +40,7 @@ export const records: Capability = {
     { roles: ['principal', 'operator'], key: 'records-help-office' },
   ],
   bot: recordsFeature,
-  resolvers: (db, config) => recordCopyResolver(db, copyNotifier(), { dir: config?.RECORDS_P12_DIR, passphrase: config?.RECORDS_P12_PASSPHRASE }),
+  resolvers: (db, _notifier, config) => recordCopyResolver(db, copyNotifier(), { dir: config?.RECORDS_P12_DIR, passphrase: config?.RECORDS_P12_PASSPHRASE }),
   cli: recordsCli,
   http: ({ deps }) => recordsRoutes(deps),
 };

@@ -6,7 +6,7 @@
 import ExcelJS from 'exceljs';
 import { sql } from 'drizzle-orm';
 import { currentYearJoin } from '../core/db/years.js';
-import type { Database } from '../core/db/client.js';
+import { readerOf, type Database } from '../core/db/client.js';
 import type { Locale } from '../core/db/schema.js';
 import { displayName, formatDay, formatNumber, type Notifier } from '../core/i18n/index.js';
 import { addToOutbox, type OutgoingMessage } from '../core/queue/outbox.js';
@@ -233,7 +233,7 @@ export async function deliverRollup(
     { final: input.day < input.today, requestedBy: input.requestedBy },
     async () => {
       const t0 = performance.now();
-      const r = await buildRollup(database, { provinceId: input.provinceId, day: input.day });
+      const r = await buildRollup(readerOf(database), { provinceId: input.provinceId, day: input.day });
       const t1 = performance.now();
       const [png, xlsx] = await Promise.all([renderReportChart(rollupAsReport(r, input.locale, notifier.t), input.locale, notifier.t), renderRollupWorkbook(r, input.locale, notifier.t)]);
       return { png, xlsx, summary: rollupSummary(r, input.locale, notifier.t), queryMs: Math.round(t1 - t0), renderMs: Math.round(performance.now() - t1) };

@@ -4,7 +4,7 @@
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { InputFile } from 'grammy';
-import type { Database, Db } from '../core/db/client.js';
+import { readerOf, type Database, type Db } from '../core/db/client.js';
 import { classes, schools, staff, staffRoles, telegramAccounts, type Locale } from '../core/db/schema.js';
 import { addDays } from '../core/clock.js';
 import { displayName, formatDay, formatNumber, type Notifier } from '../core/i18n/index.js';
@@ -122,7 +122,7 @@ export async function obtainReport(database: Database, req: ReportRequest, notif
     async () => {
       const t0 = performance.now();
       const scope: ReportScope = { schoolId: req.schoolId, from: req.from, to: req.to, kind: req.kind, period: req.period, classIds: req.classIds, today: req.today };
-      const data = await buildSchoolReport(database, scope);
+      const data = await buildSchoolReport(readerOf(database), scope);
       if (req.classIds) data.classLabel = [...new Set(data.classes.map((c) => c.className))].join(', ');
       const t1 = performance.now();
       const [png, xlsx] = await Promise.all([renderReportChart(data, req.locale, notifier.t), renderReportWorkbook(data, req.locale, notifier.t)]);

@@ -3,7 +3,7 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../core/db/client.js';
-import { academicYears, officials, provinces, schools } from '../core/db/schema.js';
+import { academicYears, bots, officials, provinces, schools } from '../core/db/schema.js';
 import { audit } from '../core/auth/audit.js';
 import { findProvince } from '../registry/provinces.js';
 
@@ -111,4 +111,28 @@ export async function addOfficial(
   await db.execute(sql`update officials o set telegram_user_id = ta.telegram_user_id from telegram_accounts ta where o.id = ${row!.id} and ta.phone = o.phone`);
   await audit(db, { actor, action: 'official.set', entity: 'official', entityId: row!.id, details: { provinceId } });
   return { ok: true, id: row!.id, provinceId };
+}
+
+/** The fleet's bots (besides the default one) and how many schools each serves. */
+export async function listSchoolBots(ex: Executor): Promise<Array<{ id: number; username: string; schools: number }>> {
+  const rows = await ex
+    .select({ id: bots.id, username: bots.username, schools: sql<number>`(select count(*)::int from schools s where s.bot_id = bots.id)` })
+    .from(bots)
+    .orderBy(bots.username);
+  return rows.map((r) => ({ ...r, schools: Number(r.schools) }));
+}
+
+/** Moves a school to a bot of the fleet (null: the default bot); audited. */
+export async function assignSchoolBot(ex: Executor, schoolCode: string, botUsername: string | null, actor: string): Promise<{ ok: true } | { ok: false; reason: 'no-school' | 'no-bot' }> {
+  const school = await getSchool(ex, schoolCode);
+  if (!school) return { ok: false, reason: 'no-school' };
+  let botId: number | null = null;
+  if (botUsername !== null) {
+    const [bot] = await ex.select({ id: bots.id }).from(bots).where(sql`lower(${bots.username}) = lower(${botUsername})`);
+    if (!bot) return { ok: false, reason: 'no-bot' };
+    botId = bot.id;
+  }
+  await ex.update(schools).set({ botId }).where(eq(schools.id, school.id));
+  await audit(ex, { actor, schoolId: school.id, action: 'school.bot', entity: 'school', entityId: school.id, details: { botId } });
+  return { ok: true };
 }

@@ -35,7 +35,8 @@ export function startTestDelivery(app: TestApp, opts: { resolvePayload?: Payload
     async deliver() {
       await relayOnce(app.database, queue);
       for (let i = 0; i < 500; i++) {
-        const [row] = await app.database.rows<{ n: number }>(sql`select count(*)::int as n from outbox where status = 'pending'`);
+        // rows not due yet (a family's arrival digest waiting for the other children) stay
+        const [row] = await app.database.rows<{ n: number }>(sql`select count(*)::int as n from outbox where status = 'pending' and not_before <= now()`);
         if (Number(row!.n) === 0) return;
         await new Promise((r) => setTimeout(r, 20));
       }

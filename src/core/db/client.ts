@@ -25,6 +25,16 @@ export interface Database {
   /** Runs a raw query and returns its rows whatever the driver's result shape. */
   rows<T = Record<string, unknown>>(query: SQL, executor?: Executor): Promise<T[]>;
   close(): Promise<void>;
+  /**
+   * Where report, roll-up and read-API queries go (DATABASE_READ_URL, a replica); absent: this
+   * database. Never written to: a replica refuses writes, and one that lags must not hide them.
+   */
+  reader?: Database;
+}
+
+/** The database that report and read-API queries use: the replica when one is configured. */
+export function readerOf(database: Database): Database {
+  return database.reader ?? database;
 }
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../migrations');
@@ -41,6 +51,8 @@ export interface OpenOptions {
   pgliteDir?: string;
   /** pool size for postgres.js */
   max?: number;
+  /** shown in pg_stat_activity (which pool a connection belongs to) */
+  applicationName?: string;
 }
 
 type PgClient = import('postgres').Sql;
@@ -82,6 +94,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     const { drizzle } = await import('drizzle-orm/postgres-js');
     const client = postgres(opts.databaseUrl, {
       max: opts.max ?? 10,
+      connection: { application_name: opts.applicationName ?? 'sis' },
       ...(process.env.SIS_DEBUG_SQL ? { debug: (_c: number, q: string) => console.log('SQL', q.replace(/\s+/g, ' ').slice(0, 140)) } : {}),
       onnotice: () => {},
     });

@@ -9,6 +9,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  type AnyPgColumn,
   customType,
   bigserial,
   boolean,
@@ -77,10 +78,29 @@ export const schools = pgTable(
       .$type<SchoolShifts>()
       .notNull()
       .default(sql`'{"morning":{"start":"07:00","end":"11:00"},"afternoon":{"start":"13:00","end":"17:00"}}'::jsonb`),
+    /** the bot of the fleet that serves this school (bots.id); null: the deployment's default bot */
+    botId: bigint('bot_id', { mode: 'number' }).references((): AnyPgColumn => bots.id),
     createdAt: createdAt(),
   },
   (t) => [index('schools_province_idx').on(t.provinceId)],
 );
+
+/**
+ * The bots of a fleet (BOT_TOKENS): id (the digits before the token's colon) and username, so
+ * the CLI and the worker name a school's bot in cards and invite links without calling getMe.
+ * Tokens stay in the configuration, never in the database.
+ */
+export const bots = pgTable('bots', {
+  id: bigint('id', { mode: 'number' }).primaryKey(),
+  username: text('username').notNull().unique(),
+  createdAt: createdAt(),
+});
+
+/** Paid broadcast (allow_paid_broadcast) messages per day, held against the Stars budget cap. */
+export const paidBroadcastDays = pgTable('paid_broadcast_days', {
+  day: date('day').primaryKey(),
+  messages: integer('messages').notNull().default(0),
+});
 
 /** The school a row belongs to: every school-owned table carries it (see the header). */
 export const schoolRef = () =>
@@ -347,6 +367,8 @@ export const outbox = pgTable(
     sentAt: timestamp('sent_at', { withTimezone: true }),
     telegramMessageId: bigint('telegram_message_id', { mode: 'number' }),
     lastError: text('last_error'),
+    /** the bot that sends it (bots.id); null: the school's bot, else the default bot */
+    botId: bigint('bot_id', { mode: 'number' }),
     createdAt: createdAt(),
   },
   (t) => [

@@ -59,6 +59,20 @@ export interface SenderOptions {
   /** added to the 1 s a request stays in the send gate's window after its answer (ms; default 5) */
   sendGateMarginMs?: number;
   /**
+   * The other bots of a fleet (core/telegram/fleet.ts), by bot id: a row of a school served by one
+   * of them (or a row naming its bot) goes out through it, under a rate gate, 429 pause and
+   * per-chat spacing of its own; everything else through `api` as before.
+   */
+  fleet?: ReadonlyMap<number, Api>;
+  /**
+   * Messages per second of paid broadcast (allow_paid_broadcast rows; Telegram: up to 1,000),
+   * in a window of their own; unset (no Stars budget): paid rows share the bot's ordinary gate.
+   * Throughput is also bounded by `concurrency` (requests in flight).
+   */
+  paidRatePerSecond?: number;
+  /** the bot serving a school (schools.bot_id), null for the default bot */
+  botOfSchool?: (schoolId: number) => Promise<number | null>;
+  /**
    * Turns references in a payload into uploads (files kept in Postgres are not copied into the
    * outbox) and hears Telegram's answer, so a capability can keep the file_id for next time.
    */
@@ -119,10 +133,15 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
   const gateWindowMs = 1000 + (opts.sendGateMarginMs ?? 5);
   const gateKey = `${prefix}:sendgate`;
   const pauseKey = `${prefix}:sendgate:pause`;
-  const throughGate = async (id: number) => {
+  const fleet = opts.fleet ?? new Map<number, Api>();
+  // Each bot of a fleet has its own window and pause (Telegram counts per bot); the default
+  // bot keeps the keys it always had.
+  const gateOf = (botId: number | null) => (botId === null ? { gate: gateKey, pause: pauseKey } : { gate: `${gateKey}:${botId}`, pause: `${pauseKey}:${botId}` });
+  const paidRate = opts.paidRatePerSecond ?? 0;
+  const throughGate = async (id: number, keys: { gate: string; pause: string; rate?: number }) => {
     const member = `${id}:${randomUUID()}`;
     for (;;) {
-      const wait = Number(await connection.eval(SEND_GATE, 2, gateKey, pauseKey, gateWindowMs, rate, member));
+      const wait = Number(await connection.eval(SEND_GATE, 2, keys.gate, keys.pause, gateWindowMs, keys.rate ?? rate, member));
       if (wait <= 0) return member;
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
@@ -169,7 +188,8 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
       connection,
       prefix,
       concurrency: opts.concurrency ?? 8,
-      limiter: { max: opts.ratePerSecond ?? 30, duration: 1000 },
+      // a ceiling for all bots together: each bot's own gate keeps it at its rate
+      limiter: { max: rate * (1 + fleet.size) + paidRate, duration: 1000 },
       // Idle fetchers block on Redis at most this long (s): after a 429 pause or a per-chat delay
       // the queue resumes within a second instead of the default five.
       drainDelay: 1,
@@ -178,10 +198,26 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
 
   async function sendRow(job: Job<OutgoingJob>, token: string | undefined, row: typeof outbox.$inferSelect, held: { release(): Promise<void> }): Promise<SendOutcome> {
       const id = row.id;
+      // Which bot sends it: the row's own, else its school's, else the default bot.
+      const botId = row.botId ?? (row.schoolId !== null && opts.botOfSchool ? await opts.botOfSchool(row.schoolId) : null);
+      const botApi = botId === null ? api : fleet.get(botId);
+      if (!botApi) {
+        // The school's bot has no token in this process: another bot would reach people who never
+        // started it (403, marked unreachable). Keep the row for a worker that has the token.
+        log.error({ outboxId: id, botId }, 'no token for the bot of this row (BOT_TOKENS); kept pending');
+        await db.update(outbox).set({ lockedUntil: null, attempts: sql`${outbox.attempts} - 1`, lastError: `no token for bot ${botId}` }).where(eq(outbox.id, id));
+        await held.release();
+        await job.moveToDelayed(Date.now() + 60_000, token);
+        throw new DelayedError();
+      }
+      // A paid broadcast row (budgeted when it was queued: paid-broadcast.ts) has a window of its
+      // own at the paid rate; the bot's 429 pause still holds it.
+      const paidRow = paidRate > 0 && row.payload.allow_paid_broadcast === true;
+      const keys = paidRow ? { ...gateOf(botId), gate: `${gateOf(botId).gate}:paid`, rate: paidRate } : gateOf(botId);
 
-      // Per-chat spacing: a private chat takes ~1 message/s, a group 20/min.
+      // Per-chat spacing: a private chat takes ~1 message/s, a group 20/min (per bot: each bot has its own chat with a user).
       const gap = row.chatId < 0 ? perGroup : perChat;
-      const free = await connection.set(`${prefix}:chatgap:${row.chatId}`, '1', 'PX', gap, 'NX');
+      const free = await connection.set(botId === null ? `${prefix}:chatgap:${row.chatId}` : `${prefix}:chatgap:${botId}:${row.chatId}`, '1', 'PX', gap, 'NX');
       if (free === null) {
         await db.update(outbox).set({ lockedUntil: null, attempts: sql`${outbox.attempts} - 1` }).where(eq(outbox.id, id));
         await held.release();
@@ -195,11 +231,11 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
       let answered: { result: unknown } | null = null;
       try {
         const resolved = (await opts.resolvePayload?.(row.method, row.payload)) ?? null;
-        const member = await throughGate(id);
-        const result = (await api.raw[row.method as 'sendMessage']({
+        const member = await throughGate(id, keys);
+        const result = (await botApi.raw[row.method as 'sendMessage']({
           ...(resolved?.payload ?? row.payload),
           chat_id: row.chatId,
-        } as never).finally(() => connection.eval(SEND_GATE_ANSWERED, 1, gateKey, member, gateWindowMs).catch(() => {}))) as unknown as { message_id?: number } | true;
+        } as never).finally(() => connection.eval(SEND_GATE_ANSWERED, 1, keys.gate, member, gateWindowMs).catch(() => {}))) as unknown as { message_id?: number } | true;
         answered = { result };
         await markSent(id, result);
         if (resolved?.onSent) await resolved.onSent(result).catch((err: unknown) => log.warn({ outboxId: id, err: safeError(err) }, 'after-send hook failed (the message was sent)'));
@@ -212,8 +248,15 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
             const retryAfter = Number(err.parameters.retry_after ?? 1);
             telegram429.inc();
             await db.update(outbox).set({ lockedUntil: null, lastError: '429' }).where(eq(outbox.id, id));
+            await connection.set(keys.pause, '1', 'PX', retryAfter * 1000);
+            if (botId !== null) {
+              // One bot of the fleet is told to wait: only its rows wait (its gate is paused).
+              log.warn({ outboxId: id, retryAfter, botId }, 'telegram 429: pausing this bot');
+              await held.release();
+              await job.moveToDelayed(Date.now() + retryAfter * 1000, token);
+              throw new DelayedError();
+            }
             log.warn({ outboxId: id, retryAfter }, 'telegram 429: pausing the outgoing queue');
-            await connection.set(pauseKey, '1', 'PX', retryAfter * 1000);
             await worker.rateLimit(retryAfter * 1000);
             throw Worker.RateLimitError();
           }

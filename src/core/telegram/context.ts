@@ -32,6 +32,10 @@ export interface AppDeps {
   webAppUrl?: string;
   /** Public address of this deployment's HTTP server (links printed on paper, e.g. /verify). */
   publicUrl?: string;
+  /** How long a family with several children in a shift waits for the others' arrival (ARRIVAL_DIGEST_SECONDS) */
+  arrivalDigestSeconds?: number;
+  /** Stars a day urgent announcements may spend on paid broadcast (PAID_BROADCAST_STARS_PER_DAY; 0: never) */
+  paidBroadcastStarsPerDay?: number;
 }
 
 interface Extras {
