@@ -12,7 +12,7 @@ import { outbox, telegramAccounts } from '../../src/core/db/schema.js';
 import { addToOutbox } from '../../src/core/queue/outbox.js';
 import { createOutgoingQueue } from '../../src/core/queue/queues.js';
 import { relayOnce } from '../../src/core/queue/relay.js';
-import { startSender } from '../../src/core/queue/sender.js';
+import { startSender, type PayloadResolver } from '../../src/core/queue/sender.js';
 import { createLogger } from '../../src/core/logger.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { FakeTelegram } from '../support/telegram.js';
@@ -38,12 +38,12 @@ afterAll(async () => {
   await database.drop();
 });
 
-function setup(opts: { perChatIntervalMs?: number } = {}) {
+function setup(opts: { perChatIntervalMs?: number; resolvePayload?: PayloadResolver } = {}) {
   const tg = new FakeTelegram();
   const api = new Api('123:TEST-TOKEN-abcdefghij', { fetch: tg.fetch });
   const queue = createOutgoingQueue(redis, prefix);
   const start = () => {
-    const sender = startSender({ database, connection: redis, prefix, api, log, perChatIntervalMs: opts.perChatIntervalMs ?? 20, concurrency: 4 });
+    const sender = startSender({ database, connection: redis, prefix, api, log, perChatIntervalMs: opts.perChatIntervalMs ?? 20, concurrency: 4, resolvePayload: opts.resolvePayload });
     closers.push(() => sender.close());
     return sender;
   };
@@ -103,6 +103,24 @@ describe('sender', () => {
     expect(at).toHaveLength(3);
     expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(250);
     expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(250);
+  });
+
+  it('sends the messages to one chat in the order they were written, even when an earlier one is slow to prepare', async () => {
+    // the first message's payload takes a while (a picture drawn at send time): the later ones wait for it
+    const slowFirst: PayloadResolver = async (_method, payload) => {
+      if (payload.text === 'message 0') await new Promise((r) => setTimeout(r, 400));
+      return null;
+    };
+    const { tg, queue, start } = setup({ resolvePayload: slowFirst });
+    await addMessages(4, () => 9200);
+    await addToOutbox(database.db, [{ dedupeKey: 'test:other-chat', chatId: 9201, payload: { text: 'other chat' } }]);
+    await relayOnce(database, queue);
+    start();
+    await waitFor(async () => (await statuses()).sent === 5);
+    const texts = (chat: number) => tg.callsOf('sendMessage').filter((c) => c.payload.chat_id === chat).map((c) => c.payload.text);
+    expect(texts(9200)).toEqual(['message 0', 'message 1', 'message 2', 'message 3']);
+    // another chat is not held up by this one
+    expect(texts(9201)).toEqual(['other chat']);
   });
 
   it('pauses the whole queue for retry_after on 429 and then sends once', async () => {

@@ -373,6 +373,7 @@ export const outbox = pgTable(
   },
   (t) => [
     index('outbox_pending_idx').on(t.notBefore).where(sql`${t.status} = 'pending'`),
+    index('outbox_chat_pending_idx').on(t.chatId, t.id).where(sql`${t.status} = 'pending'`),
     index('outbox_school_idx').on(t.schoolId, t.createdAt),
     index('outbox_entity_idx').on(t.entity, t.entityId).where(sql`${t.entity} is not null`),
   ],

@@ -20,7 +20,7 @@
  *   BullMQ's own limiter is a fixed window counted when a job is taken (it released 30 at once,
  *   the next 30 exactly 1 s later: any jitter meant 31 in one rolling second); it stays as a
  *   ceiling and carries the 429 pause. A per-chat key in Redis spaces messages to one chat by 1 s
- *   (20/min for groups).
+ *   (20/min for groups), and messages to one chat go in the order they were written.
  * - 429: the whole queue pauses for retry_after and the job goes back to waiting.
  * - 403 (blocked, kicked, deactivated): the row and the account are marked unreachable; no retry.
  * - 400: the request itself is wrong; marked failed with Telegram's description; no retry.
@@ -122,6 +122,9 @@ return 0
 
 export type SendOutcome = 'sent' | 'skipped' | 'unreachable' | 'failed';
 
+/** How soon a row that waits for an earlier one to its chat asks again (ms) */
+const EARLIER_FIRST_MS = 200;
+
 export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcome> {
   const { database, api, log, connection, prefix } = opts;
   const { db } = database;
@@ -215,6 +218,20 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
       const paidRow = paidRate > 0 && row.payload.allow_paid_broadcast === true;
       const keys = paidRow ? { ...gateOf(botId), gate: `${gateOf(botId).gate}:paid`, rate: paidRate } : gateOf(botId);
 
+      // Per-chat order: an earlier message to this chat that is due and still pending goes first
+      // (jobs run side by side, and the one that reaches the spacing key first would win: a
+      // report's document before its chart). Only rows due in the last two minutes hold others,
+      // so one stuck row never holds a chat back for long.
+      const earlier = await database.rows(
+        sql`select 1 from outbox where chat_id = ${row.chatId} and id < ${id} and status = 'pending'
+             and not_before <= now() and not_before > now() - interval '2 minutes' limit 1`,
+      );
+      if (earlier.length > 0) {
+        await db.update(outbox).set({ lockedUntil: null, attempts: sql`${outbox.attempts} - 1` }).where(eq(outbox.id, id));
+        await held.release();
+        await job.moveToDelayed(Date.now() + EARLIER_FIRST_MS, token);
+        throw new DelayedError();
+      }
       // Per-chat spacing: a private chat takes ~1 message/s, a group 20/min (per bot: each bot has its own chat with a user).
       const gap = row.chatId < 0 ? perGroup : perChat;
       const free = await connection.set(botId === null ? `${prefix}:chatgap:${row.chatId}` : `${prefix}:chatgap:${botId}:${row.chatId}`, '1', 'PX', gap, 'NX');
