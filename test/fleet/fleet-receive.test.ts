@@ -199,6 +199,19 @@ describe('conversations per bot', () => {
     expect(keys.map((k) => k.key)).toContain('conv:777:4201');
   });
 
+  it('each bot sets its own command list for the person, though another bot already set one', async () => {
+    const withDefault = app.user(4203, 'R');
+    const withFleet = new TestUser(fleetBot, fleetTg, 4203, 'R');
+    const setFor = (tg: FakeTelegram) => tg.callsOf('setMyCommands').filter((c) => c.payload.scope?.chat_id === 4203).length;
+    await withDefault.send('/start');
+    expect(setFor(app.tg)).toBe(1);
+    await withFleet.send('/start');
+    expect(setFor(fleetTg)).toBe(1);
+    // the same list again from the same bot: not sent again
+    await withFleet.send('/start');
+    expect(setFor(fleetTg)).toBe(1);
+  });
+
   it("the default bot's conversations keep their old keys", async () => {
     const u = app.user(4202, 'Q');
     await u.send('/code');

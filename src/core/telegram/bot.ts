@@ -62,7 +62,8 @@ export interface CreateBotOptions {
 export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   /** conversation state read with the actor, per update */
   const preloaded = new WeakMap<object, unknown>();
-  const { deps, capabilities } = opts;
+  const { capabilities } = opts;
+  const deps: AppDeps = opts.fleetBotId === undefined ? opts.deps : { ...opts.deps, fleetBotId: opts.fleetBotId };
   const conversationKey = opts.fleetBotId === undefined ? (chatId: number) => `conv:${chatId}` : (chatId: number) => `conv:${opts.fleetBotId}:${chatId}`;
   checkCapabilities(capabilities);
   const catalog = buildCatalog(capabilities);
