@@ -200,8 +200,8 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   guarded.use(i18n);
 
   // Conversation state lives in bot_storage under conv:<chat id> (conv:<bot id>:<chat id> for a
-  // fleet bot). It is read together with the
-  // actor (one round trip per update instead of two) and written through here.
+  // fleet bot). It is read together with the actor (one round trip per update instead of two)
+  // and written through here.
   const conversationStore = postgresStorage<VersionedState<ConversationData>>(deps.database.db, '');
   guarded.use(
     conversations<BotContext, ConvContext>({
