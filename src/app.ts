@@ -23,7 +23,7 @@ import { startRedisWatch, type RedisWatch } from './core/queue/redis-watch.js';
 import { startQueueWorker, withQueueOutsideWorker, type ScheduledWorker } from './core/queue/scheduled.js';
 import { composeResolvers, startSender, type SendOutcome } from './core/queue/sender.js';
 import { createBot } from './core/telegram/bot.js';
-import { fleetBots, registerBots, schoolBotLookup } from './core/telegram/fleet.js';
+import { botIdOf, fleetBots, registerBots, schoolBotLookup } from './core/telegram/fleet.js';
 import type { AppDeps } from './core/telegram/context.js';
 import type { HttpRoute } from './core/telegram/webhook.js';
 import type { Drain } from './core/telegram/drain.js';
@@ -217,6 +217,8 @@ export function httpRoutes(deps: AppDeps, config: Config, list: readonly Capabil
 export function buildBot(config: Config, deps: AppDeps, redis?: Redis, list: readonly Capability[] = CAPABILITIES, drain?: Drain, token: string = config.BOT_TOKEN) {
   return createBot({
     token,
+    // a fleet bot's conversations apart from the default bot's (whose keys stay as they were)
+    fleetBotId: token === config.BOT_TOKEN ? undefined : botIdOf(token),
     apiRoot: config.TELEGRAM_API_ROOT,
     deps,
     redis,

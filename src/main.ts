@@ -13,7 +13,7 @@ import { Redis } from 'ioredis';
 import { ConfigError, loadConfig } from './config.js';
 import { buildBot, createAppDeps, createRedis, httpRoutes, openAppDatabase, queueNames, startWorkers, type WorkerHandles } from './app.js';
 import { logger, safeError } from './core/logger.js';
-import { createHttpServer, createWebhookServer } from './core/telegram/webhook.js';
+import { createHttpServer, fleetWebhookRoutes, fleetWebhookUrl } from './core/telegram/webhook.js';
 import { createJobAdder } from './core/queue/jobs.js';
 import { cardSecret } from './qr/secret.js';
 import { publicBaseUrl, recordsKey } from './records/key.js';
@@ -107,10 +107,12 @@ async function main(): Promise<void> {
     if (bots.length > 1) await registerBots(database.db, bots.map((b) => ({ id: b.botInfo.id, username: b.botInfo.username })));
     logger.info({ username: bot.botInfo.username, fleet: bots.length, mode: config.BOT_MODE }, 'bot ready');
     if (config.BOT_MODE === 'webhook') {
-      server = createWebhookServer(bot, { path: new URL(config.WEBHOOK_URL!).pathname, secretToken: config.WEBHOOK_SECRET! }, routes, serverOptions);
+      // Each bot of the fleet at a path of its own (core/telegram/webhook.ts: the default bot at
+      // WEBHOOK_URL, the others at WEBHOOK_URL/<bot id>), each answered by its own bot.
+      const hooks = fleet.map((b, i) => ({ bot: bots[i]!, id: b.id, isDefault: b.isDefault }));
+      server = createHttpServer([...fleetWebhookRoutes(hooks, { webhookUrl: config.WEBHOOK_URL!, secretToken: config.WEBHOOK_SECRET! }), ...routes], serverOptions);
       listen(server);
-      await bot.api.setWebhook(config.WEBHOOK_URL!, { secret_token: config.WEBHOOK_SECRET, drop_pending_updates: false });
-      if (bots.length > 1) logger.warn({ fleet: bots.length }, 'webhook mode: only the default bot receives updates; the other bots of BOT_TOKENS send only (use polling for a fleet)');
+      for (const h of hooks) await h.bot.api.setWebhook(fleetWebhookUrl(config.WEBHOOK_URL!, h), { secret_token: config.WEBHOOK_SECRET, drop_pending_updates: false });
     } else {
       // /healthz, /readyz and /metrics (and the Mini App's routes) in polling mode too.
       server = createHttpServer(routes, serverOptions);

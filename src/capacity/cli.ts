@@ -1,6 +1,7 @@
 /** `capacity`: messages per day by kind, the morning peak and the bots the deployment needs. */
 import { CliUsageError, type CliCommand } from '../core/cli.js';
-import { DEFAULT_ASSUMPTIONS, deploymentCounts, MESSAGES_PER_SECOND_PER_BOT, planCapacity, type CapacityAssumptions } from './service.js';
+import { fleetBots } from '../core/telegram/fleet.js';
+import { DEFAULT_ASSUMPTIONS, deploymentCounts, MESSAGES_PER_SECOND_PER_BOT, planCapacity, rushArrivals, type CapacityAssumptions } from './service.js';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -24,6 +25,8 @@ export const capacityCli: CliCommand = {
       announcementsPerWeek: numberOption(values, 'announcements', DEFAULT_ASSUMPTIONS.announcementsPerWeek, 0, 100),
       rushMinutes: numberOption(values, 'rush-minutes', DEFAULT_ASSUMPTIONS.rushMinutes, 1, 600),
       headroom: numberOption(values, 'headroom', DEFAULT_ASSUMPTIONS.headroom * 100, 1, 100) / 100,
+      // as the deployment runs: ARRIVAL_DIGEST_SECONDS=0 sends each child's arrival on its own
+      arrivalDigests: ctx.config.ARRIVAL_DIGEST_SECONDS > 0,
     };
     const plan = planCapacity(await deploymentCounts(ctx.database.db), a);
     const c = plan.counts;
@@ -37,11 +40,31 @@ export const capacityCli: CliCommand = {
     const perChild = c.arrivalsPerChild.morning + c.arrivalsPerChild.afternoon;
     out.line(`  (one arrival notice per child would be ${int(perChild)})`);
     out.line(
-      `Morning peak: ${int(Math.max(c.arrivalsPerFamily.morning, c.arrivalsPerFamily.afternoon))} arrival notices in ${a.rushMinutes} min = ${plan.morningPeakPerSecond.toFixed(1)} messages/s`,
+      `Morning peak: ${int(rushArrivals({ perChild: c.arrivalsPerChild, perFamily: c.arrivalsPerFamily }, a))} arrival notices in ${a.rushMinutes} min = ${plan.morningPeakPerSecond.toFixed(1)} messages/s`,
+    );
+    out.line(
+      a.arrivalDigests
+        ? `Arrival digests on: siblings in one shift get one notice (they wait up to ${ctx.config.ARRIVAL_DIGEST_SECONDS} s for each other)`
+        : 'Arrival digests off (ARRIVAL_DIGEST_SECONDS=0): one arrival notice per child',
     );
     out.line(
       `Bots needed: ${plan.bots} (peak: ${plan.botsForPeak}, day's volume: ${plan.botsForVolume}; each bot planned at ${Math.round(MESSAGES_PER_SECOND_PER_BOT * a.headroom)} of ${MESSAGES_PER_SECOND_PER_BOT} messages/s)`,
     );
+    // The fleet as configured (BOT_TOKEN and BOT_TOKENS): each bot carries the rush of the
+    // schools it serves, so one bot may be short while the fleet as a whole is large enough.
+    const fleet = fleetBots(ctx.config);
+    const usable = MESSAGES_PER_SECOND_PER_BOT * a.headroom;
+    out.line(`Fleet configured: ${fleet.length} bot(s); ${fleet.length >= plan.bots ? 'enough for the peak if the schools are spread over them' : `${plan.bots - fleet.length} more needed (BOT_TOKENS)`}`);
+    const defaultId = fleet[0]!.id;
+    for (const b of fleet) {
+      const served = c.arrivalsByBot.filter((x) => (x.botId ?? defaultId) === b.id);
+      const notices = served.reduce((sum, x) => sum + rushArrivals(x, a), 0);
+      const perSecond = notices / (a.rushMinutes * 60);
+      const name = `${b.isDefault ? 'default bot' : 'bot'} ${b.username ? `@${b.username}` : `id ${b.id}`}`;
+      out.line(`  ${name}: ${int(notices)} arrival notices in the rush = ${perSecond.toFixed(1)} messages/s, ${Math.round((perSecond / usable) * 100)}% of its planned ${Math.round(usable)}/s${perSecond > usable ? ' (over: move schools to other bots with `school bot`)' : ''}`);
+    }
+    const unknown = c.arrivalsByBot.filter((x) => x.botId !== null && !fleet.some((b) => b.id === x.botId));
+    for (const x of unknown) out.line(`  bot id ${x.botId}: serves schools but is not configured (add its token to BOT_TOKENS)`);
     return true;
   },
 };

@@ -22,9 +22,17 @@ export interface CapacityAssumptions {
   rushMinutes: number;
   /** share of a bot's 30/s the sender may plan for (429s, retries, other messages) */
   headroom: number;
+  /** arrival digests on (ARRIVAL_DIGEST_SECONDS > 0): one notice per family and shift; off: one per child */
+  arrivalDigests: boolean;
 }
 
-export const DEFAULT_ASSUMPTIONS: CapacityAssumptions = { absentShare: 0.05, announcementsPerWeek: 2, schoolDays: 6, rushMinutes: 30, headroom: 0.8 };
+export const DEFAULT_ASSUMPTIONS: CapacityAssumptions = { absentShare: 0.05, announcementsPerWeek: 2, schoolDays: 6, rushMinutes: 30, headroom: 0.8, arrivalDigests: true };
+
+/** A shift's arrival notices, per child and per family (a family's notices come from each bot of its children's schools). */
+export interface ShiftArrivals {
+  perChild: { morning: number; afternoon: number };
+  perFamily: { morning: number; afternoon: number };
+}
 
 export interface DeploymentCounts {
   schools: number;
@@ -43,6 +51,8 @@ export interface DeploymentCounts {
   teacherChats: number;
   /** chats of principals and operators (daily report) */
   officeChats: number;
+  /** the arrival notices of the scanning schools each bot serves (botId null: the default bot) */
+  arrivalsByBot: Array<{ botId: number | null } & ShiftArrivals>;
 }
 
 export async function deploymentCounts(db: Db): Promise<DeploymentCounts> {
@@ -75,7 +85,28 @@ export async function deploymentCounts(db: Db): Promise<DeploymentCounts> {
           where s.active and s.telegram_user_id is not null and r.role in ('principal', 'operator'))::int as office_chats`),
   );
   const n = (k: string) => Number(row?.[k] ?? 0);
+  // Each school's notices go through its own bot (schools.bot_id), so the rush is split by bot.
+  const byBot = rowsOf<{ bot_id: number | null; child_morning: number; child_afternoon: number; family_morning: number; family_afternoon: number }>(
+    await db.execute(sql`
+      select sc.bot_id,
+             count(*) filter (where c.shift = 'morning')::int as child_morning,
+             count(*) filter (where c.shift = 'afternoon')::int as child_afternoon,
+             count(distinct g.telegram_user_id) filter (where c.shift = 'morning')::int as family_morning,
+             count(distinct g.telegram_user_id) filter (where c.shift = 'afternoon')::int as family_afternoon
+        from students s join classes c on c.id = s.class_id
+        join schools sc on sc.id = s.school_id
+        join student_guardians sg on sg.student_id = s.id
+        join guardians g on g.id = sg.guardian_id and g.telegram_user_id is not null
+        left join telegram_accounts ta on ta.telegram_user_id = g.telegram_user_id
+       where s.active and ta.unreachable_at is null and s.school_id in (select school_id from scan_settings where enabled)
+       group by sc.bot_id order by sc.bot_id nulls first`),
+  );
   return {
+    arrivalsByBot: byBot.map((b) => ({
+      botId: b.bot_id === null ? null : Number(b.bot_id),
+      perChild: { morning: Number(b.child_morning), afternoon: Number(b.child_afternoon) },
+      perFamily: { morning: Number(b.family_morning), afternoon: Number(b.family_afternoon) },
+    })),
     schools: n('schools'),
     scanningSchools: n('scanning_schools'),
     students: n('students'),
@@ -103,19 +134,24 @@ export interface CapacityPlan {
   bots: number;
 }
 
+/** The notices of the busier shift (all of them fall in its gate rush). */
+export function rushArrivals(arrivals: ShiftArrivals, a: Pick<CapacityAssumptions, 'arrivalDigests'>): number {
+  const shift = a.arrivalDigests ? arrivals.perFamily : arrivals.perChild;
+  return Math.max(shift.morning, shift.afternoon);
+}
+
 export function planCapacity(counts: DeploymentCounts, a: CapacityAssumptions = DEFAULT_ASSUMPTIONS): CapacityPlan {
-  const arrivals = counts.arrivalsPerFamily.morning + counts.arrivalsPerFamily.afternoon;
+  const notices = a.arrivalDigests ? counts.arrivalsPerFamily : counts.arrivalsPerChild;
+  const arrivals = notices.morning + notices.afternoon;
   const perDay = [
-    { kind: 'arrival notices (one per family and shift)', messages: arrivals },
+    { kind: a.arrivalDigests ? 'arrival notices (one per family and shift)' : 'arrival notices (one per child: digests off)', messages: arrivals },
     { kind: 'absence alerts', messages: Math.round(counts.familyChats * a.absentShare) },
     { kind: 'announcements (all families and staff)', messages: Math.round(((counts.familyChats + counts.staffChats) * a.announcementsPerWeek) / a.schoolDays) },
     { kind: 'lesson books and reminders (teachers)', messages: counts.teacherChats * 2 },
     { kind: 'daily reports (principals, operators)', messages: counts.officeChats },
   ];
   const totalPerDay = perDay.reduce((s, k) => s + k.messages, 0);
-  // The busier shift's notices all fall in its gate rush.
-  const rushArrivals = Math.max(counts.arrivalsPerFamily.morning, counts.arrivalsPerFamily.afternoon);
-  const morningPeakPerSecond = rushArrivals / (a.rushMinutes * 60);
+  const morningPeakPerSecond = rushArrivals({ perChild: counts.arrivalsPerChild, perFamily: counts.arrivalsPerFamily }, a) / (a.rushMinutes * 60);
   const usable = MESSAGES_PER_SECOND_PER_BOT * a.headroom;
   const botsForPeak = Math.max(1, Math.ceil(morningPeakPerSecond / usable));
   const botsForVolume = Math.max(1, Math.ceil(totalPerDay / (usable * 86_400)));

@@ -3,6 +3,7 @@
  * link, photo or the gate-scanner Mini App, arrival notices to families, and the cutoff that
  * proposes the unscanned as absent.
  */
+import { fleetMiniAppBots } from '../core/telegram/fleet.js';
 import { Composer } from 'grammy';
 import type { Capability } from '../core/capability.js';
 import type { BotContext } from '../core/telegram/context.js';
@@ -49,5 +50,5 @@ export const qr: Capability = {
   resolvers: (db, notifier) => composeResolvers(cardFileResolver(db), arrivalDigestResolver(db, notifier)),
   cli: [scanningCli, cardsCli],
   // The gate-scanner Mini App, where this deployment serves one (WEBAPP_URL).
-  http: ({ deps, config }) => (config.WEBAPP_URL ? miniAppRoutes(deps, config.BOT_TOKEN, new URL(config.WEBAPP_URL).pathname, { maxAgeSeconds: config.WEBAPP_INITDATA_MAX_AGE_SECONDS }) : []),
+  http: ({ deps, config }) => (config.WEBAPP_URL ? miniAppRoutes(deps, fleetMiniAppBots(deps.database.db, config), new URL(config.WEBAPP_URL).pathname, { maxAgeSeconds: config.WEBAPP_INITDATA_MAX_AGE_SECONDS }) : []),
 };

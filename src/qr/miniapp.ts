@@ -15,7 +15,7 @@ import type { Locale } from '../core/db/schema.js';
 import type { AppDeps } from '../core/telegram/context.js';
 import type { HttpRoute } from '../core/telegram/webhook.js';
 import { safeError } from '../core/logger.js';
-import { createWindowLimiter, INIT_DATA_MAX_AGE_SECONDS, khmerFontRoute, readJson, sendJson as send, verifyInitData } from '../core/telegram/webapp.js';
+import { actorThroughBot, createWindowLimiter, INIT_DATA_MAX_AGE_SECONDS, khmerFontRoute, miniAppBotsOf, readJson, sendJson as send, verifyInitData, type MiniAppBots } from '../core/telegram/webapp.js';
 
 import { extractCardToken, recordScan, scanningMemberships } from './scan.js';
 import { afterScan, scanResultText } from './scan-result.js';
@@ -31,7 +31,9 @@ export interface MiniAppLimits {
   windowMs?: number;
 }
 
-export function miniAppRoutes(deps: AppDeps, botToken: string, basePath: string, limits: MiniAppLimits = {}): HttpRoute[] {
+/** `bots`: the bot token, or a fleet's (core/telegram/fleet.ts fleetMiniAppBots): any of them may sign initData. */
+export function miniAppRoutes(deps: AppDeps, bots: string | MiniAppBots, basePath: string, limits: MiniAppLimits = {}): HttpRoute[] {
+  const signers = miniAppBotsOf(bots);
   const base = basePath.replace(/\/+$/, '') || '';
   const maxAge = limits.maxAgeSeconds ?? INIT_DATA_MAX_AGE_SECONDS;
   const withinRate = createWindowLimiter(limits.maxRequests ?? 60, limits.windowMs ?? 10_000, () => deps.now().getTime());
@@ -50,13 +52,14 @@ export function miniAppRoutes(deps: AppDeps, botToken: string, basePath: string,
       send(res, 400, { error: 'bad-request' });
       return null;
     }
-    const check = verifyInitData(typeof body.initData === 'string' ? body.initData : '', botToken, Math.floor(deps.now().getTime() / 1000), maxAge);
+    const check = verifyInitData(typeof body.initData === 'string' ? body.initData : '', signers.tokens, Math.floor(deps.now().getTime() / 1000), maxAge);
     if (!check.ok) {
       await audit(db, { actor: 'miniapp', action: 'scan.miniapp', outcome: 'denied', details: { reason: check.reason } });
       send(res, 401, { error: 'bad-init-data', text: t(deps.defaultLocale, 'qr-scan-app-denied') });
       return null;
     }
-    const actor = await loadActor(db, check.userId);
+    // Only the schools of the bot the app was opened from (a fleet: each bot serves its schools).
+    const actor = await actorThroughBot(await loadActor(db, check.userId), check.botId, signers);
     const locale = actor.locale ?? deps.defaultLocale;
     if (scanningMemberships(actor).length === 0) {
       await audit(db, { actor: `tg:${check.userId}`, action: 'scan.miniapp', outcome: 'denied', details: { reason: 'not-scanner' } });

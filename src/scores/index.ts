@@ -3,6 +3,7 @@
  * Mini App sheet, Excel template), results computed in SQL, the office's who-is-behind view with
  * reminders, publishing report cards to families, corrections, class sheets and pass rates.
  */
+import { fleetMiniAppBots } from '../core/telegram/fleet.js';
 import type { Capability } from '../core/capability.js';
 import { createI18n } from '../core/i18n/index.js';
 import { scoresFeature, SUBJECTS_FLOW, subjectsFlow } from './bot.js';
@@ -41,6 +42,6 @@ export const scores: Capability = {
   bot: scoresFeature,
   queues: [scoresQueue],
   resolvers: (db) => scoreCardResolver(db, cardNotifier()),
-  http: ({ deps, config }) => (config.WEBAPP_URL ? scoresMiniAppRoutes(deps, config.BOT_TOKEN, new URL(config.WEBAPP_URL).pathname) : []),
+  http: ({ deps, config }) => (config.WEBAPP_URL ? scoresMiniAppRoutes(deps, fleetMiniAppBots(deps.database.db, config), new URL(config.WEBAPP_URL).pathname) : []),
   cli: scoresCli,
 };

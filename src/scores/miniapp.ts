@@ -13,7 +13,7 @@ import type { Locale } from '../core/db/schema.js';
 import { formatNumber } from '../core/i18n/index.js';
 import type { AppDeps } from '../core/telegram/context.js';
 import type { HttpRoute } from '../core/telegram/webhook.js';
-import { khmerFontRoute, readJson, sendJson as send, verifyInitData } from '../core/telegram/webapp.js';
+import { actorThroughBot, khmerFontRoute, miniAppBotsOf, readJson, sendJson as send, verifyInitData, type MiniAppBots } from '../core/telegram/webapp.js';
 import { subjectIndex } from '../teaching/subjects.js';
 import { assessmentLabel, score } from './labels.js';
 import { enteredCells, loadDraft, planAssessment, rosterOf, saveDraft, targetsOf } from './service-entry.js';
@@ -25,7 +25,9 @@ export function scoresPath(webAppPath: string): string {
   return `${folder}/scores`;
 }
 
-export function scoresMiniAppRoutes(deps: AppDeps, botToken: string, webAppPath: string): HttpRoute[] {
+/** `bots`: the bot token, or a fleet's (core/telegram/fleet.ts fleetMiniAppBots): any of them may sign initData. */
+export function scoresMiniAppRoutes(deps: AppDeps, bots: string | MiniAppBots, webAppPath: string): HttpRoute[] {
+  const signers = miniAppBotsOf(bots);
   const base = scoresPath(webAppPath);
   const db = deps.database.db;
   const subjects = subjectIndex((locale, key) => deps.notifier.t(locale, key));
@@ -34,12 +36,13 @@ export function scoresMiniAppRoutes(deps: AppDeps, botToken: string, webAppPath:
   async function open(req: IncomingMessage, res: ServerResponse) {
     const body = await readJson(req);
     if (!body) return void send(res, 400, { error: 'bad-request' });
-    const check = verifyInitData(typeof body.initData === 'string' ? body.initData : '', botToken, Math.floor(deps.now().getTime() / 1000));
+    const check = verifyInitData(typeof body.initData === 'string' ? body.initData : '', signers.tokens, Math.floor(deps.now().getTime() / 1000));
     if (!check.ok) {
       await audit(db, { actor: 'miniapp', action: 'scores.miniapp', outcome: 'denied', details: { reason: check.reason } });
       return void send(res, 401, { error: 'bad-init-data', text: t(deps.defaultLocale, 'scores-app-denied') });
     }
-    const actor = await loadActor(db, check.userId);
+    // Only the schools of the bot the app was opened from (a fleet: each bot serves its schools).
+    const actor = await actorThroughBot(await loadActor(db, check.userId), check.botId, signers);
     const locale = actor.locale ?? deps.defaultLocale;
     const teacher: StaffMembership | undefined = actor.staff.find((m) => m.roles.includes('teacher'));
     const ids = ['c', 's', 'a'].map((k) => Number(body[k]));

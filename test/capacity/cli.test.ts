@@ -8,10 +8,12 @@ import { runCli } from '../../src/cli/main.js';
 import { addSchool } from '../../src/schools/service.js';
 import { importStaff, importStudents } from '../../src/roster/service.js';
 import { planCapacity, type DeploymentCounts } from '../../src/capacity/service.js';
+import { registerBots } from '../../src/core/telegram/fleet.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 
 let database: TestDatabase;
 let env: Record<string, string>;
+const lines: string[] = [];
 
 async function cli(...args: string[]) {
   const out: string[] = [];
@@ -61,6 +63,35 @@ describe('capacity', () => {
     expect(r.out).toMatch(/Bots needed: 1 \(peak: 1, day's volume: 1; each bot planned at 24 of 30 messages\/s\)/);
   });
 
+  it('counts one notice per child when arrival digests are off', async () => {
+    const on = await cli('capacity', '--rush-minutes', '1');
+    expect(on.out).toContain('Arrival digests on: siblings in one shift get one notice (they wait up to 180 s for each other)');
+    const off = await runCli(['capacity', '--rush-minutes', '1'], { ...env, ARRIVAL_DIGEST_SECONDS: '0' }, { line: (l = '') => lines.push(l), error: () => {} }).then(() => lines.splice(0).join('\n'));
+    expect(off).toContain('Arrival digests off (ARRIVAL_DIGEST_SECONDS=0): one arrival notice per child');
+    expect(off).toMatch(/arrival notices \(one per child: digests off\)\s+5\n/);
+    // the morning: three children, each their own notice
+    expect(off).toContain('Morning peak: 3 arrival notices in 1 min');
+  });
+
+  it('splits the rush over the configured fleet by the bot serving each school', async () => {
+    const one = await cli('capacity', '--rush-minutes', '1');
+    expect(one.out).toContain('Fleet configured: 1 bot(s); enough for the peak');
+    expect(one.out).toContain('  default bot id 0: 2 arrival notices in the rush = 0.0 messages/s, 0% of its planned 24/s');
+
+    await registerBots(database.db, [{ id: 777, username: 'sis_fleet_bot' }]);
+    await database.db.execute(sql`update schools set bot_id = 777 where code = 'CAP'`);
+    const fleetEnv = { ...env, BOT_TOKEN: '123:DEFAULT-TOKEN-abcdefghij', BOT_USERNAME: 'sis_demo_bot', BOT_TOKENS: '777:FLEET-TOKEN-abcdefghij@sis_fleet_bot' };
+    await runCli(['capacity', '--rush-minutes', '1', '--headroom', '100'], fleetEnv, { line: (l = '') => lines.push(l), error: () => {} });
+    const fleet = lines.splice(0).join('\n');
+    expect(fleet).toContain('Fleet configured: 2 bot(s)');
+    expect(fleet).toContain('  default bot @sis_demo_bot: 0 arrival notices in the rush = 0.0 messages/s, 0% of its planned 30/s');
+    expect(fleet).toContain('  bot @sis_fleet_bot: 2 arrival notices in the rush');
+    // the school's bot left out of BOT_TOKENS: named, so its rush is not silently lost
+    await runCli(['capacity'], { ...env, BOT_TOKEN: '123:DEFAULT-TOKEN-abcdefghij' }, { line: (l = '') => lines.push(l), error: () => {} });
+    expect(lines.splice(0).join('\n')).toContain('  bot id 777: serves schools but is not configured (add its token to BOT_TOKENS)');
+    await database.db.execute(sql`update schools set bot_id = null where code = 'CAP'`);
+  });
+
   it('refuses a bad assumption with a usage error', async () => {
     const r = await cli('capacity', '--absent', 'lots');
     expect(r.code).toBe(2);
@@ -79,6 +110,7 @@ describe('capacity', () => {
       staffChats: 100_000,
       teacherChats: 90_000,
       officeChats: 26_000,
+      arrivalsByBot: [],
     };
     const plan = planCapacity(counts);
     expect(plan.morningPeakPerSecond).toBeCloseTo(1_400_000 / 1800, 5);

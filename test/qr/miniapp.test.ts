@@ -57,7 +57,7 @@ describe('initData verification', () => {
   const at = Math.floor(now.getTime() / 1000);
   it('accepts what Telegram signs and refuses any change, another token, or an old one', () => {
     const good = initDataFor(7, at);
-    expect(verifyInitData(good, TOKEN, at)).toEqual({ ok: true, userId: 7, authDate: at });
+    expect(verifyInitData(good, TOKEN, at)).toEqual({ ok: true, userId: 7, authDate: at, botId: 123456 });
     expect(verifyInitData(good.replace('%22id%22%3A7', '%22id%22%3A8'), TOKEN, at)).toEqual({ ok: false, reason: 'bad-hash' });
     expect(verifyInitData(initDataFor(7, at, '999:OTHER-TOKEN-abcdefghij'), TOKEN, at)).toEqual({ ok: false, reason: 'bad-hash' });
     expect(verifyInitData(initDataFor(7, at - 2 * 86400), TOKEN, at)).toEqual({ ok: false, reason: 'expired' });

@@ -50,14 +50,21 @@ export interface CreateBotOptions {
   conversationVersion?: number;
   /** counts running handlers, so shutdown can wait for them (main.ts) */
   drain?: Drain;
+  /**
+   * A bot of a fleet other than the default one (core/telegram/fleet.ts): its conversation state
+   * is kept apart, under conv:<bot id>:<chat id>, so a person talking to two bots has two
+   * independent flows. Unset for the default bot, whose keys stay conv:<chat id> (the states of
+   * a deployment that had one bot survive adding a fleet).
+   */
+  fleetBotId?: number;
 }
-
-const conversationKey = (chatId: number) => `conv:${chatId}`;
 
 export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   /** conversation state read with the actor, per update */
   const preloaded = new WeakMap<object, unknown>();
-  const { deps, capabilities } = opts;
+  const { capabilities } = opts;
+  const deps: AppDeps = opts.fleetBotId === undefined ? opts.deps : { ...opts.deps, fleetBotId: opts.fleetBotId };
+  const conversationKey = opts.fleetBotId === undefined ? (chatId: number) => `conv:${chatId}` : (chatId: number) => `conv:${opts.fleetBotId}:${chatId}`;
   checkCapabilities(capabilities);
   const catalog = buildCatalog(capabilities);
   // Group and supergroup updates some capability handles; every other group update is dropped.
@@ -192,8 +199,9 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   });
   guarded.use(i18n);
 
-  // Conversation state lives in bot_storage under conv:<chat id>. It is read together with the
-  // actor (one round trip per update instead of two) and written through here.
+  // Conversation state lives in bot_storage under conv:<chat id> (conv:<bot id>:<chat id> for a
+  // fleet bot). It is read together with the actor (one round trip per update instead of two)
+  // and written through here.
   const conversationStore = postgresStorage<VersionedState<ConversationData>>(deps.database.db, '');
   guarded.use(
     conversations<BotContext, ConvContext>({

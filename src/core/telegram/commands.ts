@@ -45,7 +45,10 @@ export function buildCatalog(capabilities: readonly Capability[]): Catalog {
 export async function syncCommands(ctx: BaseContext): Promise<void> {
   if (ctx.chat?.type !== 'private' || !ctx.from) return;
   const commands: BotCommand[] = ctx.catalog.commandsFor(ctx.actor).map((c) => ({ command: c.command, description: ctx.t(c.descriptionKey) }));
-  const hash = createHash('sha1').update(JSON.stringify(commands)).digest('hex');
+  // One hash per account: a fleet bot salts it with its id, so the list another bot set for this
+  // person is not taken for its own (the default bot's hash is unchanged).
+  const salt = ctx.deps.fleetBotId === undefined ? '' : `bot ${ctx.deps.fleetBotId}\n`;
+  const hash = createHash('sha1').update(salt + JSON.stringify(commands)).digest('hex');
   if (ctx.actor.commandsHash === hash) return; // known from the actor: no query at all
   const changed = await rememberCommandsHash(ctx.deps.database.db, ctx.from.id, hash);
   ctx.actor.commandsHash = hash;

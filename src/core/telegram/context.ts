@@ -36,6 +36,8 @@ export interface AppDeps {
   arrivalDigestSeconds?: number;
   /** Stars a day urgent announcements may spend on paid broadcast (PAID_BROADCAST_STARS_PER_DAY; 0: never) */
   paidBroadcastStarsPerDay?: number;
+  /** Set (by createBot) for a fleet bot other than the default one: what it keeps per chat is its own. */
+  fleetBotId?: number;
 }
 
 interface Extras {

@@ -78,3 +78,19 @@ export function schoolBotLookup(db: Db, ttlMs = 30_000): (schoolId: number) => P
     return map.get(schoolId) ?? null;
   };
 }
+
+/**
+ * The fleet as the Mini Apps see it (core/telegram/webapp.ts): initData signed by any of its
+ * tokens, each bot serving its schools (the default bot those with no bot of their own). One
+ * token: just that token, and no school lookup at all.
+ */
+export function fleetMiniAppBots(db: Db, config: Pick<Config, 'BOT_TOKEN' | 'BOT_TOKENS' | 'BOT_USERNAME'>): string | { tokens: string[]; serves(botId: number, schoolId: number): Promise<boolean> } {
+  const fleet = fleetBots(config);
+  if (fleet.length === 1) return config.BOT_TOKEN;
+  const defaultId = fleet[0]!.id;
+  const botOf = schoolBotLookup(db);
+  return {
+    tokens: fleet.map((b) => b.token),
+    serves: async (botId, schoolId) => ((await botOf(schoolId)) ?? defaultId) === botId,
+  };
+}

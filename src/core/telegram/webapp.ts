@@ -31,25 +31,34 @@ export function createWindowLimiter(max: number, windowMs: number, now: () => nu
   };
 }
 
-export type InitDataCheck = { ok: true; userId: number; authDate: number } | { ok: false; reason: 'missing' | 'bad-hash' | 'expired' | 'no-user' };
+/** `botId`: the bot whose token signed it (the digits before the token's colon). */
+export type InitDataCheck = { ok: true; userId: number; authDate: number; botId: number } | { ok: false; reason: 'missing' | 'bad-hash' | 'expired' | 'no-user' };
 
-export function verifyInitData(initData: string, botToken: string, nowSeconds: number, maxAgeSeconds = INIT_DATA_MAX_AGE_SECONDS): InitDataCheck {
+/**
+ * Checks initData against one bot token, or against each token of a fleet (the Mini App may be
+ * opened from any of its bots); the answer names the bot that signed it.
+ */
+export function verifyInitData(initData: string, botToken: string | readonly string[], nowSeconds: number, maxAgeSeconds = INIT_DATA_MAX_AGE_SECONDS): InitDataCheck {
   if (!initData) return { ok: false, reason: 'missing' };
   const params = new URLSearchParams(initData);
   const hash = params.get('hash');
   if (!hash || !/^[0-9a-f]{64}$/.test(hash)) return { ok: false, reason: 'bad-hash' };
-  const secret = createHmac('sha256', 'WebAppData').update(botToken).digest();
-  const matches = (exclude: string[]) => {
-    const check = [...params.entries()]
-      .filter(([k]) => !exclude.includes(k))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([k, v]) => `${k}=${v}`)
-      .join('\n');
-    return timingSafeEqual(createHmac('sha256', secret).update(check).digest(), Buffer.from(hash, 'hex'));
+  const signedBy = (token: string) => {
+    const secret = createHmac('sha256', 'WebAppData').update(token).digest();
+    const matches = (exclude: string[]) => {
+      const check = [...params.entries()]
+        .filter(([k]) => !exclude.includes(k))
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n');
+      return timingSafeEqual(createHmac('sha256', secret).update(check).digest(), Buffer.from(hash, 'hex'));
+    };
+    // Telegram's rule is "every field but hash"; clients that add the Ed25519 `signature` field are
+    // also accepted when it was left out of the HMAC (both are keyed by our bot token).
+    return matches(['hash']) || (params.has('signature') && matches(['hash', 'signature']));
   };
-  // Telegram's rule is "every field but hash"; clients that add the Ed25519 `signature` field are
-  // also accepted when it was left out of the HMAC (both are keyed by our bot token).
-  if (!matches(['hash']) && !(params.has('signature') && matches(['hash', 'signature']))) return { ok: false, reason: 'bad-hash' };
+  const token = (typeof botToken === 'string' ? [botToken] : botToken).find(signedBy);
+  if (token === undefined) return { ok: false, reason: 'bad-hash' };
   const authDate = Number(params.get('auth_date'));
   if (!Number.isFinite(authDate) || nowSeconds - authDate > maxAgeSeconds || authDate - nowSeconds > 300) return { ok: false, reason: 'expired' };
   let userId: unknown;
@@ -59,7 +68,30 @@ export function verifyInitData(initData: string, botToken: string, nowSeconds: n
     return { ok: false, reason: 'no-user' };
   }
   if (typeof userId !== 'number' || !Number.isSafeInteger(userId)) return { ok: false, reason: 'no-user' };
-  return { ok: true, userId, authDate };
+  return { ok: true, userId, authDate, botId: Number(token.slice(0, token.indexOf(':'))) };
+}
+
+/**
+ * The bots whose Mini App requests a deployment accepts. One token (a string): that bot, serving
+ * every school. A fleet: every token, and `serves` says whether the signing bot serves a school,
+ * so a request is bound to its bot (a staff member of two schools served by two bots acts, from
+ * each bot, on that bot's school alone).
+ */
+export interface MiniAppBots {
+  tokens: readonly string[];
+  serves?: (botId: number, schoolId: number) => Promise<boolean>;
+}
+
+export function miniAppBotsOf(bots: string | MiniAppBots): MiniAppBots {
+  return typeof bots === 'string' ? { tokens: [bots] } : bots;
+}
+
+/** The actor as seen through the bot that signed the request: staff roles of that bot's schools only. */
+export async function actorThroughBot<A extends { staff: ReadonlyArray<{ schoolId: number }> }>(actor: A, botId: number, bots: MiniAppBots): Promise<A> {
+  if (!bots.serves) return actor;
+  const kept = [];
+  for (const m of actor.staff) if (await bots.serves(botId, m.schoolId)) kept.push(m);
+  return kept.length === actor.staff.length ? actor : { ...actor, staff: kept };
 }
 
 /** Signs initData as Telegram does (tests, and `npm run try`). */

@@ -24,6 +24,25 @@ export function webhookRoute(bot: Bot<any>, opts: { path: string; secretToken: s
   return { method: 'POST', path: opts.path, handle: (req, res) => handle(req, res) };
 }
 
+/**
+ * Where each bot of a fleet receives its updates: the default bot at WEBHOOK_URL itself (as a
+ * one-token deployment always did), every other bot at `<WEBHOOK_URL's path>/<bot id>`, all with
+ * the same secret token. Each route answers with its own bot (its own api and token).
+ */
+export function fleetWebhookUrl(webhookUrl: string, bot: { id: number; isDefault: boolean }): string {
+  if (bot.isDefault) return webhookUrl;
+  const url = new URL(webhookUrl);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/${bot.id}`;
+  return url.toString();
+}
+
+export function fleetWebhookRoutes(
+  bots: ReadonlyArray<{ bot: Bot<any>; id: number; isDefault: boolean }>,
+  opts: { webhookUrl: string; secretToken: string },
+): HttpRoute[] {
+  return bots.map((b) => webhookRoute(b.bot, { path: new URL(fleetWebhookUrl(opts.webhookUrl, b)).pathname, secretToken: opts.secretToken }));
+}
+
 export interface HttpServerOptions {
   /** readiness check behind /readyz (ready when absent) */
   ready?: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
