@@ -222,6 +222,7 @@ export function buildBot(config: Config, deps: AppDeps, redis?: Redis, list: rea
     apiRoot: config.TELEGRAM_API_ROOT,
     deps,
     redis,
+    keyPrefix: config.QUEUE_PREFIX,
     crossProcessOrder: config.BOT_MODE === 'webhook',
     capabilities: list,
     drain,

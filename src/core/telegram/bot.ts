@@ -37,6 +37,12 @@ export interface CreateBotOptions {
    */
   redis?: Redis;
   /**
+   * the deployment's Redis key prefix (QUEUE_PREFIX): the duplicate-update and flood-guard keys
+   * live under it (braces of a cluster hash tag dropped: those keys spread over the cluster), so
+   * two deployments or test runs sharing one Redis never see each other's update ids
+   */
+  keyPrefix?: string;
+  /**
    * take the per-chat Redis lock (default true with `redis`). Only webhook mode can spread one
    * chat's updates over several processes; a polling bot is the only reader of its updates, so
    * the lock would cost two Redis round trips per update for nothing.
@@ -63,6 +69,7 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   /** conversation state read with the actor, per update */
   const preloaded = new WeakMap<object, unknown>();
   const { capabilities } = opts;
+  const keySpace = (opts.keyPrefix ?? 'sis').replace(/[{}]/g, '');
   const deps: AppDeps = opts.fleetBotId === undefined ? opts.deps : { ...opts.deps, fleetBotId: opts.fleetBotId };
   const conversationKey = opts.fleetBotId === undefined ? (chatId: number) => `conv:${chatId}` : (chatId: number) => `conv:${opts.fleetBotId}:${chatId}`;
   checkCapabilities(capabilities);
@@ -130,7 +137,7 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   if (opts.redis) {
     const redis = opts.redis;
     guarded.use(async (ctx, next) => {
-      const key = `sis-upd:${ctx.me.id}:${ctx.update.update_id}`;
+      const key = `${keySpace}-upd:${ctx.me.id}:${ctx.update.update_id}`;
       const ready = redis.status === 'ready';
       if (ready && (await redis.exists(key).catch(() => 0)) === 1) {
         ctx.log.info('duplicate update ignored');
@@ -159,7 +166,7 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
       timeFrame: window,
       limit: opts.rateLimit?.max ?? 12,
       storageClient: store,
-      keyPrefix: 'sis-rl',
+      keyPrefix: `${keySpace}-rl`,
       keyGenerator: (ctx) => ctx.from?.id.toString(),
       onLimitExceeded: async (ctx) => {
         const id = ctx.from?.id;
