@@ -9,7 +9,7 @@
 import { connectToTelegram } from './core/telegram/connect.js';
 import type { Server } from 'node:http';
 import type { RunnerHandle } from '@grammyjs/runner';
-import { Redis } from 'ioredis';
+import { createBotRedis } from './core/queue/redis.js';
 import { ConfigError, loadConfig } from './config.js';
 import { buildBot, createAppDeps, createRedis, httpRoutes, openAppDatabase, queueNames, startWorkers, type WorkerHandles } from './app.js';
 import { logger, safeError } from './core/logger.js';
@@ -92,9 +92,8 @@ async function main(): Promise<void> {
       arrivalDigestSeconds: config.ARRIVAL_DIGEST_SECONDS,
       paidBroadcastStarsPerDay: config.PAID_BROADCAST_STARS_PER_DAY,
     });
-    // The bot's own Redis connection fails fast instead of queueing commands while Redis is away:
-    // updates are then handled without the shared flood guard and dedupe, not held up.
-    const botRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
+    // The bot's own Redis connection (fails fast, auto-pipelined): see createBotRedis.
+    const botRedis = createBotRedis(config.REDIS_URL);
     botRedis.on('error', () => {});
     closeBotRedis = () => botRedis.quit().then(() => undefined, () => botRedis.disconnect());
     // The default bot, then the other bots of a fleet (BOT_TOKENS): each answers its own updates

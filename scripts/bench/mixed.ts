@@ -7,12 +7,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Bot } from 'grammy';
-import { Redis } from 'ioredis';
 import type { Update } from 'grammy/types';
 import { sql } from 'drizzle-orm';
 import { createAppDeps, CAPABILITIES } from '../../src/app.js';
 import { createBot } from '../../src/core/telegram/bot.js';
 import { createLogger } from '../../src/core/logger.js';
+import { createBotRedis } from '../../src/core/queue/redis.js';
 import { ensureCheckinPartitions } from '../../src/qr/scan-jobs.js';
 import { signCard } from '../../src/qr/tokens.js';
 import { importStaff, importStudents } from '../../src/roster/service.js';
@@ -20,7 +20,7 @@ import { addSchool } from '../../src/schools/service.js';
 import { createTestDatabase } from '../../test/support/db.js';
 import { BOT_INFO, FakeTelegram } from '../../test/support/telegram.js';
 import type { Bench, BenchResult } from './types.js';
-import { fmt } from './types.js';
+import { fmt, startProfile } from './types.js';
 
 const UPDATES = Number(process.env.BENCH_UPDATES ?? 6000);
 const LANES = 64;
@@ -62,7 +62,9 @@ const bench: Bench = {
   description: `${UPDATES.toLocaleString('en-US')} mixed updates from ${LANES} chats through the full stack vs a bare grammY handler`,
   async run(): Promise<BenchResult> {
     const database = await createTestDatabase({ max: 10 });
-    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+    // The bot process's Redis client, with the production options.
+    const redis = createBotRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    await new Promise<void>((resolve, reject) => { redis.once('ready', () => resolve()); redis.once('error', reject); });
     try {
       const { db } = database;
       await addSchool(db, { code: 'MIX', nameKm: 'សាលា', nameEn: 'Mixed School', province: 'PP' }, 'cli');
@@ -114,9 +116,12 @@ const bench: Bench = {
       const bareSeconds = await inLanes(make(), (u) => bare.handleUpdate(u));
       tg.clear();
       const mix = make();
+      // BENCH_PROFILE=<file>: a CPU profile of the measured full-stack run only (not the setup).
+      const profiler = process.env.BENCH_PROFILE ? await startProfile() : null;
       const cpu0 = process.cpuUsage();
       const fullSeconds = await inLanes(mix, (u) => bot.handleUpdate(u));
       const cpu = process.cpuUsage(cpu0);
+      if (profiler) await profiler.stop(process.env.BENCH_PROFILE!);
       const answered = tg.calls.length;
       const fullRate = UPDATES / fullSeconds;
       const bareRate = UPDATES / bareSeconds;

@@ -6,7 +6,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { rowsOf, type Db, type Tx } from '../core/db/client.js';
 import { pgArrayLiteral } from '../core/db/batch.js';
-import { guardians, studentGuardians, students, telegramAccounts, type Locale, type Shift } from '../core/db/schema.js';
+import { guardians, students, telegramAccounts, type Locale, type Shift } from '../core/db/schema.js';
 import type { Actor } from '../core/auth/actor.js';
 import { actorOf, audit, type AuditEntry } from '../core/auth/audit.js';
 import { displayName, formatDay, formatTime, type Notifier } from '../core/i18n/index.js';
@@ -27,13 +27,6 @@ export interface SubmitResult {
   changed: number;
   alertsQueued: number;
   correctionsQueued: number;
-}
-
-interface GuardianTarget {
-  guardianId: number;
-  telegramUserId: number;
-  locale: Locale | null;
-  studentId: number;
 }
 
 /**
@@ -62,8 +55,12 @@ export async function submitSheet(db: Db, access: ClassAccess, day: string, acto
     const newlyAbsent = changed.filter((s) => s.mark.status === 'absent' && before.get(s.studentId)?.status !== 'absent');
     const noLongerAbsent = changed.filter((s) => s.mark.status !== 'absent' && before.get(s.studentId)?.status === 'absent');
 
-    // Independent writes and reads, issued together.
-    const [submissionRows, , , targets] = await Promise.all([
+    // Independent writes and reads, issued together. The family alerts (who to tell, and the
+    // claim of each guardian-child pair) are one statement of this batch, not a read and then a
+    // write: one round trip less while the class's connection and lock are held.
+    // A past day: the school's choice of a plain notice of that day (the default) or none.
+    const alertsNow = () => absenceAlertMessages(tx, access, day, newlyAbsent, actor, notifier, pastDay);
+    const [submissionRows, , , alerts] = await Promise.all([
       tx
         .insert(classSubmissions)
         .values({ schoolId: access.schoolId, classId: access.classId, day, shift: access.shift, via: access.via, submittedBy: who, submittedByStaffId: access.staffId, counts })
@@ -76,13 +73,14 @@ export async function submitSheet(db: Db, access: ClassAccess, day: string, acto
       tx
         .delete(attendanceDrafts)
         .where(and(eq(attendanceDrafts.classId, access.classId), eq(attendanceDrafts.day, day), eq(attendanceDrafts.shift, access.shift))),
-      guardiansOf(tx, newlyAbsent.map((s) => s.studentId)),
+      newlyAbsent.length === 0
+        ? Promise.resolve([] as OutgoingMessage[])
+        : !pastDay
+          ? alertsNow()
+          : getSettings(tx, access.schoolId).then((settings) => (settings.pastDayNotice === 'plain' ? alertsNow() : [])),
     ]);
     const version = submissionRows[0]!.version;
 
-    // A past day: the school's choice of a plain notice of that day (the default) or none.
-    const notify = !pastDay || newlyAbsent.length === 0 || (await getSettings(tx, access.schoolId)).pastDayNotice === 'plain';
-    const alerts = notify ? await absenceAlertMessages(tx, access, day, newlyAbsent, targets, actor, notifier, pastDay) : [];
     const corrections = await correctionMessages(tx, access, day, noLongerAbsent, notifier);
 
     const entries: AuditEntry[] = [
@@ -130,17 +128,6 @@ async function upsertAttendance(tx: Tx, access: ClassAccess, day: string, rows: 
 /** Namespace of the per-class advisory lock taken while submitting. */
 const SUBMIT_LOCK = 7_201;
 
-async function guardiansOf(tx: Tx, studentIds: number[]): Promise<GuardianTarget[]> {
-  if (studentIds.length === 0) return [];
-  const rows = await tx
-    .select({ guardianId: guardians.id, telegramUserId: guardians.telegramUserId, locale: telegramAccounts.locale, studentId: studentGuardians.studentId })
-    .from(studentGuardians)
-    .innerJoin(guardians, eq(guardians.id, studentGuardians.guardianId))
-    .leftJoin(telegramAccounts, eq(telegramAccounts.telegramUserId, guardians.telegramUserId))
-    .where(and(inArray(studentGuardians.studentId, studentIds), sql`${guardians.telegramUserId} is not null`));
-  return rows.map((r) => ({ ...r, telegramUserId: r.telegramUserId! }));
-}
-
 export function shiftName(notifier: Notifier, locale: Locale, shift: Shift) {
   return notifier.t(locale, `core-shift-${shift}`);
 }
@@ -151,28 +138,30 @@ function childName(locale: Locale, s: { nameKm: string; nameEn: string | null })
   return shown === s.nameKm ? shown : `${shown} (${s.nameKm})`;
 }
 
-/** The alert messages for newly absent children, after claiming each (guardian, child) pair. */
+/**
+ * The alert messages for newly absent children: their families on Telegram (never the person who
+ * took the roll about their own child), one alert row per guardian and the claim of each
+ * (guardian, child) pair, all in one statement. Only pairs this transaction claims are announced,
+ * so no family hears of an absence twice.
+ */
 async function absenceAlertMessages(
   tx: Tx,
   access: ClassAccess,
   day: string,
   absent: SheetStudent[],
-  allTargets: GuardianTarget[],
   actor: Actor,
   notifier: Notifier,
   pastDay = false,
 ): Promise<OutgoingMessage[]> {
-  // Never alert the person who took the roll about their own child.
-  const targets = allTargets.filter((g) => g.telegramUserId !== actor.telegramUserId);
-  if (targets.length === 0) return [];
-  const byGuardian = new Map<number, GuardianTarget[]>();
-  for (const t of targets) byGuardian.set(t.guardianId, [...(byGuardian.get(t.guardianId) ?? []), t]);
-
-  // One alert row per guardian and the claim of each (guardian, child) pair, in one statement:
-  // only pairs this transaction claims are announced, so no family hears of an absence twice.
+  if (absent.length === 0) return [];
   const result = await tx.execute(sql`
-    with t(guardian_id, student_id) as (
-      select * from unnest(${pgArrayLiteral(targets.map((x) => x.guardianId))}::bigint[], ${pgArrayLiteral(targets.map((x) => x.studentId))}::bigint[])),
+    with t as (
+      select sg.guardian_id, sg.student_id, g.telegram_user_id, ta.locale
+        from student_guardians sg
+        join guardians g on g.id = sg.guardian_id
+        left join telegram_accounts ta on ta.telegram_user_id = g.telegram_user_id
+       where sg.student_id = any(${pgArrayLiteral(absent.map((s) => s.studentId))}::bigint[])
+         and g.telegram_user_id is not null and g.telegram_user_id <> ${actor.telegramUserId}::bigint),
     a as (
       insert into absence_alerts (school_id, guardian_id, day, shift, student_ids)
       select ${access.schoolId}::int, guardian_id, ${day}::date, ${access.shift}::shift, array_agg(student_id) from t group by guardian_id
@@ -183,10 +172,13 @@ async function absenceAlertMessages(
       on conflict do nothing
       returning guardian_id, student_id)
     select a.id, a.guardian_id as "guardianId",
+           (select t.telegram_user_id from t where t.guardian_id = a.guardian_id limit 1) as "telegramUserId",
+           (select t.locale from t where t.guardian_id = a.guardian_id limit 1) as locale,
+           (select count(*) from t where t.guardian_id = a.guardian_id)::int as targets,
            coalesce((select json_agg(c.student_id) from c where c.guardian_id = a.guardian_id), '[]'::json) as claimed
       from a`);
-  const rowsOut = rowsOf<{ id: number | string; guardianId: number | string; claimed: unknown }>(result);
-  const alerts = rowsOut.map((r) => ({ id: Number(r.id), guardianId: Number(r.guardianId) }));
+  const rowsOut = rowsOf<{ id: number | string; guardianId: number | string; telegramUserId: number | string; locale: Locale | null; targets: number; claimed: unknown }>(result);
+  const alerts = rowsOut.map((r) => ({ id: Number(r.id), guardianId: Number(r.guardianId), telegramUserId: Number(r.telegramUserId), locale: r.locale, targets: Number(r.targets) }));
   const claimedBy = new Map<number, number[]>();
   for (const r of rowsOut) {
     const ids = (typeof r.claimed === 'string' ? JSON.parse(r.claimed) : r.claimed) as Array<number | string>;
@@ -197,7 +189,7 @@ async function absenceAlertMessages(
   if (unclaimed.length > 0) await tx.delete(absenceAlerts).where(inArray(absenceAlerts.id, unclaimed));
   for (const a of alerts) {
     const kids = claimedBy.get(a.guardianId);
-    if (kids && kids.length !== byGuardian.get(a.guardianId)!.length) {
+    if (kids && kids.length !== a.targets) {
       await tx.update(absenceAlerts).set({ studentIds: kids }).where(eq(absenceAlerts.id, a.id));
     }
   }
@@ -207,8 +199,7 @@ async function absenceAlertMessages(
   for (const a of alerts) {
     const kidIds = claimedBy.get(a.guardianId);
     if (!kidIds) continue;
-    const first = byGuardian.get(a.guardianId)![0]!;
-    const locale = first.locale ?? notifier.defaultLocale;
+    const locale = a.locale ?? notifier.defaultLocale;
     const kids = kidIds.map((id) => byId.get(id)!);
     const names = kids.map((k) => childName(locale, k)).join(notifier.t(locale, 'core-list-and'));
     messages.push({
@@ -219,7 +210,7 @@ async function absenceAlertMessages(
       entityId: a.id,
       // one alert may name several children of one family: then it is about none of them alone
       studentId: kids.length === 1 ? kids[0]!.studentId : null,
-      chatId: first.telegramUserId,
+      chatId: a.telegramUserId,
       priority: 2,
       payload: pastDay
         ? {

@@ -4,15 +4,12 @@
  */
 import { schoolBotUsername } from '../core/telegram/fleet.js';
 import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../core/db/client.js';
-import { currentYearOf } from '../core/db/years.js';
+import { rowsOf, type Db, type Tx } from '../core/db/client.js';
+import { currentYearJoin } from '../core/db/years.js';
 import {
-  classes,
   guardians,
   invites,
   officials,
-  provinces,
-  schools,
   staff,
   staffRoles,
   studentGuardians,
@@ -278,58 +275,39 @@ export interface WhoAmI {
   }>;
 }
 
+/**
+ * Everything this account is linked to, in ONE statement (staff posts with roles and this year's
+ * homerooms, children per guardian record, offices): /whoami is common enough that three reads
+ * per call showed in the mixed-updates benchmark. Read fresh every time (no cache), so a link or
+ * role that ends is gone from the answer at once.
+ */
 export async function whoAmI(db: Db, telegramUserId: number): Promise<WhoAmI> {
-  const staffRows = await db
-    .select({
-      staffId: staff.id,
-      schoolCode: schools.code,
-      schoolNameKm: schools.nameKm,
-      schoolNameEn: schools.nameEn,
-      role: staffRoles.role,
-    })
-    .from(staff)
-    .innerJoin(schools, eq(schools.id, staff.schoolId))
-    .leftJoin(staffRoles, eq(staffRoles.staffId, staff.id))
-    .where(and(eq(staff.telegramUserId, telegramUserId), eq(staff.active, true)))
-    .orderBy(staff.id);
-  const byStaff = new Map<number, WhoAmI['staff'][number]>();
-  for (const r of staffRows) {
-    let s = byStaff.get(r.staffId);
-    if (!s) {
-      s = { staffId: r.staffId, schoolCode: r.schoolCode, schoolNameKm: r.schoolNameKm, schoolNameEn: r.schoolNameEn, roles: [], homeroomClasses: [] };
-      byStaff.set(r.staffId, s);
-    }
-    if (r.role) s.roles.push(r.role);
-  }
-  if (byStaff.size > 0) {
-    const homerooms = await db
-      .select({ staffId: classes.homeroomStaffId, name: classes.name })
-      .from(classes)
-      // this school year's classes (last year's homerooms are history)
-      .innerJoin(...currentYearOf(classes))
-      .where(inArray(classes.homeroomStaffId, [...byStaff.keys()]))
-      .orderBy(classes.grade, classes.section);
-    for (const h of homerooms) if (h.staffId !== null) byStaff.get(h.staffId)?.homeroomClasses.push(h.name);
-  }
-
-  const childRows = await db
-    .select({
-      guardianId: guardians.id,
-      schoolCode: schools.code,
-      schoolNameKm: schools.nameKm,
-      schoolNameEn: schools.nameEn,
-      studentId: students.id,
-      nameKm: students.nameKm,
-      nameEn: students.nameEn,
-      className: classes.name,
-    })
-    .from(guardians)
-    .innerJoin(schools, eq(schools.id, guardians.schoolId))
-    .innerJoin(studentGuardians, eq(studentGuardians.guardianId, guardians.id))
-    .innerJoin(students, and(eq(students.id, studentGuardians.studentId), eq(students.active, true)))
-    .leftJoin(classes, eq(classes.id, students.classId))
-    .where(eq(guardians.telegramUserId, telegramUserId))
-    .orderBy(guardians.id, classes.grade, students.nameKm);
+  const uid = telegramUserId;
+  const [row] = rowsOf<{ staff: unknown; children: unknown; offices: unknown }>(
+    await db.execute(sql`
+      select
+        (select coalesce(json_agg(x order by x."staffId"), '[]'::json) from (
+           select s.id as "staffId", sc.code as "schoolCode", sc.name_km as "schoolNameKm", sc.name_en as "schoolNameEn",
+                  coalesce((select json_agg(r.role) from staff_roles r where r.staff_id = s.id), '[]'::json) as roles,
+                  coalesce((select json_agg(c.name order by c.grade, c.section) from classes c ${currentYearJoin('c')}
+                             where c.homeroom_staff_id = s.id), '[]'::json) as "homeroomClasses"
+             from staff s join schools sc on sc.id = s.school_id
+            where s.telegram_user_id = ${uid} and s.active) x) as staff,
+        (select coalesce(json_agg(json_build_object('guardianId', g.id, 'schoolCode', sc.code, 'schoolNameKm', sc.name_km,
+                  'schoolNameEn', sc.name_en, 'studentId', st.id, 'nameKm', st.name_km, 'nameEn', st.name_en, 'className', c.name)
+                  order by g.id, c.grade, st.name_km), '[]'::json)
+           from guardians g join schools sc on sc.id = g.school_id
+           join student_guardians sg on sg.guardian_id = g.id
+           join students st on st.id = sg.student_id and st.active
+           left join classes c on c.id = st.class_id
+          where g.telegram_user_id = ${uid}) as children,
+        (select coalesce(json_agg(json_build_object('provinceNameKm', p.name_km, 'provinceNameEn', p.name_en)), '[]'::json)
+           from officials o left join provinces p on p.id = o.province_id
+          where o.telegram_user_id = ${uid}) as offices`),
+  );
+  const json = <T,>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+  const staffOut = json<WhoAmI['staff']>(row!.staff);
+  const childRows = json<Array<WhoAmI['guardianOf'][number]['children'][number] & Omit<WhoAmI['guardianOf'][number], 'children'>>>(row!.children);
   const byGuardian = new Map<number, WhoAmI['guardianOf'][number]>();
   for (const r of childRows) {
     let g = byGuardian.get(r.guardianId);
@@ -339,12 +317,7 @@ export async function whoAmI(db: Db, telegramUserId: number): Promise<WhoAmI> {
     }
     g.children.push({ studentId: r.studentId, nameKm: r.nameKm, nameEn: r.nameEn, className: r.className });
   }
-  const offices = await db
-    .select({ provinceNameKm: provinces.nameKm, provinceNameEn: provinces.nameEn })
-    .from(officials)
-    .leftJoin(provinces, eq(provinces.id, officials.provinceId))
-    .where(eq(officials.telegramUserId, telegramUserId));
-  return { offices, staff: [...byStaff.values()], guardianOf: [...byGuardian.values()] };
+  return { offices: json<WhoAmI['offices']>(row!.offices), staff: staffOut, guardianOf: [...byGuardian.values()] };
 }
 
 // ---------------------------------------------------------------------------------------------

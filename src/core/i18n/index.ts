@@ -32,7 +32,38 @@ export function createI18n<C extends Context & I18nFlavor>(
     localeNegotiator: (ctx) => pickLocale(ctx) ?? defaultLocale,
   });
   i18n.loadLocalesDirSync(LOCALES_DIR);
+  memoizeBundleMatching(i18n.fluent as unknown as MatchesBundles);
   return i18n;
+}
+
+interface MatchesBundles {
+  bundles: Set<unknown>;
+  matchBundles(locales: string[]): Set<unknown>;
+}
+
+/**
+ * The plugin negotiates languages (@fluent/langneg) on every single translation, which the
+ * benchmarks showed as a visible share of the bot's CPU. The answer depends only on the asked
+ * locales and the loaded bundles, so it is kept per locale list (and recomputed if a bundle is
+ * ever added after start-up).
+ */
+function memoizeBundleMatching(fluent: MatchesBundles): void {
+  const original = fluent.matchBundles.bind(fluent);
+  const cache = new Map<string, Set<unknown>>();
+  let loaded = fluent.bundles.size;
+  fluent.matchBundles = (locales) => {
+    if (fluent.bundles.size !== loaded) {
+      cache.clear();
+      loaded = fluent.bundles.size;
+    }
+    const key = locales.join('\u0000');
+    let hit = cache.get(key);
+    if (!hit) {
+      hit = original(locales);
+      if (cache.size < 64) cache.set(key, hit);
+    }
+    return hit;
+  };
 }
 
 /** A translator bound to one locale, for code that has no grammY context (worker, CLI). */
