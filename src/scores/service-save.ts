@@ -62,10 +62,11 @@ export async function confirmSheet(
   if (published && !plan) return { ok: false, reason: 'no-plan' };
   return db.transaction(async (tx) => {
     // the subject's maximum the draft was checked against still holds: an office's subject edit
-    // (service-subjects.ts) holds this lock exclusively while it checks for entered scores
-    const [still] = rowsOf<{ max: string | null }>(
-      await tx.execute(sql`select pg_advisory_xact_lock_shared(${SUBJECTS_LOCK}, ${target.schoolId}), (select max_score from score_subjects where id = ${target.subjectId} and active) as max`),
-    );
+    // (service-subjects.ts) holds this lock exclusively while it checks for entered scores. The
+    // maximum is read by the NEXT statement: one statement's snapshot is taken before its lock
+    // wait ends, so reading it alongside the lock could miss an edit committed during the wait.
+    await tx.execute(sql`select pg_advisory_xact_lock_shared(${SUBJECTS_LOCK}, ${target.schoolId})`);
+    const [still] = rowsOf<{ max: string | null }>(await tx.execute(sql`select max_score as max from score_subjects where id = ${target.subjectId} and active`));
     if (still?.max === null || Number(still?.max) !== target.maxScore) return { ok: false as const, reason: 'stale' as const };
     const changes = await writeCells(tx, target, assessment.id, cells, input.actor, input.via);
     const corrections = published && changes.length ? await correctPublished(database, tx, notifier, { plan: plan!, target, assessment, changes, reason: input.reason!, actor: input.actor }) : 0;

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { auditLog } from '../../src/core/db/schema.js';
 import { acceptDefaultPlan, setSubjectMax, subjectsOf, type Plan } from '../../src/scores/service-setup.js';
+import { SUBJECTS_LOCK } from '../../src/scores/service-subjects.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { loadDemoSchool } from '../support/fixtures.js';
 import type { TestUser } from '../support/telegram.js';
@@ -109,6 +110,34 @@ describe('subjects per grade edited in the chat', () => {
     await operator.press(t('scores-confirm'));
     expect(last(operator).text).toBe(t('scores-subjects-saved', { count: '១' }));
     await teacher.press(t('scores-confirm'));
+    expect(teacher.texts().at(-1)).toBe(t('scores-confirm-stale'));
+    const [{ saved }] = (await app.database.rows<{ saved: number }>(sql`select count(*)::int saved from scores x join score_subjects ss on ss.id = x.subject_id where ss.code = 'ict'`)) as [{ saved: number }];
+    expect(saved).toBe(0);
+  });
+
+  it("a maximum the office commits while a teacher's save waits for the subjects lock makes that save stale", async () => {
+    const [{ n }] = (await app.database.rows<{ n: number }>(sql`select count(*)::int n from students s join classes c on c.id = s.class_id where c.name = '7A' and s.active`)) as [{ n: number }];
+    await teacher.send(`7A ict ${plan.assessments[0]!.code}: ${Array.from({ length: n }, () => '35').join(' ')}`);
+    expect(JSON.stringify(last(teacher).replyMarkup)).toContain(t('scores-confirm'));
+    // the office's edit holds the lock (as service-subjects.ts does) and commits a lower maximum
+    // only once the teacher's Confirm is waiting for it
+    let commit!: () => void;
+    const held = new Promise<void>((r) => (commit = r));
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((r) => (locked = r));
+    const office = app.database.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${SUBJECTS_LOCK}, 1)`);
+      await tx.execute(sql`update score_subjects set max_score = 30 where school_id = 1 and grade = 7 and code = 'ict'`);
+      locked();
+      await held;
+    });
+    await lockTaken;
+    const confirming = teacher.press(t('scores-confirm'));
+    // the save is now blocked on the lock (its preview check, before the lock, still saw 40)
+    await new Promise((r) => setTimeout(r, 300));
+    commit();
+    await office;
+    await confirming;
     expect(teacher.texts().at(-1)).toBe(t('scores-confirm-stale'));
     const [{ saved }] = (await app.database.rows<{ saved: number }>(sql`select count(*)::int saved from scores x join score_subjects ss on ss.id = x.subject_id where ss.code = 'ict'`)) as [{ saved: number }];
     expect(saved).toBe(0);
