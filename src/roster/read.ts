@@ -140,14 +140,20 @@ async function readXlsx(bytes: Uint8Array, headerOnly: boolean): Promise<ReadRes
     const { default: ExcelJS } = await import('exceljs');
     const input = Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]);
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
-    // The reader is always run to its end, sheets after the chosen one skipped unread: breaking
-    // out of it would leave the temporary file it parks a sheet in (shared strings after sheets).
+    // The reader is always run to its end, sheets after the chosen one read through unkept:
+    // breaking out of it would leave the temporary file it parks a sheet in (shared strings after
+    // sheets).
     let chosen: RawRow[] | null | undefined;
     let firstHidden: RawRow[] | null | undefined;
     let seen = false;
     for await (const sheet of reader) {
       seen = true;
-      if (chosen !== undefined) continue;
+      if (chosen !== undefined) {
+        // read through, unkept: a sheet parked in a temporary file is deleted as soon as the
+        // reader moves on, and a stream of it not yet opened then fails uncaught (ENOENT)
+        for await (const _row of sheet as AsyncIterable<unknown>) void _row;
+        continue;
+      }
       const state = (sheet as unknown as { state?: string }).state;
       // the first visible sheet (or, if none is, the first sheet)
       if (state !== undefined && state !== 'visible') {

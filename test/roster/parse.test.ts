@@ -406,6 +406,30 @@ describe('XLSX', () => {
     return new Uint8Array(await wb.xlsx.writeBuffer());
   }
 
+  it('a workbook with a second sheet read again and again: the skipped sheet never fails uncaught', async () => {
+    // exceljs parks a sheet that comes before the shared strings in a temporary file and deletes
+    // it as soon as the reader moves on; a skipped sheet's stream then opened a deleted file
+    // (ENOENT, uncaught: it took the whole process down) about one read in a few hundred
+    const process_ = globalThis.process;
+    const uncaught: unknown[] = [];
+    const catcher = (err: unknown) => void uncaught.push(err);
+    process_.on('uncaughtException', catcher);
+    try {
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('Students');
+      ws.addRow(H.split(','));
+      for (let i = 1; i <= 20; i++) ws.addRow(['7A', 'morning', `S${i}`, `សិស្ស ${i}`, `Student ${i}`, 'F', '2013-05-17', 'លី', `012 345 ${String(600 + i)}`, 'mother']);
+      const notes = wb.addWorksheet('Notes');
+      for (let i = 0; i < 50; i++) notes.addRow([`note ${i}`, 'text']);
+      const bytes = new Uint8Array(await wb.xlsx.writeBuffer());
+      for (let i = 0; i < 300; i++) expect(rowsOf(await parseStudentRoster({ name: 'students.xlsx', bytes }, { today: TODAY }))).toHaveLength(20);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(uncaught).toEqual([]);
+    } finally {
+      process_.off('uncaughtException', catcher);
+    }
+  });
+
   it('reads numbers, Date cells, rich text and formula results from the first sheet', async () => {
     const bytes = await buildXlsx((ws) => {
       ws.addRow(['Class', 'Shift', 'Student Code', 'Name KM', 'Name EN', 'Sex', 'Date of Birth', 'Guardian Name', 'Guardian Phone', 'Guardian Relation', 'Guardian2 Phone']);
