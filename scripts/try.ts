@@ -10,14 +10,12 @@
  * Lines are handled one after another and each waits until the bot has been quiet for a moment,
  * so a script can be piped in: printf '/start\n:press English\n:quit\n' | npm run try
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { styleText } from 'node:util';
 import { run, type RunnerHandle } from '@grammyjs/runner';
-import { Api, type Transformer } from 'grammy';
-import { parse as parseCsv } from 'csv-parse/sync';
+import { Api } from 'grammy';
 import { inArray, sql } from 'drizzle-orm';
 import { cardOf } from '../src/qr/cards.js';
 import { loadConfig, ConfigError, type Config } from '../src/config.js';
@@ -31,8 +29,11 @@ import { logger } from '../src/core/logger.js';
 import { createJobAdder } from '../src/core/queue/jobs.js';
 import { loadDemoSchool } from '../src/roster/demo.js';
 import { getSchool } from '../src/schools/service.js';
-import { EmulatedUser, holdEmptyPolls, startEmulator, type TelegramServer } from '../test/support/bot-api-emulator.js';
-import { tryFiles, type TryFiles } from './try-files.js';
+import { EmulatedUser, holdEmptyPolls, startEmulator } from '../test/support/bot-api-emulator.js';
+import { tryFiles } from './try-files.js';
+import { emulatorShims } from './try-shims.js';
+import { phonesText, rosterHints, telegramPhone, type PhoneHint } from './try-roster.js';
+import { botMessages, dim, paint, renderMessage, type Markup, type SideEvent } from './try-view.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TOKEN = '123456:TRY-LOCAL-TOKEN-abcdef';
@@ -49,10 +50,6 @@ const NAMES = ['Dara', 'Sophea', 'Bora', 'Sokha', 'Vanna', 'Chenda', 'Rithy', 'M
 // Output
 
 const out = process.stdout;
-const colour = out.isTTY && !process.env.NO_COLOR;
-type Style = Parameters<typeof styleText>[0];
-const paint = (style: Style, s: string): string => (colour ? styleText(style, s) : s);
-const dim = (s: string) => paint('dim', s);
 
 let rl: readline.Interface | undefined;
 /** true while the prompt waits for the user: output then goes above the prompt line */
@@ -73,146 +70,6 @@ function print(text: string): void {
   } else {
     out.write(text + '\n');
   }
-}
-
-function indent(text: string, first: string, rest = ' '.repeat(first.length)): string {
-  return text
-    .split('\n')
-    .map((line, i) => (i === 0 ? first : rest) + line)
-    .join('\n');
-}
-
-type Button = { text: string; callback_data?: string; url?: string; request_contact?: boolean };
-type Markup = {
-  inline_keyboard?: Button[][];
-  keyboard?: Array<Array<Button | string>>;
-  remove_keyboard?: boolean;
-  force_reply?: boolean;
-};
-
-function renderMarkup(markup: Markup | undefined): string[] {
-  if (!markup) return [];
-  const lines: string[] = [];
-  for (const row of markup.inline_keyboard ?? []) {
-    lines.push(row.map((b) => paint('cyan', `[ ${b.text}${b.url ? ' ↗' : ''} ]`)).join(' '));
-  }
-  for (const row of markup.keyboard ?? []) {
-    lines.push(row.map((b) => paint('yellow', `{ ${typeof b === 'string' ? b : b.text} }`)).join(' '));
-  }
-  return lines;
-}
-
-function renderMessage(text: string, markup: Markup | undefined, edited: boolean): string {
-  const head = edited ? '🤖 (edited) ' : '🤖 ';
-  const body = indent(text === '' ? dim('(no text)') : text, '  ' + head, '     ');
-  const buttons = renderMarkup(markup).map((l) => '     ' + l);
-  return [body, ...buttons].join('\n');
-}
-
-// ---------------------------------------------------------------------------------------------
-// What the emulator holds, read in-process
-
-interface Seen {
-  chatId: string;
-  messageId: number;
-  time: number;
-  text: string;
-  markup: Markup | undefined;
-  signature: string;
-}
-
-function botMessages(server: TelegramServer): Seen[] {
-  const list: Seen[] = [];
-  for (const u of server.storage.botMessages) {
-    if (u.botToken !== TOKEN) continue;
-    const m = u.message as unknown as { chat_id?: unknown; text?: unknown; reply_markup?: Markup };
-    if (m.chat_id === undefined) continue;
-    const text = String(m.text ?? '');
-    list.push({
-      chatId: String(m.chat_id),
-      messageId: u.messageId,
-      time: u.time,
-      text,
-      markup: m.reply_markup,
-      signature: JSON.stringify([text, m.reply_markup ?? null]),
-    });
-  }
-  return list.sort((a, b) => a.messageId - b.messageId);
-}
-
-/** Things the emulator does not keep (pop-up answers to button presses, command menus). */
-interface SideEvent {
-  chatId: string;
-  time: number;
-  line: string;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The roster's phone numbers, for the guide and :phones
-
-interface PhoneHint {
-  phone: string;
-  who: string;
-  note: string;
-}
-
-function rosterHints(): { guardians: PhoneHint[]; principal?: PhoneHint; teacher?: PhoneHint } {
-  const read = (name: string) =>
-    parseCsv(readFileSync(path.join(DEFAULT_FIXTURES, name)), { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Array<
-      Record<string, string>
-    >;
-  const byPhone = new Map<string, { name: string; order: number; children: Array<{ name: string; cls: string }> }>();
-  for (const r of read('students.csv')) {
-    for (const [phoneCol, nameCol] of [
-      ['guardian_phone', 'guardian_name'],
-      ['guardian2_phone', 'guardian2_name'],
-    ] as const) {
-      const phone = r[phoneCol];
-      if (!phone) continue;
-      const g = byPhone.get(phone) ?? { name: r[nameCol] ?? '', order: byPhone.size, children: [] };
-      g.children.push({ name: r.name_en || r.name_km || '?', cls: r.class ?? '?' });
-      byPhone.set(phone, g);
-    }
-  }
-  const classesOf = (g: { children: Array<{ cls: string }> }) => new Set(g.children.map((c) => c.cls)).size;
-  const guardians = [...byPhone.entries()]
-    .filter(([, g]) => classesOf(g) > 1)
-    .sort(([, a], [, b]) => classesOf(b) - classesOf(a) || b.children.length - a.children.length || a.order - b.order)
-    .slice(0, 2)
-    .map(([phone, g]) => ({
-      phone,
-      who: g.name,
-      note: `parent of ${g.children.length} children: ${g.children.map((c) => `${c.name} (${c.cls})`).join(', ')}`,
-    }));
-  const staffRows = read('staff.csv');
-  const hint = (r: Record<string, string> | undefined, note: string): PhoneHint | undefined =>
-    r?.phone ? { phone: r.phone, who: r.name_en || r.name_km || '?', note } : undefined;
-  const p = staffRows.find((r) => r.role === 'principal');
-  const t = staffRows.find((r) => r.role === 'teacher' && r.homeroom_class);
-  return {
-    guardians,
-    principal: hint(p, 'the principal'),
-    teacher: hint(t, `a teacher, homeroom ${t?.homeroom_class ?? ''}`.trim()),
-  };
-}
-
-function phonesText(): string {
-  const h = rosterHints();
-  const rows = [...h.guardians, h.principal, h.teacher].filter((x): x is PhoneHint => x !== undefined);
-  const width = Math.max(...rows.map((r) => r.phone.length));
-  return [
-    `Phone numbers on the demo roster (${SCHOOL}); share one with :contact PHONE`,
-    ...rows.map((r) => `  ${r.phone.padEnd(width)}  ${r.who}, ${r.note}`),
-    dim('  (all of them: guardian_phone in students.csv, phone in staff.csv, in ' + path.relative(process.cwd(), DEFAULT_FIXTURES) + ')'),
-  ].join('\n');
-}
-
-/** What Telegram puts in contact.phone_number: digits with the country code (no "+", no spaces). */
-function telegramPhone(typed: string): string {
-  const digits = typed.replace(/[^\d+]/g, '');
-  if (digits.startsWith('+')) return digits.slice(1);
-  if (digits.startsWith('0') && !digits.startsWith('00')) return '855' + digits.slice(1);
-  return digits;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,80 +95,6 @@ async function ensureDemoSchool(config: Config, database: Database): Promise<boo
   const loaded = await loadDemoSchool(database.db, { fixtures: DEFAULT_FIXTURES, notifier: createNotifier(config) });
   if (!loaded.students.ok || !loaded.staff?.ok) throw new Error(`the demo rosters in ${DEFAULT_FIXTURES} were refused`);
   return true;
-}
-
-/**
- * Answers the Bot API calls the emulator does not implement (it answers HTTP 500) the way
- * Telegram would, so the bot behaves as in production, and shows what they would have shown.
- */
-function emulatorShims(
-  onEvent: (e: { chatId: string | undefined; line: string; callbackQueryId?: string; time: number }) => void,
-  onEdit: (chatId: string, messageId: number, time: number) => void,
-  files: TryFiles,
-): Transformer {
-  const MEDIA: Record<string, string> = {
-    sendPhoto: 'photo',
-    sendDocument: 'document',
-    sendVoice: 'voice',
-    sendVideo: 'video',
-    sendAudio: 'audio',
-    sendAnimation: 'animation',
-  };
-  return async (prev, method, payload, signal) => {
-    const p = (payload ?? {}) as Record<string, unknown>;
-    const time = Date.now();
-    switch (method) {
-      case 'setMyCommands': {
-        const scope = p.scope as { chat_id?: unknown } | undefined;
-        const list = (p.commands as Array<{ command: string }> | undefined) ?? [];
-        onEvent({
-          chatId: scope?.chat_id === undefined ? undefined : String(scope.chat_id),
-          line: `☰ command menu: ${list.map((c) => '/' + c.command).join(' ')}`,
-          time,
-        });
-        return { ok: true, result: true } as never;
-      }
-      case 'editMessageText':
-      case 'editMessageReplyMarkup':
-        if (p.chat_id !== undefined && p.message_id !== undefined) onEdit(String(p.chat_id), Number(p.message_id), time);
-        break;
-      case 'getFile': {
-        const f = files.getFile(String(p.file_id));
-        if (f) return { ok: true, result: f } as never;
-        break;
-      }
-      case 'deleteMyCommands':
-      case 'setChatMenuButton':
-      case 'sendChatAction':
-        return { ok: true, result: true } as never;
-      case 'answerCallbackQuery': {
-        const res = await prev(method, payload, signal);
-        if (typeof p.text === 'string' && p.text !== '') {
-          onEvent({
-            chatId: undefined,
-            callbackQueryId: String(p.callback_query_id),
-            line: `  ${p.show_alert ? '⚠️ (alert)' : '💬 (pop-up)'} ${p.text}`,
-            time,
-          });
-        }
-        return res;
-      }
-    }
-    const kind = MEDIA[method as string];
-    if (kind) {
-      const file = p[kind] as { filename?: string } | string | undefined;
-      const saved = await files.save(file, `${kind}.bin`).catch(() => undefined);
-      const shown = saved && (path.relative(process.cwd(), saved).startsWith('..') ? saved : path.relative(process.cwd(), saved));
-      const name = shown ? ` → ${shown}` : typeof file === 'object' && file?.filename ? ` ${file.filename}` : '';
-      const caption = typeof p.caption === 'string' && p.caption !== '' ? `\n${p.caption}` : '';
-      return (await prev('sendMessage', {
-        chat_id: p.chat_id as number,
-        text: `[${kind}${name}]${caption}`,
-        ...(p.reply_markup ? { reply_markup: p.reply_markup as never } : {}),
-      })) as never;
-    }
-    return prev(method, payload, signal);
-  };
 }
 
 async function main(): Promise<void> {
@@ -468,7 +251,7 @@ async function main(): Promise<void> {
   const tick = () => {
     const me = String(current.id);
     const items: Array<{ time: number; seq: number; text: string }> = [];
-    for (const m of botMessages(server)) {
+    for (const m of botMessages(server, TOKEN)) {
       const key = `${m.chatId}:${m.messageId}`;
       const before = displayed.get(key);
       if (m.chatId === me) {
@@ -594,7 +377,7 @@ async function main(): Promise<void> {
         print(HELP);
         return true;
       case 'phones':
-        print(phonesText());
+        print(phonesText(SCHOOL));
         return true;
       case 'contact': {
         if (!rest) {
