@@ -167,9 +167,41 @@ async function readXlsx(bytes: Uint8Array, headerOnly: boolean): Promise<ReadRes
     if (picked === null) return OVER_LIMIT;
     rows.push(...picked);
   } catch {
-    return UNREADABLE;
+    // exceljs's streaming reader now and then fails on a good file when the machine is busy
+    // ("reading 'sheets'" of a workbook model not parsed yet); the pre-count bounds the file, so
+    // it is read whole instead (the reader this one replaced), and a bad file stays unreadable
+    return tags === null ? UNREADABLE : readXlsxWhole(bytes, headerOnly);
   }
   return { ok: true, rows };
+}
+
+/** The whole workbook in memory (only after the row pre-count: bounded): the first visible sheet's rows. */
+async function readXlsxWhole(bytes: Uint8Array, headerOnly: boolean): Promise<ReadResult> {
+  const rows: RawRow[] = [];
+  try {
+    const { default: ExcelJS } = await import('exceljs');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
+    const ws = wb.worksheets.find((w) => w.state === 'visible') ?? wb.worksheets[0];
+    if (!ws) return UNREADABLE;
+    ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+      if (headerOnly && rows.length > 0) return;
+      const values = row.values;
+      if (!Array.isArray(values)) return;
+      const cells: string[] = [];
+      const numeric: boolean[] = [];
+      for (let c = 1; c < values.length; c++) {
+        const { text, numeric: isNum } = excelValueToString(values[c]);
+        cells.push(cleanText(text));
+        numeric.push(isNum);
+      }
+      if (cells.every((x) => x === '')) return;
+      rows.push({ row: rowNumber, cells, numeric });
+    });
+  } catch {
+    return UNREADABLE;
+  }
+  return rows.length > MAX_DATA_ROWS + 1 ? OVER_LIMIT : { ok: true, rows };
 }
 
 /** A sheet's non-blank rows; null past the limit (header + MAX_DATA_ROWS). */
