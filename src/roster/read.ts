@@ -186,17 +186,8 @@ async function readXlsxWhole(bytes: Uint8Array, headerOnly: boolean): Promise<Re
     if (!ws) return UNREADABLE;
     ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
       if (headerOnly && rows.length > 0) return;
-      const values = row.values;
-      if (!Array.isArray(values)) return;
-      const cells: string[] = [];
-      const numeric: boolean[] = [];
-      for (let c = 1; c < values.length; c++) {
-        const { text, numeric: isNum } = excelValueToString(values[c]);
-        cells.push(cleanText(text));
-        numeric.push(isNum);
-      }
-      if (cells.every((x) => x === '')) return;
-      rows.push({ row: rowNumber, cells, numeric });
+      const raw = rawRowOf(rowNumber, row.values);
+      if (raw) rows.push(raw);
     });
   } catch {
     return UNREADABLE;
@@ -204,23 +195,28 @@ async function readXlsxWhole(bytes: Uint8Array, headerOnly: boolean): Promise<Re
   return rows.length > MAX_DATA_ROWS + 1 ? OVER_LIMIT : { ok: true, rows };
 }
 
+/** An exceljs row as cell texts (null: not a row of cells, or blank). */
+function rawRowOf(number: number, values: unknown): RawRow | null {
+  if (!Array.isArray(values)) return null;
+  const cells: string[] = [];
+  const numeric: boolean[] = [];
+  // row.values is 1-based (index 0 is empty) and sparse.
+  for (let c = 1; c < values.length; c++) {
+    const { text, numeric: isNum } = excelValueToString(values[c]);
+    cells.push(cleanText(text));
+    numeric.push(isNum);
+  }
+  return cells.every((x) => x === '') ? null : { row: number, cells, numeric };
+}
+
 /** A sheet's non-blank rows; null past the limit (header + MAX_DATA_ROWS). */
 async function readSheetRows(sheet: AsyncIterable<unknown>, headerOnly: boolean): Promise<RawRow[] | null> {
   const rows: RawRow[] = [];
   for await (const item of sheet) {
     const row = item as { number: number; values: unknown };
-    const values = row.values;
-    if (!Array.isArray(values)) continue;
-    const cells: string[] = [];
-    const numeric: boolean[] = [];
-    // row.values is 1-based (index 0 is empty) and sparse.
-    for (let c = 1; c < values.length; c++) {
-      const { text, numeric: isNum } = excelValueToString(values[c]);
-      cells.push(cleanText(text));
-      numeric.push(isNum);
-    }
-    if (cells.every((x) => x === '')) continue;
-    rows.push({ row: row.number, cells, numeric });
+    const raw = rawRowOf(row.number, row.values);
+    if (!raw) continue;
+    rows.push(raw);
     if (headerOnly) break;
     if (rows.length > MAX_DATA_ROWS + 1) return null;
   }
