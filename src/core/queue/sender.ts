@@ -201,6 +201,13 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
 
   async function sendRow(job: Job<OutgoingJob>, token: string | undefined, row: typeof outbox.$inferSelect, held: { release(): Promise<void> }): Promise<SendOutcome> {
       const id = row.id;
+      /** The row goes back, its lease and this attempt undone, and the job asks again in `ms`. */
+      const notYet = async (ms: number, lastError?: string): Promise<never> => {
+        await db.update(outbox).set({ lockedUntil: null, attempts: sql`${outbox.attempts} - 1`, ...(lastError ? { lastError } : {}) }).where(eq(outbox.id, id));
+        await held.release();
+        await job.moveToDelayed(Date.now() + ms, token);
+        throw new DelayedError();
+      };
       // Which bot sends it: the row's own, else its school's, else the default bot.
       const botId = row.botId ?? (row.schoolId !== null && opts.botOfSchool ? await opts.botOfSchool(row.schoolId) : null);
       const botApi = botId === null ? api : fleet.get(botId);
@@ -208,10 +215,7 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
         // The school's bot has no token in this process: another bot would reach people who never
         // started it (403, marked unreachable). Keep the row for a worker that has the token.
         log.error({ outboxId: id, botId }, 'no token for the bot of this row (BOT_TOKENS); kept pending');
-        await db.update(outbox).set({ lockedUntil: null, attempts: sql`${outbox.attempts} - 1`, lastError: `no token for bot ${botId}` }).where(eq(outbox.id, id));
-        await held.release();
-        await job.moveToDelayed(Date.now() + 60_000, token);
-        throw new DelayedError();
+        return notYet(60_000, `no token for bot ${botId}`);
       }
       // A paid broadcast row (budgeted when it was queued: paid-broadcast.ts) has a window of its
       // own at the paid rate; the bot's 429 pause still holds it.
@@ -226,21 +230,11 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
         sql`select 1 from outbox where chat_id = ${row.chatId} and id < ${id} and status = 'pending'
              and not_before <= now() and not_before > now() - interval '2 minutes' limit 1`,
       );
-      if (earlier.length > 0) {
-        await db.update(outbox).set({ lockedUntil: null, attempts: sql`${outbox.attempts} - 1` }).where(eq(outbox.id, id));
-        await held.release();
-        await job.moveToDelayed(Date.now() + EARLIER_FIRST_MS, token);
-        throw new DelayedError();
-      }
+      if (earlier.length > 0) return notYet(EARLIER_FIRST_MS);
       // Per-chat spacing: a private chat takes ~1 message/s, a group 20/min (per bot: each bot has its own chat with a user).
       const gap = row.chatId < 0 ? perGroup : perChat;
       const free = await connection.set(botId === null ? `${prefix}:chatgap:${row.chatId}` : `${prefix}:chatgap:${botId}:${row.chatId}`, '1', 'PX', gap, 'NX');
-      if (free === null) {
-        await db.update(outbox).set({ lockedUntil: null, attempts: sql`${outbox.attempts} - 1` }).where(eq(outbox.id, id));
-        await held.release();
-        await job.moveToDelayed(Date.now() + gap, token);
-        throw new DelayedError();
-      }
+      if (free === null) return notYet(gap);
       // After the spacing (a row delayed for its chat asks again only when it may go), before a
       // payload is drawn: is the recipient still entitled (unlinked or left since: entitlement.ts)?
       if (await cancelIfNotEntitled(db, row)) return 'skipped';
