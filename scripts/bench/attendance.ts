@@ -18,6 +18,8 @@ import { startRelay } from '../../src/core/queue/relay.js';
 import { startSender } from '../../src/core/queue/sender.js';
 import { sheetConfirm, sheetToggle } from '../../src/attendance/buttons.js';
 import { ensurePartitions } from '../../src/attendance/jobs.js';
+import { accessClass, loadSheet, sheetStamp } from '../../src/attendance/service.js';
+import { loadActor } from '../../src/core/auth/actor.js';
 import { importStaff, importStudents } from '../../src/roster/service.js';
 import { addSchool } from '../../src/schools/service.js';
 import { createTestDatabase } from '../../test/support/db.js';
@@ -149,14 +151,22 @@ const bench: Bench = {
 
       await mark(DAY);
       sentAt.clear();
+      // The "Yes, submit" button carries the stamp of the list it confirms, as the bot makes it.
+      const stamps = new Map<number, number>();
+      for (const x of ready) {
+        const acc = await accessClass(db, await loadActor(db, x.uid), x.class_id, DAY, DAY);
+        if (!acc.ok) throw new Error(`no access: ${acc.reason}`);
+        stamps.set(x.uid, sheetStamp(await loadSheet(db, acc, DAY)));
+      }
+      const confirm = (x: { uid: number; class_id: number }) => callback(x.uid, sheetConfirm.pack({ classId: x.class_id, day: DAY, stamp: stamps.get(x.uid) }), 1);
 
       // Phase 2: all press "Yes, submit" at once.
       const profiler = process.env.BENCH_PROFILE ? await startProfile() : null;
       const t0 = performance.now();
       const cpu0 = process.cpuUsage();
       const submitTimes = process.env.BENCH_SEQUENTIAL
-        ? await ready.reduce(async (acc, x) => [...(await acc), await timed(() => bot.handleUpdate(callback(x.uid, sheetConfirm.pack({ classId: x.class_id, day: DAY }), 1)))], Promise.resolve([] as number[]))
-        : await Promise.all(ready.map((x) => timed(() => bot.handleUpdate(callback(x.uid, sheetConfirm.pack({ classId: x.class_id, day: DAY }), 1)))));
+        ? await ready.reduce(async (acc, x) => [...(await acc), await timed(() => bot.handleUpdate(confirm(x)))], Promise.resolve([] as number[]))
+        : await Promise.all(ready.map((x) => timed(() => bot.handleUpdate(confirm(x)))));
       const wall = (performance.now() - t0) / 1000;
       const cpu = process.cpuUsage(cpu0);
       const nodeCpu = (cpu.user + cpu.system) / 1e6;

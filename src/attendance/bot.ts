@@ -42,6 +42,7 @@ import {
   loadSheet,
   refuseAnswer,
   sheetStamp,
+  StaleSheetError,
   submitSheet,
   type ClassAccess,
   type Denied,
@@ -258,7 +259,8 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
       const now = clock(ctx, acc.timezone);
       // A button of an older message of this list (another list opened since, a typed line, a
       // family's answer changed a mark): nothing changes; this message becomes the current list.
-      if (press.stamp !== undefined) {
+      // (A confirm checks its stamp inside the submit, under the class's lock.)
+      if (press.stamp !== undefined && press.op !== 'confirm') {
         const current = await loadSheet(db, acc, day);
         if (sheetStamp(current) !== press.stamp) {
           await ctx.answerCallbackQuery({ text: ctx.t('attendance-sheet-stale'), show_alert: true });
@@ -329,7 +331,15 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
           return;
         }
         case 'confirm': {
-          const result = await submitSheet(db, acc, day, ctx.actor, deps.notifier, { today: now.day });
+          const result = await submitSheet(db, acc, day, ctx.actor, deps.notifier, { today: now.day, stamp: press.stamp }).catch((err: unknown) => {
+            if (err instanceof StaleSheetError) return null;
+            throw err;
+          });
+          if (!result) {
+            await ctx.answerCallbackQuery({ text: ctx.t('attendance-sheet-stale'), show_alert: true });
+            await showSheet(ctx, await loadSheet(db, acc, day));
+            return;
+          }
           deps.kickOutbox();
           await ctx.answerCallbackQuery({ text: ctx.t('attendance-sheet-done-short') });
           await ctx

@@ -3,19 +3,19 @@
  * one transaction; corrections for families told of an absence that is no longer one (also when a
  * child is scanned at the gate after the list went in); families' answers to an alert.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Db, type Tx } from '../core/db/client.js';
-import { pgArrayLiteral } from '../core/db/batch.js';
+import { pgArrayLiteral, writeTogether } from '../core/db/batch.js';
 import { guardians, students, telegramAccounts, type Locale, type Shift } from '../core/db/schema.js';
 import type { Actor } from '../core/auth/actor.js';
-import { actorOf, audit, type AuditEntry } from '../core/auth/audit.js';
+import { actorOf, audit, auditInsert, type AuditEntry } from '../core/auth/audit.js';
 import { displayName, formatDay, formatTime, type Notifier } from '../core/i18n/index.js';
-import { addToOutbox, type OutgoingMessage } from '../core/queue/outbox.js';
-import { emitEvent } from '../webhooks/events.js';
+import { addToOutbox, outboxInsert, type OutgoingMessage } from '../core/queue/outbox.js';
+import { eventInsert } from '../webhooks/events.js';
 import { alertAnswer, type AlertAnswer } from './buttons.js';
 import { absenceAlerts, alertedAbsences, attendance, attendanceDrafts, classSubmissions } from './schema.js';
 import { getSettings } from './service-calendar.js';
-import { countMarks, readSheet, type ClassAccess, type SheetStudent } from './service-sheet.js';
+import { countMarks, readSheet, sheetColumns, sheetFromRow, sheetStamp, type ClassAccess, type SheetStudent } from './service-sheet.js';
 
 export type { AlertAnswer };
 
@@ -35,18 +35,43 @@ export interface SubmitResult {
  * families of children newly absent (not excused, not already alerted, not the person who took
  * the roll); families of a child alerted earlier and now present or late get a correction.
  */
-export async function submitSheet(db: Db, access: ClassAccess, day: string, actor: Actor, notifier: Notifier, opts: { who?: string; today?: string } = {}): Promise<SubmitResult> {
+export async function submitSheet(
+  db: Db,
+  access: ClassAccess,
+  day: string,
+  actor: Actor,
+  notifier: Notifier,
+  opts: { who?: string; today?: string; stamp?: number } = {},
+): Promise<SubmitResult> {
   const who = opts.who ?? actorOf(actor.telegramUserId);
   // A list for an earlier day (the office catching up) is a record, not an alarm: families get a
   // plain notice of that day's absence, with no "coming late" to answer days later.
   const pastDay = opts.today !== undefined && day < opts.today;
   return db.transaction(async (tx) => {
-    // One submit per class at a time (teacher and operator racing, a retried update): the
-    // second waits here and then sees what the first saved.
-    // Awaited before the reads (not pipelined with them: drizzle does not promise the order in
-    // which concurrently started queries reach the connection).
-    await tx.execute(sql`select pg_advisory_xact_lock(${SUBMIT_LOCK}, ${access.classId})`);
-    const { sheet, saved: before } = await readSheet(tx, access, day);
+    // The submission row is written first: its row lock is what serializes the submits of one
+    // class (teacher and operator racing, a retried update) — the second waits in this statement.
+    // The sheet is read in the same statement, from the snapshot taken as it began; when another
+    // submit committed while this one waited (the version written is not the one after the
+    // version read), the sheet is read again, and then sees what that submit saved.
+    // Its counts are written with the messages, at the end, once the sheet is known.
+    const submission = tx
+      .insert(classSubmissions)
+      .values({ schoolId: access.schoolId, classId: access.classId, day, shift: access.shift, via: access.via, submittedBy: who, submittedByStaffId: access.staffId, counts: {} })
+      .onConflictDoUpdate({
+        target: [classSubmissions.classId, classSubmissions.day, classSubmissions.shift],
+        set: { via: access.via, submittedBy: who, submittedByStaffId: access.staffId, submittedAt: sql`now()`, version: sql`${classSubmissions.version} + 1` },
+      })
+      .returning({ version: classSubmissions.version });
+    const [first] = rowsOf<Record<string, unknown>>(
+      await tx.execute(sql`with submitted as (${submission.getSQL()}) select (select version from submitted) as "writtenVersion", ${sheetColumns(access, day)}`),
+    );
+    const version = Number(first!.writtenVersion);
+    let { sheet, saved: before } = sheetFromRow(access, day, first!);
+    const raced = (sheet.submission?.version ?? 0) + 1 !== version;
+    // The list the teacher confirmed is no longer this one (a tap, an answer or a submit since):
+    // nothing is written (the transaction rolls back) and the bot shows the list as it is now.
+    if (opts.stamp !== undefined && (raced || sheetStamp(sheet) !== opts.stamp)) throw new StaleSheetError();
+    if (raced) ({ sheet, saved: before } = await readSheet(tx, access, day));
     const counts = countMarks(sheet);
     const changed = sheet.students.filter((s) => {
       const b = before.get(s.studentId);
@@ -55,31 +80,22 @@ export async function submitSheet(db: Db, access: ClassAccess, day: string, acto
     const newlyAbsent = changed.filter((s) => s.mark.status === 'absent' && before.get(s.studentId)?.status !== 'absent');
     const noLongerAbsent = changed.filter((s) => s.mark.status !== 'absent' && before.get(s.studentId)?.status === 'absent');
 
-    // Independent writes and reads, issued together. The family alerts (who to tell, and the
-    // claim of each guardian-child pair) are one statement of this batch, not a read and then a
-    // write: one round trip less while the class's connection and lock are held.
+    // Two statements, issued together: the class's writes (attendance rows, the draft cleared)
+    // as one, and the family alerts (who to tell, and the claim of each guardian-child pair) as
+    // the other — one round trip while the class's lock is held.
     // A past day: the school's choice of a plain notice of that day (the default) or none.
     const alertsNow = () => absenceAlertMessages(tx, access, day, newlyAbsent, actor, notifier, pastDay);
-    const [submissionRows, , , alerts] = await Promise.all([
-      tx
-        .insert(classSubmissions)
-        .values({ schoolId: access.schoolId, classId: access.classId, day, shift: access.shift, via: access.via, submittedBy: who, submittedByStaffId: access.staffId, counts })
-        .onConflictDoUpdate({
-          target: [classSubmissions.classId, classSubmissions.day, classSubmissions.shift],
-          set: { via: access.via, submittedBy: who, submittedByStaffId: access.staffId, counts, submittedAt: sql`now()`, version: sql`${classSubmissions.version} + 1` },
-        })
-        .returning({ version: classSubmissions.version }),
-      changed.length === 0 ? Promise.resolve() : upsertAttendance(tx, access, day, changed, who),
-      tx
-        .delete(attendanceDrafts)
-        .where(and(eq(attendanceDrafts.classId, access.classId), eq(attendanceDrafts.day, day), eq(attendanceDrafts.shift, access.shift))),
+    const draftCleared = tx
+      .delete(attendanceDrafts)
+      .where(and(eq(attendanceDrafts.classId, access.classId), eq(attendanceDrafts.day, day), eq(attendanceDrafts.shift, access.shift)));
+    const [, alerts] = await Promise.all([
+      writeTogether(tx, [draftCleared, changed.length > 0 && attendanceUpsert(access, day, changed, who)]),
       newlyAbsent.length === 0
         ? Promise.resolve([] as OutgoingMessage[])
         : !pastDay
           ? alertsNow()
           : getSettings(tx, access.schoolId).then((settings) => (settings.pastDayNotice === 'plain' ? alertsNow() : [])),
     ]);
-    const version = submissionRows[0]!.version;
 
     const corrections = await correctionMessages(tx, access, day, noLongerAbsent, notifier);
 
@@ -91,16 +107,19 @@ export async function submitSheet(db: Db, access: ClassAccess, day: string, acto
         entries.push({ actor: who, schoolId: access.schoolId, action: 'attendance.correct', entity: 'student', entityId: s.studentId, details: { day, shift: access.shift, from: before.get(s.studentId)?.status ?? null, to: s.mark.status, via: access.via } });
       }
     }
-    // The messages, the audit rows and the webhook events go in together (one round trip).
+    // The messages, the audit rows and the webhook events: one statement.
     const event = { schoolId: access.schoolId, data: { classId: access.classId, class: access.className, day, shift: access.shift, version } };
-    await Promise.all([
-      addToOutbox(tx, [...alerts, ...corrections]),
-      audit(tx, entries),
-      emitEvent(tx, { ...event, event: 'attendance.submitted', key: `attendance.submitted:${access.classId}:${day}:${access.shift}:${version}` }),
+    await writeTogether(tx, [
+      tx
+        .update(classSubmissions)
+        .set({ counts })
+        .where(and(eq(classSubmissions.classId, access.classId), eq(classSubmissions.day, day), eq(classSubmissions.shift, access.shift))),
+      outboxInsert(tx, [...alerts, ...corrections]),
+      auditInsert(tx, entries),
+      eventInsert({ ...event, event: 'attendance.submitted', key: `attendance.submitted:${access.classId}:${day}:${access.shift}:${version}` }),
       // a school adopts the system with its first list ever
-      version === 1
-        ? emitEvent(tx, { event: 'school.adopted', schoolId: access.schoolId, key: `school.adopted:${access.schoolId}`, data: { day }, onlyIf: sql`not exists (select 1 from class_submissions x where x.school_id = s.id and not (x.class_id = ${access.classId} and x.day = ${day}::date and x.shift = ${access.shift}::shift))` })
-        : Promise.resolve(),
+      version === 1 &&
+        eventInsert({ event: 'school.adopted', schoolId: access.schoolId, key: `school.adopted:${access.schoolId}`, data: { day }, onlyIf: sql`not exists (select 1 from class_submissions x where x.school_id = s.id and not (x.class_id = ${access.classId} and x.day = ${day}::date and x.shift = ${access.shift}::shift))` }),
     ]);
     return { version, counts, changed: changed.length, alertsQueued: alerts.length, correctionsQueued: corrections.length };
   });
@@ -110,8 +129,8 @@ export async function submitSheet(db: Db, access: ClassAccess, day: string, acto
  * A class's rows in one statement with a fixed text and one array per column (unnest), instead
  * of a 40-row VALUES list with 480 parameters that the server parses and plans every time.
  */
-async function upsertAttendance(tx: Tx, access: ClassAccess, day: string, rows: SheetStudent[], who: string): Promise<void> {
-  await tx.execute(sql`
+function attendanceUpsert(access: ClassAccess, day: string, rows: SheetStudent[], who: string): SQL {
+  return sql`
     insert into attendance (student_id, day, shift, school_id, class_id, status, arrived_at, excuse_reason, excuse_note, source, marked_by)
     select u.student_id, ${day}::date, ${access.shift}::shift, ${access.schoolId}::int, ${access.classId}::int,
            u.status::attendance_status, u.arrived_at, u.excuse_reason::excuse_reason, u.excuse_note, ${access.via}, ${who}
@@ -122,11 +141,15 @@ async function upsertAttendance(tx: Tx, access: ClassAccess, day: string, rows: 
     on conflict (student_id, day, shift) do update set
       status = excluded.status, arrived_at = excluded.arrived_at, excuse_reason = excluded.excuse_reason,
       excuse_note = excluded.excuse_note, source = excluded.source, marked_by = excluded.marked_by,
-      class_id = excluded.class_id, updated_at = now()`);
+      class_id = excluded.class_id, updated_at = now()`;
 }
 
-/** Namespace of the per-class advisory lock taken while submitting. */
-const SUBMIT_LOCK = 7_201;
+/** The list confirmed is not the list as it is now: nothing was submitted. */
+export class StaleSheetError extends Error {
+  constructor() {
+    super('the list changed since it was shown');
+  }
+}
 
 export function shiftName(notifier: Notifier, locale: Locale, shift: Shift) {
   return notifier.t(locale, `core-shift-${shift}`);

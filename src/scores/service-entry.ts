@@ -207,9 +207,11 @@ export interface ScoreChange {
 
 /**
  * Writes the cells that have a value or `ab` (blanks leave what is there), the audit row and the
- * end of the teacher's draft in ONE statement, and returns what changed. Runs inside the caller's
- * transaction. One statement rather than five: with 50 teachers saving at once, round trips and
- * query building were most of a save (scripts/bench/scores.ts).
+ * end of the teacher's draft in ONE statement, and returns what changed — or null, writing
+ * nothing, when the subject's maximum is no longer `target.maxScore` (the check is part of the
+ * statement). Runs inside the caller's transaction, after the subjects lock was taken by an
+ * earlier statement. One statement rather than five: with 50 teachers saving at once, round trips
+ * and query building were most of a save (scripts/bench/scores.ts).
  */
 export async function writeCells(
   tx: Executor,
@@ -218,7 +220,7 @@ export async function writeCells(
   byStudent: Map<number, Cell>,
   actor: string,
   via: string,
-): Promise<ScoreChange[]> {
+): Promise<ScoreChange[] | null> {
   const rows = [...byStudent.entries()].flatMap(([studentId, cell]) =>
     cell.kind === 'blank' ? [] : [{ studentId, value: cell.kind === 'value' ? cell.value : null, absent: cell.kind === 'absent' }],
   );
@@ -226,10 +228,13 @@ export async function writeCells(
   const ids = `{${rows.map((r) => r.studentId).join(',')}}`;
   const values = `{${rows.map((r) => (r.value === null ? 'NULL' : String(r.value))).join(',')}}`;
   const absents = `{${rows.map((r) => (r.absent ? 't' : 'f')).join(',')}}`;
-  const old = rowsOf<{ student_id: string; value: string | null; absent: boolean }>(
+  const old = rowsOf<{ held: boolean; student_id: string | null; value: string | null; absent: boolean }>(
     await tx.execute(sql`
-      with input as (
-        select * from unnest(${ids}::bigint[], ${values}::numeric[], ${absents}::boolean[]) as i(student_id, value, absent)),
+      with still as (
+        select 1 from score_subjects where id = ${target.subjectId} and active and max_score = ${target.maxScore}),
+      input as (
+        select * from unnest(${ids}::bigint[], ${values}::numeric[], ${absents}::boolean[]) as i(student_id, value, absent)
+         where exists (select 1 from still)),
       old as (
         select x.student_id, x.value, x.absent from scores x join input i on i.student_id = x.student_id
          where x.assessment_id = ${assessmentId} and x.subject_id = ${target.subjectId}),
@@ -245,13 +250,21 @@ export async function writeCells(
                jsonb_build_object('subjectId', ${target.subjectId}::int, 'assessmentId', ${assessmentId}::int, 'via', ${via}::text, 'cells', ${rows.length}::int,
                  'changed', (select count(*)::int from input i left join old o on o.student_id = i.student_id
                               where o.student_id is null or o.absent <> i.absent or o.value is distinct from i.value))
+         where exists (select 1 from still)
         returning 1),
       dropped as (
         delete from score_drafts where staff_id = ${target.staffId} and class_id = ${target.classId} and subject_id = ${target.subjectId} and assessment_id = ${assessmentId}
+           and exists (select 1 from still)
         returning 1)
-      select o.*, (select count(*) from saved) + (select count(*) from audited) + (select count(*) from dropped) as done from old o`),
+      select exists (select 1 from still) as held, o.student_id, o.value, o.absent,
+             (select count(*) from saved) + (select count(*) from audited) + (select count(*) from dropped) as done
+        from (select 1) one left join old o on true`),
   );
-  const before = new Map(old.map((o) => [Number(o.student_id), { value: o.value === null ? null : Number(o.value), absent: o.absent }]));
+  // The subject's maximum is no longer the one the cells were checked against (an office edit):
+  // nothing was written.
+  if (!old[0]?.held) return null;
+  const existing = old.filter((o) => o.student_id !== null);
+  const before = new Map(existing.map((o) => [Number(o.student_id), { value: o.value === null ? null : Number(o.value), absent: o.absent }]));
   const changes: ScoreChange[] = [];
   for (const r of rows) {
     const o = before.get(r.studentId) ?? null;

@@ -6,7 +6,7 @@
  */
 import type { StaffMembership } from '../core/auth/actor.js';
 import { sql } from 'drizzle-orm';
-import { rowsOf, type Database } from '../core/db/client.js';
+import type { Database } from '../core/db/client.js';
 import type { Notifier } from '../core/i18n/index.js';
 import type { Subject } from '../teaching/subjects.js';
 import { readCell, type Cell, type Preview } from './parse.js';
@@ -63,12 +63,12 @@ export async function confirmSheet(
   return db.transaction(async (tx) => {
     // the subject's maximum the draft was checked against still holds: an office's subject edit
     // (service-subjects.ts) holds this lock exclusively while it checks for entered scores. The
-    // maximum is read by the NEXT statement: one statement's snapshot is taken before its lock
-    // wait ends, so reading it alongside the lock could miss an edit committed during the wait.
+    // maximum is checked by the NEXT statement (the write, which writes nothing when it changed):
+    // one statement's snapshot is taken before its lock wait ends, so checking it alongside the
+    // lock could miss an edit committed during the wait.
     await tx.execute(sql`select pg_advisory_xact_lock_shared(${SUBJECTS_LOCK}, ${target.schoolId})`);
-    const [still] = rowsOf<{ max: string | null }>(await tx.execute(sql`select max_score as max from score_subjects where id = ${target.subjectId} and active`));
-    if (still?.max === null || Number(still?.max) !== target.maxScore) return { ok: false as const, reason: 'stale' as const };
     const changes = await writeCells(tx, target, assessment.id, cells, input.actor, input.via);
+    if (!changes) return { ok: false as const, reason: 'stale' as const };
     const corrections = published && changes.length ? await correctPublished(database, tx, notifier, { plan: plan!, target, assessment, changes, reason: input.reason!, actor: input.actor }) : 0;
     const list = [...cells.values()];
     const values = list.flatMap((c) => (c.kind === 'value' ? [c.value] : []));

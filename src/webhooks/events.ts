@@ -25,7 +25,12 @@ export interface EventInput {
 }
 
 export async function emitEvent(ex: Executor, e: EventInput): Promise<void> {
-  await ex.execute(sql`
+  await ex.execute(eventInsert(e));
+}
+
+/** The INSERT of this event's deliveries, not run (for `writeTogether`). */
+export function eventInsert(e: EventInput): SQL {
+  return sql`
     insert into webhook_deliveries (webhook_id, event, event_key, body)
     select w.id, ${e.event}, ${e.key},
            jsonb_build_object('id', ${e.key}::text, 'event', ${e.event}::text,
@@ -39,5 +44,5 @@ export async function emitEvent(ex: Executor, e: EventInput): Promise<void> {
      where w.active and w.removed_at is null and ${e.event} = any(w.events)
        and (t.scope_kind = 'nation' or (t.scope_kind = 'school' and t.scope_code = s.code) or (t.scope_kind = 'province' and t.scope_code = p.code))
        ${e.onlyIf ? sql`and ${e.onlyIf}` : sql``}
-    on conflict (webhook_id, event_key) do nothing`);
+    on conflict (webhook_id, event_key) do nothing`;
 }

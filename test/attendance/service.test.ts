@@ -79,6 +79,42 @@ describe('submitting', () => {
     expect(Number(count!.n)).toBe(0);
     expect(await database.db.select().from(attendance).where(eq(attendance.status, 'absent'))).toHaveLength(2);
   });
+  it('a submit that waited for another one reads the list that one saved, not the list from before its wait', async () => {
+    const teacherAccess = await access(3001);
+    const teacher = await loadActor(database.db, 3001);
+    const [cls] = await database.db.select({ id: classes.id }).from(classes).where(eq(classes.name, '7A'));
+    const [third] = await database.db.select({ id: students.id }).from(students).where(and(eq(students.classId, cls!.id), eq(students.rollNo, 3)));
+    // The list as the two earlier submits left it: rolls 1 and 2 absent. The draft marks roll 3
+    // absent too.
+    await changeMark(database.db, teacherAccess, DAY, { kind: 'set', roll: 3, status: 'absent' });
+    // Another submit holds the class's submission row and has saved roll 3 absent, not committed.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let holding!: () => void;
+    const holds = new Promise<void>((r) => (holding = r));
+    const other = database.db.transaction(async (tx) => {
+      await tx.execute(sql`update class_submissions set version = version + 1 where class_id = ${cls!.id} and day = ${DAY}`);
+      await tx.execute(sql`update attendance set status = 'absent' where student_id = ${third!.id} and day = ${DAY}`);
+      holding();
+      await held;
+    });
+    await holds;
+    const submit = submitSheet(database.db, teacherAccess, DAY, teacher, notifier);
+    // Wait until the submit is blocked on that row, then let the other one commit.
+    for (let i = 0; i < 200; i++) {
+      const [w] = await database.rows<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+      if (Number(w!.n) > 0) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    release();
+    await other;
+    const r = await submit;
+    expect(r.version).toBe(4);
+    // Read from before the wait, roll 3 would be a change (and an audited correction from present).
+    expect(r.changed).toBe(0);
+    const corrections = await database.rows<{ n: number }>(sql`select count(*)::int as n from audit_log where action = 'attendance.correct' and entity_id = ${String(third!.id)}`);
+    expect(Number(corrections[0]!.n)).toBe(0);
+  });
 });
 
 describe('the person who takes the roll', () => {
