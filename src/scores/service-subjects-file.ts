@@ -121,6 +121,8 @@ export async function checkSubjectsFile(db: Db, actor: Actor, file: { name: stri
   const read = await readSubjectsWorkbook(file.bytes, labels);
   if (!read.ok && read.reason === 'not-subjects') return read;
   const office = officeMembership(actor);
+  // bytes that are no workbook at all are nobody's subjects file: not refused, not audited
+  if (!office && !read.ok && read.reason === 'unreadable') return read;
   if (!office) {
     await audit(db, { actor: actorOf(actor.telegramUserId), action: 'scores.subjects', outcome: 'denied', details: { reason: 'forbidden', via: 'xlsx' } });
     return { ok: false, reason: 'forbidden' };
