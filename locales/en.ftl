@@ -1590,7 +1590,7 @@ inspections-edit-saved = ✅ The checklist of { $place } is saved: { $items } it
 inspections-edit-stale = The checklist changed since the preview; nothing was saved:
 inspections-edit-press = Press ✅ Confirm or Cancel.
 budget-cmd-budgetlines = Budget lines and plan: see and edit
-budget-help-lines = /budgetlines — the budget lines and this year's plan; with edits (one per line) changes them after a preview
+budget-help-lines = /budgetlines — the budget lines and this year's plan; with edits (one per line) changes them after a preview; 📥 Excel: the same as a workbook to edit and send back
 budget-lines-title = 💰 Budget lines and plan, { $year }:
 budget-lines-no-plan = no plan
 budget-lines-retired = retired
@@ -1688,3 +1688,49 @@ announcements-refused-paid-budget = Paid broadcast refused: it would cost { $cos
 announcements-refused-paid-not-urgent = Only an urgent announcement may go as a paid broadcast: mark it urgent first.
 announcements-refused-paid-off = This deployment has no budget for paid broadcast. Nothing was sent; send it the ordinary way.
 announcements-paid-note = ⚡ Paid broadcast: delivered up to 1,000 messages a second.
+
+## subjects-xlsx
+scores-subjects-excel = 📥 Excel
+scores-subjects-xlsx-usage = Or press 📥 Excel: change the file and send it back here.
+scores-subjects-xlsx-caption = The school's subjects per grade. Change a name, a maximum or “In use” (yes / no), add a row for a new subject, then send the file back here: you will see the changes before anything is saved. A row deleted from the file changes nothing; write “no” in “In use” to remove a subject.
+scores-subjects-xlsx-sheet = Subjects
+scores-subjects-xlsx-help-sheet = Instructions
+scores-subjects-xlsx-h-grade = Grade
+scores-subjects-xlsx-h-code = Code
+scores-subjects-xlsx-h-km = Khmer name
+scores-subjects-xlsx-h-en = English name
+scores-subjects-xlsx-h-max = Maximum score
+scores-subjects-xlsx-h-active = In use
+scores-subjects-xlsx-h-scores = Scores entered (not read)
+scores-subjects-xlsx-yes = yes
+scores-subjects-xlsx-no = no
+scores-subjects-xlsx-help =
+    One row per subject of a grade. Change the names, the maximum score or “In use”, add rows for new subjects, then send this file back to the bot.
+    Grade: 1 to 12. Code: one of the curriculum codes below. Both names are needed, each at most 60 characters. Maximum score: above 0, at most 1000.
+    In use: yes or no (1 or 0). “no” removes the subject from the grade; a blank cell means yes.
+    A row you delete changes nothing: the subject stays.
+    A subject with scores entered keeps its maximum score and cannot be removed; its names can change.
+    The bot shows every change and saves nothing before you press ✅ Confirm.
+scores-subjects-xlsx-help-codes = Curriculum codes (with their usual names):
+scores-subjects-xlsx-read = 📄 { $file }
+scores-subjects-xlsx-problems = { $file }: { $count } row(s) with problems; nothing was changed. Fix them and send the file again:
+scores-subjects-xlsx-more = … and { $count } more
+scores-subjects-xlsx-bad-grades = Row { $row }: the grade is a number from 1 to 12.
+scores-subjects-xlsx-bad-code = Row { $row }: the code is not a curriculum subject code (see the Instructions sheet).
+scores-subjects-xlsx-bad-max = Row { $row }: the maximum score is a number above 0, at most 1000.
+scores-subjects-xlsx-bad-names = Row { $row }: fill in both names, Khmer and English, each at most 60 characters (without “|”).
+scores-subjects-xlsx-bad-active = Row { $row }: “In use” is yes or no (or 1 or 0).
+scores-subjects-xlsx-duplicate = Row { $row }: grade { $grade } { $code } is already on row { $first }.
+scores-subjects-xlsx-no-subject = Row { $row }: grade { $grade } has no subject { $code } (any more).
+scores-subjects-xlsx-exists = Row { $row }: grade { $grade } already has { $code }.
+scores-subjects-xlsx-has-scores = Row { $row }: grade { $grade } { $code } already has { $count } scores entered, checked against its maximum: its maximum stays and it cannot be removed (renaming is allowed).
+scores-subjects-xlsx-bad-verb = Row { $row }: this row could not be read.
+scores-subjects-xlsx-unreadable = This file could not be read as an Excel workbook. Send the .xlsx file from 📥 Excel in /subjects (in Excel: Save as “Excel Workbook (.xlsx)”). Nothing was changed.
+scores-subjects-xlsx-too-big = This file is too big for a subjects workbook (at most 1 MB). Send the file from 📥 Excel in /subjects. Nothing was changed.
+scores-subjects-xlsx-too-many = This file has more rows than a subjects workbook can have (at most 1,000). Nothing was changed.
+scores-subjects-xlsx-empty = The file has no subject rows under the header row. Nothing was changed.
+scores-subjects-xlsx-headers = The first row of the sheet must name the columns { $columns }; missing: { $missing }. Nothing was changed: download the file again with 📥 Excel in /subjects.
+scores-subjects-xlsx-headers-none = This is not a subjects workbook: the first row of its first sheet must name the columns { $columns }.
+scores-subjects-xlsx-unchanged = The file changes no subject: nothing to save.
+scores-subjects-xlsx-download-failed = The file could not be downloaded. Please send it again.
+scores-subjects-xlsx-dry-run = Dry run: nothing was saved.

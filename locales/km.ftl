@@ -1553,7 +1553,7 @@ inspections-chart-province-title = { $place } — ពិន្ទុអនាម
 inspections-chart-good = { $share }% ឬលើស
 inspections-chart-low = ក្រោម { $share }%: ត្រូវការចុះពិនិត្យ
 inspections-cmd-checklist = បញ្ជីត្រួតពិនិត្យអនាម័យ៖ មើល និងកែ
-inspections-help-checklist = /checklist — មើលបញ្ជីត្រួតពិនិត្យអនាម័យ; /checklist ជាមួយការកែ (មួយបន្ទាត់មួយ) ផ្លាស់ប្តូរវា បន្ទាប់ពីមើលជាមុន
+inspections-help-checklist = /checklist — មើលបញ្ជីត្រួតពិនិត្យអនាម័យ; /checklist ជាមួយការកែ (មួយបន្ទាត់មួយ) ផ្លាស់ប្តូរវា បន្ទាប់ពីមើលជាមុន; 📥 Excel៖ ដូចគ្នាជាសៀវភៅ Excel សម្រាប់កែ ហើយផ្ញើមកវិញ
 inspections-area-classroom = ថ្នាក់រៀន
 inspections-area-toilets = បង្គន់
 inspections-area-water = ទឹក
@@ -1688,3 +1688,49 @@ announcements-refused-paid-budget = មិនអាចផ្សាយបង់�
 announcements-refused-paid-not-urgent = មានតែសេចក្តីប្រកាសបន្ទាន់ទេ ដែលអាចផ្ញើជាការផ្សាយបង់ប្រាក់បាន៖ សូមសម្គាល់វាថាបន្ទាន់ជាមុនសិន។
 announcements-refused-paid-off = ប្រព័ន្ធនេះមិនមានថវិកាសម្រាប់ការផ្សាយបង់ប្រាក់ទេ។ គ្មានអ្វីត្រូវបានផ្ញើទេ។ សូមផ្ញើតាមវិធីធម្មតា។
 announcements-paid-note = ⚡ ការផ្សាយបង់ប្រាក់៖ ផ្ញើរហូតដល់ ១ ០០០ សារក្នុងមួយវិនាទី។
+
+## subjects-xlsx
+scores-subjects-excel = 📥 Excel
+scores-subjects-xlsx-usage = ឬចុច 📥 Excel៖ កែឯកសារ ហើយផ្ញើវាមកវិញនៅទីនេះ។
+scores-subjects-xlsx-caption = មុខវិជ្ជារបស់សាលាតាមថ្នាក់។ កែឈ្មោះ ពិន្ទុអតិបរមា ឬ «កំពុងប្រើ» (ប្រើ / ឈប់ប្រើ) បន្ថែមជួរសម្រាប់មុខវិជ្ជាថ្មី រួចផ្ញើឯកសារមកវិញនៅទីនេះ៖ អ្នកនឹងឃើញការផ្លាស់ប្តូរ មុនពេលរក្សាទុកអ្វីមួយ។ ជួរដែលលុបចេញពីឯកសារ មិនផ្លាស់ប្តូរអ្វីទេ។ សរសេរ «ឈប់ប្រើ» ក្នុង «កំពុងប្រើ» ដើម្បីដកមុខវិជ្ជាចេញ។
+scores-subjects-xlsx-sheet = មុខវិជ្ជា
+scores-subjects-xlsx-help-sheet = ការណែនាំ
+scores-subjects-xlsx-h-grade = ថ្នាក់ទី
+scores-subjects-xlsx-h-code = កូដ
+scores-subjects-xlsx-h-km = ឈ្មោះខ្មែរ
+scores-subjects-xlsx-h-en = ឈ្មោះអង់គ្លេស
+scores-subjects-xlsx-h-max = ពិន្ទុអតិបរមា
+scores-subjects-xlsx-h-active = កំពុងប្រើ
+scores-subjects-xlsx-h-scores = ពិន្ទុបានបញ្ចូល (មិនអាន)
+scores-subjects-xlsx-yes = ប្រើ
+scores-subjects-xlsx-no = ឈប់ប្រើ
+scores-subjects-xlsx-help =
+    មួយជួរសម្រាប់មុខវិជ្ជាមួយនៃថ្នាក់មួយ។ កែឈ្មោះ ពិន្ទុអតិបរមា ឬ «កំពុងប្រើ» បន្ថែមជួរសម្រាប់មុខវិជ្ជាថ្មី រួចផ្ញើឯកសារនេះទៅបូតវិញ។
+    ថ្នាក់ទី៖ ពី ១ ដល់ ១២។ កូដ៖ កូដមួយក្នុងកម្មវិធីសិក្សាខាងក្រោម។ ត្រូវការឈ្មោះទាំងពីរ មិនលើស ៦០ តួ។ ពិន្ទុអតិបរមា៖ ធំជាង ០ មិនលើស ១០០០។
+    កំពុងប្រើ៖ ប្រើ ឬ ឈប់ប្រើ (១ ឬ ០)។ «ឈប់ប្រើ» ដកមុខវិជ្ជាចេញពីថ្នាក់ ក្រឡាទទេមានន័យថា ប្រើ។
+    ជួរដែលអ្នកលុបចេញ មិនផ្លាស់ប្តូរអ្វីទេ៖ មុខវិជ្ជានៅដដែល។
+    មុខវិជ្ជាដែលមានពិន្ទុបញ្ចូលរួច រក្សាពិន្ទុអតិបរមាដដែល ហើយមិនអាចដកចេញបានទេ ប៉ុន្តែអាចប្តូរឈ្មោះបាន។
+    បូតបង្ហាញរាល់ការផ្លាស់ប្តូរ ហើយមិនរក្សាទុកអ្វីទេ មុនពេលអ្នកចុច ✅ បញ្ជាក់។
+scores-subjects-xlsx-help-codes = កូដមុខវិជ្ជាក្នុងកម្មវិធីសិក្សា (ជាមួយឈ្មោះធម្មតា)៖
+scores-subjects-xlsx-read = 📄 { $file }
+scores-subjects-xlsx-problems = { $file }៖ មានបញ្ហា { $count } ជួរ គ្មានអ្វីត្រូវបានផ្លាស់ប្តូរទេ។ សូមកែ ហើយផ្ញើឯកសារម្តងទៀត៖
+scores-subjects-xlsx-more = … និង { $count } ទៀត
+scores-subjects-xlsx-bad-grades = ជួរទី { $row }៖ ថ្នាក់ទីជាលេខពី ១ ដល់ ១២។
+scores-subjects-xlsx-bad-code = ជួរទី { $row }៖ នោះមិនមែនជាកូដមុខវិជ្ជាក្នុងកម្មវិធីសិក្សាទេ (មើលសន្លឹក «ការណែនាំ»)។
+scores-subjects-xlsx-bad-max = ជួរទី { $row }៖ ពិន្ទុអតិបរមាជាចំនួនធំជាង ០ មិនលើស ១០០០។
+scores-subjects-xlsx-bad-names = ជួរទី { $row }៖ សូមបំពេញឈ្មោះទាំងពីរ ខ្មែរ និងអង់គ្លេស មិនលើស ៦០ តួ (គ្មាន «|»)។
+scores-subjects-xlsx-bad-active = ជួរទី { $row }៖ «កំពុងប្រើ» គឺ ប្រើ ឬ ឈប់ប្រើ (ឬ ១ ឬ ០)។
+scores-subjects-xlsx-duplicate = ជួរទី { $row }៖ ថ្នាក់ទី { $grade } { $code } មាននៅជួរទី { $first } រួចហើយ។
+scores-subjects-xlsx-no-subject = ជួរទី { $row }៖ ថ្នាក់ទី { $grade } គ្មានមុខវិជ្ជា { $code } (ទៀត) ទេ។
+scores-subjects-xlsx-exists = ជួរទី { $row }៖ ថ្នាក់ទី { $grade } មាន { $code } រួចហើយ។
+scores-subjects-xlsx-has-scores = ជួរទី { $row }៖ ថ្នាក់ទី { $grade } { $code } មានពិន្ទុបញ្ចូលរួច { $count } ដែលបានពិនិត្យតាមពិន្ទុអតិបរមារបស់វា៖ ពិន្ទុអតិបរមារក្សាដដែល ហើយមិនអាចដកចេញបានទេ (អាចប្តូរឈ្មោះបាន)។
+scores-subjects-xlsx-bad-verb = ជួរទី { $row }៖ មិនអាចអានជួរនេះបានទេ។
+scores-subjects-xlsx-unreadable = មិនអាចអានឯកសារនេះជាសៀវភៅ Excel បានទេ។ សូមផ្ញើឯកសារ .xlsx ពី 📥 Excel ក្នុង /subjects (ក្នុង Excel៖ រក្សាទុកជា «Excel Workbook (.xlsx)»)។ គ្មានអ្វីត្រូវបានផ្លាស់ប្តូរទេ។
+scores-subjects-xlsx-too-big = ឯកសារនេះធំពេកសម្រាប់សៀវភៅមុខវិជ្ជា (មិនលើស ១ MB)។ សូមផ្ញើឯកសារពី 📥 Excel ក្នុង /subjects។ គ្មានអ្វីត្រូវបានផ្លាស់ប្តូរទេ។
+scores-subjects-xlsx-too-many = ឯកសារនេះមានជួរច្រើនជាងសៀវភៅមុខវិជ្ជាអាចមាន (មិនលើស ១ ០០០)។ គ្មានអ្វីត្រូវបានផ្លាស់ប្តូរទេ។
+scores-subjects-xlsx-empty = ឯកសារនេះគ្មានជួរមុខវិជ្ជានៅក្រោមជួរចំណងជើងទេ។ គ្មានអ្វីត្រូវបានផ្លាស់ប្តូរទេ។
+scores-subjects-xlsx-headers = ជួរទីមួយនៃសន្លឹកត្រូវដាក់ឈ្មោះជួរឈរ { $columns }៖ ខ្វះ { $missing }។ គ្មានអ្វីត្រូវបានផ្លាស់ប្តូរទេ៖ សូមទាញយកឯកសារម្តងទៀតដោយ 📥 Excel ក្នុង /subjects។
+scores-subjects-xlsx-headers-none = នេះមិនមែនជាសៀវភៅមុខវិជ្ជាទេ៖ ជួរទីមួយនៃសន្លឹកទីមួយត្រូវដាក់ឈ្មោះជួរឈរ { $columns }។
+scores-subjects-xlsx-unchanged = ឯកសារនេះមិនផ្លាស់ប្តូរមុខវិជ្ជាណាទេ៖ គ្មានអ្វីត្រូវរក្សាទុកទេ។
+scores-subjects-xlsx-download-failed = មិនអាចទាញយកឯកសារបានទេ។ សូមផ្ញើវាម្តងទៀត។
+scores-subjects-xlsx-dry-run = សាកល្បង៖ គ្មានអ្វីត្រូវបានរក្សាទុកទេ។

@@ -21,6 +21,8 @@ export const scoresPdf = sc.button('pdf', { cls: id(), p: word(12) });
 /** /subjects: save or drop the typed subject edits */
 export const subjectsConfirm = sc.button('sok');
 export const subjectsCancel = sc.button('sx');
+/** /subjects: the subjects as a workbook to edit and send back */
+export const subjectsExcel = sc.button('sxl');
 
 export const periodWire = (p: Period) => p.replace(':', '');
 export const periodFromWire = (w: string): Period | null => parsePeriod(w.startsWith('m') ? `m:${w.slice(1)}` : w);

@@ -1,5 +1,5 @@
 /**
- * Scores: subjects (edited by the office with /subjects) and assessment plans with named rule sets, teachers' score entry (typed list,
+ * Scores: subjects (edited by the office with /subjects: typed, or as a workbook) and assessment plans with named rule sets, teachers' score entry (typed list,
  * Mini App sheet, Excel template), results computed in SQL, the office's who-is-behind view with
  * reminders, publishing report cards to families, corrections, class sheets and pass rates.
  */

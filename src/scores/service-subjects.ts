@@ -74,13 +74,17 @@ function grades(raw: string): number[] | null {
   return out.size ? [...out] : null;
 }
 
+/** The longest name a subject may have, in either language. */
+export const SUBJECT_NAME_MAX = 60;
+
 function names(rest: string): { nameKm: string; nameEn: string } | null {
   const [km, en, extra] = rest.split('|').map((s) => s.trim());
-  if (!km || !en || extra !== undefined || km.length > 60 || en.length > 60) return null;
+  if (!km || !en || extra !== undefined || km.length > SUBJECT_NAME_MAX || en.length > SUBJECT_NAME_MAX) return null;
   return { nameKm: km, nameEn: en };
 }
 
-function maxOf(raw: string | undefined): number | null {
+/** A maximum as typed (`50`, `12.5`, `12,5`): above 0, at most 1000, two decimals at most. */
+export function maxOf(raw: string | undefined): number | null {
   if (!raw || !/^\d{1,4}(?:[.,]\d{1,2})?$/.test(raw)) return null;
   const n = Number(raw.replace(',', '.'));
   return n > 0 && n <= 1000 ? n : null;
@@ -162,6 +166,12 @@ function dedupe(problems: SubjectProblem[]): SubjectProblem[] {
   });
 }
 
+/** The edits read against a school's subjects now, without saving (the CLI's dry run). */
+export async function previewSchoolSubjectsEdit(ex: Executor, schoolId: number, text: string): Promise<SubjectsEditResult> {
+  const r = await preview(ex, schoolId, text);
+  return r.ok ? { ok: true, preview: r.preview } : { ok: false, reason: 'problems', problems: r.problems };
+}
+
 async function preview(ex: Executor, schoolId: number, text: string): Promise<{ ok: true; preview: SubjectsPreview; before: SubjectRow[] } | { ok: false; problems: SubjectProblem[] }> {
   const before = await subjectRows(ex, schoolId);
   const { rows, problems, touched } = applySubjectEdits(before, text);
@@ -190,8 +200,7 @@ export async function subjectsToEdit(db: Db, actor: Actor): Promise<{ ok: true; 
 export async function previewSubjectsEdit(db: Db, actor: Actor, text: string): Promise<SubjectsEditResult> {
   const office = officeMembership(actor);
   if (!office) return refuse(db, actor);
-  const r = await preview(db, office.schoolId, text);
-  return r.ok ? { ok: true, preview: r.preview } : { ok: false, reason: 'problems', problems: r.problems };
+  return previewSchoolSubjectsEdit(db, office.schoolId, text);
 }
 
 /**
@@ -201,8 +210,11 @@ export async function previewSubjectsEdit(db: Db, actor: Actor, text: string): P
 export async function saveSubjectsEdit(db: Db, actor: Actor, text: string): Promise<SubjectsEditResult> {
   const office = officeMembership(actor);
   if (!office) return refuse(db, actor);
-  const schoolId = office.schoolId;
-  const who = actorOf(actor.telegramUserId);
+  return saveSchoolSubjectsEdit(db, office.schoolId, actorOf(actor.telegramUserId), text);
+}
+
+/** The same for a school named by the caller (the CLI, actor 'cli'), who answers for the right to. */
+export async function saveSchoolSubjectsEdit(db: Db, schoolId: number, who: string, text: string): Promise<SubjectsEditResult> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SUBJECTS_LOCK}, ${schoolId})`);
     const r = await preview(tx, schoolId, text);
