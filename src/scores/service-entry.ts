@@ -209,9 +209,9 @@ export interface ScoreChange {
  * Writes the cells that have a value or `ab` (blanks leave what is there), the audit row and the
  * end of the teacher's draft in ONE statement, and returns what changed — or null, writing
  * nothing, when the subject's maximum is no longer `target.maxScore` (the check is part of the
- * statement). Runs inside the caller's transaction, after the subjects lock was taken by an
- * earlier statement. One statement rather than five: with 50 teachers saving at once, round trips
- * and query building were most of a save (scripts/bench/scores.ts).
+ * statement, under a share lock on the subject's row: see lockSubjectRows). On its own or inside the
+ * caller's transaction. One statement rather than five: with 50 teachers saving at once, round
+ * trips and query building were most of a save (scripts/bench/scores.ts).
  */
 export async function writeCells(
   tx: Executor,
@@ -231,7 +231,7 @@ export async function writeCells(
   const old = rowsOf<{ held: boolean; student_id: string | null; value: string | null; absent: boolean }>(
     await tx.execute(sql`
       with still as (
-        select 1 from score_subjects where id = ${target.subjectId} and active and max_score = ${target.maxScore}),
+        select 1 from score_subjects where id = ${target.subjectId} and active and max_score = ${target.maxScore} for share),
       input as (
         select * from unnest(${ids}::bigint[], ${values}::numeric[], ${absents}::boolean[]) as i(student_id, value, absent)
          where exists (select 1 from still)),

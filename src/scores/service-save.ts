@@ -5,7 +5,6 @@
  * sends the families a correction (service-publish.ts).
  */
 import type { StaffMembership } from '../core/auth/actor.js';
-import { sql } from 'drizzle-orm';
 import type { Database } from '../core/db/client.js';
 import type { Notifier } from '../core/i18n/index.js';
 import type { Subject } from '../teaching/subjects.js';
@@ -14,7 +13,6 @@ import { checkCells, cellsHash, rosterOf, saveDraft, writeCells, type Checked, t
 import { confirmContext } from './service-confirm.js';
 import { correctPublished, isPublished } from './service-publish.js';
 import { currentPlan, type PlanAssessment } from './service-setup.js';
-import { SUBJECTS_LOCK } from './service-subjects.js';
 
 export type Prepared = { ok: true; preview: Preview; hash: string; published: boolean } | Exclude<Checked, { ok: true }>;
 
@@ -60,30 +58,34 @@ export async function confirmSheet(
   // a correction to a published period needs the plan's rules (rare: read only then)
   const plan = published ? await currentPlan(db, input.staff.schoolId) : null;
   if (published && !plan) return { ok: false, reason: 'no-plan' };
-  return db.transaction(async (tx) => {
-    // the subject's maximum the draft was checked against still holds: an office's subject edit
-    // (service-subjects.ts) holds this lock exclusively while it checks for entered scores. The
-    // maximum is checked by the NEXT statement (the write, which writes nothing when it changed):
-    // one statement's snapshot is taken before its lock wait ends, so checking it alongside the
-    // lock could miss an edit committed during the wait.
-    await tx.execute(sql`select pg_advisory_xact_lock_shared(${SUBJECTS_LOCK}, ${target.schoolId})`);
-    const changes = await writeCells(tx, target, assessment.id, cells, input.actor, input.via);
-    if (!changes) return { ok: false as const, reason: 'stale' as const };
-    const corrections = published && changes.length ? await correctPublished(database, tx, notifier, { plan: plan!, target, assessment, changes, reason: input.reason!, actor: input.actor }) : 0;
-    const list = [...cells.values()];
-    const values = list.flatMap((c) => (c.kind === 'value' ? [c.value] : []));
-    return {
-      ok: true as const,
-      saved: list.filter((c) => c.kind !== 'blank').length,
-      changed: changes.length,
-      corrections,
-      preview: {
-        count: list.length,
-        entered: values.length,
-        absent: list.filter((c) => c.kind === 'absent').length,
-        missing: list.filter((c) => c.kind === 'blank').length,
-        mean: values.length ? Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 100) / 100 : null,
-      },
-    };
-  });
+  // The subject's maximum the draft was checked against must still hold: the write checks it
+  // itself, under a share lock on the subject's row, and writes nothing when it changed. An
+  // office's subject edit (service-subjects.ts) locks those rows for update before it counts
+  // entered scores, so either the edit waits for this save and then sees its scores, or this save
+  // waits for the edit and then sees the new maximum (a locking read sees the latest row).
+  // A plain save is that one statement, with no transaction around it; a correction to a
+  // published period also queues the families' corrections, so it is a transaction.
+  const saved = published
+    ? await db.transaction(async (tx) => {
+        const changes = await writeCells(tx, target, assessment.id, cells, input.actor, input.via);
+        const corrections = changes?.length ? await correctPublished(database, tx, notifier, { plan: plan!, target, assessment, changes, reason: input.reason!, actor: input.actor }) : 0;
+        return changes && { changes, corrections };
+      })
+    : await writeCells(db, target, assessment.id, cells, input.actor, input.via).then((changes) => changes && { changes, corrections: 0 });
+  if (!saved) return { ok: false, reason: 'stale' };
+  const list = [...cells.values()];
+  const values = list.flatMap((c) => (c.kind === 'value' ? [c.value] : []));
+  return {
+    ok: true,
+    saved: list.filter((c) => c.kind !== 'blank').length,
+    changed: saved.changes.length,
+    corrections: saved.corrections,
+    preview: {
+      count: list.length,
+      entered: values.length,
+      absent: list.filter((c) => c.kind === 'absent').length,
+      missing: list.filter((c) => c.kind === 'blank').length,
+      mean: values.length ? Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 100) / 100 : null,
+    },
+  };
 }

@@ -8,7 +8,7 @@ import { academicYears, auditLog, classes } from '../core/db/schema.js';
 import { defaultAssessments, defaultSubjects } from './defaults.js';
 import { ruleSetSchema, type RuleSet } from './rules.js';
 import { assessmentPlans, assessments, scoreRuleSets, scoreSubjects, type AssessmentKind } from './schema.js';
-import { SUBJECTS_LOCK } from './service-subjects.js';
+import { lockSubjectRows, SUBJECTS_LOCK } from './service-subjects.js';
 
 export interface PlanAssessment {
   id: number;
@@ -133,6 +133,7 @@ export async function setSubjectMax(db: Executor, schoolId: number, grade: numbe
   if (!(maxScore > 0 && maxScore <= 1000)) return 'bad-max';
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SUBJECTS_LOCK}, ${schoolId})`);
+    await lockSubjectRows(tx, schoolId);
     const [subject] = await tx
       .select({ id: scoreSubjects.id, maxScore: scoreSubjects.maxScore, scores: sql<number>`(select count(*) from scores x where x.subject_id = ${scoreSubjects.id})::int` })
       .from(scoreSubjects)

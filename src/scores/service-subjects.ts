@@ -204,8 +204,8 @@ export async function previewSubjectsEdit(db: Db, actor: Actor, text: string): P
 }
 
 /**
- * Writes the edits, read again now. The lock is the one score saving takes per school's subject
- * edits (service-save.ts takes it shared), so no score lands between the check and the change.
+ * Writes the edits, read again now: one edit of a school's subjects at a time (the advisory lock),
+ * and no score lands between the check for entered scores and the change (lockSubjectRows).
  */
 export async function saveSubjectsEdit(db: Db, actor: Actor, text: string): Promise<SubjectsEditResult> {
   const office = officeMembership(actor);
@@ -217,6 +217,7 @@ export async function saveSubjectsEdit(db: Db, actor: Actor, text: string): Prom
 export async function saveSchoolSubjectsEdit(db: Db, schoolId: number, who: string, text: string): Promise<SubjectsEditResult> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SUBJECTS_LOCK}, ${schoolId})`);
+    await lockSubjectRows(tx, schoolId);
     const r = await preview(tx, schoolId, text);
     if (!r.ok) return { ok: false as const, reason: 'problems' as const, problems: r.problems };
     const was = new Map(r.before.map((x) => [key(x), x]));
@@ -250,3 +251,14 @@ export async function saveSchoolSubjectsEdit(db: Db, schoolId: number, who: stri
 
 /** The advisory lock class of a school's subject edits (the second key is the school id). */
 export const SUBJECTS_LOCK = 13_001;
+
+/**
+ * Locks the school's subject rows for update, as the statement BEFORE an edit counts entered
+ * scores. A score save checks its subject's maximum under a share lock on that row in the very
+ * statement that writes the scores (writeCells): so an edit that got here first is waited for and
+ * its new maximum seen (a locking read re-reads the latest row), and a save that got there first
+ * is waited for here, its scores then counted by the edit's next statement.
+ */
+export async function lockSubjectRows(tx: Executor, schoolId: number): Promise<void> {
+  await tx.execute(sql`select id from score_subjects where school_id = ${schoolId} for update`);
+}

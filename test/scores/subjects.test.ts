@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { auditLog } from '../../src/core/db/schema.js';
 import { acceptDefaultPlan, setSubjectMax, subjectsOf, type Plan } from '../../src/scores/service-setup.js';
-import { SUBJECTS_LOCK } from '../../src/scores/service-subjects.js';
+import { saveSchoolSubjectsEdit, SUBJECTS_LOCK } from '../../src/scores/service-subjects.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { loadDemoSchool } from '../support/fixtures.js';
 import type { TestUser } from '../support/telegram.js';
@@ -141,6 +141,40 @@ describe('subjects per grade edited in the chat', () => {
     expect(teacher.texts().at(-1)).toBe(t('scores-confirm-stale'));
     const [{ saved }] = (await app.database.rows<{ saved: number }>(sql`select count(*)::int saved from scores x join score_subjects ss on ss.id = x.subject_id where ss.code = 'ict'`)) as [{ saved: number }];
     expect(saved).toBe(0);
+  });
+
+  it("an office edit that starts while a teacher's save holds its subject row waits for it, then sees its scores", async () => {
+    // the save's statement checks the maximum under a share lock on the subject's row and writes
+    // a score (writeCells); here it is held open until the office's edit is waiting
+    let commit!: () => void;
+    const held = new Promise<void>((r) => (commit = r));
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((r) => (locked = r));
+    const save = app.database.db.transaction(async (tx) => {
+      await tx.execute(sql`select 1 from score_subjects where school_id = 1 and grade = 7 and code = 'ict' for share`);
+      await tx.execute(sql`
+        insert into scores (assessment_id, subject_id, student_id, school_id, class_id, value, absent, entered_by, via)
+        select ${plan.assessments[0]!.id}, ss.id, s.id, s.school_id, s.class_id, 20, false, 'test', 'bot'
+          from students s join classes c on c.id = s.class_id join score_subjects ss on ss.school_id = s.school_id and ss.grade = 7 and ss.code = 'ict'
+         where c.name = '7A' and s.roll_no = 1`);
+      locked();
+      await held;
+    });
+    await lockTaken;
+    const editing = saveSchoolSubjectsEdit(app.database.db, 1, 'cli', 'max 7 ict 25');
+    for (let i = 0; i < 200; i++) {
+      const [w] = await app.database.rows<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+      if (Number(w!.n) > 0) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    commit();
+    await save;
+    const r = await editing;
+    expect(r.ok).toBe(false);
+    expect(r.ok === false && r.reason === 'problems' && r.problems.map((p) => p.key)).toEqual(['has-scores']);
+    const [{ max }] = (await app.database.rows<{ max: string }>(sql`select max_score max from score_subjects where school_id = 1 and grade = 7 and code = 'ict'`)) as [{ max: string }];
+    expect(Number(max)).not.toBe(25);
+    await app.database.rows(sql`delete from scores where entered_by = 'test' and value = 20`);
   });
 
   it('a teacher is refused, audited', async () => {
