@@ -157,22 +157,32 @@ const bench: Bench = {
       const saveTimes: number[] = [];
       /** the bot process's CPU time while the 50 saves of a round ran, against that round's wall time */
       const saveCpu: Array<{ cpuMs: number; wallMs: number }> = [];
-      for (let round = 0; round < 3; round++) {
+      // Round 0 is the first save this process ever makes (code not yet compiled by the JIT): a
+      // running server has saved sheets before, so it is reported apart and the target is read on
+      // rounds 1-3, as the attendance benchmark plays last Monday first.
+      const coldTimes: number[] = [];
+      for (let round = 0; round < 4; round++) {
         tg.clear();
-        typedTimes.push(...(await Promise.all(teachers.map((x) => timed(() => bot.handleUpdate(message(x.uid, `${x.cls} maths s2: ${list(round)}`)))))));
+        const typed = await Promise.all(teachers.map((x) => timed(() => bot.handleUpdate(message(x.uid, `${x.cls} maths s2: ${list(round)}`)))));
+        if (round > 0) typedTimes.push(...typed);
         const confirmOf = (uid: number) => {
           const call = tg.callsOf('sendMessage').filter((c) => Number(c.payload.chat_id) === uid).at(-1);
           return call?.payload.reply_markup?.inline_keyboard?.[0]?.[0]?.callback_data as string | undefined;
         };
         const presses = teachers.map((x) => ({ uid: x.uid, data: confirmOf(x.uid) }));
         if (presses.some((p) => !p.data)) throw new Error('a teacher got no preview');
-        if (round === 1 && process.env.BENCH_PROFILE) await profiler.start();
+        if (round === 2 && process.env.BENCH_PROFILE) await profiler.start();
         const cpu = process.cpuUsage();
         const wall = performance.now();
-        saveTimes.push(...(await Promise.all(presses.map((p) => timed(() => bot.handleUpdate(callback(p.uid, p.data!)))))));
+        const times = await Promise.all(presses.map((p) => timed(() => bot.handleUpdate(callback(p.uid, p.data!)))));
         const used = process.cpuUsage(cpu);
+        if (round === 0) {
+          coldTimes.push(...times);
+          continue;
+        }
+        saveTimes.push(...times);
         saveCpu.push({ cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() - wall });
-        if (round === 1 && process.env.BENCH_PROFILE) await profiler.stop(process.env.BENCH_PROFILE);
+        if (round === 2 && process.env.BENCH_PROFILE) await profiler.stop(process.env.BENCH_PROFILE);
       }
       // the same save one teacher at a time: what a save costs without waiting for the others
       const aloneTimes: number[] = [];
@@ -188,7 +198,7 @@ const bench: Bench = {
       const bareP95 = percentile(bareTimes, 95);
       return {
         measured:
-          'the year results of the whole school in one SQL statement (service and bare execution time); report-card PNGs drawn from published snapshots; typed list + Confirm through bot.handleUpdate, 50 teachers at once, 3 rounds',
+          'the year results of the whole school in one SQL statement (service and bare execution time); report-card PNGs drawn from published snapshots; typed list + Confirm through bot.handleUpdate, 50 teachers at once, 3 rounds after an untimed first round (its save p95 shown apart as cold)',
         data: `${students2} students, 12 subjects per grade, 6 assessments, ${cells} scores; ${drawn} cards; ${teachers.length} teachers × ${CLASS_SIZE} students`,
         figures: [
           { label: 'results (service)', value: resultsMs, unit: 'ms', target: '≤ 1000', ok: resultsMs <= 1000 },
@@ -200,6 +210,7 @@ const bench: Bench = {
           { label: 'typed list p95', value: percentile(typedTimes, 95), unit: 'ms' },
           { label: 'save p50', value: percentile(saveTimes, 50), unit: 'ms' },
           { label: 'save p95', value: saveP95, unit: 'ms', target: '≤ 150', ok: saveP95 <= 150 },
+          { label: 'save p95, first round (cold)', value: percentile(coldTimes, 95), unit: 'ms' },
           { label: 'save alone p50', value: percentile(aloneTimes, 50), unit: 'ms' },
           { label: 'bot CPU per save', value: saveCpu.reduce((a, r) => a + r.cpuMs, 0) / (saveCpu.length * teachers.length), unit: 'ms' },
           { label: 'bot CPU / wall (saves)', value: (100 * saveCpu.reduce((a, r) => a + r.cpuMs, 0)) / saveCpu.reduce((a, r) => a + r.wallMs, 0), unit: '%' },

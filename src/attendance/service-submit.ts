@@ -3,7 +3,7 @@
  * one transaction; corrections for families told of an absence that is no longer one (also when a
  * child is scanned at the gate after the list went in); families' answers to an alert.
  */
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { rowsOf, type Db, type Tx } from '../core/db/client.js';
 import { pgArrayLiteral, writeTogether } from '../core/db/batch.js';
 import { guardians, students, telegramAccounts, type Locale, type Shift } from '../core/db/schema.js';
@@ -80,22 +80,17 @@ export async function submitSheet(
     const newlyAbsent = changed.filter((s) => s.mark.status === 'absent' && before.get(s.studentId)?.status !== 'absent');
     const noLongerAbsent = changed.filter((s) => s.mark.status !== 'absent' && before.get(s.studentId)?.status === 'absent');
 
-    // Two statements, issued together: the class's writes (attendance rows, the draft cleared)
-    // as one, and the family alerts (who to tell, and the claim of each guardian-child pair) as
-    // the other — one round trip while the class's lock is held.
+    // The class's writes (attendance rows, the draft cleared) and the family alerts (who to tell,
+    // and the claim of each guardian-child pair) as ONE statement while the class's lock is held.
     // A past day: the school's choice of a plain notice of that day (the default) or none.
-    const alertsNow = () => absenceAlertMessages(tx, access, day, newlyAbsent, actor, notifier, pastDay);
-    const draftCleared = tx
-      .delete(attendanceDrafts)
-      .where(and(eq(attendanceDrafts.classId, access.classId), eq(attendanceDrafts.day, day), eq(attendanceDrafts.shift, access.shift)));
-    const [, alerts] = await Promise.all([
-      writeTogether(tx, [draftCleared, changed.length > 0 && attendanceUpsert(access, day, changed, who)]),
-      newlyAbsent.length === 0
-        ? Promise.resolve([] as OutgoingMessage[])
-        : !pastDay
-          ? alertsNow()
-          : getSettings(tx, access.schoolId).then((settings) => (settings.pastDayNotice === 'plain' ? alertsNow() : [])),
-    ]);
+    const classWrites = [
+      tx.delete(attendanceDrafts).where(and(eq(attendanceDrafts.classId, access.classId), eq(attendanceDrafts.day, day), eq(attendanceDrafts.shift, access.shift))),
+      changed.length > 0 && attendanceUpsert(access, day, changed, who),
+    ];
+    const alerting = newlyAbsent.length > 0 && (!pastDay || (await getSettings(tx, access.schoolId)).pastDayNotice === 'plain');
+    let alerts: OutgoingMessage[] = [];
+    if (alerting) alerts = await absenceAlertMessages(tx, access, day, newlyAbsent, actor, notifier, pastDay, classWrites);
+    else await writeTogether(tx, classWrites);
 
     const corrections = await correctionMessages(tx, access, day, noLongerAbsent, notifier);
 
@@ -174,11 +169,14 @@ async function absenceAlertMessages(
   absent: SheetStudent[],
   actor: Actor,
   notifier: Notifier,
-  pastDay = false,
+  pastDay: boolean,
+  /** other writes of the transaction that go in the same statement (data-modifying WITH parts) */
+  alongside: ReadonlyArray<SQLWrapper | null | undefined | false> = [],
 ): Promise<OutgoingMessage[]> {
   if (absent.length === 0) return [];
+  const writes = alongside.filter((w): w is SQLWrapper => Boolean(w));
   const result = await tx.execute(sql`
-    with t as (
+    with ${sql.join(writes.map((w, i) => sql`${sql.raw(`w${i}`)} as (${w.getSQL()}), `))}t as (
       select sg.guardian_id, sg.student_id, g.telegram_user_id, ta.locale
         from student_guardians sg
         join guardians g on g.id = sg.guardian_id
