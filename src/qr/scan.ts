@@ -149,10 +149,48 @@ function batcherFor(db: Db, notifier: Notifier): MicroBatcher<PendingScan, ScanR
 const pgArray = pgArrayLiteral;
 
 async function writeScans(db: Db, notifier: Notifier, scans: PendingScan[]): Promise<ScanRow[]> {
-  const t = templatesFor(notifier);
   const digestSeconds = Math.max(0, Math.round(scans[0]?.digestSeconds ?? ARRIVAL_DIGEST_SECONDS));
   const scanner = scans.flatMap((p, idx) => p.memberships.map((m) => ({ idx, ...m })));
-  const result = await db.execute(sql`
+  // One transaction: the families' digest locks first, then the scan statement, whose snapshot
+  // is taken only once it holds them (a lock taken inside the statement would not make it see
+  // what the other process committed meanwhile).
+  return db.transaction(async (tx) => {
+    await tx.execute(lockFamilies(scans));
+    return rowsOf<ScanRow>(await tx.execute(scanStatement(notifier, scans, scanner, digestSeconds)));
+  });
+}
+
+/**
+ * Two processes scanning two siblings at the same instant must write ONE digest: each statement
+ * looks for the family's open digest and, seeing none (the other's is not committed yet), would
+ * create its own. So every family of the batch with several children is locked first, per
+ * (guardian, day, shift), and the second scan waits for the first to commit, then finds its digest.
+ * Families with one child take no lock; the locks are taken in one order (no deadlock between two
+ * batches), and die with the transaction.
+ */
+function lockFamilies(scans: PendingScan[]) {
+  return sql`
+    select count(pg_advisory_xact_lock(${DIGEST_LOCK}, f.k))::int as n from (
+      select distinct hashtext(g.telegram_user_id || ':' || ((i.at at time zone sch.timezone)::date)::text || ':' || c.shift::text) as k
+        from unnest(${pgArray(scans.map((p) => p.studentId))}::bigint[], ${pgArray(scans.map((p) => p.now.toISOString()))}::timestamptz[]) as i(student_id, at)
+        join students s on s.id = i.student_id
+        join classes c on c.id = s.class_id
+        join schools sch on sch.id = s.school_id
+        join student_guardians sg on sg.student_id = s.id
+        join guardians g on g.id = sg.guardian_id and g.telegram_user_id is not null
+       where exists (select 1 from guardians g2 join student_guardians sg2 on sg2.guardian_id = g2.id
+                       join students s2 on s2.id = sg2.student_id and s2.active and s2.id <> s.id
+                       join classes c2 on c2.id = s2.class_id and c2.shift = c.shift
+                      where g2.telegram_user_id = g.telegram_user_id)
+       order by k) f`;
+}
+
+/** The advisory lock class of a family's arrival digest (the second key hashes guardian, day and shift). */
+const DIGEST_LOCK = 0x61727266; // 'arrf'
+
+function scanStatement(notifier: Notifier, scans: PendingScan[], scanner: Array<{ idx: number; schoolId: number; staffId: number }>, digestSeconds: number) {
+  const t = templatesFor(notifier);
+  return sql`
     with input as (
       select * from unnest(${pgArray(scans.map((_, i) => i))}::int[], ${pgArray(scans.map((p) => p.studentId))}::bigint[],
                            ${pgArray(scans.map((p) => p.version))}::int[], ${pgArray(scans.map((p) => p.now.toISOString()))}::timestamptz[],
@@ -293,8 +331,7 @@ async function writeScans(db: Db, notifier: Notifier, scans: PendingScan[]): Pro
            coalesce(a.late, b.late) as late, coalesce(a.arrived_time, b.arrived_time) as arrived_time, b.departed_time,
            ((select count(*) from notices n where n.student_id = o.student_id) + (select count(*) from digest_items d where d.student_id = o.student_id))::int as notices,
            exists (select 1 from attendance at where at.student_id = o.student_id and at.day = o.day and at.shift = o.shift and at.status = 'absent') as was_absent
-      from outcome o left join arrival a on a.student_id = o.student_id left join before b on b.idx = o.idx`);
-  return rowsOf<ScanRow>(result);
+      from outcome o left join arrival a on a.student_id = o.student_id left join before b on b.idx = o.idx`;
 }
 
 export async function recordScan(
