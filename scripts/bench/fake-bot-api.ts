@@ -346,3 +346,49 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
       }),
   };
 }
+
+/**
+ * The same fake in a child process (fake-bot-api-child.ts). `stats()` answers the last figures
+ * fetched; call `refresh()` first where they must be current (`onMessage` cannot cross processes).
+ */
+export async function startFakeBotApiProcess(options: Omit<FakeBotApiOptions, 'onMessage'> = {}): Promise<FakeBotApi & { refresh(): Promise<void> }> {
+  const { fork } = await import('node:child_process');
+  const path = await import('node:path');
+  const child = fork(path.join(import.meta.dirname, 'fake-bot-api-child.ts'), [JSON.stringify(options)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let nextId = 1;
+  const waiting = new Map<number, (msg: { stats?: FakeBotApiStats }) => void>();
+  let last: FakeBotApiStats | null = null;
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`fake Bot API process exited (${code})`)));
+    child.on('message', (msg: { type: string; id?: number; url?: string; stats?: FakeBotApiStats }) => {
+      if (msg.type === 'ready') resolve(msg.url!);
+      else if (msg.id !== undefined) waiting.get(msg.id)?.(msg);
+    });
+  });
+  const ask = (type: 'stats' | 'stop') =>
+    new Promise<{ stats?: FakeBotApiStats }>((resolve) => {
+      const id = nextId++;
+      waiting.set(id, (msg) => {
+        waiting.delete(id);
+        resolve(msg);
+      });
+      child.send({ type, id });
+    });
+  const refresh = async () => {
+    last = (await ask('stats')).stats ?? last;
+  };
+  await refresh();
+  return {
+    url,
+    refresh,
+    stats: () => last!,
+    pushUpdates: () => {
+      throw new Error('pushUpdates: not in the child-process fake');
+    },
+    updateBatches: () => 0,
+    stop: async () => {
+      if (child.exitCode === null) await ask('stop');
+    },
+  };
+}

@@ -20,7 +20,7 @@ import { createRedis } from '../../src/core/queue/redis.js';
 import { createLogger } from '../../src/core/logger.js';
 import type { Database } from '../../src/core/db/client.js';
 import { createTestDatabase } from '../../test/support/db.js';
-import { startFakeBotApi, type FakeBotApiOptions, type FakeBotApiStats } from './fake-bot-api.js';
+import { startFakeBotApi, startFakeBotApiProcess, type FakeBotApiOptions, type FakeBotApiStats } from './fake-bot-api.js';
 import { fmt, int, type Bench, type BenchResult, type Figure } from './types.js';
 
 export const TELEGRAM_LIMIT = 30;
@@ -38,7 +38,9 @@ export interface PipelineOptions {
   /** the Postgres pool of the run (default 5; production's is 10) */
   poolSize?: number;
   /** further limits of the fake API (e.g. paidPerSecond) */
-  fake?: Omit<FakeBotApiOptions, 'latencyMs' | 'jitterMs'>;
+  fake?: Omit<FakeBotApiOptions, 'latencyMs' | 'jitterMs' | 'onMessage'>;
+  /** run the fake API in a process of its own (its CPU off the sender's event loop); default false */
+  fakeInChild?: boolean;
   /** sender options beyond the defaults (e.g. paidRatePerSecond and concurrency, as app.ts sets them) */
   sender?: Pick<SenderOptions, 'paidRatePerSecond' | 'concurrency' | 'maxConcurrency'>;
   /** for experiments: replacements for src's startSender / startRelay with the same signatures */
@@ -76,7 +78,7 @@ export interface PipelineReport {
   jobs: Record<string, number>;
   /** the most jobs a sender ran at once (its concurrency, sampled every 100 ms while draining) */
   maxConcurrency: number;
-  /** CPU of this process (sender, relay and fake API together) from start to drained, ms per row */
+  /** CPU of this process (sender and relay, and the fake API unless it runs in a child) from start to drained, ms per row */
   cpuMsPerRow: number;
   env: string;
 }
@@ -111,7 +113,12 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineReport
   const { n } = opts;
   const log = createLogger(process.env.BENCH_LOG_LEVEL ?? 'silent');
   const prefix = `bench-${randomBytes(4).toString('hex')}`;
-  const fake = await startFakeBotApi({ ...opts.fake, latencyMs: opts.latencyMs, jitterMs: opts.jitterMs });
+  // the restart watches the fake's figures every 10 ms: in-process only
+  if (opts.fakeInChild && opts.restartAtFraction !== undefined) throw new Error('restartAtFraction needs the in-process fake');
+  const fakeOptions = { ...opts.fake, latencyMs: opts.latencyMs, jitterMs: opts.jitterMs };
+  const fake: Awaited<ReturnType<typeof startFakeBotApi>> & { refresh?(): Promise<void> } = opts.fakeInChild
+    ? await startFakeBotApiProcess(fakeOptions)
+    : await startFakeBotApi(fakeOptions);
   const database = await createTestDatabase({ max: opts.poolSize });
   const redis = createRedis(REDIS_URL);
   const queue = createOutgoingQueue(redis, prefix);
@@ -192,6 +199,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineReport
     // Let late answers / stalled re-runs show up as duplicates if there are any.
     await sleep(1500);
 
+    await fake.refresh?.();
     const fakeStats = fake.stats();
     const statusRows = await database.rows<{ status: string; n: number }>(sql`select status, count(*)::int as n from outbox group by status`);
     const [ids] = await database.rows<{ d: number }>(sql`select count(distinct telegram_message_id)::int as d from outbox`);

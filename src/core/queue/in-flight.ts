@@ -3,8 +3,8 @@
  * a second is only filled when about R × (the time a job holds its slot) jobs run side by side
  * (Little's law): at 1,000/s with an 80 ms round trip to Telegram plus the job's own database and
  * Redis work that is well over a hundred, where the ordinary 30/s needs 8. A fixed number either
- * caps paid broadcast by latency (64 in flight at ~145 ms a job: ≈ 440/s) or keeps dozens of
- * ordinary jobs waiting at the 30/s gate.
+ * caps paid broadcast by latency (64 in flight at ≈ 145 ms a job is ≈ 440/s: the broadcast-paid
+ * benchmark) or keeps dozens of ordinary jobs waiting at the 30/s gate.
  *
  * So the sender measures how long paid jobs hold their slot (not counting the wait at the rate gate:
  * at the limit that wait grows, and counting it would only add jobs that wait too), smooths it, and

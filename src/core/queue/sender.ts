@@ -21,6 +21,9 @@
  *   the next 30 exactly 1 s later: any jitter meant 31 in one rolling second); it stays as a
  *   ceiling and carries the 429 pause. A per-chat key in Redis spaces messages to one chat by 1 s
  *   (20/min for groups), and messages to one chat go in the order they were written.
+ * - Paid broadcast rows (paidRatePerSecond) have a window of their own, and while they go out the
+ *   jobs in flight follow that rate × the time a paid job takes (in-flight.ts, up to
+ *   maxConcurrency): at 1,000/s a fixed 8 or 64 would cap the rate at in flight ÷ latency.
  * - 429: the whole queue pauses for retry_after and the job goes back to waiting.
  * - 403 (blocked, kicked, deactivated): the row and the account are marked unreachable; no retry.
  * - 400: the request itself is wrong; marked failed with Telegram's description; no retry.
