@@ -12,7 +12,9 @@
  *   retried update produce none twice. A family with several children in the shift gets ONE
  *   digest instead ("Sokha and Dara arrived at 07:02, 07:05"): an outbox row that waits up to
  *   the digest window (sent at once when the last of them arrives) and names every child scanned
- *   meanwhile (arrival_digest_items, rendered by the sender's resolver: arrival-digest.ts).
+ *   meanwhile (arrival_digest_items, rendered by the sender's resolver: arrival-digest.ts). Two
+ *   processes scanning two siblings at the same instant still write one digest: a statement that
+ *   could not see the other's digest yet finds out by the family's counter, and runs again.
  *
  * The morning rush is the hot path (≈ 1,800 scans/s nationally): accepted scans are written by ONE
  * set-based statement (card check, insert or departure update, notices, audit rows) for every
@@ -151,42 +153,21 @@ const pgArray = pgArrayLiteral;
 async function writeScans(db: Db, notifier: Notifier, scans: PendingScan[]): Promise<ScanRow[]> {
   const digestSeconds = Math.max(0, Math.round(scans[0]?.digestSeconds ?? ARRIVAL_DIGEST_SECONDS));
   const scanner = scans.flatMap((p, idx) => p.memberships.map((m) => ({ idx, ...m })));
-  // One transaction: the families' digest locks first, then the scan statement, whose snapshot
-  // is taken only once it holds them (a lock taken inside the statement would not make it see
-  // what the other process committed meanwhile).
-  return db.transaction(async (tx) => {
-    await tx.execute(lockFamilies(scans));
-    return rowsOf<ScanRow>(await tx.execute(scanStatement(notifier, scans, scanner, digestSeconds)));
-  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return rowsOf<ScanRow>(await db.execute(scanStatement(notifier, scans, scanner, digestSeconds)));
+    } catch (err) {
+      // Another process wrote a digest of one of these families after this statement's snapshot
+      // was taken (see `digest_bump` in the statement): it was rolled back whole; again, now seeing it.
+      if (attempt >= DIGEST_RACE_ATTEMPTS || !String((err as Error)?.message ?? '').includes(DIGEST_RACE)) throw err;
+    }
+  }
 }
 
-/**
- * Two processes scanning two siblings at the same instant must write ONE digest: each statement
- * looks for the family's open digest and, seeing none (the other's is not committed yet), would
- * create its own. So every family of the batch with several children is locked first, per
- * (guardian, day, shift), and the second scan waits for the first to commit, then finds its digest.
- * Families with one child take no lock; the locks are taken in one order (no deadlock between two
- * batches), and die with the transaction.
- */
-function lockFamilies(scans: PendingScan[]) {
-  return sql`
-    select count(pg_advisory_xact_lock(${DIGEST_LOCK}, f.k))::int as n from (
-      select distinct hashtext(g.telegram_user_id || ':' || ((i.at at time zone sch.timezone)::date)::text || ':' || c.shift::text) as k
-        from unnest(${pgArray(scans.map((p) => p.studentId))}::bigint[], ${pgArray(scans.map((p) => p.now.toISOString()))}::timestamptz[]) as i(student_id, at)
-        join students s on s.id = i.student_id
-        join classes c on c.id = s.class_id
-        join schools sch on sch.id = s.school_id
-        join student_guardians sg on sg.student_id = s.id
-        join guardians g on g.id = sg.guardian_id and g.telegram_user_id is not null
-       where exists (select 1 from guardians g2 join student_guardians sg2 on sg2.guardian_id = g2.id
-                       join students s2 on s2.id = sg2.student_id and s2.active and s2.id <> s.id
-                       join classes c2 on c2.id = s2.class_id and c2.shift = c.shift
-                      where g2.telegram_user_id = g.telegram_user_id)
-       order by k) f`;
-}
-
-/** The advisory lock class of a family's arrival digest (the second key hashes guardian, day and shift). */
-const DIGEST_LOCK = 0x61727266; // 'arrf'
+/** The word the scan statement fails with when it raced another's digest of the same family. */
+const DIGEST_RACE = 'arrival-digest-raced';
+/** Each retry means another statement of the family committed meanwhile: a few suffice. */
+const DIGEST_RACE_ATTEMPTS = 5;
 
 function scanStatement(notifier: Notifier, scans: PendingScan[], scanner: Array<{ idx: number; schoolId: number; staffId: number }>, digestSeconds: number) {
   const t = templatesFor(notifier);
@@ -261,6 +242,19 @@ function scanStatement(notifier: Notifier, scans: PendingScan[], scanner: Array<
         join students s2 on s2.id = sg2.student_id and s2.active
         join classes c2 on c2.id = s2.class_id and c2.shift = r.shift
        group by r.tg, r.day, r.shift),
+    -- Two processes scanning two siblings at the same instant: each statement would look for the
+    -- family's open digest, see none (the other's is not committed yet) and write its own. So each
+    -- one that writes a family's digest bumps the family's counter from the value its snapshot
+    -- shows; a second bump waits for the first to commit and then meets its value, not the one it
+    -- expected: that statement is stale, fails (the cast of a text that is no number) and runs again.
+    digest_bump as (
+      insert into arrival_digest_families as d (guardian_tg, day, shift, seq)
+      select f.tg, f.day, f.shift, coalesce(s.seq, 0) + 1 from family f
+        left join arrival_digest_families s on s.guardian_tg = f.tg and s.day = f.day and s.shift = f.shift
+       where f.children > 1
+       order by f.tg, f.day, f.shift
+      on conflict (guardian_tg, day, shift) do update
+         set seq = case when d.seq = excluded.seq - 1 then excluded.seq else (d.guardian_tg::text || ' ' || ${DIGEST_RACE})::int end),
     -- a family with one child in this shift: the notice at once, as it always was
     notices as (
       insert into outbox (dedupe_key, school_id, capability, entity, entity_id, student_id, chat_id, method, payload, priority)

@@ -7,7 +7,8 @@
  * outbox key the first scan's digest will be written under, so the first scan's statement stops
  * inside its transaction (its snapshot taken, its check-in written) until that session lets go.
  * The second scan runs meanwhile; only when it has finished or is itself waiting on a lock is the
- * holder rolled back.
+ * holder rolled back. Whichever of the two then bumps the family's digest counter second finds a
+ * value its snapshot did not show, and its statement runs again (src/qr/scan.ts, digest_bump).
  */
 import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
