@@ -22,6 +22,7 @@ import { repromise } from './core/queue/promised.js';
 import { startRedisWatch, type RedisWatch } from './core/queue/redis-watch.js';
 import { startQueueWorker, withQueueOutsideWorker, type ScheduledWorker } from './core/queue/scheduled.js';
 import { composeResolvers, startSender, type SendOutcome } from './core/queue/sender.js';
+import { PAID_SENDER_OPTIONS } from './core/queue/paid-broadcast.js';
 import { createBot } from './core/telegram/bot.js';
 import { botIdOf, fleetBots, registerBots, schoolBotLookup } from './core/telegram/fleet.js';
 import type { AppDeps } from './core/telegram/context.js';
@@ -113,9 +114,9 @@ export async function startWorkers(
   const notifier = createNotifier(config);
   const sender = startSender({
     fleet,
-    // paid broadcast rows get their own, faster window only where a Stars budget allows them
-    paidRatePerSecond: config.PAID_BROADCAST_STARS_PER_DAY > 0 ? 1000 : undefined,
-    concurrency: config.PAID_BROADCAST_STARS_PER_DAY > 0 ? 64 : undefined,
+    // paid broadcast rows get their own, faster window (and the jobs in flight to fill it) only
+    // where a Stars budget allows them
+    ...(config.PAID_BROADCAST_STARS_PER_DAY > 0 ? PAID_SENDER_OPTIONS : {}),
     botOfSchool: fleet.size > 0 ? schoolBotLookup(database.db) : undefined,
     database,
     connection: redis,

@@ -17,19 +17,19 @@ import { seedSchools } from './synthetic.js';
 import { envInt, runPipeline, senderFigures, senderNotes, TELEGRAM_LIMIT } from './sender.js';
 import { fmt, int, type Bench, type BenchResult, type Figure } from './types.js';
 
-const PRINCIPAL_TG = 990_000_001;
+export const PRINCIPAL_TG = 990_000_001;
 const PARENT_TG_BASE = 100_000_000;
 
-/** `--recipients N` / `--recipients=N` from the command line, else BENCH_BROADCAST_N, else 10,000. */
-export function recipientsWanted(argv = process.argv): number {
+/** `--recipients N` / `--recipients=N` from the command line, else BENCH_BROADCAST_N, else 10,000 (or `fallback`). */
+export function recipientsWanted(argv = process.argv, fallback = 10_000): number {
   const i = argv.findIndex((a) => a === '--recipients' || a.startsWith('--recipients='));
   const raw = i < 0 ? undefined : argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1];
   const n = Number(raw);
-  return Number.isInteger(n) && n > 0 ? n : envInt('BENCH_BROADCAST_N', 10_000);
+  return Number.isInteger(n) && n > 0 ? n : envInt('BENCH_BROADCAST_N', fallback);
 }
 
 /** One school with `n` students, one linked guardian each (a fifth read English), and a linked principal. */
-async function seedSchool(database: Database, n: number): Promise<void> {
+export async function seedSchool(database: Database, n: number): Promise<void> {
   const seeded = await seedSchools(database, { schools: 1, studentsPerSchool: n, classSize: 40, month: '2026-11', days: 1, shifts: 2, vacuum: false });
   const schoolId = seeded.schoolIds[0]!;
   await database.rows(sql`

@@ -8,6 +8,9 @@
  * - Global limit: at most `globalPerSecond` accepted messages in any rolling `windowMs` (default
  *   30 per rolling 1000 ms), judged at the moment the request *arrives* (after the inbound half of
  *   the simulated latency).
+ * - Paid broadcast (`paidPerSecond` set): a message with `allow_paid_broadcast: true` is judged
+ *   in a rolling window of its own (Telegram: up to 1,000 a second, beside the ordinary 30), and
+ *   its 429 is counted apart; unset, paid messages count in the ordinary window like any other.
  * - Per chat: a token bucket of `perChatBurst` (3) refilled at `perChatPerSecond` (1/s); groups
  *   (negative chat ids) are refilled at `groupPerMinute` (20/min).
  * - Refusals are Telegram's: HTTP 429 `{ ok:false, error_code:429, description:'Too Many Requests:
@@ -24,6 +27,8 @@ export interface FakeBotApiOptions {
   /** accepted messages allowed in any rolling window (Telegram: ~30/s) */
   globalPerSecond?: number;
   windowMs?: number;
+  /** accepted paid-broadcast messages (allow_paid_broadcast) allowed in any rolling window, apart from the others; unset: no separate window */
+  paidPerSecond?: number;
   /** steady rate per private chat */
   perChatPerSecond?: number;
   /** short bursts allowed to one chat */
@@ -44,7 +49,7 @@ export interface TooManyEvent {
   /** Date.now() when the request was judged */
   at: number;
   chatId: number;
-  reason: 'global' | 'chat';
+  reason: 'global' | 'chat' | 'paid';
   retryAfter: number;
 }
 
@@ -57,6 +62,11 @@ export interface FakeBotApiStats {
   tooManyRequests: number;
   tooManyGlobal: number;
   tooManyPerChat: number;
+  /** 429s of the paid-broadcast window, and paid messages accepted (paidPerSecond set) */
+  tooManyPaid: number;
+  acceptedPaid: number;
+  /** the most paid messages accepted within any rolling window (≤ paidPerSecond by construction) */
+  maxPaidInWindow: number;
   /** accepted messages that repeat an earlier accepted chat_id + text */
   duplicates: number;
   /** how many distinct chat_id + text pairs were accepted more than once */
@@ -64,7 +74,7 @@ export interface FakeBotApiStats {
   /** Date.now() of the first and last accepted message (null when none) */
   firstAcceptedAt: number | null;
   lastAcceptedAt: number | null;
-  /** the most messages accepted within any rolling window (≤ globalPerSecond by construction) */
+  /** the most ordinary (not paid) messages accepted within any rolling window (≤ globalPerSecond by construction) */
   maxInWindow: number;
   byMethod: Record<string, number>;
   tooManyEvents: TooManyEvent[];
@@ -102,6 +112,29 @@ const SENDING_METHODS = new Set([
 
 const BOT_USER = { id: 42, is_bot: true, first_name: 'SIS bench', username: 'sis_bench_bot' };
 
+/** Accepted timestamps inside a rolling window: a queue with a moving head. */
+class RollingWindow {
+  private times: number[] = [];
+  private head = 0;
+  constructor(private readonly ms: number) {}
+  /** how many were accepted in the window ending at `now` */
+  count(now: number): number {
+    while (this.head < this.times.length && this.times[this.head]! <= now - this.ms) this.head++;
+    if (this.head > 4096) {
+      this.times = this.times.slice(this.head);
+      this.head = 0;
+    }
+    return this.times.length - this.head;
+  }
+  /** when the oldest entry leaves the window */
+  freeAt(): number {
+    return this.times[this.head]! + this.ms;
+  }
+  push(now: number): void {
+    this.times.push(now);
+  }
+}
+
 interface Bucket {
   tokens: number;
   at: number;
@@ -119,9 +152,9 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
   const jitter = options.jitterMs ?? 10;
   const recordTimes = options.recordTimes ?? true;
 
-  // Accepted timestamps inside the rolling window: a queue with a moving head.
-  let window: number[] = [];
-  let head = 0;
+  const window = new RollingWindow(windowMs);
+  const paidMax = options.paidPerSecond;
+  const paidWindow = new RollingWindow(windowMs);
   const buckets = new Map<number, Bucket>();
   const seen = new Map<string, number>();
   let nextMessageId = 1;
@@ -131,6 +164,9 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
     tooManyRequests: 0,
     tooManyGlobal: 0,
     tooManyPerChat: 0,
+    tooManyPaid: 0,
+    acceptedPaid: 0,
+    maxPaidInWindow: 0,
     duplicates: 0,
     duplicatedKeys: 0,
     firstAcceptedAt: null,
@@ -160,12 +196,11 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
     if (!Number.isFinite(chatId) || chatId === 0) {
       return { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: chat not found' } };
     }
-    while (head < window.length && window[head]! <= now - windowMs) head++;
-    if (head > 4096) {
-      window = window.slice(head);
-      head = 0;
-    }
-    const inWindow = window.length - head;
+    // A paid broadcast message is judged in the paid window, every other one in the ordinary one.
+    const paid = paidMax !== undefined && payload.allow_paid_broadcast === true;
+    const w = paid ? paidWindow : window;
+    const max = paid ? paidMax : globalMax;
+    const inWindow = w.count(now);
 
     const rate = chatId < 0 ? groupRate : chatRate;
     const b = buckets.get(chatId) ?? { tokens: burst, at: now };
@@ -173,12 +208,12 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
     b.at = now;
     buckets.set(chatId, b);
 
-    if (inWindow >= globalMax) {
-      const freeAt = window[head]! + windowMs;
-      const retryAfter = Math.max(1, Math.ceil((freeAt - now) / 1000));
+    if (inWindow >= max) {
+      const retryAfter = Math.max(1, Math.ceil((w.freeAt() - now) / 1000));
       s.tooManyRequests++;
-      s.tooManyGlobal++;
-      s.tooManyEvents.push({ at: now, chatId, reason: 'global', retryAfter });
+      if (paid) s.tooManyPaid++;
+      else s.tooManyGlobal++;
+      s.tooManyEvents.push({ at: now, chatId, reason: paid ? 'paid' : 'global', retryAfter });
       return tooMany(retryAfter);
     }
     if (b.tokens < 1) {
@@ -191,8 +226,11 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
 
     b.tokens -= 1;
     options.onMessage?.(method, payload, now);
-    window.push(now);
-    s.maxInWindow = Math.max(s.maxInWindow, inWindow + 1);
+    w.push(now);
+    if (paid) {
+      s.acceptedPaid++;
+      s.maxPaidInWindow = Math.max(s.maxPaidInWindow, inWindow + 1);
+    } else s.maxInWindow = Math.max(s.maxInWindow, inWindow + 1);
     s.accepted++;
     s.firstAcceptedAt ??= now;
     s.lastAcceptedAt = now;
@@ -306,5 +344,51 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+  };
+}
+
+/**
+ * The same fake in a child process (fake-bot-api-child.ts). `stats()` answers the last figures
+ * fetched; call `refresh()` first where they must be current (`onMessage` cannot cross processes).
+ */
+export async function startFakeBotApiProcess(options: Omit<FakeBotApiOptions, 'onMessage'> = {}): Promise<FakeBotApi & { refresh(): Promise<void> }> {
+  const { fork } = await import('node:child_process');
+  const path = await import('node:path');
+  const child = fork(path.join(import.meta.dirname, 'fake-bot-api-child.ts'), [JSON.stringify(options)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let nextId = 1;
+  const waiting = new Map<number, (msg: { stats?: FakeBotApiStats }) => void>();
+  let last: FakeBotApiStats | null = null;
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`fake Bot API process exited (${code})`)));
+    child.on('message', (msg: { type: string; id?: number; url?: string; stats?: FakeBotApiStats }) => {
+      if (msg.type === 'ready') resolve(msg.url!);
+      else if (msg.id !== undefined) waiting.get(msg.id)?.(msg);
+    });
+  });
+  const ask = (type: 'stats' | 'stop') =>
+    new Promise<{ stats?: FakeBotApiStats }>((resolve) => {
+      const id = nextId++;
+      waiting.set(id, (msg) => {
+        waiting.delete(id);
+        resolve(msg);
+      });
+      child.send({ type, id });
+    });
+  const refresh = async () => {
+    last = (await ask('stats')).stats ?? last;
+  };
+  await refresh();
+  return {
+    url,
+    refresh,
+    stats: () => last!,
+    pushUpdates: () => {
+      throw new Error('pushUpdates: not in the child-process fake');
+    },
+    updateBatches: () => 0,
+    stop: async () => {
+      if (child.exitCode === null) await ask('stop');
+    },
   };
 }

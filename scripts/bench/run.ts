@@ -20,6 +20,7 @@ const REGISTRY: Array<{ name: string; load: () => Promise<{ default: Bench }> }>
   { name: 'qr-decode', load: () => import('./qr-decode.js') },
   { name: 'questions', load: () => import('./questions.js') },
   { name: 'broadcast', load: () => import('./broadcast.js') },
+  { name: 'broadcast-paid', load: () => import('./broadcast-paid.js') },
   { name: 'lesson-book', load: () => import('./lesson-book.js') },
   { name: 'timetable-import', load: () => import('./timetable-import.js') },
   { name: 'teaching-hours', load: () => import('./teaching-hours.js') },

@@ -74,6 +74,7 @@ export async function runScanJob(database: Database, job: ScanJob, notifier: Not
     const today = schoolClock('Asia/Phnom_Penh', now()).day;
     // digests name children of a morning: a week later nobody reads them again
     await database.db.execute(sql`delete from arrival_digest_items where day < ${addDays(today, -7)}::date`);
+    await database.db.execute(sql`delete from arrival_digest_families where day < ${addDays(today, -7)}::date`);
     return ensureCheckinPartitions(database.db, today);
   }
   return runCutoff(database.db, { schoolId: job.schoolId, shift: job.shift, now: now(), notifier });

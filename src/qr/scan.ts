@@ -12,7 +12,9 @@
  *   retried update produce none twice. A family with several children in the shift gets ONE
  *   digest instead ("Sokha and Dara arrived at 07:02, 07:05"): an outbox row that waits up to
  *   the digest window (sent at once when the last of them arrives) and names every child scanned
- *   meanwhile (arrival_digest_items, rendered by the sender's resolver: arrival-digest.ts).
+ *   meanwhile (arrival_digest_items, rendered by the sender's resolver: arrival-digest.ts). Two
+ *   processes scanning two siblings at the same instant still write one digest: a statement that
+ *   could not see the other's digest yet finds out by the family's counter, and runs again.
  *
  * The morning rush is the hot path (≈ 1,800 scans/s nationally): accepted scans are written by ONE
  * set-based statement (card check, insert or departure update, notices, audit rows) for every
@@ -149,10 +151,27 @@ function batcherFor(db: Db, notifier: Notifier): MicroBatcher<PendingScan, ScanR
 const pgArray = pgArrayLiteral;
 
 async function writeScans(db: Db, notifier: Notifier, scans: PendingScan[]): Promise<ScanRow[]> {
-  const t = templatesFor(notifier);
   const digestSeconds = Math.max(0, Math.round(scans[0]?.digestSeconds ?? ARRIVAL_DIGEST_SECONDS));
   const scanner = scans.flatMap((p, idx) => p.memberships.map((m) => ({ idx, ...m })));
-  const result = await db.execute(sql`
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return rowsOf<ScanRow>(await db.execute(scanStatement(notifier, scans, scanner, digestSeconds)));
+    } catch (err) {
+      // Another process wrote a digest of one of these families after this statement's snapshot
+      // was taken (see `digest_bump` in the statement): it was rolled back whole; again, now seeing it.
+      if (attempt >= DIGEST_RACE_ATTEMPTS || !String((err as Error)?.message ?? '').includes(DIGEST_RACE)) throw err;
+    }
+  }
+}
+
+/** The word the scan statement fails with when it raced another's digest of the same family. */
+const DIGEST_RACE = 'arrival-digest-raced';
+/** Each retry means another statement of the family committed meanwhile: a few suffice. */
+const DIGEST_RACE_ATTEMPTS = 5;
+
+function scanStatement(notifier: Notifier, scans: PendingScan[], scanner: Array<{ idx: number; schoolId: number; staffId: number }>, digestSeconds: number) {
+  const t = templatesFor(notifier);
+  return sql`
     with input as (
       select * from unnest(${pgArray(scans.map((_, i) => i))}::int[], ${pgArray(scans.map((p) => p.studentId))}::bigint[],
                            ${pgArray(scans.map((p) => p.version))}::int[], ${pgArray(scans.map((p) => p.now.toISOString()))}::timestamptz[],
@@ -223,6 +242,19 @@ async function writeScans(db: Db, notifier: Notifier, scans: PendingScan[]): Pro
         join students s2 on s2.id = sg2.student_id and s2.active
         join classes c2 on c2.id = s2.class_id and c2.shift = r.shift
        group by r.tg, r.day, r.shift),
+    -- Two processes scanning two siblings at the same instant: each statement would look for the
+    -- family's open digest, see none (the other's is not committed yet) and write its own. So each
+    -- one that writes a family's digest bumps the family's counter from the value its snapshot
+    -- shows; a second bump waits for the first to commit and then meets its value, not the one it
+    -- expected: that statement is stale, fails (the cast of a text that is no number) and runs again.
+    digest_bump as (
+      insert into arrival_digest_families as d (guardian_tg, day, shift, seq)
+      select f.tg, f.day, f.shift, coalesce(s.seq, 0) + 1 from family f
+        left join arrival_digest_families s on s.guardian_tg = f.tg and s.day = f.day and s.shift = f.shift
+       where f.children > 1
+       order by f.tg, f.day, f.shift
+      on conflict (guardian_tg, day, shift) do update
+         set seq = case when d.seq = excluded.seq - 1 then excluded.seq else (d.guardian_tg::text || ' ' || ${DIGEST_RACE})::int end),
     -- a family with one child in this shift: the notice at once, as it always was
     notices as (
       insert into outbox (dedupe_key, school_id, capability, entity, entity_id, student_id, chat_id, method, payload, priority)
@@ -293,8 +325,7 @@ async function writeScans(db: Db, notifier: Notifier, scans: PendingScan[]): Pro
            coalesce(a.late, b.late) as late, coalesce(a.arrived_time, b.arrived_time) as arrived_time, b.departed_time,
            ((select count(*) from notices n where n.student_id = o.student_id) + (select count(*) from digest_items d where d.student_id = o.student_id))::int as notices,
            exists (select 1 from attendance at where at.student_id = o.student_id and at.day = o.day and at.shift = o.shift and at.status = 'absent') as was_absent
-      from outcome o left join arrival a on a.student_id = o.student_id left join before b on b.idx = o.idx`);
-  return rowsOf<ScanRow>(result);
+      from outcome o left join arrival a on a.student_id = o.student_id left join before b on b.idx = o.idx`;
 }
 
 export async function recordScan(

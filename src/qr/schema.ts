@@ -134,3 +134,19 @@ export const arrivalDigestItems = pgTable(
     index('arrival_digest_items_family_idx').on(t.guardianTg, t.day, t.shift),
   ],
 );
+
+/**
+ * Per family, day and shift: bumped by every scan statement that writes the family's digest, so a
+ * statement that began before another's commit (and so cannot see that one's digest) notices, is
+ * rolled back and runs again (scan.ts); two bot processes never write two digests for one family.
+ */
+export const arrivalDigestFamilies = pgTable(
+  'arrival_digest_families',
+  {
+    guardianTg: bigint('guardian_tg', { mode: 'number' }).notNull(),
+    day: date('day').notNull(),
+    shift: shiftEnum('shift').notNull(),
+    seq: integer('seq').notNull().default(1),
+  },
+  (t) => [primaryKey({ name: 'arrival_digest_families_pk', columns: [t.guardianTg, t.day, t.shift] })],
+);

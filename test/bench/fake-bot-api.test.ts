@@ -1,6 +1,7 @@
 /**
  * The benchmark's fake Bot API enforces what it claims: 30 per rolling second overall, 3-message
- * bursts then 1/s per chat, Telegram-shaped 429s with retry_after, and counts duplicates.
+ * bursts then 1/s per chat, Telegram-shaped 429s with retry_after, and counts duplicates; paid
+ * broadcast messages (allow_paid_broadcast) have a window of their own when paidPerSecond is set.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Api, GrammyError } from 'grammy';
@@ -50,5 +51,22 @@ describe('fake Bot API', () => {
     expect(s.duplicates).toBe(1);
     expect(s.duplicatedKeys).toBe(1);
     expect(s.accepted).toBe(5);
+  });
+
+  it('judges paid broadcast messages in a window of their own (paidPerSecond), apart from the 30/s', async () => {
+    fake = await startFakeBotApi({ latencyMs: 0, jitterMs: 0, paidPerSecond: 50 });
+    const api = new Api('1:TEST', { apiRoot: fake.url });
+    const paid = (chatId: number, text: string) => api.raw.sendMessage({ chat_id: chatId, text, allow_paid_broadcast: true }).then(() => 'ok' as const, (err: unknown) => {
+      if (err instanceof GrammyError && err.error_code === 429) return Number(err.parameters.retry_after);
+      throw err;
+    });
+    const paidResults = await Promise.all(Array.from({ length: 60 }, (_, i) => paid(500 + i, `paid ${i}`)));
+    expect(paidResults.filter((r) => r === 'ok')).toHaveLength(50);
+    expect(paidResults.filter((r) => r === 1)).toHaveLength(10);
+    // the ordinary window is untouched by them: still 30
+    const plain = await Promise.all(Array.from({ length: 35 }, (_, i) => send(api, 900 + i, `plain ${i}`)));
+    expect(plain.filter((r) => r === 'ok')).toHaveLength(30);
+    const s = fake.stats();
+    expect(s).toMatchObject({ accepted: 80, acceptedPaid: 50, tooManyPaid: 10, tooManyGlobal: 5, maxPaidInWindow: 50, maxInWindow: 30 });
   });
 });

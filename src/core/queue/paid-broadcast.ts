@@ -10,6 +10,14 @@ import { rowsOf, type Executor } from '../db/client.js';
 
 export const STARS_PER_PAID_MESSAGE = 0.1;
 
+/**
+ * The sender's options where a Stars budget allows paid broadcast (app.ts; the broadcast-paid
+ * benchmark runs the same): paid rows in a window of their own at Telegram's 1,000/s, and the jobs
+ * in flight following that rate × the observed job time, up to 256, while they go out
+ * (in-flight.ts); ordinary rows keep the sender's usual 8 in flight and 30/s.
+ */
+export const PAID_SENDER_OPTIONS = { paidRatePerSecond: 1000, maxConcurrency: 256 } as const;
+
 export type PaidReservation = { ok: true; messages: number; stars: number; leftStars: number } | { ok: false; costStars: number; leftStars: number };
 
 const starsOf = (messages: number) => Math.round(messages * STARS_PER_PAID_MESSAGE * 10) / 10;

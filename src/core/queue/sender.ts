@@ -21,6 +21,9 @@
  *   the next 30 exactly 1 s later: any jitter meant 31 in one rolling second); it stays as a
  *   ceiling and carries the 429 pause. A per-chat key in Redis spaces messages to one chat by 1 s
  *   (20/min for groups), and messages to one chat go in the order they were written.
+ * - Paid broadcast rows (paidRatePerSecond) have a window of their own, and while they go out the
+ *   jobs in flight follow that rate × the time a paid job takes (in-flight.ts, up to
+ *   maxConcurrency): at 1,000/s a fixed 8 or 64 would cap the rate at in flight ÷ latency.
  * - 429: the whole queue pauses for retry_after and the job goes back to waiting.
  * - 403 (blocked, kicked, deactivated): the row and the account are marked unreachable; no retry.
  * - 400: the request itself is wrong; marked failed with Telegram's description; no retry.
@@ -38,6 +41,7 @@ import { messagesSent, telegram429 } from '../metrics.js';
 import { OUTGOING_QUEUE, type OutgoingJob } from './queues.js';
 import { cancelIfNotEntitled } from './entitlement.js';
 import { holdRow, untilWritten, type SendLeaseOptions } from './send-lease.js';
+import { inFlightTuner } from './in-flight.js';
 
 export interface SenderOptions {
   database: Database;
@@ -67,9 +71,14 @@ export interface SenderOptions {
   /**
    * Messages per second of paid broadcast (allow_paid_broadcast rows; Telegram: up to 1,000),
    * in a window of their own; unset (no Stars budget): paid rows share the bot's ordinary gate.
-   * Throughput is also bounded by `concurrency` (requests in flight).
    */
   paidRatePerSecond?: number;
+  /**
+   * With paidRatePerSecond: while paid rows go out, the jobs in flight follow the paid rate ×
+   * the time a paid job takes (in-flight.ts), between `concurrency` and this (default: concurrency,
+   * i.e. fixed). In flight × latency would otherwise bound the paid rate.
+   */
+  maxConcurrency?: number;
   /** the bot serving a school (schools.bot_id), null for the default bot */
   botOfSchool?: (schoolId: number) => Promise<number | null>;
   /**
@@ -141,18 +150,29 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
   // bot keeps the keys it always had.
   const gateOf = (botId: number | null) => (botId === null ? { gate: gateKey, pause: pauseKey } : { gate: `${gateKey}:${botId}`, pause: `${pauseKey}:${botId}` });
   const paidRate = opts.paidRatePerSecond ?? 0;
+  const baseConcurrency = opts.concurrency ?? 8;
+  const tuner =
+    paidRate > 0 && (opts.maxConcurrency ?? 0) > baseConcurrency ? inFlightTuner({ ratePerSecond: paidRate, base: baseConcurrency, max: opts.maxConcurrency! }) : null;
+  /** Through the rate gate; returns the member written and how long it waited (ms). */
   const throughGate = async (id: number, keys: { gate: string; pause: string; rate?: number }) => {
     const member = `${id}:${randomUUID()}`;
+    let waited = 0;
     for (;;) {
       const wait = Number(await connection.eval(SEND_GATE, 2, keys.gate, keys.pause, gateWindowMs, keys.rate ?? rate, member));
-      if (wait <= 0) return member;
+      if (wait <= 0) return { member, waited };
+      waited += wait;
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
+  };
+  const runAt = (concurrency: number) => {
+    if (worker.concurrency !== concurrency) worker.concurrency = concurrency;
   };
 
   const worker: Worker<OutgoingJob, SendOutcome> = new Worker<OutgoingJob, SendOutcome>(
     OUTGOING_QUEUE,
     async (job: Job<OutgoingJob>, token?: string) => {
+      const startedAt = performance.now();
+      if (tuner) runAt(tuner.current(Date.now()));
       const id = job.data.outboxId;
       const [row] = await db
         .update(outbox)
@@ -182,7 +202,7 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
         throw new DelayedError();
       }
       try {
-        return await sendRow(job, token, row, held);
+        return await sendRow(job, token, row, held, startedAt);
       } finally {
         await held.release();
       }
@@ -190,7 +210,7 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
     {
       connection,
       prefix,
-      concurrency: opts.concurrency ?? 8,
+      concurrency: baseConcurrency,
       // a ceiling for all bots together: each bot's own gate keeps it at its rate
       limiter: { max: rate * (1 + fleet.size) + paidRate, duration: 1000 },
       // Idle fetchers block on Redis at most this long (s): after a 429 pause or a per-chat delay
@@ -199,7 +219,13 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
     },
   );
 
-  async function sendRow(job: Job<OutgoingJob>, token: string | undefined, row: typeof outbox.$inferSelect, held: { release(): Promise<void> }): Promise<SendOutcome> {
+  async function sendRow(
+    job: Job<OutgoingJob>,
+    token: string | undefined,
+    row: typeof outbox.$inferSelect,
+    held: { release(): Promise<void> },
+    startedAt: number,
+  ): Promise<SendOutcome> {
       const id = row.id;
       /** The row goes back, its lease and this attempt undone, and the job asks again in `ms`. */
       const notYet = async (ms: number, lastError?: string): Promise<never> => {
@@ -242,13 +268,15 @@ export function startSender(opts: SenderOptions): Worker<OutgoingJob, SendOutcom
       let answered: { result: unknown } | null = null;
       try {
         const resolved = (await opts.resolvePayload?.(row.method, row.payload)) ?? null;
-        const member = await throughGate(id, keys);
+        const { member, waited } = await throughGate(id, keys);
         const result = (await botApi.raw[row.method as 'sendMessage']({
           ...(resolved?.payload ?? row.payload),
           chat_id: row.chatId,
         } as never).finally(() => connection.eval(SEND_GATE_ANSWERED, 1, keys.gate, member, gateWindowMs).catch(() => {}))) as unknown as { message_id?: number } | true;
         answered = { result };
         await markSent(id, result);
+        // how long this paid job held its slot, the gate's wait aside: the in-flight count follows it
+        if (tuner && paidRow) runAt(tuner.paidJobTook(performance.now() - startedAt - waited, Date.now()));
         if (resolved?.onSent) await resolved.onSent(result).catch((err: unknown) => log.warn({ outboxId: id, err: safeError(err) }, 'after-send hook failed (the message was sent)'));
         return 'sent';
       } catch (err) {
