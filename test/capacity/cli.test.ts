@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { runCli } from '../../src/cli/main.js';
+import { runCliCaptured } from '../support/cli.js';
 import { addSchool } from '../../src/schools/service.js';
 import { importStaff, importStudents } from '../../src/roster/service.js';
 import { planCapacity, type DeploymentCounts } from '../../src/capacity/service.js';
@@ -16,10 +17,7 @@ let env: Record<string, string>;
 const lines: string[] = [];
 
 async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, env, { line: (s = '') => out.push(s), error: (s) => err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
+  return runCliCaptured(args, env);
 }
 
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runCli } from '../../src/cli/main.js';
+import { runCliCaptured } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { FIXTURES } from '../support/fixtures.js';
 import { createNotifier } from '../../src/app.js';
@@ -15,10 +15,7 @@ let env: Record<string, string>;
 const notifier = createNotifier({ DEFAULT_LOCALE: 'km' });
 
 async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, env, { line: (s = '') => out.push(s), error: (s) => err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
+  return runCliCaptured(args, env);
 }
 
 beforeAll(async () => {

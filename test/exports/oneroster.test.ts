@@ -11,7 +11,7 @@ import path from 'node:path';
 import JSZip from 'jszip';
 import { parse } from 'csv-parse/sync';
 import { eq, sql } from 'drizzle-orm';
-import { runCli } from '../../src/cli/main.js';
+import { runCliCaptured } from '../support/cli.js';
 import { createNotifier } from '../../src/app.js';
 import { classes } from '../../src/core/db/schema.js';
 import { loadActor } from '../../src/core/auth/actor.js';
@@ -37,10 +37,7 @@ let env: Record<string, string>;
 const dir = mkdtempSync(path.join(tmpdir(), 'oneroster-'));
 
 async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, env, { line: (s = '') => out.push(s), error: (s) => err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
+  return runCliCaptured(args, env);
 }
 
 beforeAll(async () => {

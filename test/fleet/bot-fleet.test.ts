@@ -9,7 +9,7 @@ import { Api } from 'grammy';
 import { Redis } from 'ioredis';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { runCliCaptured } from '../support/cli.js';
 import { loadConfig } from '../../src/config.js';
 import { addToOutbox } from '../../src/core/queue/outbox.js';
 import { createOutgoingQueue } from '../../src/core/queue/queues.js';
@@ -28,10 +28,7 @@ const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { max
 const prefix = `test-fleet-${randomBytes(4).toString('hex')}`;
 
 async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, env, { line: (s = '') => out.push(s), error: (s) => err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
+  return runCliCaptured(args, env);
 }
 
 beforeAll(async () => {

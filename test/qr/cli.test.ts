@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import { PDFDocument } from 'pdf-lib';
-import { runCli } from '../../src/cli/main.js';
+import { runCliCaptured } from '../support/cli.js';
 import { auditLog, classes, students } from '../../src/core/db/schema.js';
 import { resolveCardToken } from '../../src/qr/cards.js';
 import { decodeQrCodes } from '../../src/qr/decode.js';
@@ -21,10 +21,7 @@ let base: Record<string, string>;
 const CARD_SECRET = 'cli-test-card-secret-0123456789-abcdef';
 
 async function cli(env: Record<string, string>, ...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, env, { line: (s = '') => out.push(s), error: (s) => err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
+  return runCliCaptured(args, env);
 }
 
 async function studentCodes(className: string): Promise<string[]> {

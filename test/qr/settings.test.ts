@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { runCli } from '../../src/cli/main.js';
+import { runCliCaptured } from '../support/cli.js';
 import { localDigits } from '../../src/core/i18n/index.js';
 import { getScanSettings } from '../../src/qr/settings.js';
 import { SCANS_QUEUE } from '../../src/qr/scan-jobs.js';
@@ -75,10 +75,7 @@ describe('npm run cli -- scanning', () => {
     url.pathname = `/${row!.db}`;
     const env = { DATABASE_URL: url.toString(), LOG_LEVEL: 'silent', QUEUE_PREFIX: `test-cli-scan-${process.pid}` };
     const run = async (...args: string[]) => {
-      const out: string[] = [];
-      const err: string[] = [];
-      const code = await runCli(args, env, { line: (s = '') => out.push(s), error: (s) => err.push(s) });
-      return { code, out: out.join('\n'), err: err.join('\n') };
+      return runCliCaptured(args, env);
     };
     const set = await run('scanning', '--school', 'DEMO-001', '--mode', 'confirm', '--cutoff-afternoon', '14:15', '--cooldown', '3');
     expect(set.code).toBe(0);

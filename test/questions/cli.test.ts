@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { FluentBundle, FluentResource } from '@fluent/bundle';
-import { runCli } from '../../src/cli/main.js';
+import { runCliCaptured } from '../support/cli.js';
 import { LOCALES_DIR } from '../../src/core/i18n/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 
@@ -15,10 +15,7 @@ let database: TestDatabase;
 let env: Record<string, string>;
 
 async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, env, { line: (s = '') => out.push(s), error: (s) => err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
+  return runCliCaptured(args, env);
 }
 
 beforeAll(async () => {

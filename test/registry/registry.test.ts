@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { runCli } from '../../src/cli/main.js';
+import { runCliCaptured } from '../support/cli.js';
 import { createNotifier } from '../../src/app.js';
 import { buildRollup, renderRollupWorkbook, rollupSummary } from '../../src/reports/rollup.js';
 import ExcelJS from 'exceljs';
@@ -21,10 +21,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'registry-'));
 const notifier = createNotifier({ DEFAULT_LOCALE: 'km' });
 
 async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, env, { line: (s = '') => out.push(s), error: (s) => err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
+  return runCliCaptured(args, env);
 }
 
 function file(name: string, text: string): string {

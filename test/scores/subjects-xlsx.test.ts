@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { and, eq, sql } from 'drizzle-orm';
-import { runCli } from '../../src/cli/main.js';
+import { runCliCaptured } from '../support/cli.js';
 import { auditLog } from '../../src/core/db/schema.js';
 import { formatNumber, localDigits } from '../../src/core/i18n/index.js';
 import { subjectsExcel } from '../../src/scores/buttons.js';
@@ -255,10 +255,7 @@ describe('scores subjects export / import on the command line', () => {
   let env: Record<string, string>;
   const dir = mkdtempSync(path.join(tmpdir(), 'subjects-'));
   async function cli(...args: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(args, env, { line: (s = '') => out.push(s), error: (s) => err.push(s) });
-    return { code, out: out.join('\n'), err: err.join('\n') };
+    return runCliCaptured(args, env);
   }
 
   beforeAll(async () => {

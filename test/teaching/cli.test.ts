@@ -9,7 +9,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { runCli } from '../../src/cli/main.js';
+import { runCliCaptured } from '../support/cli.js';
 import { DEMO_FIXTURES } from '../../src/roster/demo.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 
@@ -18,10 +18,7 @@ let env: Record<string, string>;
 const dir = mkdtempSync(path.join(tmpdir(), 'sis-teaching-cli-'));
 
 async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, env, { line: (s = '') => out.push(s), error: (s) => err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
+  return runCliCaptured(args, env);
 }
 
 beforeAll(async () => {
