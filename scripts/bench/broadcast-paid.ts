@@ -17,10 +17,10 @@
 import { sql } from 'drizzle-orm';
 import { loadActor } from '../../src/core/auth/actor.js';
 import { createNotifier } from '../../src/app.js';
-import { confirmAnnouncement, createDraft, setUrgent } from '../../src/announcements/service.js';
+import { confirmAnnouncement, setUrgent } from '../../src/announcements/service.js';
 import { deliveryReport } from '../../src/announcements/service-report.js';
 import { PAID_SENDER_OPTIONS } from '../../src/core/queue/paid-broadcast.js';
-import { PRINCIPAL_TG, recipientsWanted, seedSchool } from './broadcast.js';
+import { PRINCIPAL_TG, recipientsWanted, seedSchool, voiceDraft } from './broadcast.js';
 import { envInt, runPipeline, senderFigures, senderNotes } from './sender.js';
 import { fmt, int, type Bench, type BenchResult, type Figure } from './types.js';
 
@@ -61,19 +61,7 @@ const bench: Bench = {
         await seedSchool(database, n);
         const actor = await loadActor(database.db, PRINCIPAL_TG);
         const now = new Date();
-        const draft = await createDraft(
-          database.db,
-          actor,
-          {
-            content: { kind: 'voice', fileId: 'AwACAgUAAxkBAAIBenchVoiceFileId', fileSize: 61_440, caption: 'សាលាបិទថ្ងៃនេះ ដោយសារទឹកជំនន់ — សូមកុំនាំកូនមកសាលា' },
-            audience: { kind: 'parents' },
-            viaGroups: true,
-            sendAt: null,
-          },
-          notifier,
-          now,
-        );
-        if (!draft.ok) throw new Error(`draft refused: ${draft.reason}`);
+        const draft = await voiceDraft(database, actor, notifier, 'សាលាបិទថ្ងៃនេះ ដោយសារទឹកជំនន់ — សូមកុំនាំកូនមកសាលា', now);
         made.announcementId = draft.preview.id;
         const urgent = await setUrgent(database.db, actor, draft.preview.id, true, now);
         if (!urgent.ok) throw new Error(`urgent refused: ${urgent.reason}`);

@@ -9,7 +9,8 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../src/core/db/client.js';
-import { loadActor } from '../../src/core/auth/actor.js';
+import { loadActor, type Actor } from '../../src/core/auth/actor.js';
+import type { Notifier } from '../../src/core/i18n/index.js';
 import { createNotifier } from '../../src/app.js';
 import { confirmAnnouncement, createDraft } from '../../src/announcements/service.js';
 import { deliveryReport, finishAnnouncements } from '../../src/announcements/service-report.js';
@@ -29,6 +30,19 @@ export function recipientsWanted(argv = process.argv, fallback = 10_000): number
 }
 
 /** One school with `n` students, one linked guardian each (a fifth read English), and a linked principal. */
+/** The principal's voice announcement to every parent (and the class groups), as a draft. */
+export async function voiceDraft(database: Database, actor: Actor, notifier: Notifier, caption: string, now: Date) {
+  const draft = await createDraft(
+    database.db,
+    actor,
+    { content: { kind: 'voice', fileId: 'AwACAgUAAxkBAAIBenchVoiceFileId', fileSize: 61_440, caption }, audience: { kind: 'parents' }, viaGroups: true, sendAt: null },
+    notifier,
+    now,
+  );
+  if (!draft.ok) throw new Error(`draft refused: ${draft.reason}`);
+  return draft;
+}
+
 export async function seedSchool(database: Database, n: number): Promise<void> {
   const seeded = await seedSchools(database, { schools: 1, studentsPerSchool: n, classSize: 40, month: '2026-11', days: 1, shifts: 2, vacuum: false });
   const schoolId = seeded.schoolIds[0]!;
@@ -65,20 +79,8 @@ const bench: Bench = {
         made.seedMs = performance.now() - t;
         const actor = await loadActor(database.db, PRINCIPAL_TG);
         t = performance.now();
-        const draft = await createDraft(
-          database.db,
-          actor,
-          {
-            content: { kind: 'voice', fileId: 'AwACAgUAAxkBAAIBenchVoiceFileId', fileSize: 61_440, caption: 'សាលាឈប់សម្រាកថ្ងៃស្អែក ដោយសារទឹកជំនន់' },
-            audience: { kind: 'parents' },
-            viaGroups: true,
-            sendAt: null,
-          },
-          notifier,
-          new Date(),
-        );
+        const draft = await voiceDraft(database, actor, notifier, 'សាលាឈប់សម្រាកថ្ងៃស្អែក ដោយសារទឹកជំនន់', new Date());
         made.draftMs = performance.now() - t;
-        if (!draft.ok) throw new Error(`draft refused: ${draft.reason}`);
         made.previewCount = draft.preview.count.total;
         made.announcementId = draft.preview.id;
         t = performance.now();

@@ -19,7 +19,7 @@ import { createLogger } from '../../src/core/logger.js';
 import { importStaff, importStudents } from '../../src/roster/service.js';
 import { addSchool } from '../../src/schools/service.js';
 import { acceptDefaultPlan } from '../../src/scores/service-setup.js';
-import { computeResults, resultsQuery, RESULTS_WORK_MEM } from '../../src/scores/service-results.js';
+import { computeResults, resultsQuery, withResultsMemory } from '../../src/scores/service-results.js';
 import { publishClass } from '../../src/scores/service-publish.js';
 import { cardPictures } from '../../src/scores/service-cards.js';
 import { renderCard } from '../../src/scores/cards.js';
@@ -106,16 +106,10 @@ const bench: Bench = {
       const serviceTimes: number[] = [];
       let students2 = 0;
       for (let i = 0; i < 3; i++) serviceTimes.push(await timed(async () => (students2 = (await computeResults(database, scope)).length)));
-      const explain = await db.transaction(async (tx) => {
-        await tx.execute(sql.raw(`set local work_mem = '${RESULTS_WORK_MEM}'`));
-        return database.rows<{ 'QUERY PLAN': Array<{ 'Execution Time': number }> }>(sql`explain (analyze, format json) ${resultsQuery(scope)}`, tx);
-      });
+      const explain = await withResultsMemory(database, (tx) => database.rows<{ 'QUERY PLAN': Array<{ 'Execution Time': number }> }>(sql`explain (analyze, format json) ${resultsQuery(scope)}`, tx));
       const bareMs = explain[0]!['QUERY PLAN'][0]!['Execution Time'];
       if (process.env.BENCH_EXPLAIN) {
-        const text = await db.transaction(async (tx) => {
-          await tx.execute(sql.raw(`set local work_mem = '${RESULTS_WORK_MEM}'`));
-          return database.rows<{ 'QUERY PLAN': string }>(sql`explain (analyze) ${resultsQuery(scope)}`, tx);
-        });
+        const text = await withResultsMemory(database, (tx) => database.rows<{ 'QUERY PLAN': string }>(sql`explain (analyze) ${resultsQuery(scope)}`, tx));
         console.log(text.map((r) => r['QUERY PLAN']).join('\n'));
       }
       const resultsMs = Math.min(...serviceTimes);

@@ -5,7 +5,7 @@
  */
 import { and, eq, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { rowsOf, type Db, type Tx } from '../core/db/client.js';
-import { pgArrayLiteral, writeTogether } from '../core/db/batch.js';
+import { pgArrayLiteral, withParts, writeTogether } from '../core/db/batch.js';
 import { guardians, students, telegramAccounts, type Locale, type Shift } from '../core/db/schema.js';
 import type { Actor } from '../core/auth/actor.js';
 import { actorOf, audit, auditInsert, type AuditEntry } from '../core/auth/audit.js';
@@ -174,9 +174,9 @@ async function absenceAlertMessages(
   alongside: ReadonlyArray<SQLWrapper | null | undefined | false> = [],
 ): Promise<OutgoingMessage[]> {
   if (absent.length === 0) return [];
-  const writes = alongside.filter((w): w is SQLWrapper => Boolean(w));
+  const writes = withParts(alongside);
   const result = await tx.execute(sql`
-    with ${sql.join(writes.map((w, i) => sql`${sql.raw(`w${i}`)} as (${w.getSQL()}), `))}t as (
+    with ${writes ? sql`${writes}, ` : sql``}t as (
       select sg.guardian_id, sg.student_id, g.telegram_user_id, ta.locale
         from student_guardians sg
         join guardians g on g.id = sg.guardian_id

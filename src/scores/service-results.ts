@@ -15,7 +15,7 @@
  * rounded to two decimals, as printed.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { Database, Executor } from '../core/db/client.js';
+import type { Database, Executor, Tx } from '../core/db/client.js';
 type Sex = 'M' | 'F';
 
 export type Period = `m:${number}` | 't1' | 't2' | 'y';
@@ -232,13 +232,15 @@ export async function computeResults(database: Database, scope: ResultScope, exe
  * machine's page cache the time stayed about the same (the aggregation is CPU); on a server
  * whose temporary files reach the disk it is 100 MB of writes less for each whole-school report.
  */
-/** work_mem of a whole school's results query (the benchmark's bare query runs with it too) */
-export const RESULTS_WORK_MEM = '64MB';
-
 async function wholeSchool(database: Database, scope: ResultScope): Promise<Row[]> {
   if (database.kind !== 'postgres') return database.rows<Row>(resultsQuery(scope));
+  return withResultsMemory(database, (tx) => database.rows<Row>(resultsQuery(scope), tx));
+}
+
+/** Runs `fn` in a transaction whose work_mem is the whole-school results query's (the benchmark's bare query runs so too). */
+export function withResultsMemory<T>(database: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return database.db.transaction(async (tx) => {
-    await tx.execute(sql.raw(`set local work_mem = '${RESULTS_WORK_MEM}'`));
-    return database.rows<Row>(resultsQuery(scope), tx);
+    await tx.execute(sql`set local work_mem = '64MB'`);
+    return fn(tx);
   });
 }

@@ -5,7 +5,7 @@
  * calls. Items sharing a key never go into the same batch (a statement that inserts on conflict
  * must not meet the same row twice): the later ones wait for the next batch.
  */
-import { sql, type SQLWrapper } from 'drizzle-orm';
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Executor } from './client.js';
 
 export interface MicroBatcher<I, O> {
@@ -78,9 +78,18 @@ export async function writeTogether(ex: Executor, parts: ReadonlyArray<SQLWrappe
     await ex.execute(list[0]!.getSQL());
     return;
   }
-  const withParts = sql.join(
+  await ex.execute(sql`with ${withParts(list)} select 1`);
+}
+
+/**
+ * The writes as WITH parts named w0, w1, … (no leading `with`, no trailing comma), for a statement
+ * that adds its own parts and query after them; null when there is none.
+ */
+export function withParts(parts: ReadonlyArray<SQLWrapper | null | undefined | false>): SQL | null {
+  const list = parts.filter((p): p is SQLWrapper => Boolean(p));
+  if (list.length === 0) return null;
+  return sql.join(
     list.map((p, i) => sql`${sql.raw(`w${i}`)} as (${p.getSQL()})`),
     sql`, `,
   );
-  await ex.execute(sql`with ${withParts} select 1`);
 }
