@@ -4,11 +4,9 @@
  * again, the "sent" write is retried until it lands, a Redis that lost its data is noticed and
  * refilled, promised jobs come back when Redis lost them, the polling inbox, and the drain.
  */
-import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Api } from 'grammy';
 import { sql } from 'drizzle-orm';
-import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { addToOutbox } from '../../src/core/queue/outbox.js';
 import { createOutgoingQueue } from '../../src/core/queue/queues.js';
@@ -20,30 +18,11 @@ import { createJobAdder } from '../../src/core/queue/jobs.js';
 import { markPromiseDone, repromise } from '../../src/core/queue/promised.js';
 import { isHandled, markHandled, storeUpdates, unhandledUpdates } from '../../src/core/telegram/inbox.js';
 import { createDrain, isOutage } from '../../src/core/telegram/drain.js';
-import { createLogger } from '../../src/core/logger.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { queueTestbed } from '../support/queue.js';
 import { FakeTelegram } from '../support/telegram.js';
 
-let database: TestDatabase;
-let redis: Redis;
-const prefix = `test-${randomBytes(4).toString('hex')}`;
-const log = createLogger('silent');
-const closers: Array<() => Promise<unknown>> = [];
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
-});
-afterEach(async () => {
-  while (closers.length) await closers.pop()!();
-  await database.db.execute(sql`truncate outbox, promised_jobs, update_inbox`);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
-});
-afterAll(async () => {
-  await redis.quit();
-  await database.drop();
-});
+const bed = queueTestbed('test', 'outbox, promised_jobs, update_inbox');
+const { prefix, log, closers } = bed;
 
 async function waitFor(check: () => Promise<boolean> | boolean, ms = 15_000): Promise<void> {
   const until = Date.now() + ms;
@@ -58,16 +37,16 @@ const sentOf = (tg: FakeTelegram) => tg.calls.filter((c) => c.method === 'sendMe
 
 function sender(tg: FakeTelegram) {
   const api = new Api('123:TEST-TOKEN-abcdefghij', { fetch: tg.fetch });
-  const queue = createOutgoingQueue(redis, prefix);
-  const worker = startSender({ database, connection: redis, prefix, api, log, perChatIntervalMs: 20, concurrency: 2, inflightMs: 600 });
+  const queue = createOutgoingQueue(bed.redis, prefix);
+  const worker = startSender({ database: bed.database, connection: bed.redis, prefix, api, log, perChatIntervalMs: 20, concurrency: 2, inflightMs: 600 });
   closers.push(() => queue.close(), () => worker.close());
   return queue;
 }
 
 /** A row as a sender killed mid-request leaves it: pending, enqueued, its lease lapsed. */
 async function deadSendersRow(text: string): Promise<number> {
-  const [id] = await addToOutbox(database.db, { dedupeKey: `dead:${text}`, chatId: 777, payload: { text } });
-  await database.db.execute(sql`update outbox set enqueued_at = now() - interval '3 s', locked_until = now() - interval '1 s', attempts = 1 where id = ${id}`);
+  const [id] = await addToOutbox(bed.database.db, { dedupeKey: `dead:${text}`, chatId: 777, payload: { text } });
+  await bed.database.db.execute(sql`update outbox set enqueued_at = now() - interval '3 s', locked_until = now() - interval '1 s', attempts = 1 where id = ${id}`);
   return id!;
 }
 
@@ -77,11 +56,11 @@ describe('sending', () => {
     const queue = sender(tg);
     await deadSendersRow('lapsed');
     // The dead sender's job still holds the ordinary job id in Redis.
-    const [row] = await database.rows<{ id: number; created: string }>(sql`select id, floor(extract(epoch from created_at) * 1000)::bigint::text as created from outbox`);
+    const [row] = await bed.database.rows<{ id: number; created: string }>(sql`select id, floor(extract(epoch from created_at) * 1000)::bigint::text as created from outbox`);
     await queue.add('send', { outboxId: Number(row!.id) }, { jobId: `ob-${row!.id}-${row!.created}`, delay: 3_600_000 });
-    expect(await relayOnce(database, queue, { requeueAfterSeconds: 300 })).toBe(1);
+    expect(await relayOnce(bed.database, queue, { requeueAfterSeconds: 300 })).toBe(1);
     await waitFor(() => sentOf(tg).length === 1, 5000);
-    expect(await relayOnce(database, queue, { requeueAfterSeconds: 300 })).toBe(0);
+    expect(await relayOnce(bed.database, queue, { requeueAfterSeconds: 300 })).toBe(0);
     await new Promise((r) => setTimeout(r, 300));
     expect(sentOf(tg).map((m) => m.payload.text)).toEqual(['lapsed']);
   });
@@ -90,13 +69,13 @@ describe('sending', () => {
     const tg = new FakeTelegram();
     const queue = sender(tg);
     const id = await deadSendersRow('held');
-    await redis.set(inflightKey(prefix, id), 'other-sender', 'PX', 5000);
-    await relayOnce(database, queue);
+    await bed.redis.set(inflightKey(prefix, id), 'other-sender', 'PX', 5000);
+    await relayOnce(bed.database, queue);
     await new Promise((r) => setTimeout(r, 1500));
     expect(sentOf(tg)).toHaveLength(0);
     // The other sender writes its answer down and lets go.
-    await database.db.execute(sql`update outbox set status = 'sent', locked_until = null where id = ${id}`);
-    await redis.del(inflightKey(prefix, id));
+    await bed.database.db.execute(sql`update outbox set status = 'sent', locked_until = null where id = ${id}`);
+    await bed.redis.del(inflightKey(prefix, id));
     await new Promise((r) => setTimeout(r, 1500));
     expect(sentOf(tg)).toHaveLength(0);
   });
@@ -119,55 +98,55 @@ describe('sending', () => {
 describe('redis is a cache of postgres', () => {
   it('notices a Redis that lost its data once, and refills it', async () => {
     let lost = 0;
-    const watch = startRedisWatch({ connection: redis, prefix, log, intervalMs: 60_000, onLost: async () => void lost++ });
+    const watch = startRedisWatch({ connection: bed.redis, prefix, log, intervalMs: 60_000, onLost: async () => void lost++ });
     closers.push(() => watch.stop());
     expect(await watch.check()).toBe(true);
     expect(await watch.check()).toBe(false);
-    await redis.del(sentinelKey(prefix));
+    await bed.redis.del(sentinelKey(prefix));
     expect(await watch.check()).toBe(true);
     expect(lost).toBe(2);
   });
 
   it('makes every pending row due again when the queue is gone', async () => {
-    await addToOutbox(database.db, [1, 2, 3].map((i) => ({ dedupeKey: `rq:${i}`, chatId: 900 + i, payload: { text: `t${i}` } })));
-    await database.db.execute(sql`update outbox set enqueued_at = now()`);
-    await database.db.execute(sql`update outbox set status = 'sent' where dedupe_key = 'rq:3'`);
-    expect(await requeueAllPending(database)).toBe(2);
-    const queue = createOutgoingQueue(redis, prefix);
+    await addToOutbox(bed.database.db, [1, 2, 3].map((i) => ({ dedupeKey: `rq:${i}`, chatId: 900 + i, payload: { text: `t${i}` } })));
+    await bed.database.db.execute(sql`update outbox set enqueued_at = now()`);
+    await bed.database.db.execute(sql`update outbox set status = 'sent' where dedupe_key = 'rq:3'`);
+    expect(await requeueAllPending(bed.database)).toBe(2);
+    const queue = createOutgoingQueue(bed.redis, prefix);
     closers.push(() => queue.close());
-    expect(await relayOnce(database, queue)).toBe(2);
+    expect(await relayOnce(bed.database, queue)).toBe(2);
   });
 
   it('keeps a promised job in Postgres and adds it again when Redis lost it, until it is done', async () => {
-    const jobs = createJobAdder(redis, prefix, { known: ['promise-test'], db: database.db });
+    const jobs = createJobAdder(bed.redis, prefix, { known: ['promise-test'], db: bed.database.db });
     closers.push(() => jobs.close());
     await jobs.add('promise-test', 'report', { kind: 'report', n: 1 }, 'report:42');
-    const queue = new Queue('promise-test', { connection: redis, prefix });
+    const queue = new Queue('promise-test', { connection: bed.redis, prefix });
     closers.push(() => queue.close());
     expect(await queue.getJob('report-42')).toBeTruthy();
     // Redis has it: nothing is added twice.
-    expect(await repromise(database.db, redis, prefix, { onlyMissing: true })).toBe(0);
+    expect(await repromise(bed.database.db, bed.redis, prefix, { onlyMissing: true })).toBe(0);
     await queue.obliterate({ force: true });
     expect(await queue.getJob('report-42')).toBeFalsy();
-    expect(await repromise(database.db, redis, prefix, { onlyMissing: true })).toBe(1);
+    expect(await repromise(bed.database.db, bed.redis, prefix, { onlyMissing: true })).toBe(1);
     expect((await queue.getJob('report-42'))?.data).toEqual({ kind: 'report', n: 1 });
-    await markPromiseDone(database.db, 'report-42');
+    await markPromiseDone(bed.database.db, 'report-42');
     await queue.obliterate({ force: true });
-    expect(await repromise(database.db, redis, prefix)).toBe(0);
+    expect(await repromise(bed.database.db, bed.redis, prefix)).toBe(0);
   });
 });
 
 describe('updates', () => {
   it('keeps fetched updates in the inbox until handled, in order', async () => {
     const u = (id: number) => ({ update_id: id, message: { message_id: id, date: 0, chat: { id: 1, type: 'private' as const, first_name: 'a' }, from: { id: 1, is_bot: false, first_name: 'a' }, text: 'x' } });
-    await storeUpdates(database.db, 42, [u(11), u(10)]);
-    await storeUpdates(database.db, 42, [u(10)]);
-    expect((await unhandledUpdates(database.db, 42)).map((x) => x.update_id)).toEqual([10, 11]);
-    expect(await markHandled(database.db, 42, 10)).toBe(true);
-    expect(await markHandled(database.db, 42, 10)).toBe(false);
-    expect(await isHandled(database.db, 42, 10)).toBe(true);
-    expect((await unhandledUpdates(database.db, 42)).map((x) => x.update_id)).toEqual([11]);
-    expect(await unhandledUpdates(database.db, 43)).toEqual([]);
+    await storeUpdates(bed.database.db, 42, [u(11), u(10)]);
+    await storeUpdates(bed.database.db, 42, [u(10)]);
+    expect((await unhandledUpdates(bed.database.db, 42)).map((x) => x.update_id)).toEqual([10, 11]);
+    expect(await markHandled(bed.database.db, 42, 10)).toBe(true);
+    expect(await markHandled(bed.database.db, 42, 10)).toBe(false);
+    expect(await isHandled(bed.database.db, 42, 10)).toBe(true);
+    expect((await unhandledUpdates(bed.database.db, 42)).map((x) => x.update_id)).toEqual([11]);
+    expect(await unhandledUpdates(bed.database.db, 43)).toEqual([]);
   });
 
   it('waits for running handlers before shutdown goes on, and gives up after its timeout', async () => {

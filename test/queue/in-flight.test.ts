@@ -5,18 +5,15 @@
  * goes out once; ordinary rows never get more than the base, and without maxConcurrency nothing
  * changes.
  */
-import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Api } from 'grammy';
 import { sql } from 'drizzle-orm';
-import { Redis } from 'ioredis';
 import { addToOutbox } from '../../src/core/queue/outbox.js';
 import { createOutgoingQueue } from '../../src/core/queue/queues.js';
 import { relayOnce } from '../../src/core/queue/relay.js';
 import { startSender } from '../../src/core/queue/sender.js';
 import { inFlightTuner } from '../../src/core/queue/in-flight.js';
-import { createLogger } from '../../src/core/logger.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { queueTestbed } from '../support/queue.js';
 import { FakeTelegram } from '../support/telegram.js';
 
 describe('inFlightTuner', () => {
@@ -38,26 +35,8 @@ describe('inFlightTuner', () => {
   });
 });
 
-let database: TestDatabase;
-let redis: Redis;
-const prefix = `test-inflight-${randomBytes(4).toString('hex')}`;
-const log = createLogger('silent');
-const closers: Array<() => Promise<unknown>> = [];
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
-});
-afterEach(async () => {
-  while (closers.length) await closers.pop()!();
-  await database.db.execute(sql`truncate outbox`);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
-});
-afterAll(async () => {
-  await redis.quit();
-  await database.drop();
-});
+const bed = queueTestbed('test-inflight', 'outbox');
+const { prefix, log, closers } = bed;
 
 /** A Bot API answering after 150 ms that counts the requests it has open at once. */
 function slowTelegram() {
@@ -75,15 +54,15 @@ function slowTelegram() {
 async function sendAll(n: number, paid: boolean, opts: { maxConcurrency?: number }) {
   const { tg, open } = slowTelegram();
   await addToOutbox(
-    database.db,
+    bed.database.db,
     Array.from({ length: n }, (_, i) => ({ dedupeKey: `t:${i}`, chatId: 5000 + i, payload: { text: `m ${i}`, ...(paid ? { allow_paid_broadcast: true } : {}) } })),
   );
-  const queue = createOutgoingQueue(redis, prefix);
+  const queue = createOutgoingQueue(bed.redis, prefix);
   closers.push(() => queue.close());
-  await relayOnce(database, queue);
+  await relayOnce(bed.database, queue);
   const sender = startSender({
-    database,
-    connection: redis,
+    database: bed.database,
+    connection: bed.redis,
     prefix,
     api: new Api('123:TEST-TOKEN-abcdefghij', { fetch: tg.fetch }),
     log,
@@ -98,7 +77,7 @@ async function sendAll(n: number, paid: boolean, opts: { maxConcurrency?: number
   const until = Date.now() + 30_000;
   for (;;) {
     most = Math.max(most, sender.concurrency);
-    const [row] = await database.rows<{ n: number }>(sql`select count(*)::int as n from outbox where status = 'sent'`);
+    const [row] = await bed.database.rows<{ n: number }>(sql`select count(*)::int as n from outbox where status = 'sent'`);
     if (Number(row!.n) === n) break;
     if (Date.now() > until) throw new Error('not drained');
     await new Promise((r) => setTimeout(r, 20));

@@ -3,47 +3,26 @@
  * 429 pauses the queue for retry_after, 403 marks the recipient unreachable, 400 is not retried,
  * a lost queue (Redis restart) is refilled from Postgres, and a second sender never resends.
  */
-import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Api } from 'grammy';
 import { eq, sql } from 'drizzle-orm';
-import { Redis } from 'ioredis';
 import { outbox, telegramAccounts } from '../../src/core/db/schema.js';
 import { addToOutbox } from '../../src/core/queue/outbox.js';
 import { createOutgoingQueue } from '../../src/core/queue/queues.js';
 import { relayOnce } from '../../src/core/queue/relay.js';
 import { startSender, type PayloadResolver } from '../../src/core/queue/sender.js';
-import { createLogger } from '../../src/core/logger.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { queueTestbed } from '../support/queue.js';
 import { FakeTelegram } from '../support/telegram.js';
 
-let database: TestDatabase;
-let redis: Redis;
-const prefix = `test-${randomBytes(4).toString('hex')}`;
-const log = createLogger('silent');
-const closers: Array<() => Promise<unknown>> = [];
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
-});
-afterEach(async () => {
-  while (closers.length) await closers.pop()!();
-  await database.db.execute(sql`truncate outbox`);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
-});
-afterAll(async () => {
-  await redis.quit();
-  await database.drop();
-});
+const bed = queueTestbed('test', 'outbox');
+const { prefix, log, closers } = bed;
 
 function setup(opts: { perChatIntervalMs?: number; resolvePayload?: PayloadResolver } = {}) {
   const tg = new FakeTelegram();
   const api = new Api('123:TEST-TOKEN-abcdefghij', { fetch: tg.fetch });
-  const queue = createOutgoingQueue(redis, prefix);
+  const queue = createOutgoingQueue(bed.redis, prefix);
   const start = () => {
-    const sender = startSender({ database, connection: redis, prefix, api, log, perChatIntervalMs: opts.perChatIntervalMs ?? 20, concurrency: 4, resolvePayload: opts.resolvePayload });
+    const sender = startSender({ database: bed.database, connection: bed.redis, prefix, api, log, perChatIntervalMs: opts.perChatIntervalMs ?? 20, concurrency: 4, resolvePayload: opts.resolvePayload });
     closers.push(() => sender.close());
     return sender;
   };
@@ -61,13 +40,13 @@ async function waitFor(check: () => Promise<boolean>, ms = 15_000): Promise<void
 }
 
 async function statuses(): Promise<Record<string, number>> {
-  const rows = await database.rows<{ status: string; n: number }>(sql`select status, count(*)::int as n from outbox group by status`);
+  const rows = await bed.database.rows<{ status: string; n: number }>(sql`select status, count(*)::int as n from outbox group by status`);
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 
 async function addMessages(n: number, chatOf: (i: number) => number = (i) => 9000 + i) {
   await addToOutbox(
-    database.db,
+    bed.database.db,
     Array.from({ length: n }, (_, i) => ({ dedupeKey: `test:${i}`, chatId: chatOf(i), payload: { text: `message ${i}` } })),
   );
 }
@@ -78,14 +57,14 @@ describe('sender', () => {
     await addMessages(20, (i) => 9000 + (i % 7));
     // The same dedupe keys again: the producer side is idempotent too.
     await addMessages(20, (i) => 9000 + (i % 7));
-    expect(await relayOnce(database, queue)).toBe(20);
-    expect(await relayOnce(database, queue, { requeueAfterSeconds: 0 })).toBe(20);
+    expect(await relayOnce(bed.database, queue)).toBe(20);
+    expect(await relayOnce(bed.database, queue, { requeueAfterSeconds: 0 })).toBe(20);
     start();
     await waitFor(async () => (await statuses()).sent === 20);
     const sent = tg.callsOf('sendMessage');
     expect(sent).toHaveLength(20);
     expect(new Set(sent.map((c) => c.payload.text)).size).toBe(20);
-    const [row] = await database.db.select().from(outbox).where(eq(outbox.dedupeKey, 'test:0'));
+    const [row] = await bed.database.db.select().from(outbox).where(eq(outbox.dedupeKey, 'test:0'));
     expect(row!.telegramMessageId).toBe(sent.find((c) => c.payload.text === 'message 0')!.response.result.message_id);
   });
 
@@ -97,7 +76,7 @@ describe('sender', () => {
       return undefined;
     });
     await addMessages(3, () => 9100);
-    await relayOnce(database, queue);
+    await relayOnce(bed.database, queue);
     start();
     await waitFor(async () => (await statuses()).sent === 3);
     expect(at).toHaveLength(3);
@@ -113,8 +92,8 @@ describe('sender', () => {
     };
     const { tg, queue, start } = setup({ resolvePayload: slowFirst });
     await addMessages(4, () => 9200);
-    await addToOutbox(database.db, [{ dedupeKey: 'test:other-chat', chatId: 9201, payload: { text: 'other chat' } }]);
-    await relayOnce(database, queue);
+    await addToOutbox(bed.database.db, [{ dedupeKey: 'test:other-chat', chatId: 9201, payload: { text: 'other chat' } }]);
+    await relayOnce(bed.database, queue);
     start();
     await waitFor(async () => (await statuses()).sent === 5);
     const texts = (chat: number) => tg.callsOf('sendMessage').filter((c) => c.payload.chat_id === chat).map((c) => c.payload.text);
@@ -136,7 +115,7 @@ describe('sender', () => {
       return undefined;
     });
     await addMessages(1, () => 9200);
-    await relayOnce(database, queue);
+    await relayOnce(bed.database, queue);
     start();
     await waitFor(async () => (await statuses()).sent === 1);
     const calls = tg.callsOf('sendMessage');
@@ -146,14 +125,14 @@ describe('sender', () => {
 
   it('marks a recipient who blocked the bot unreachable and does not retry', async () => {
     const { tg, queue, start } = setup();
-    await database.db.insert(telegramAccounts).values({ telegramUserId: 9300 }).onConflictDoNothing();
+    await bed.database.db.insert(telegramAccounts).values({ telegramUserId: 9300 }).onConflictDoNothing();
     tg.respond('sendMessage', () => ({ ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' }));
     await addMessages(1, () => 9300);
-    await relayOnce(database, queue);
+    await relayOnce(bed.database, queue);
     start();
     await waitFor(async () => (await statuses()).unreachable === 1);
     expect(tg.callsOf('sendMessage')).toHaveLength(1);
-    const [account] = await database.db.select().from(telegramAccounts).where(eq(telegramAccounts.telegramUserId, 9300));
+    const [account] = await bed.database.db.select().from(telegramAccounts).where(eq(telegramAccounts.telegramUserId, 9300));
     expect(account!.unreachableAt).not.toBeNull();
   });
 
@@ -161,10 +140,10 @@ describe('sender', () => {
     const { tg, queue, start } = setup();
     tg.respond('sendMessage', () => ({ ok: false, error_code: 400, description: 'Bad Request: chat not found' }));
     await addMessages(1, () => 9400);
-    await relayOnce(database, queue);
+    await relayOnce(bed.database, queue);
     start();
     await waitFor(async () => (await statuses()).failed === 1);
-    const [row] = await database.db.select().from(outbox);
+    const [row] = await bed.database.db.select().from(outbox);
     expect(row!.lastError).toContain('chat not found');
     expect(tg.callsOf('sendMessage')).toHaveLength(1);
   });
@@ -172,10 +151,10 @@ describe('sender', () => {
   it('refills a queue that Redis lost from the pending rows in Postgres', async () => {
     const { tg, queue, start } = setup();
     await addMessages(5);
-    await relayOnce(database, queue);
+    await relayOnce(bed.database, queue);
     await queue.obliterate({ force: true }); // Redis restarted without persistence
-    expect(await relayOnce(database, queue)).toBe(0); // recently enqueued: not yet suspicious
-    expect(await relayOnce(database, queue, { requeueAfterSeconds: 0 })).toBe(5);
+    expect(await relayOnce(bed.database, queue)).toBe(0); // recently enqueued: not yet suspicious
+    expect(await relayOnce(bed.database, queue, { requeueAfterSeconds: 0 })).toBe(5);
     start();
     await waitFor(async () => (await statuses()).sent === 5);
     expect(tg.callsOf('sendMessage')).toHaveLength(5);
@@ -185,8 +164,8 @@ describe('sender', () => {
     const { tg, queue, start } = setup();
     await addMessages(1, () => 9500);
     // As if a worker that died had taken the lease a moment ago.
-    await database.db.execute(sql`update outbox set locked_until = now() + interval '1 second'`);
-    await relayOnce(database, queue);
+    await bed.database.db.execute(sql`update outbox set locked_until = now() + interval '1 second'`);
+    await relayOnce(bed.database, queue);
     start();
     await waitFor(async () => (await statuses()).sent === 1);
     expect(tg.callsOf('sendMessage')).toHaveLength(1);
@@ -202,7 +181,7 @@ describe('sender', () => {
       return undefined;
     });
     await addMessages(30);
-    await relayOnce(database, queue);
+    await relayOnce(bed.database, queue);
     const first = start();
     await waitFor(async () => count >= 5);
     await first.close(true); // force: does not wait for its active jobs
