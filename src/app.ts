@@ -33,17 +33,20 @@ import { systemNow } from './core/clock.js';
 export { CAPABILITIES };
 
 export async function openAppDatabase(config: Config): Promise<Database> {
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
+  // Updates, the outbox and the sender: keyed statements planned once per connection. Reports,
+  // roll-ups and the read API read through a pool of their own that plans per value — on the
+  // replica when there is one, else on the primary (openDatabase's genericPlans says why).
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR, genericPlans: true });
   await migrateDatabase(database);
-  return withReader(database, config.DATABASE_READ_URL);
+  return withReader(database, config.DATABASE_READ_URL ?? config.DATABASE_URL);
 }
 
 /**
- * Adds the read pool (DATABASE_READ_URL: a replica) that reports, roll-ups and the read API
- * use; without one they read from the primary. Closing the database closes both.
+ * Adds the read pool (DATABASE_READ_URL: a replica, or the primary itself) that reports,
+ * roll-ups and the read API use. Closing the database closes both.
  */
 export async function withReader(database: Database, readUrl: string | undefined): Promise<Database> {
-  if (!readUrl || readUrl === database.url || database.kind !== 'postgres') return database;
+  if (!readUrl || database.kind !== 'postgres') return database;
   const reader = await openDatabase({ databaseUrl: readUrl, applicationName: 'sis-read' });
   const closePrimary = database.close;
   return Object.assign(database, {
@@ -96,6 +99,11 @@ export interface WorkerHandles {
   close(): Promise<void>;
 }
 
+/** Every capability's payload resolvers as one (the sender's: what an outbox row turns into). */
+export function capabilityResolvers(list: readonly Capability[], db: Db, notifier: Notifier, config?: Config) {
+  return composeResolvers(...list.flatMap((c) => (c.resolvers ? [c.resolvers(db, notifier, config)] : [])));
+}
+
 export async function startWorkers(
   config: Config,
   database: Database,
@@ -124,7 +132,7 @@ export async function startWorkers(
     api: api ?? new Api(config.BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT }),
     log: log.child({ part: 'sender' }),
     ratePerSecond: config.SEND_RATE_PER_SECOND,
-    resolvePayload: composeResolvers(...list.flatMap((c) => (c.resolvers ? [c.resolvers(database.db, notifier, config)] : []))),
+    resolvePayload: capabilityResolvers(list, database.db, notifier, config),
   });
   const ctx: JobContext = {
     database,

@@ -68,7 +68,7 @@ const bench: Bench = {
   name: 'checkin',
   description: `${GATES} gates scan ${STUDENTS.toLocaleString('en-US')} cards through the bot (check-in + notices)`,
   async run(): Promise<BenchResult> {
-    const database = await createTestDatabase({ max: Number(process.env.BENCH_POOL ?? 10) });
+    const database = await createTestDatabase({ max: Number(process.env.BENCH_POOL ?? 10), genericPlans: true });
     try {
       const { db } = database;
       await addSchool(db, { code: 'GATE', nameKm: 'សាលា', nameEn: 'Gate School', province: 'PP' }, 'cli');

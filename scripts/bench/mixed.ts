@@ -61,7 +61,7 @@ const bench: Bench = {
   name: 'mixed',
   description: `${UPDATES.toLocaleString('en-US')} mixed updates from ${LANES} chats through the full stack vs a bare grammY handler`,
   async run(): Promise<BenchResult> {
-    const database = await createTestDatabase({ max: 10 });
+    const database = await createTestDatabase({ max: 10, genericPlans: true });
     // The bot process's Redis client, with the production options.
     const redis = createBotRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     await new Promise<void>((resolve, reject) => { redis.once('ready', () => resolve()); redis.once('error', reject); });

@@ -60,7 +60,7 @@ const bench: Bench = {
   name: 'questions',
   description: `${ASKERS} parents send a question at the same moment; escalation over ${int(THREADS)} threads`,
   async run(): Promise<BenchResult> {
-    const database = await createTestDatabase({ max: Number(process.env.BENCH_POOL ?? 10) });
+    const database = await createTestDatabase({ max: Number(process.env.BENCH_POOL ?? 10), genericPlans: true });
     try {
       const { db } = database;
       await addSchool(db, { code: 'QB', nameKm: 'សាលា', nameEn: 'Bench School', province: 'PP' }, 'cli');

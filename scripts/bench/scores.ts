@@ -74,7 +74,7 @@ const bench: Bench = {
   name: 'scores',
   description: 'term results of a 2,000-student school in SQL; report-card pictures; 50 teachers saving 40-student sheets at once',
   async run(): Promise<BenchResult> {
-    const database = await createTestDatabase({ max: Number(process.env.BENCH_POOL ?? 10) });
+    const database = await createTestDatabase({ max: Number(process.env.BENCH_POOL ?? 10), genericPlans: true });
     try {
       const { db } = database;
       await addSchool(db, { code: 'BENCH', nameKm: 'សាលាសាកល្បង', nameEn: 'Bench School', province: 'PP' }, 'cli');

@@ -3,6 +3,7 @@
  * export is a `Bench`; it is listed in run.ts's registry. Each one creates its own resources (a
  * database from test/support/db.ts, its own Redis key prefix, servers) and removes them itself.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 
 export interface Figure {
   label: string;
@@ -85,4 +86,30 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * CPU seconds used so far by the local PostgreSQL server's processes (Linux /proc; 0 elsewhere or
+ * when the server runs on another machine): a benchmark prints what the database spent beside
+ * what the Node process did, to tell which of the two bounds a figure.
+ */
+export function postgresCpuSeconds(): number {
+  let ticks = 0;
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const close = stat.lastIndexOf(')');
+        if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
+        const fields = stat.slice(close + 2).split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+      } catch {
+        // the process ended while we looked
+      }
+    }
+  } catch {
+    return 0;
+  }
+  return ticks / 100;
 }

@@ -3,6 +3,7 @@
  * children are told at once, the office sees the day, reminders go to classes not yet submitted.
  */
 import type { Capability } from '../core/capability.js';
+import { absenceTextResolver } from './alert-texts.js';
 import { attendanceFeature, excuseNote } from './bot.js';
 import { attendanceHome, NAMESPACES, todayHome } from './buttons.js';
 import { calendarCli } from './cli.js';
@@ -25,4 +26,6 @@ export const attendance: Capability = {
   bot: attendanceFeature,
   queues: [attendanceQueue],
   cli: [calendarCli],
+  // absence alerts and corrections are written in the submit's one statement, their texts when they go out
+  resolvers: (_db, notifier) => absenceTextResolver(notifier),
 };

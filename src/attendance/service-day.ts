@@ -14,7 +14,7 @@ import { addToOutbox, type OutgoingMessage } from '../core/queue/outbox.js';
 import { sheetOpen } from './buttons.js';
 import { classSubmissions, classSubstitutes } from './schema.js';
 import { isSchoolDay } from './service-calendar.js';
-import { shiftName } from './service-submit.js';
+import { shiftName } from './alert-texts.js';
 
 export interface ClassDay {
   classId: number;

@@ -1,21 +1,22 @@
 /**
  * Submitting a class's list: attendance rows + submission + family alerts through the outbox, in
- * one transaction; corrections for families told of an absence that is no longer one (also when a
+ * one statement; corrections for families told of an absence that is no longer one (also when a
  * child is scanned at the gate after the list went in); families' answers to an alert.
  */
-import { and, eq, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Db, type Tx } from '../core/db/client.js';
-import { pgArrayLiteral, withParts, writeTogether } from '../core/db/batch.js';
-import { guardians, students, telegramAccounts, type Locale, type Shift } from '../core/db/schema.js';
+import { pgArrayLiteral } from '../core/db/batch.js';
+import { guardians, students, telegramAccounts, type Shift } from '../core/db/schema.js';
 import type { Actor } from '../core/auth/actor.js';
-import { actorOf, audit, auditInsert, type AuditEntry } from '../core/auth/audit.js';
-import { displayName, formatDay, formatTime, type Notifier } from '../core/i18n/index.js';
-import { addToOutbox, outboxInsert, type OutgoingMessage } from '../core/queue/outbox.js';
+import { actorOf, audit, type AuditEntry } from '../core/auth/audit.js';
+import type { Notifier } from '../core/i18n/index.js';
+import { addToOutbox, type OutgoingMessage } from '../core/queue/outbox.js';
 import { eventInsert } from '../webhooks/events.js';
-import { alertAnswer, type AlertAnswer } from './buttons.js';
-import { absenceAlerts, alertedAbsences, attendance, attendanceDrafts, classSubmissions } from './schema.js';
+import type { AlertAnswer } from './buttons.js';
+import { correctionPayload } from './alert-texts.js';
+import { absenceAlerts, alertedAbsences, attendance } from './schema.js';
 import { getSettings } from './service-calendar.js';
-import { countMarks, readSheet, sheetColumns, sheetFromRow, sheetStamp, type ClassAccess, type SheetStudent } from './service-sheet.js';
+import { countMarks, readSheet, sheetStamp, type ClassAccess, type SheetStudent } from './service-sheet.js';
 
 export type { AlertAnswer };
 
@@ -30,8 +31,15 @@ export interface SubmitResult {
 }
 
 /**
- * Writes the sheet as the day's attendance. Serialized per class by the submission row's lock,
- * so a teacher and an operator submitting at once cannot both alert a family. Alerts go only to
+ * Writes the sheet as the day's attendance: one read, then ONE statement that writes everything
+ * (no transaction around them: each round trip, BEGIN and COMMIT included, is a socket write and a
+ * wake-up of the bot's one busy core, and those were most of a submit's cost).
+ *
+ * The statement writes only if the class's submission is still the version the read saw: the
+ * submission row's upsert carries that condition, and every other write of the statement depends
+ * on its row. A teacher and an operator submitting at once cannot both write (the second waits
+ * on the row's lock, then finds the version moved on and writes nothing), and the loser reads the
+ * sheet again (or, confirming a list it showed, is told the list changed). Alerts go only to
  * families of children newly absent (not excused, not already alerted, not the person who took
  * the roll); families of a child alerted earlier and now present or late get a correction.
  */
@@ -40,38 +48,20 @@ export async function submitSheet(
   access: ClassAccess,
   day: string,
   actor: Actor,
-  notifier: Notifier,
+  _notifier: Notifier,
   opts: { who?: string; today?: string; stamp?: number } = {},
 ): Promise<SubmitResult> {
   const who = opts.who ?? actorOf(actor.telegramUserId);
   // A list for an earlier day (the office catching up) is a record, not an alarm: families get a
   // plain notice of that day's absence, with no "coming late" to answer days later.
   const pastDay = opts.today !== undefined && day < opts.today;
-  return db.transaction(async (tx) => {
-    // The submission row is written first: its row lock is what serializes the submits of one
-    // class (teacher and operator racing, a retried update) — the second waits in this statement.
-    // The sheet is read in the same statement, from the snapshot taken as it began; when another
-    // submit committed while this one waited (the version written is not the one after the
-    // version read), the sheet is read again, and then sees what that submit saved.
-    // Its counts are written with the messages, at the end, once the sheet is known.
-    const submission = tx
-      .insert(classSubmissions)
-      .values({ schoolId: access.schoolId, classId: access.classId, day, shift: access.shift, via: access.via, submittedBy: who, submittedByStaffId: access.staffId, counts: {} })
-      .onConflictDoUpdate({
-        target: [classSubmissions.classId, classSubmissions.day, classSubmissions.shift],
-        set: { via: access.via, submittedBy: who, submittedByStaffId: access.staffId, submittedAt: sql`now()`, version: sql`${classSubmissions.version} + 1` },
-      })
-      .returning({ version: classSubmissions.version });
-    const [first] = rowsOf<Record<string, unknown>>(
-      await tx.execute(sql`with submitted as (${submission.getSQL()}) select (select version from submitted) as "writtenVersion", ${sheetColumns(access, day)}`),
-    );
-    const version = Number(first!.writtenVersion);
-    let { sheet, saved: before } = sheetFromRow(access, day, first!);
-    const raced = (sheet.submission?.version ?? 0) + 1 !== version;
+  for (let attempt = 1; ; attempt++) {
+    const { sheet, saved: before } = await readSheet(db, access, day);
     // The list the teacher confirmed is no longer this one (a tap, an answer or a submit since):
-    // nothing is written (the transaction rolls back) and the bot shows the list as it is now.
-    if (opts.stamp !== undefined && (raced || sheetStamp(sheet) !== opts.stamp)) throw new StaleSheetError();
-    if (raced) ({ sheet, saved: before } = await readSheet(tx, access, day));
+    // nothing is written and the bot shows the list as it is now.
+    if (opts.stamp !== undefined && sheetStamp(sheet) !== opts.stamp) throw new StaleSheetError();
+    const read = sheet.submission?.version ?? 0;
+    const version = read + 1;
     const counts = countMarks(sheet);
     const changed = sheet.students.filter((s) => {
       const b = before.get(s.studentId);
@@ -79,20 +69,8 @@ export async function submitSheet(
     });
     const newlyAbsent = changed.filter((s) => s.mark.status === 'absent' && before.get(s.studentId)?.status !== 'absent');
     const noLongerAbsent = changed.filter((s) => s.mark.status !== 'absent' && before.get(s.studentId)?.status === 'absent');
-
-    // The class's writes (attendance rows, the draft cleared) and the family alerts (who to tell,
-    // and the claim of each guardian-child pair) as ONE statement while the class's lock is held.
     // A past day: the school's choice of a plain notice of that day (the default) or none.
-    const classWrites = [
-      tx.delete(attendanceDrafts).where(and(eq(attendanceDrafts.classId, access.classId), eq(attendanceDrafts.day, day), eq(attendanceDrafts.shift, access.shift))),
-      changed.length > 0 && attendanceUpsert(access, day, changed, who),
-    ];
-    const alerting = newlyAbsent.length > 0 && (!pastDay || (await getSettings(tx, access.schoolId)).pastDayNotice === 'plain');
-    let alerts: OutgoingMessage[] = [];
-    if (alerting) alerts = await absenceAlertMessages(tx, access, day, newlyAbsent, actor, notifier, pastDay, classWrites);
-    else await writeTogether(tx, classWrites);
-
-    const corrections = await correctionMessages(tx, access, day, noLongerAbsent, notifier);
+    const alerting = newlyAbsent.length > 0 && (!pastDay || (await getSettings(db, access.schoolId)).pastDayNotice === 'plain');
 
     const entries: AuditEntry[] = [
       { actor: who, schoolId: access.schoolId, action: 'attendance.submit', entity: 'class', entityId: access.classId, details: { day, shift: access.shift, via: access.via, version, counts } },
@@ -102,41 +80,143 @@ export async function submitSheet(
         entries.push({ actor: who, schoolId: access.schoolId, action: 'attendance.correct', entity: 'student', entityId: s.studentId, details: { day, shift: access.shift, from: before.get(s.studentId)?.status ?? null, to: s.mark.status, via: access.via } });
       }
     }
-    // The messages, the audit rows and the webhook events: one statement.
-    const event = { schoolId: access.schoolId, data: { classId: access.classId, class: access.className, day, shift: access.shift, version } };
-    await writeTogether(tx, [
-      tx
-        .update(classSubmissions)
-        .set({ counts })
-        .where(and(eq(classSubmissions.classId, access.classId), eq(classSubmissions.day, day), eq(classSubmissions.shift, access.shift))),
-      outboxInsert(tx, [...alerts, ...corrections]),
-      auditInsert(tx, entries),
-      eventInsert({ ...event, event: 'attendance.submitted', key: `attendance.submitted:${access.classId}:${day}:${access.shift}:${version}` }),
-      // a school adopts the system with its first list ever
-      version === 1 &&
-        eventInsert({ event: 'school.adopted', schoolId: access.schoolId, key: `school.adopted:${access.schoolId}`, data: { day }, onlyIf: sql`not exists (select 1 from class_submissions x where x.school_id = s.id and not (x.class_id = ${access.classId} and x.day = ${day}::date and x.shift = ${access.shift}::shift))` }),
-    ]);
-    return { version, counts, changed: changed.length, alertsQueued: alerts.length, correctionsQueued: corrections.length };
-  });
+    const [row] = rowsOf<{ version: number | null; alerts: number; corrections: number }>(
+      await db.execute(
+        submitStatement({ access, day, who, read, counts, changed, absent: alerting ? newlyAbsent : [], back: noLongerAbsent, actorTelegramId: actor.telegramUserId, pastDay, entries }),
+      ),
+    );
+    if (row?.version !== null && row?.version !== undefined) {
+      return { version: Number(row.version), counts, changed: changed.length, alertsQueued: Number(row.alerts), correctionsQueued: Number(row.corrections) };
+    }
+    // Another submit of this class went in between the read and the write: nothing was written.
+    if (opts.stamp !== undefined || attempt >= 5) throw new StaleSheetError();
+  }
 }
 
 /**
- * A class's rows in one statement with a fixed text and one array per column (unnest), instead
- * of a 40-row VALUES list with 480 parameters that the server parses and plans every time.
+ * The submit's one statement. Its text never changes (lists go as array parameters), so each
+ * connection parses and plans it once. Every write depends on `ok`, the submission's row written
+ * at the version after the one read; with no row there, the statement writes nothing at all.
  */
-function attendanceUpsert(access: ClassAccess, day: string, rows: SheetStudent[], who: string): SQL {
+function submitStatement(input: {
+  access: ClassAccess;
+  day: string;
+  who: string;
+  /** the submission's version the sheet was read at (0: none yet) */
+  read: number;
+  counts: ReturnType<typeof countMarks>;
+  changed: SheetStudent[];
+  /** children whose families are to be alerted (newly absent, and the day alerts) */
+  absent: SheetStudent[];
+  /** children alerted as absent earlier and now not absent */
+  back: SheetStudent[];
+  actorTelegramId: number;
+  pastDay: boolean;
+  entries: AuditEntry[];
+}): SQL {
+  const { access, day, who, changed, back } = input;
+  const version = input.read + 1;
+  const ids = (list: SheetStudent[]) => pgArrayLiteral(list.map((r) => r.studentId));
+  const event = { schoolId: access.schoolId, data: { classId: access.classId, class: access.className, day, shift: access.shift, version } };
+  const audits = input.entries.map((e) => ({ action: e.action, entity: e.entity ?? null, entity_id: e.entityId === undefined ? null : String(e.entityId), details: e.details ?? null }));
   return sql`
-    insert into attendance (student_id, day, shift, school_id, class_id, status, arrived_at, excuse_reason, excuse_note, source, marked_by)
-    select u.student_id, ${day}::date, ${access.shift}::shift, ${access.schoolId}::int, ${access.classId}::int,
-           u.status::attendance_status, u.arrived_at, u.excuse_reason::excuse_reason, u.excuse_note, ${access.via}, ${who}
-      from unnest(${pgArrayLiteral(rows.map((r) => r.studentId))}::bigint[], ${pgArrayLiteral(rows.map((r) => r.mark.status))}::text[],
-                  ${pgArrayLiteral(rows.map((r) => r.mark.arrivedAt ?? null))}::text[], ${pgArrayLiteral(rows.map((r) => r.mark.reason ?? null))}::text[],
-                  ${pgArrayLiteral(rows.map((r) => r.mark.note ?? null))}::text[])
-           as u(student_id, status, arrived_at, excuse_reason, excuse_note)
-    on conflict (student_id, day, shift) do update set
-      status = excluded.status, arrived_at = excluded.arrived_at, excuse_reason = excluded.excuse_reason,
-      excuse_note = excluded.excuse_note, source = excluded.source, marked_by = excluded.marked_by,
-      class_id = excluded.class_id, updated_at = now()`;
+    with sub as (
+      insert into class_submissions (school_id, class_id, day, shift, via, submitted_by, submitted_by_staff_id, counts)
+      values (${access.schoolId}::int, ${access.classId}::int, ${day}::date, ${access.shift}::shift, ${access.via}, ${who}, ${access.staffId}::int, ${JSON.stringify(input.counts)}::jsonb)
+      on conflict (class_id, day, shift) do update set
+        via = excluded.via, submitted_by = excluded.submitted_by, submitted_by_staff_id = excluded.submitted_by_staff_id,
+        submitted_at = now(), version = class_submissions.version + 1, counts = excluded.counts
+        where class_submissions.version = ${input.read}::int
+      returning version),
+    ok as (select version from sub),
+    draft_cleared as (
+      delete from attendance_drafts d
+       where d.class_id = ${access.classId}::int and d.day = ${day}::date and d.shift = ${access.shift}::shift and exists (select 1 from ok)),
+    marks as (
+      insert into attendance (student_id, day, shift, school_id, class_id, status, arrived_at, excuse_reason, excuse_note, source, marked_by)
+      select u.student_id, ${day}::date, ${access.shift}::shift, ${access.schoolId}::int, ${access.classId}::int,
+             u.status::attendance_status, u.arrived_at, u.excuse_reason::excuse_reason, u.excuse_note, ${access.via}, ${who}
+        from unnest(${ids(changed)}::bigint[], ${pgArrayLiteral(changed.map((r) => r.mark.status))}::text[],
+                    ${pgArrayLiteral(changed.map((r) => r.mark.arrivedAt ?? null))}::text[], ${pgArrayLiteral(changed.map((r) => r.mark.reason ?? null))}::text[],
+                    ${pgArrayLiteral(changed.map((r) => r.mark.note ?? null))}::text[])
+             as u(student_id, status, arrived_at, excuse_reason, excuse_note)
+       where exists (select 1 from ok)
+      on conflict (student_id, day, shift) do update set
+        status = excluded.status, arrived_at = excluded.arrived_at, excuse_reason = excluded.excuse_reason,
+        excuse_note = excluded.excuse_note, source = excluded.source, marked_by = excluded.marked_by,
+        class_id = excluded.class_id, updated_at = now()),
+    -- the families to alert: guardians on Telegram of the newly absent, never the one who took the roll
+    t as (
+      select sg.guardian_id, sg.student_id from student_guardians sg join guardians g on g.id = sg.guardian_id
+       where sg.student_id = any(${ids(input.absent)}::bigint[])
+         and g.telegram_user_id is not null and g.telegram_user_id <> ${input.actorTelegramId}::bigint
+         and exists (select 1 from ok)),
+    alert_ids as (select guardian_id, nextval('absence_alerts_id_seq'::regclass) as id from (select distinct guardian_id from t) x),
+    -- the claim of each (guardian, child) pair: a family hears of an absence once, whatever races it
+    claimed as (
+      insert into alerted_absences (guardian_id, student_id, day, shift, alert_id)
+      select t.guardian_id, t.student_id, ${day}::date, ${access.shift}::shift, alert_ids.id from t join alert_ids using (guardian_id)
+      on conflict do nothing
+      returning guardian_id, student_id, alert_id),
+    alerts as (
+      insert into absence_alerts (id, school_id, guardian_id, day, shift, student_ids)
+      select alert_id, ${access.schoolId}::int, guardian_id, ${day}::date, ${access.shift}::shift, array_agg(student_id order by student_id)
+        from claimed group by alert_id, guardian_id
+      returning id, guardian_id, student_ids),
+    alert_rows as (
+      insert into outbox (dedupe_key, school_id, capability, entity, entity_id, student_id, chat_id, method, payload, priority)
+      select 'absent:' || a.id, ${access.schoolId}::int, ${CAPABILITY}, 'absence_alert', a.id,
+             -- one alert may name several children of one family: then it is about none of them alone
+             case when cardinality(a.student_ids) = 1 then a.student_ids[1] end,
+             g.telegram_user_id, 'sendMessage',
+             jsonb_build_object('absenceAlert', a.id, 'pastDay', ${input.pastDay}::boolean, 'class', ${access.className}::text, 'day', ${day}::text,
+                                'shift', ${access.shift}::text, 'locale', ta.locale,
+                                'children', (select jsonb_agg(jsonb_build_object('km', s.name_km, 'en', s.name_en) order by s.roll_no, s.id)
+                                               from students s where s.id = any(a.student_ids))),
+             2
+        from alerts a join guardians g on g.id = a.guardian_id left join telegram_accounts ta on ta.telegram_user_id = g.telegram_user_id
+      on conflict (dedupe_key) do nothing),
+    -- corrections: families told of an absence that is no longer one, once per new mark
+    back as (
+      select * from unnest(${ids(back)}::bigint[], ${pgArrayLiteral(back.map((r) => r.mark.status))}::text[], ${pgArrayLiteral(back.map((r) => r.mark.arrivedAt ?? null))}::text[])
+               as b(student_id, status, arrived_at)
+       where exists (select 1 from ok)),
+    told as (
+      select al.guardian_id, al.student_id, al.alert_id, g.telegram_user_id, ta.locale, b.status, b.arrived_at, s.name_km, s.name_en
+        from back b
+        join alerted_absences al on al.student_id = b.student_id and al.day = ${day}::date and al.shift = ${access.shift}::shift
+        join guardians g on g.id = al.guardian_id
+        left join telegram_accounts ta on ta.telegram_user_id = g.telegram_user_id
+        join students s on s.id = b.student_id
+       where g.telegram_user_id is not null and al.corrected_to is distinct from b.status),
+    told_marked as (
+      update alerted_absences al set corrected_to = told.status from told
+       where al.guardian_id = told.guardian_id and al.student_id = told.student_id and al.day = ${day}::date and al.shift = ${access.shift}::shift),
+    correction_rows as (
+      insert into outbox (dedupe_key, school_id, capability, entity, entity_id, student_id, chat_id, method, payload, priority)
+      select 'correct:' || told.guardian_id || ':' || told.student_id || ':' || ${day}::text || ':' || ${access.shift}::text || ':' || told.status || ':' || coalesce(told.arrived_at, ''),
+             ${access.schoolId}::int, ${CAPABILITY}, 'absence_alert', told.alert_id, told.student_id, told.telegram_user_id, 'sendMessage',
+             jsonb_build_object('absenceCorrection', told.status, 'time', told.arrived_at, 'child', jsonb_build_object('km', told.name_km, 'en', told.name_en),
+                                'class', ${access.className}::text, 'day', ${day}::text, 'locale', told.locale),
+             3
+        from told
+      on conflict (dedupe_key) do nothing),
+    audited as (
+      insert into audit_log (actor, school_id, action, entity, entity_id, outcome, details)
+      select ${who}, ${access.schoolId}::int, x.action, x.entity, x.entity_id, 'ok', x.details
+        from jsonb_to_recordset(${JSON.stringify(audits)}::jsonb) as x(action text, entity text, entity_id text, details jsonb)
+       where exists (select 1 from ok)),
+    submitted_event as (${eventInsert({ ...event, event: 'attendance.submitted', key: `attendance.submitted:${access.classId}:${day}:${access.shift}:${version}`, onlyIf: sql`exists (select 1 from ok)` })}),
+    -- a school adopts the system with its first list ever
+    adopted_event as (${eventInsert({
+      event: 'school.adopted',
+      schoolId: access.schoolId,
+      key: `school.adopted:${access.schoolId}`,
+      data: { day },
+      onlyIf: sql`${version}::int = 1 and exists (select 1 from ok)
+                  and not exists (select 1 from class_submissions x where x.school_id = s.id and not (x.class_id = ${access.classId}::int and x.day = ${day}::date and x.shift = ${access.shift}::shift))`,
+    })})
+    select (select version from ok) as version, (select count(*) from alerts)::int as alerts, (select count(*) from told)::int as corrections`;
 }
 
 /** The list confirmed is not the list as it is now: nothing was submitted. */
@@ -146,124 +226,11 @@ export class StaleSheetError extends Error {
   }
 }
 
-export function shiftName(notifier: Notifier, locale: Locale, shift: Shift) {
-  return notifier.t(locale, `core-shift-${shift}`);
-}
-
-/** A child as a family reads them: in English the Latin spelling with the Khmer one after it. */
-function childName(locale: Locale, s: { nameKm: string; nameEn: string | null }) {
-  const shown = displayName(locale, s);
-  return shown === s.nameKm ? shown : `${shown} (${s.nameKm})`;
-}
-
 /**
- * The alert messages for newly absent children: their families on Telegram (never the person who
- * took the roll about their own child), one alert row per guardian and the claim of each
- * (guardian, child) pair, all in one statement. Only pairs this transaction claims are announced,
- * so no family hears of an absence twice.
+ * Corrections for families told of an absence that is no longer one (the gate scan's way; the
+ * submit writes the same rows in its statement): texts made when they go out (alert-texts.ts).
  */
-async function absenceAlertMessages(
-  tx: Tx,
-  access: ClassAccess,
-  day: string,
-  absent: SheetStudent[],
-  actor: Actor,
-  notifier: Notifier,
-  pastDay: boolean,
-  /** other writes of the transaction that go in the same statement (data-modifying WITH parts) */
-  alongside: ReadonlyArray<SQLWrapper | null | undefined | false> = [],
-): Promise<OutgoingMessage[]> {
-  if (absent.length === 0) return [];
-  const writes = withParts(alongside);
-  const result = await tx.execute(sql`
-    with ${writes ? sql`${writes}, ` : sql``}t as (
-      select sg.guardian_id, sg.student_id, g.telegram_user_id, ta.locale
-        from student_guardians sg
-        join guardians g on g.id = sg.guardian_id
-        left join telegram_accounts ta on ta.telegram_user_id = g.telegram_user_id
-       where sg.student_id = any(${pgArrayLiteral(absent.map((s) => s.studentId))}::bigint[])
-         and g.telegram_user_id is not null and g.telegram_user_id <> ${actor.telegramUserId}::bigint),
-    a as (
-      insert into absence_alerts (school_id, guardian_id, day, shift, student_ids)
-      select ${access.schoolId}::int, guardian_id, ${day}::date, ${access.shift}::shift, array_agg(student_id) from t group by guardian_id
-      returning id, guardian_id),
-    c as (
-      insert into alerted_absences (guardian_id, student_id, day, shift, alert_id)
-      select t.guardian_id, t.student_id, ${day}::date, ${access.shift}::shift, a.id from t join a using (guardian_id)
-      on conflict do nothing
-      returning guardian_id, student_id)
-    select a.id, a.guardian_id as "guardianId",
-           (select t.telegram_user_id from t where t.guardian_id = a.guardian_id limit 1) as "telegramUserId",
-           (select t.locale from t where t.guardian_id = a.guardian_id limit 1) as locale,
-           (select count(*) from t where t.guardian_id = a.guardian_id)::int as targets,
-           coalesce((select json_agg(c.student_id) from c where c.guardian_id = a.guardian_id), '[]'::json) as claimed
-      from a`);
-  const rowsOut = rowsOf<{ id: number | string; guardianId: number | string; telegramUserId: number | string; locale: Locale | null; targets: number; claimed: unknown }>(result);
-  const alerts = rowsOut.map((r) => ({ id: Number(r.id), guardianId: Number(r.guardianId), telegramUserId: Number(r.telegramUserId), locale: r.locale, targets: Number(r.targets) }));
-  const claimedBy = new Map<number, number[]>();
-  for (const r of rowsOut) {
-    const ids = (typeof r.claimed === 'string' ? JSON.parse(r.claimed) : r.claimed) as Array<number | string>;
-    if (ids.length > 0) claimedBy.set(Number(r.guardianId), ids.map(Number));
-  }
-
-  const unclaimed = alerts.filter((a) => !claimedBy.has(a.guardianId)).map((a) => a.id);
-  if (unclaimed.length > 0) await tx.delete(absenceAlerts).where(inArray(absenceAlerts.id, unclaimed));
-  for (const a of alerts) {
-    const kids = claimedBy.get(a.guardianId);
-    if (kids && kids.length !== a.targets) {
-      await tx.update(absenceAlerts).set({ studentIds: kids }).where(eq(absenceAlerts.id, a.id));
-    }
-  }
-
-  const byId = new Map(absent.map((s) => [s.studentId, s]));
-  const messages: OutgoingMessage[] = [];
-  for (const a of alerts) {
-    const kidIds = claimedBy.get(a.guardianId);
-    if (!kidIds) continue;
-    const locale = a.locale ?? notifier.defaultLocale;
-    const kids = kidIds.map((id) => byId.get(id)!);
-    const names = kids.map((k) => childName(locale, k)).join(notifier.t(locale, 'core-list-and'));
-    messages.push({
-      dedupeKey: `absent:${a.id}`,
-      schoolId: access.schoolId,
-      capability: CAPABILITY,
-      entity: 'absence_alert',
-      entityId: a.id,
-      // one alert may name several children of one family: then it is about none of them alone
-      studentId: kids.length === 1 ? kids[0]!.studentId : null,
-      chatId: a.telegramUserId,
-      priority: 2,
-      payload: pastDay
-        ? {
-            text: notifier.t(locale, kids.length > 1 ? 'attendance-alert-past-many' : 'attendance-alert-past-one', {
-              names,
-              class: access.className,
-              shift: shiftName(notifier, locale, access.shift),
-              date: formatDay(locale, day),
-            }),
-          }
-        : {
-            text: notifier.t(locale, kids.length > 1 ? 'attendance-alert-absent-many' : 'attendance-alert-absent-one', {
-              names,
-              class: access.className,
-              shift: shiftName(notifier, locale, access.shift),
-              date: formatDay(locale, day),
-            }),
-            reply_markup: {
-              inline_keyboard: [
-                [{ text: notifier.t(locale, 'attendance-alert-answer-sick'), callback_data: alertAnswer.pack({ alert: a.id, answer: 'sick' }) }],
-                [{ text: notifier.t(locale, 'attendance-alert-answer-late'), callback_data: alertAnswer.pack({ alert: a.id, answer: 'late' }) }],
-                [{ text: notifier.t(locale, 'attendance-alert-answer-unaware'), callback_data: alertAnswer.pack({ alert: a.id, answer: 'unaware' }) }],
-              ],
-            },
-          },
-    });
-  }
-  return messages;
-}
-
-/** Corrections for families told of an absence that is no longer one. */
-async function correctionMessages(tx: Tx, access: ClassAccess, day: string, back: SheetStudent[], notifier: Notifier): Promise<OutgoingMessage[]> {
+async function correctionMessages(tx: Tx, access: Pick<ClassAccess, 'schoolId' | 'className' | 'shift'>, day: string, back: SheetStudent[]): Promise<OutgoingMessage[]> {
   if (back.length === 0) return [];
   const alerted = await tx
     .select({
@@ -283,8 +250,6 @@ async function correctionMessages(tx: Tx, access: ClassAccess, day: string, back
   for (const a of alerted) {
     const s = byId.get(a.studentId)!;
     if (a.telegramUserId === null || a.correctedTo === s.mark.status) continue;
-    const locale = a.locale ?? notifier.defaultLocale;
-    const key = s.mark.status === 'late' ? 'attendance-alert-correction-late' : s.mark.status === 'excused' ? 'attendance-alert-correction-excused' : 'attendance-alert-correction-present';
     messages.push({
       dedupeKey: `correct:${a.guardianId}:${a.studentId}:${day}:${access.shift}:${s.mark.status}:${s.mark.arrivedAt ?? ''}`,
       schoolId: access.schoolId,
@@ -294,7 +259,7 @@ async function correctionMessages(tx: Tx, access: ClassAccess, day: string, back
       studentId: a.studentId,
       chatId: a.telegramUserId,
       priority: 3,
-      payload: { text: notifier.t(locale, key, { name: childName(locale, s), class: access.className, time: formatTime(locale, s.mark.arrivedAt ?? ''), date: formatDay(locale, day) }) },
+      payload: { ...correctionPayload({ status: s.mark.status as 'present' | 'late' | 'excused', time: s.mark.arrivedAt ?? null, child: { km: s.nameKm, en: s.nameEn }, class: access.className, day, locale: a.locale }) },
     });
     await tx
       .update(alertedAbsences)
@@ -312,7 +277,7 @@ async function correctionMessages(tx: Tx, access: ClassAccess, day: string, back
 export async function markScannedArrival(
   db: Db,
   input: { studentId: number; classId: number; className: string; schoolId: number; day: string; shift: Shift; time: string; late: boolean; who: string },
-  notifier: Notifier,
+  _notifier?: Notifier,
 ): Promise<number> {
   const status = input.late ? 'late' : 'present';
   return db.transaction(async (tx) => {
@@ -323,10 +288,9 @@ export async function markScannedArrival(
       .returning({ studentId: attendance.studentId });
     if (!row) return 0;
     const [student] = await tx.select({ nameKm: students.nameKm, nameEn: students.nameEn }).from(students).where(eq(students.id, input.studentId));
-    const access = { ok: true as const, via: 'scan' as const, staffId: null, classId: input.classId, className: input.className, schoolId: input.schoolId, shift: input.shift, timezone: '' };
     const mark = input.late ? { status: 'late' as const, arrivedAt: input.time } : { status: 'present' as const };
     const back: SheetStudent = { studentId: input.studentId, roll: 0, nameKm: student!.nameKm, nameEn: student!.nameEn, sex: 'M', mark, response: null };
-    const corrections = await correctionMessages(tx, access, input.day, [back], notifier);
+    const corrections = await correctionMessages(tx, input, input.day, [back]);
     await Promise.all([
       addToOutbox(tx, corrections),
       audit(tx, { actor: input.who, schoolId: input.schoolId, action: 'attendance.correct', entity: 'student', entityId: input.studentId, details: { day: input.day, shift: input.shift, from: 'absent', to: status, via: 'scan' } }),

@@ -12,14 +12,15 @@ export interface TestDatabase extends Database {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(opts: { max?: number } = {}): Promise<TestDatabase> {
+/** `genericPlans`: as the app's update-handling pool does (benchmarks of the bot's updates). */
+export async function createTestDatabase(opts: { max?: number; genericPlans?: boolean } = {}): Promise<TestDatabase> {
   const name = `sis_test_${randomBytes(6).toString('hex')}`;
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   await admin.end();
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString(), max: opts.max ?? 5 });
+  const database = await openDatabase({ databaseUrl: url.toString(), max: opts.max ?? 5, genericPlans: opts.genericPlans });
   await migrateDatabase(database);
   return {
     ...database,

@@ -8,8 +8,9 @@ import { Redis } from 'ioredis';
 import { sql } from 'drizzle-orm';
 import { createOutgoingQueue } from '../../src/core/queue/queues.js';
 import { relayOnce } from '../../src/core/queue/relay.js';
-import { startSender, type PayloadResolver } from '../../src/core/queue/sender.js';
+import { composeResolvers, startSender, type PayloadResolver } from '../../src/core/queue/sender.js';
 import { createLogger } from '../../src/core/logger.js';
+import { CAPABILITIES, capabilityResolvers } from '../../src/app.js';
 import type { TestApp } from './app.js';
 
 export interface TestDelivery {
@@ -29,7 +30,8 @@ export function startTestDelivery(app: TestApp, opts: { resolvePayload?: Payload
     api: new Api('123:TEST-TOKEN-abcdefghij', { fetch: app.tg.fetch }),
     log: createLogger('silent'),
     perChatIntervalMs: 10,
-    resolvePayload: opts.resolvePayload,
+    // as the worker does: every capability's resolvers (after the test's own, if it gives one)
+    resolvePayload: composeResolvers(...(opts.resolvePayload ? [opts.resolvePayload] : []), capabilityResolvers(CAPABILITIES, app.database.db, app.notifier)),
   });
   return {
     async deliver() {
