@@ -95,7 +95,11 @@ export function applySubjectEdits(start: readonly SubjectRow[], text: string): {
   const problems: SubjectProblem[] = [];
   const touched = new Set<string>();
   for (const [i, raw] of text.split(/\r?\n/).entries()) {
-    const row = asciiDigits(raw).trim();
+    // Khmer digits count as digits in the verb's grades and maximum, but a name keeps what was
+    // typed ("គណិតវិទ្យា ១" stays so): the names are cut from the line as typed (asciiDigits keeps
+    // every position, so the two lines line up).
+    const typed = raw.trim();
+    const row = asciiDigits(typed);
     if (!row) continue;
     const line = i + 1;
     const [verbRaw = '', gradesRaw = '', codeRaw = '', ...rest] = row.split(/\s+/);
@@ -114,7 +118,7 @@ export function applySubjectEdits(start: readonly SubjectRow[], text: string): {
       problems.push({ key: 'bad-code', line });
       continue;
     }
-    const tail = row.slice(row.indexOf(codeRaw) + codeRaw.length).trim();
+    const tail = typed.slice(row.indexOf(codeRaw) + codeRaw.length).trim();
     for (const grade of list) {
       const at = rows.findIndex((r) => r.grade === grade && r.code === code);
       const found = at >= 0 ? rows[at]! : undefined;
