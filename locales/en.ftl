@@ -1734,3 +1734,8 @@ scores-subjects-xlsx-headers-none = This is not a subjects workbook: the first r
 scores-subjects-xlsx-unchanged = The file changes no subject: nothing to save.
 scores-subjects-xlsx-download-failed = The file could not be downloaded. Please send it again.
 scores-subjects-xlsx-dry-run = Dry run: nothing was saved.
+
+## records: the next signer is told
+records-ready-class = ✍️ Every subject of class { $className }, term { $term }, is signed by its teachers. It is your turn: check and confirm the class with /sign { $arg }
+records-ready-class-codes = ✍️ Every subject of class { $className }, term { $term }, is signed by its teachers. Before you can confirm the class, { $count } student(s) need an identification code: /sign { $arg } lists them.
+records-ready-school = ✍️ Class { $className }, term { $term }: the homeroom teacher confirmed { $count } records. They wait for your signature: /sign { $arg }

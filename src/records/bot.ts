@@ -137,7 +137,8 @@ export function recordsFeature(deps: AppDeps): Composer<BotContext> {
     if (!v || !who) return void (await ctx.reply(ctx.t('records-denied')));
     // results corrected since the preview make a new version: the fingerprint no longer matches
     await refresh(who, v.t, [v.c]);
-    const r = await signSubject(db, signers, who, { classId: v.c, term: v.t, index, batch: v.b });
+    const r = await signSubject(db, signers, who, { classId: v.c, term: v.t, index, batch: v.b }, deps.notifier);
+    if (r.ok) deps.kickOutbox(); // the homeroom teacher may have been told it is their turn
     await ctx.editMessageReplyMarkup().catch(ignoreNotModified);
     await ctx.reply(r.ok ? ctx.t('records-subject-signed', { className: r.className, subject: r.subjects.map((s) => s.name).join(', '), count: n(ctx, r.count) }) : refusal(ctx, r.reason));
   });
@@ -160,7 +161,8 @@ export function recordsFeature(deps: AppDeps): Composer<BotContext> {
     const who = whoOf(ctx, 'teacher');
     if (!v || !who) return void (await ctx.reply(ctx.t('records-denied')));
     await refresh(who, v.t, [v.c]);
-    const r = await confirmClass(db, signers, who, { classId: v.c, term: v.t, batch: v.b });
+    const r = await confirmClass(db, signers, who, { classId: v.c, term: v.t, batch: v.b }, deps.notifier);
+    if (r.ok) deps.kickOutbox(); // the principals are told the class waits for them
     await ctx.editMessageReplyMarkup().catch(ignoreNotModified);
     await ctx.reply(r.ok ? ctx.t('records-class-signed', { className: r.className, count: n(ctx, r.count) }) : refusal(ctx, r.reason));
   });

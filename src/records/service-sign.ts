@@ -10,7 +10,8 @@
  */
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { audit } from '../core/auth/audit.js';
-import type { Db } from '../core/db/client.js';
+import type { Db, Executor, Tx } from '../core/db/client.js';
+import type { Notifier } from '../core/i18n/index.js';
 import { classes, schools, staff, students } from '../core/db/schema.js';
 import { currentYearOf } from '../core/db/years.js';
 import { emitEvent } from '../webhooks/events.js';
@@ -21,6 +22,7 @@ import { SigningKeyError, type SignerProvider } from './signer.js';
 import { findSubject, type Subject } from '../teaching/subjects.js';
 import { entersSubject } from '../scores/entry-rule.js';
 import { batchHash, currentVersions, parseVersion, type VersionRow } from './service-versions.js';
+import { tellHomeroomIfReady, tellPrincipals } from './service-ready.js';
 
 export type SignRefusal = 'not-your-subject' | 'not-homeroom' | 'not-principal' | 'nothing-to-sign' | 'not-ready' | 'stale' | 'key-decrypt' | 'key-missing' | 'key-revoked' | 'no-class';
 
@@ -59,7 +61,11 @@ async function signerName(db: Db, staffId: number): Promise<string> {
 }
 
 /** Signs each version's hash and stores the signatures; one key opening for the whole set. */
-async function signAll(db: Db, signers: SignerProvider, input: { who: Who; owner: number | null; name: string; role: SignatureRole; scope: string; versions: VersionRow[]; lock?: boolean; term?: string }): Promise<void> {
+async function signAll(
+  db: Db,
+  signers: SignerProvider,
+  input: { who: Who; owner: number | null; name: string; role: SignatureRole; scope: string; versions: VersionRow[]; lock?: boolean; term?: string; after?: (tx: Tx) => Promise<unknown> },
+): Promise<void> {
   const signer = await signers.signerFor({ schoolId: input.who.schoolId, staffId: input.owner });
   const rows: Array<typeof recordSignatures.$inferInsert> = [];
   for (const v of input.versions) {
@@ -74,6 +80,8 @@ async function signAll(db: Db, signers: SignerProvider, input: { who: Who; owner
       // the school's institution signature: the records are final (webhooks hear of it now)
       await emitEvent(tx, { event: 'records.signed', schoolId: input.who.schoolId, key: `records.signed:${input.who.schoolId}:${input.term ?? ''}:${batchHash(input.versions.map((v) => v.hash)).slice(0, 16)}`, data: { term: input.term ?? null, records: input.versions.length } });
     }
+    // what the signature makes happen (the next signer told), with the signatures or not at all
+    if (input.after) await input.after(tx);
   });
 }
 
@@ -130,21 +138,30 @@ export async function subjectPreview(db: Db, who: Who, input: { classId: number;
   return { ok: true, className: c.name, subjects, pairs, versions, batch: batchHash(pairs.map((p) => `${p.version.hash}/${p.subject}`)) };
 }
 
-export async function signSubject(db: Db, signers: SignerProvider, who: Who, input: { classId: number; term: string; index: SubjectIndex; batch: string }) {
+/** `notifier`: tell the homeroom teacher when this signature leaves no subject of the class unsigned. */
+export async function signSubject(db: Db, signers: SignerProvider, who: Who, input: { classId: number; term: string; index: SubjectIndex; batch: string }, notifier?: Notifier) {
   const p = await subjectPreview(db, who, input);
   if (!p.ok) return p;
   if (!p.batch.startsWith(input.batch)) return refuse(db, who, 'records.sign.subject', 'stale', { classId: input.classId });
   try {
     const name = await signerName(db, who.staffId);
-    for (const s of p.subjects) {
-      const versions = p.pairs.filter((x) => x.subject === s.code).map((x) => x.version);
-      if (versions.length > 0) await signAll(db, signers, { who, owner: who.staffId, name, role: 'teacher', scope: s.code, versions });
+    const bySubject = p.subjects.map((s) => ({ s, versions: p.pairs.filter((x) => x.subject === s.code).map((x) => x.version) })).filter((x) => x.versions.length > 0);
+    for (const [i, { s, versions }] of bySubject.entries()) {
+      const last = i === bySubject.length - 1;
+      const after = last && notifier ? (tx: Tx) => tellHomeroomAfter(tx, notifier, who, input) : undefined;
+      await signAll(db, signers, { who, owner: who.staffId, name, role: 'teacher', scope: s.code, versions, after });
     }
   } catch (err) {
     return refuse(db, who, 'records.sign.subject', keyRefusal(err), { classId: input.classId });
   }
   await audit(db, { actor: who.actor, schoolId: who.schoolId, action: 'records.sign.subject', entity: 'class', entityId: input.classId, details: { count: p.versions.length, subjects: p.subjects.length, batch: p.batch.slice(0, 16) } });
   return { ok: true as const, className: p.className, subjects: p.subjects, count: p.versions.length, batch: p.batch };
+}
+
+async function tellHomeroomAfter(tx: Tx, notifier: Notifier, who: Who, input: { classId: number; term: string }) {
+  const [check] = await checkClasses(tx, who.schoolId, [input.classId], input.term);
+  const versions = batchHash((await currentVersions(tx, { schoolId: who.schoolId, classId: input.classId, term: input.term })).map((v) => v.hash));
+  return tellHomeroomIfReady(tx, notifier, { schoolId: who.schoolId, classId: input.classId, term: input.term, signerStaffId: who.staffId, check, versions });
 }
 
 // ---------------------------------------------------------------- homeroom teacher
@@ -163,7 +180,7 @@ export interface ClassCheck {
   locked: number;
 }
 
-export async function checkClass(db: Db, schoolId: number, classId: number, term: string): Promise<ClassCheck | null> {
+export async function checkClass(db: Executor, schoolId: number, classId: number, term: string): Promise<ClassCheck | null> {
   const [c] = await checkClasses(db, schoolId, [classId], term);
   return c ?? null;
 }
@@ -172,7 +189,7 @@ export async function checkClass(db: Db, schoolId: number, classId: number, term
  * The state of many classes in three set-based queries (the principal's /sign over a whole
  * school): current versions with their signatures aggregated, and students without a code.
  */
-export async function checkClasses(db: Db, schoolId: number, classIds: number[], term: string): Promise<ClassCheck[]> {
+export async function checkClasses(db: Executor, schoolId: number, classIds: number[], term: string): Promise<ClassCheck[]> {
   if (classIds.length === 0) return [];
   const list = await db.select({ id: classes.id, name: classes.name }).from(classes).where(and(eq(classes.schoolId, schoolId), inArray(classes.id, classIds)));
   const rows = await db
@@ -227,12 +244,16 @@ export async function classPreview(db: Db, who: Who, input: { classId: number; t
   return { ok: true as const, className: c.name, versions: pending, batch: batchHash(pending.map((v) => v.hash)), check };
 }
 
-export async function confirmClass(db: Db, signers: SignerProvider, who: Who, input: { classId: number; term: string; batch: string }) {
+/** `notifier`: tell the school's principals that the class's records wait for them. */
+export async function confirmClass(db: Db, signers: SignerProvider, who: Who, input: { classId: number; term: string; batch: string }, notifier?: Notifier) {
   const p = await classPreview(db, who, input);
   if (!p.ok) return p;
   if (!p.batch.startsWith(input.batch)) return refuse(db, who, 'records.sign.class', 'stale', { classId: input.classId });
+  const after = notifier
+    ? (tx: Tx) => tellPrincipals(tx, notifier, { schoolId: who.schoolId, classId: input.classId, className: p.className, term: input.term, count: p.versions.length, batch: p.batch, signerStaffId: who.staffId })
+    : undefined;
   try {
-    await signAll(db, signers, { who, owner: who.staffId, name: await signerName(db, who.staffId), role: 'homeroom', scope: 'class', versions: p.versions });
+    await signAll(db, signers, { who, owner: who.staffId, name: await signerName(db, who.staffId), role: 'homeroom', scope: 'class', versions: p.versions, after });
   } catch (err) {
     return refuse(db, who, 'records.sign.class', keyRefusal(err), { classId: input.classId });
   }

@@ -208,10 +208,10 @@ async function signAll(count: number) {
   const english = subjects.find((s) => s.code === 'english')!.name_km;
   const maths = subjects.find((s) => s.code === 'maths')!.name_km;
   for (const [teacher, label] of [
-    [u.english, `7A · ${english}`],
-    [u.maths, `7A · ${maths}`],
     // the homeroom teacher signs the subjects nobody else is listed for (the ones they entered)
     [u.homeroom, `7A · ${subjects[0]!.name_km}`],
+    [u.english, `7A · ${english}`],
+    [u.maths, `7A · ${maths}`],
   ] as const) {
     await teacher.send('/sign');
     await teacher.press(label);
@@ -221,10 +221,17 @@ async function signAll(count: number) {
     await teacher.press(t('records-btn-confirm'));
     expect(teacher.texts().at(-1)).toContain(`✅`);
   }
+  // the last subject signed: the homeroom teacher is told it is their turn (once), nobody else
+  await delivery.deliver();
+  expect(u.homeroom.inbox().map((m) => m.text)).toEqual([t('records-ready-class', { className: '7A', term: '១', arg: '1' })]);
+  expect(u.principal.inbox()).toEqual([]);
   await u.homeroom.send('/sign');
   await u.homeroom.press(t('records-btn-open-class', { className: '7A' }));
   await u.homeroom.press(t('records-btn-confirm'));
   expect(u.homeroom.texts().at(-1)).toBe(t('records-class-signed', { className: '7A', count: km(count) }));
+  // the class confirmed: the principal is told the records wait for the school's signature
+  await delivery.deliver();
+  expect(u.principal.inbox().map((m) => m.text)).toEqual([t('records-ready-school', { className: '7A', term: '១', count: km(count), arg: '1' })]);
   await u.principal.send('/sign');
   expect(u.principal.texts().at(-1)).toContain(`✅ 7A: ${t('records-ready-count', { count: km(count) })}`);
   await u.principal.press(t('records-btn-sign-all', { count: km(count) }));
