@@ -1736,6 +1736,7 @@ scores-subjects-xlsx-download-failed = The file could not be downloaded. Please 
 scores-subjects-xlsx-dry-run = Dry run: nothing was saved.
 
 ## records: the next signer is told
+records-ready-teachers = 📝 The results of class { $className }, term { $term }, are published. The academic records wait for your signature: /sign { $arg }
 records-ready-class = ✍️ Every subject of class { $className }, term { $term }, is signed by its teachers. It is your turn: check and confirm the class with /sign { $arg }
 records-ready-class-codes = ✍️ Every subject of class { $className }, term { $term }, is signed by its teachers. Before you can confirm the class, { $count } student(s) need an identification code: /sign { $arg } lists them.
 records-ready-school = ✍️ Class { $className }, term { $term }: the homeroom teacher confirmed { $count } records. They wait for your signature: /sign { $arg }

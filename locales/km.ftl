@@ -1736,6 +1736,7 @@ scores-subjects-xlsx-download-failed = មិនអាចទាញយកឯក�
 scores-subjects-xlsx-dry-run = សាកល្បង៖ គ្មានអ្វីត្រូវបានរក្សាទុកទេ។
 
 ## records: the next signer is told
+records-ready-teachers = 📝 លទ្ធផលថ្នាក់ { $className } ឆមាស { $term } ត្រូវបានផ្សព្វផ្សាយហើយ។ ឯកសារសិក្សារង់ចាំហត្ថលេខារបស់អ្នក៖ /sign { $arg }
 records-ready-class = ✍️ មុខវិជ្ជាទាំងអស់នៃថ្នាក់ { $className } ឆមាស { $term } ត្រូវបានគ្រូចុះហត្ថលេខារួចហើយ។ ដល់វេនអ្នកហើយ៖ សូមពិនិត្យ និងបញ្ជាក់ថ្នាក់ដោយ /sign { $arg }
 records-ready-class-codes = ✍️ មុខវិជ្ជាទាំងអស់នៃថ្នាក់ { $className } ឆមាស { $term } ត្រូវបានគ្រូចុះហត្ថលេខារួចហើយ។ មុនពេលបញ្ជាក់ថ្នាក់ សិស្ស { $count } នាក់ត្រូវការលេខសម្គាល់៖ /sign { $arg } បង្ហាញឈ្មោះពួកគេ។
 records-ready-school = ✍️ ថ្នាក់ { $className } ឆមាស { $term }៖ គ្រូបន្ទុកថ្នាក់បានបញ្ជាក់ឯកសារ { $count }។ ឯកសារទាំងនេះរង់ចាំហត្ថលេខារបស់អ្នក៖ /sign { $arg }

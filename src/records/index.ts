@@ -12,6 +12,7 @@ import { createI18n } from '../core/i18n/index.js';
 import { recordsFeature } from './bot.js';
 import { NAMESPACES } from './buttons.js';
 import { recordsCli } from './cli.js';
+import { recordsQueue } from './jobs.js';
 import { recordsRoutes } from './http.js';
 import { recordCopyResolver } from './service-delivery.js';
 
@@ -42,5 +43,7 @@ export const records: Capability = {
   bot: recordsFeature,
   resolvers: (db, _notifier, config) => recordCopyResolver(db, copyNotifier(), { dir: config?.RECORDS_P12_DIR, passphrase: config?.RECORDS_P12_PASSPHRASE }),
   cli: recordsCli,
+  // term results published: the class's subject and homeroom teachers are told their records wait
+  queues: [recordsQueue],
   http: ({ deps }) => recordsRoutes(deps),
 };

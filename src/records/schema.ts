@@ -13,10 +13,12 @@
  * - `record_copies`: every certified copy issued (who, when, for whom) with its verification code.
  * - `record_id_codes`: the student's identification code that a record needs before it is signed.
  * - `record_imports`: records another school signed, imported with a transfer; read-only here.
+ * - `records_publication_notices`: the term publications whose signers were told (jobs.ts).
  */
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, index, integer, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, jsonb } from 'drizzle-orm/pg-core';
 import { bytea, schoolRef, staff, students } from '../core/db/schema.js';
+import { scorePublications } from '../scores/schema.js';
 
 export const recordKeys = pgTable(
   'record_keys',
@@ -137,3 +139,13 @@ export const recordImports = pgTable(
   },
   (t) => [uniqueIndex('record_imports_uq').on(t.schoolId, t.hash)],
 );
+
+/** A term publication whose class's signers were told the records wait for them (`told`: how many). */
+export const recordsPublicationNotices = pgTable('records_publication_notices', {
+  publicationId: integer('publication_id')
+    .primaryKey()
+    .references(() => scorePublications.id, { onDelete: 'cascade' }),
+  schoolId: schoolRef(),
+  told: integer('told').notNull(),
+  noticedAt: timestamp('noticed_at', { withTimezone: true }).notNull().defaultNow(),
+});

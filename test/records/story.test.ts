@@ -33,6 +33,7 @@ import { scoreCardResolver } from '../../src/scores/service-cards.js';
 import { currentPlan, type PlanAssessment } from '../../src/scores/service-setup.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { startTestDelivery, type TestDelivery } from '../support/delivery.js';
+import { tellSignersOfPublications } from '../../src/records/jobs.js';
 import { loadDemoSchool } from '../support/fixtures.js';
 import type { TestUser } from '../support/telegram.js';
 
@@ -167,6 +168,17 @@ describe('records come from the scores the school published', () => {
     await delivery.deliver();
     expect(u.parent.inbox().filter((m) => m.method === 'sendPhoto')).toHaveLength(1);
   }, 180_000);
+
+  it("the records job tells the class's subject and homeroom teachers that the records wait for them, once", async () => {
+    for (const name of ['english', 'maths', 'homeroom', 'principal', 'other', 'operator'] as const) u[name].inbox();
+    expect(await tellSignersOfPublications(app.database.db, app.notifier)).toEqual({ publications: 1, told: 3 });
+    await delivery.deliver();
+    const notice = t('records-ready-teachers', { className: '7A', term: '១', arg: '1' });
+    for (const name of ['english', 'maths', 'homeroom'] as const) expect(u[name].inbox().map((m) => m.text)).toEqual([notice]);
+    for (const name of ['principal', 'other', 'operator'] as const) expect(u[name].inbox()).toEqual([]);
+    // the next run finds nothing new
+    expect(await tellSignersOfPublications(app.database.db, app.notifier)).toEqual({ publications: 0, told: 0 });
+  });
 
   it('the office sets identification codes; the homeroom teacher sees the one still missing, by name, before anyone signs', async () => {
     // one student (not the parent's child) is left without a code
