@@ -4,10 +4,9 @@
  * and write the outcome to the log. The secret is opened here to sign (a legacy plaintext one is
  * sealed in place first, secret.ts); one that does not open — sealed under another key — fails
  * the attempt like an unreachable receiver, with the reason in the log and no secret anywhere.
- * A failure schedules the next attempt with exponential backoff
- * (base · 2^(attempts-1), at most an hour); after the last attempt the delivery is failed. Too
- * many failed attempts in a row disable the webhook, and its token's owner is told through the
- * outbox in that same transaction (no owner: a warning in the log, and `webhook list` shows it).
+ * A failure schedules the next attempt with exponential backoff (base · 2^(attempts-1), at most
+ * an hour); after the last attempt the delivery is failed. Too many failed attempts in a row
+ * disable the webhook, and its token's owner is told through the outbox in that same transaction (no owner: a warning in the log, and `webhook list` shows it).
  */
 import { eq, sql } from 'drizzle-orm';
 import type { Config } from '../config.js';
@@ -15,10 +14,9 @@ import type { Database } from '../core/db/client.js';
 import { audit } from '../core/auth/audit.js';
 import { telegramAccounts } from '../core/db/schema.js';
 import { formatNumber, type Notifier } from '../core/i18n/index.js';
-import type { Logger } from '../core/logger.js';
+import { safeError, type Logger } from '../core/logger.js';
 import { addToOutbox } from '../core/queue/outbox.js';
 import { SealedTextError } from '../core/sealed-text.js';
-import { safeError } from '../core/logger.js';
 import { checkWebhookUrl } from './address.js';
 import { openWebhookSecret, sealLegacySecret } from './secret.js';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signature, TIMESTAMP_HEADER } from './sign.js';

@@ -1,7 +1,8 @@
 /**
  * Webhooks of API tokens, as the administrator's CLI manages them: add (the secret is shown once
- * and stored sealed, secret.ts), list, remove, enable again after it was disabled, the delivery log, and the token's owner (the
- * Telegram user told when a webhook is disabled). Every change is audited.
+ * and stored sealed, secret.ts), list, remove, enable again after it was disabled, the delivery
+ * log, and the token's owner (the Telegram user told when a webhook is disabled). Every change is
+ * audited.
  */
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../core/db/client.js';
