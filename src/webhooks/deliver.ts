@@ -6,7 +6,8 @@
  * the attempt like an unreachable receiver, with the reason in the log and no secret anywhere.
  * A failure schedules the next attempt with exponential backoff (base · 2^(attempts-1), at most
  * an hour); after the last attempt the delivery is failed. Too many failed attempts in a row
- * disable the webhook, and its token's owner is told through the outbox in that same transaction (no owner: a warning in the log, and `webhook list` shows it).
+ * disable the webhook, and its token's owner is told through the outbox in that same transaction
+ * (no owner: a warning in the log, and `webhook list` shows it).
  */
 import { eq, sql } from 'drizzle-orm';
 import type { Config } from '../config.js';
