@@ -67,9 +67,11 @@ const ConfigSchema = z
     /** Messages per second the sender may use overall (Telegram allows about 30) */
     SEND_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(30),
     /**
-     * Seals the signing keys of academic records (src/records/signer.ts): 32 bytes as base64 or
+     * Seals the signing keys of academic records (src/records/signer.ts), and through a key
+     * derived from it webhooks' signing secrets (src/webhooks/secret.ts): 32 bytes as base64 or
      * 64 hex digits. Derived from BOT_TOKEN when unset (tests, trying the bot); set it in
-     * production and keep it safe: without it no stored key opens and nothing can be signed.
+     * production and keep it safe: without it no stored key or secret opens, nothing can be
+     * signed and no webhook delivered.
      */
     RECORDS_KEY: optionalText.pipe(
       z

@@ -1,10 +1,12 @@
 /**
- * `webhook add|list|remove|enable|deliveries|owner`: an administrator subscribes a token's
- * receiver to events, sees what was delivered, and names who is told when it is disabled.
+ * `webhook add|list|remove|enable|deliveries|owner|seal`: an administrator subscribes a token's
+ * receiver to events, sees what was delivered, names who is told when it is disabled, and seals
+ * the secrets stored before they were sealed.
  */
-import { CliUsageError, requireOption, type CliCommand } from '../core/cli.js';
+import { CliUsageError, requireOption, type CliCommand, type CliContext } from '../core/cli.js';
 import { normalizePhone } from '../roster/phone.js';
 import { WEBHOOK_EVENTS } from './events.js';
+import { sealLegacySecrets, webhookSecretKey } from './secret.js';
 import { addWebhook, deliveryLog, enableWebhook, listWebhooks, parseEvents, removeWebhook, setTokenOwner, WebhookInputError } from './service.js';
 
 function idOf(values: Record<string, string | boolean | undefined>, name: string): number {
@@ -13,16 +15,29 @@ function idOf(values: Record<string, string | boolean | undefined>, name: string
   return id;
 }
 
+/**
+ * The key the worker opens secrets with. Without RECORDS_KEY it is derived from BOT_TOKEN, and the
+ * CLI's placeholder token would seal secrets the worker cannot open: refused instead.
+ */
+function secretKeyOf(ctx: CliContext): Buffer {
+  if (!ctx.config.RECORDS_KEY && !ctx.env.BOT_TOKEN?.trim()) {
+    throw new CliUsageError('webhook secrets are sealed under a key derived from RECORDS_KEY (or, when it is unset, from BOT_TOKEN): set RECORDS_KEY (recommended) or BOT_TOKEN exactly as the worker has them');
+  }
+  return webhookSecretKey(ctx.config);
+}
+
 const addCli: CliCommand = {
   name: 'webhook add',
   usage: `--token ID --url https://… --events ${WEBHOOK_EVENTS.join(',')}`,
-  summary: "a receiver of the token's events (in the token's scope); prints the signing secret once.\nhttps to a public address only (WEBHOOKS_ALLOW_PRIVATE=1 lets development use a local receiver)",
+  summary:
+    "a receiver of the token's events (in the token's scope); prints the signing secret once (it is stored sealed:\nneeds RECORDS_KEY, or BOT_TOKEN, as the worker has them). https to a public address only (WEBHOOKS_ALLOW_PRIVATE=1 lets development use a local receiver)",
   options: { token: { type: 'string' }, url: { type: 'string' }, events: { type: 'string' } },
   async run(ctx, { values }) {
     const tokenId = idOf(values, 'token');
+    const secretKey = secretKeyOf(ctx);
     try {
       const events = parseEvents(requireOption(values, 'events'));
-      const r = await addWebhook(ctx.database.db, { tokenId, url: requireOption(values, 'url'), events, allowPrivate: ctx.config.WEBHOOKS_ALLOW_PRIVATE }, 'cli');
+      const r = await addWebhook(ctx.database.db, { tokenId, url: requireOption(values, 'url'), events, allowPrivate: ctx.config.WEBHOOKS_ALLOW_PRIVATE, secretKey }, 'cli');
       ctx.out.line(`Webhook ${r.id} → ${r.url} (${events.join(', ')}).`);
       ctx.out.line('Signing secret — shown once, give it to the receiver (it checks X-SIS-Signature with it):');
       ctx.out.line(r.secret);
@@ -38,7 +53,7 @@ const addCli: CliCommand = {
 const listCli: CliCommand = {
   name: 'webhook list',
   usage: '[--token ID]',
-  summary: 'the webhooks: id, token, URL, events, state (disabled: why, and whether an owner was told), deliveries',
+  summary: 'the webhooks: id, token, URL, events, state (disabled: why, and whether an owner was told), deliveries;\na secret still stored in plaintext (from before sealing) is named (webhook seal)',
   options: { token: { type: 'string' } },
   async run(ctx, { values }) {
     const tokenId = values.token === undefined ? undefined : idOf(values, 'token');
@@ -46,7 +61,7 @@ const listCli: CliCommand = {
       const state = w.active
         ? `active${w.consecutiveFailures > 0 ? ` (${w.consecutiveFailures} failed in a row)` : ''}`
         : `DISABLED ${w.disabledAt?.toISOString() ?? ''}: ${w.disabledReason ?? ''}; ${w.owner ? 'owner told on Telegram' : 'no owner on the token: nobody was told'} (webhook enable --id ${w.id})`;
-      ctx.out.line(`${w.id}\ttoken ${w.tokenId}\t${w.url}\t${w.events.join(',')}\t${state}\tdelivered ${w.delivered}, pending ${w.pending}, failed ${w.failed}`);
+      ctx.out.line(`${w.id}\ttoken ${w.tokenId}\t${w.url}\t${w.events.join(',')}\t${state}\tdelivered ${w.delivered}, pending ${w.pending}, failed ${w.failed}${w.secretSealed ? '' : '\tsecret in plaintext (webhook seal)'}`);
     }
     return true;
   },
@@ -124,4 +139,15 @@ const ownerCli: CliCommand = {
   },
 };
 
-export const webhooksCli: readonly CliCommand[] = [addCli, listCli, removeCli, enableCli, deliveriesCli, ownerCli];
+const sealCli: CliCommand = {
+  name: 'webhook seal',
+  usage: '',
+  summary: 'seals every signing secret still stored in plaintext (rows from before sealing; removed webhooks too) and prints how many;\nneeds RECORDS_KEY, or BOT_TOKEN, as the worker has them. The worker also seals one at its first delivery',
+  async run(ctx) {
+    const sealed = await sealLegacySecrets(ctx.database.db, secretKeyOf(ctx), 'cli');
+    ctx.out.line(sealed === 0 ? 'No webhook secret in plaintext: nothing to seal.' : `Sealed ${sealed} webhook secret${sealed === 1 ? '' : 's'}.`);
+    return true;
+  },
+};
+
+export const webhooksCli: readonly CliCommand[] = [addCli, listCli, removeCli, enableCli, deliveriesCli, ownerCli, sealCli];

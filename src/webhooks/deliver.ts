@@ -1,10 +1,13 @@
 /**
  * Delivering one webhook delivery: claim the row (a lease, so two workers or a re-run job never
  * post it at once), check the address again, POST the stored body signed with a fresh timestamp,
- * and write the outcome to the log. A failure schedules the next attempt with exponential backoff
- * (base · 2^(attempts-1), at most an hour); after the last attempt the delivery is failed. Too
- * many failed attempts in a row disable the webhook, and its token's owner is told through the
- * outbox in that same transaction (no owner: a warning in the log, and `webhook list` shows it).
+ * and write the outcome to the log. The secret is opened here to sign (a legacy plaintext one is
+ * sealed in place first, secret.ts); one that does not open — sealed under another key — fails
+ * the attempt like an unreachable receiver, with the reason in the log and no secret anywhere.
+ * A failure schedules the next attempt with exponential backoff (base · 2^(attempts-1), at most
+ * an hour); after the last attempt the delivery is failed. Too many failed attempts in a row
+ * disable the webhook, and its token's owner is told through the outbox in that same transaction
+ * (no owner: a warning in the log, and `webhook list` shows it).
  */
 import { eq, sql } from 'drizzle-orm';
 import type { Config } from '../config.js';
@@ -12,9 +15,11 @@ import type { Database } from '../core/db/client.js';
 import { audit } from '../core/auth/audit.js';
 import { telegramAccounts } from '../core/db/schema.js';
 import { formatNumber, type Notifier } from '../core/i18n/index.js';
-import type { Logger } from '../core/logger.js';
+import { safeError, type Logger } from '../core/logger.js';
 import { addToOutbox } from '../core/queue/outbox.js';
+import { SealedTextError } from '../core/sealed-text.js';
 import { checkWebhookUrl } from './address.js';
+import { openWebhookSecret, sealLegacySecret } from './secret.js';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signature, TIMESTAMP_HEADER } from './sign.js';
 import { webhooks } from './schema.js';
 
@@ -45,7 +50,12 @@ export interface DeliveryContext {
   log: Logger;
   notifier: Notifier;
   settings: DeliverySettings;
+  /** webhookSecretKey(config): opens the stored secrets */
+  secretKey: Buffer;
 }
+
+/** What the delivery log says when a stored secret does not open (never the secret itself). */
+export const SECRET_UNOPENED_ERROR = 'the signing secret does not open with this key (RECORDS_KEY or, without it, BOT_TOKEN is not the one it was sealed with)';
 
 export type DeliveryOutcome = { outcome: 'delivered' | 'failed' | 'skipped' } | { outcome: 'retry'; inMs: number; attempts: number };
 
@@ -59,7 +69,9 @@ interface Claimed {
   secret: string;
 }
 
-async function post(c: Claimed, settings: DeliverySettings): Promise<{ ok: boolean; code: number | null; error: string | null }> {
+type PostResult = { ok: boolean; code: number | null; error: string | null };
+
+async function post(c: Claimed, secret: string, settings: DeliverySettings): Promise<PostResult> {
   try {
     await checkWebhookUrl(c.url, { allowPrivate: settings.allowPrivate });
   } catch (err) {
@@ -76,7 +88,7 @@ async function post(c: Claimed, settings: DeliverySettings): Promise<{ ok: boole
         'content-type': 'application/json',
         'user-agent': 'sis-bot-webhooks/1',
         [TIMESTAMP_HEADER]: String(timestamp),
-        [SIGNATURE_HEADER]: signature(c.secret, timestamp, c.body),
+        [SIGNATURE_HEADER]: signature(secret, timestamp, c.body),
         [EVENT_HEADER]: c.event,
         [DELIVERY_HEADER]: String(c.id),
       },
@@ -103,7 +115,8 @@ export async function deliverOne(ctx: DeliveryContext, deliveryId: number): Prom
      returning d.id, d.event, d.body, d.attempts, d.webhook_id, w.url, w.secret`,
   );
   if (!claimed) return { outcome: 'skipped' };
-  const r = await post(claimed, settings);
+  const secret = await secretOf(ctx, claimed);
+  const r: PostResult = secret === null ? { ok: false, code: null, error: SECRET_UNOPENED_ERROR } : await post(claimed, secret, settings);
   const attempts = Number(claimed.attempts) + 1;
   if (r.ok) {
     await database.db.transaction(async (tx) => {
@@ -129,6 +142,27 @@ export async function deliverOne(ctx: DeliveryContext, deliveryId: number): Prom
     if (w && w.active && Number(w.failures) >= settings.disableAfter) await disable(ctx, tx, claimed.webhook_id, Number(w.token_id), w.url, Number(w.failures));
   });
   return last ? { outcome: 'failed' } : { outcome: 'retry', inMs, attempts };
+}
+
+/** The claimed webhook's secret, sealing a legacy plaintext one; null when it does not open. */
+async function secretOf(ctx: DeliveryContext, c: Claimed): Promise<string | null> {
+  const webhookId = Number(c.webhook_id);
+  let opened: { secret: string; legacy: boolean };
+  try {
+    opened = openWebhookSecret(ctx.secretKey, webhookId, c.secret);
+  } catch (err) {
+    if (!(err instanceof SealedTextError)) throw err;
+    ctx.log.warn({ delivery: c.id, webhook: webhookId, reason: 'secret-unopened' }, 'webhook secret does not open with the configured key; the attempt fails (RECORDS_KEY or BOT_TOKEN changed?)');
+    return null;
+  }
+  if (opened.legacy) {
+    // sealing is housekeeping: the delivery goes out signed whether or not it succeeded
+    await sealLegacySecret(ctx.database.db, ctx.secretKey, webhookId, opened.secret, 'webhooks').then(
+      (sealed) => sealed && ctx.log.info({ webhook: webhookId }, 'legacy plaintext webhook secret sealed'),
+      (err) => ctx.log.warn({ webhook: webhookId, err: safeError(err) }, 'legacy webhook secret could not be sealed; will try at the next delivery'),
+    );
+  }
+  return opened.secret;
 }
 
 type Tx = Parameters<Parameters<Database['db']['transaction']>[0]>[0];

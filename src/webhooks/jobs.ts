@@ -12,6 +12,7 @@ import type { Database } from '../core/db/client.js';
 import { safeError } from '../core/logger.js';
 import { rowId } from '../core/queue/payloads.js';
 import { deliverOne, deliverySettings } from './deliver.js';
+import { webhookSecretKey } from './secret.js';
 
 export const WEBHOOK_QUEUE = 'webhooks';
 
@@ -25,7 +26,9 @@ export const webhookQueue: QueueSpec<WebhookJob> = {
   payload,
   concurrency: 8,
   async run(job, ctx) {
-    const r = await deliverOne({ database: ctx.database, log: ctx.log, notifier: ctx.notifier, settings: deliverySettings(ctx.config) }, job.deliveryId);
+    // the key comes from the worker's configuration, as the records key does (RECORDS_KEY, else BOT_TOKEN)
+    if (!ctx.config) throw new Error('webhook deliveries need the configuration: its RECORDS_KEY (or BOT_TOKEN) opens their secrets');
+    const r = await deliverOne({ database: ctx.database, log: ctx.log, notifier: ctx.notifier, settings: deliverySettings(ctx.config), secretKey: webhookSecretKey(ctx.config) }, job.deliveryId);
     if (r.outcome === 'retry') {
       await ctx.queue.add('deliver', { kind: 'deliver', deliveryId: job.deliveryId }, { jobId: deliveryJobId(job.deliveryId, r.attempts), delay: r.inMs, removeOnComplete: { age: 3600 }, removeOnFail: 1000 });
     }

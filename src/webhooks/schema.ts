@@ -16,7 +16,11 @@ export const webhooks = pgTable(
       .references(() => apiTokens.id, { onDelete: 'cascade' }),
     url: text('url').notNull(),
     events: text('events').array().notNull(),
-    /** HMAC-SHA256 key (shown once when the webhook is added; needed here to sign) */
+    /**
+     * HMAC-SHA256 key (shown once when the webhook is added; needed to sign, so not hashed):
+     * sealed (`v1:…`, secret.ts) under a key derived from RECORDS_KEY; a row from before sealing
+     * holds the plaintext until the worker or `webhook seal` seals it.
+     */
     secret: text('secret').notNull(),
     active: boolean('active').notNull().default(true),
     /** failed attempts in a row (any delivery); a success sets it back to 0 */

@@ -1,14 +1,17 @@
 /**
- * Webhooks of API tokens, as the administrator's CLI manages them: add (the secret is shown once),
- * list, remove, enable again after it was disabled, the delivery log, and the token's owner (the
- * Telegram user told when a webhook is disabled). Every change is audited.
+ * Webhooks of API tokens, as the administrator's CLI manages them: add (the secret is shown once
+ * and stored sealed, secret.ts), list, remove, enable again after it was disabled, the delivery
+ * log, and the token's owner (the Telegram user told when a webhook is disabled). Every change is
+ * audited.
  */
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../core/db/client.js';
 import { audit } from '../core/auth/audit.js';
+import { SEALED_PREFIX } from '../core/sealed-text.js';
 import { apiTokens } from '../api/schema.js';
 import { checkWebhookUrl, WebhookUrlError } from './address.js';
 import { WEBHOOK_EVENTS, type WebhookEvent } from './events.js';
+import { sealWebhookSecret } from './secret.js';
 import { newSecret } from './sign.js';
 import { apiTokenOwners, webhookDeliveries, webhooks } from './schema.js';
 
@@ -22,7 +25,8 @@ export function parseEvents(text: string): WebhookEvent[] {
   return [...new Set(list)] as WebhookEvent[];
 }
 
-export async function addWebhook(db: Db, input: { tokenId: number; url: string; events: WebhookEvent[]; allowPrivate: boolean; resolve?: (host: string) => Promise<string[]> }, actor: string): Promise<{ id: number; secret: string; url: string }> {
+/** `secretKey`: webhookSecretKey of the configuration the worker has (it opens the secret to sign). */
+export async function addWebhook(db: Db, input: { tokenId: number; url: string; events: WebhookEvent[]; allowPrivate: boolean; secretKey: Buffer; resolve?: (host: string) => Promise<string[]> }, actor: string): Promise<{ id: number; secret: string; url: string }> {
   const [token] = await db.select({ id: apiTokens.id, revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.id, input.tokenId));
   if (!token) throw new WebhookInputError(`no API token ${input.tokenId} (api-token list)`);
   if (token.revokedAt) throw new WebhookInputError(`API token ${input.tokenId} is revoked`);
@@ -30,7 +34,13 @@ export async function addWebhook(db: Db, input: { tokenId: number; url: string; 
     throw err instanceof WebhookUrlError ? new WebhookInputError(err.message) : err;
   });
   const secret = newSecret();
-  const [row] = await db.insert(webhooks).values({ tokenId: token.id, url: url.toString(), events: input.events, secret }).returning({ id: webhooks.id });
+  // the id first: the sealed secret is bound to its row
+  const [next] = await db.execute(sql`select nextval(pg_get_serial_sequence('webhooks', 'id'))::int as id`).then((r) => rowsOf<{ id: number }>(r));
+  const id = Number(next!.id);
+  const [row] = await db
+    .insert(webhooks)
+    .values({ id, tokenId: token.id, url: url.toString(), events: input.events, secret: sealWebhookSecret(input.secretKey, id, secret) })
+    .returning({ id: webhooks.id });
   await audit(db, { actor, action: 'webhook.add', entity: 'webhook', entityId: row!.id, details: { token: token.id, events: input.events } });
   return { id: row!.id, secret, url: url.toString() };
 }
@@ -67,6 +77,8 @@ export async function listWebhooks(db: Db, tokenId?: number) {
       consecutiveFailures: webhooks.consecutiveFailures,
       disabledAt: webhooks.disabledAt,
       disabledReason: webhooks.disabledReason,
+      /** false: stored before sealing (legacy plaintext) and not sealed yet */
+      secretSealed: sql<boolean>`starts_with(${webhooks.secret}, ${SEALED_PREFIX})`,
       owner: apiTokenOwners.telegramUserId,
       pending: sql<number>`(select count(*)::int from webhook_deliveries d where d.webhook_id = ${webhooks.id} and d.status = 'pending')`,
       delivered: sql<number>`(select count(*)::int from webhook_deliveries d where d.webhook_id = ${webhooks.id} and d.status = 'delivered')`,

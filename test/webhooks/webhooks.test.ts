@@ -5,23 +5,30 @@
  * attendance.submitted (and school.adopted) within seconds; the receiver goes down, the next
  * event is retried with backoff (short in this test) and arrives once it is back; a receiver that
  * keeps failing is disabled and the token's owner told on Telegram; the CLI shows the log.
+ * Secrets are stored sealed: a row from before sealing still delivers and is sealed by it (or by
+ * `webhook seal`), and one sealed under another key fails its attempt with the reason logged.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
+import { pino } from 'pino';
 import { sql } from 'drizzle-orm';
 import { runCli } from '../../src/cli/main.js';
 import { loadConfigWithoutBot } from '../../src/config.js';
-import { createLogger } from '../../src/core/logger.js';
+import { SealedTextError } from '../../src/core/sealed-text.js';
 import { startQueueWorker, type ScheduledWorker } from '../../src/core/queue/scheduled.js';
 import type { WorkerPart } from '../../src/core/capability.js';
 import { issueToken } from '../../src/api/tokens.js';
 import { pruneDeliveryLog, relayDeliveries, webhookQueue } from '../../src/webhooks/jobs.js';
 import { emitEvent } from '../../src/webhooks/events.js';
 import { webhooksCapability } from '../../src/webhooks/index.js';
+import { webhooks } from '../../src/webhooks/schema.js';
+import { recordsKey } from '../../src/records/key.js';
 import { verifySignature } from '../../src/webhooks/sign.js';
+import { SECRET_UNOPENED_ERROR } from '../../src/webhooks/deliver.js';
+import { openWebhookSecret, sealWebhookSecret, webhookSecretKey } from '../../src/webhooks/secret.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { startTestDelivery, type TestDelivery } from '../support/delivery.js';
 import { loadDemoSchool } from '../support/fixtures.js';
@@ -96,6 +103,12 @@ function signedCorrectly(secret: string, r: Received): boolean {
   return r.headers['x-sis-signature'] === expected && Math.abs(Date.now() / 1000 - Number(ts)) < 300;
 }
 
+// the deployment's RECORDS_KEY, as the CLI and the worker both have it
+const RECORDS_KEY = randomBytes(32).toString('base64');
+const secretKey = webhookSecretKey({ RECORDS_KEY, BOT_TOKEN: '0:unused-when-records-key-is-set' });
+/** what the worker logged (JSON lines) */
+const logs: string[] = [];
+
 const ok = receiver(200);
 const broken = receiver(500);
 let secret = '';
@@ -107,7 +120,7 @@ beforeAll(async () => {
   const [row] = await app.database.rows<{ db: string }>(sql`select current_database() as db`);
   const url = new URL(process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
   url.pathname = `/${row!.db}`;
-  env = { DATABASE_URL: url.toString(), BOT_USERNAME: 'sis_demo_bot', LOG_LEVEL: 'silent' };
+  env = { DATABASE_URL: url.toString(), BOT_USERNAME: 'sis_demo_bot', LOG_LEVEL: 'silent', RECORDS_KEY };
   teacher = app.user(2001, 'Maly');
   await teacher.shareContact('016 005 138');
   operator = app.user(2201, 'Op');
@@ -120,8 +133,9 @@ beforeAll(async () => {
 
   // The worker's side: the webhook queue and its relay, with retries in 200 ms steps.
   redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
-  const config = loadConfigWithoutBot({ WEBHOOKS_ALLOW_PRIVATE: '1', WEBHOOKS_RETRY_BASE_MS: '200', WEBHOOKS_DISABLE_AFTER: '3', WEBHOOKS_TIMEOUT_MS: '2000' });
-  const ctx = { database: app.database, connection: redis, prefix: `test-wh-${randomBytes(4).toString('hex')}`, log: createLogger('silent'), notifier: app.notifier, now: () => new Date(), config };
+  const config = loadConfigWithoutBot({ WEBHOOKS_ALLOW_PRIVATE: '1', WEBHOOKS_RETRY_BASE_MS: '200', WEBHOOKS_DISABLE_AFTER: '3', WEBHOOKS_TIMEOUT_MS: '2000', RECORDS_KEY });
+  const log = pino({ level: 'info', base: undefined }, { write: (line: string) => void logs.push(line) });
+  const ctx = { database: app.database, connection: redis, prefix: `test-wh-${randomBytes(4).toString('hex')}`, log, notifier: app.notifier, now: () => new Date(), config };
   worker = (await startQueueWorker(webhookQueue, ctx)) as ScheduledWorker<unknown>;
   relay = await webhooksCapability.worker!(ctx);
   delivery = startTestDelivery(app);
@@ -148,6 +162,10 @@ describe('webhooks', () => {
     expect((await add({}, 'not a url')).err).toBe('"not a url" is not a URL');
     expect((await add({ WEBHOOKS_ALLOW_PRIVATE: '1' }, ok.url(), 'attendance.submitted,lunch.served')).err).toContain('unknown event lunch.served');
     expect((await cli({}, 'webhook', 'add', '--token', '999', '--url', 'https://93.184.215.14/', '--events', 'school.adopted')).err).toBe('no API token 999 (api-token list)');
+    // without RECORDS_KEY or the real BOT_TOKEN the CLI would seal under a key the worker does not have
+    const keyless = await add({ WEBHOOKS_ALLOW_PRIVATE: '1', RECORDS_KEY: '' }, ok.url());
+    expect(keyless.code).toBe(2);
+    expect(keyless.err).toContain('set RECORDS_KEY (recommended) or BOT_TOKEN exactly as the worker has them');
     const [n] = await app.database.rows<{ n: number }>(sql`select count(*)::int as n from webhooks`);
     expect(n!.n).toBe(0);
   });
@@ -157,6 +175,15 @@ describe('webhooks', () => {
     expect(added.code).toBe(0);
     secret = added.out.split('\n').at(-1)!;
     expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    // stored sealed: a dump of the table does not give the secret away; the worker's key opens it
+    const [stored] = await app.database.rows<{ id: number; secret: string }>(sql`select id, secret from webhooks order by id limit 1`);
+    expect(stored!.secret).toMatch(/^v1:[A-Za-z0-9+/]+=*$/);
+    expect(stored!.secret).not.toContain(secret.slice('whsec_'.length, 20));
+    expect(Buffer.from(stored!.secret.slice(3), 'base64').includes(Buffer.from(secret))).toBe(false);
+    expect(openWebhookSecret(secretKey, Number(stored!.id), stored!.secret)).toEqual({ secret, legacy: false });
+    // a key of its own, derived from RECORDS_KEY: not the key that seals the records' signing keys
+    expect(secretKey.equals(recordsKey({ RECORDS_KEY, BOT_TOKEN: '0:unused-when-records-key-is-set' }))).toBe(false);
+    expect(() => openWebhookSecret(recordsKey({ RECORDS_KEY, BOT_TOKEN: '0:unused-when-records-key-is-set' }), Number(stored!.id), stored!.secret)).toThrow(SealedTextError);
     // another token's webhook, of another school: hears nothing of DEMO-001
     const other = await issueToken(app.database.db, { name: 'elsewhere', scope: { kind: 'province', code: '17' }, level: 'aggregate' }, 'cli');
     expect((await cli({ WEBHOOKS_ALLOW_PRIVATE: '1' }, 'webhook', 'add', '--token', String(other.id), '--url', broken.url(), '--events', 'attendance.submitted')).code).toBe(0);
@@ -240,6 +267,102 @@ describe('webhooks', () => {
     const [p] = await app.database.rows<{ n: number }>(sql`select count(*)::int as n from webhook_deliveries where webhook_id = ${id} and status = 'pending'`);
     expect(p!.n).toBe(0);
     expect((await cli({}, 'webhook', 'list')).out).not.toContain(`${id}\ttoken`);
+  });
+
+  let legacyTokenId = 0;
+  let legacyHookId = 0;
+  const legacyReceiver = receiver(200);
+  const legacyPlaintext = 'whsec_storedBeforeSecretsWereSealed_000000000000000';
+  const records = (key: string) =>
+    app.database.rows<{ id: number }>(sql`select id from schools where code = 'DEMO-001'`).then(([school]) =>
+      app.database.db.transaction((tx) => emitEvent(tx, { event: 'records.signed', schoolId: school!.id, key, data: { term: 's1', records: 3 } })),
+    );
+  const storedSecret = async (id: number) => (await app.database.rows<{ secret: string }>(sql`select secret from webhooks where id = ${id}`))[0]!.secret;
+
+  it('a secret stored in plaintext before sealing still signs its delivery, and that delivery seals it in place', async () => {
+    await legacyReceiver.start();
+    legacyTokenId = (await issueToken(app.database.db, { name: 'legacy', scope: { kind: 'school', code: 'DEMO-001' }, level: 'aggregate' }, 'cli')).id;
+    // a row as the release before this one wrote it
+    const [row] = await app.database.db.insert(webhooks).values({ tokenId: legacyTokenId, url: legacyReceiver.url(), events: ['records.signed'], secret: legacyPlaintext }).returning({ id: webhooks.id });
+    legacyHookId = row!.id;
+    const listed = (await cli({}, 'webhook', 'list', '--token', String(legacyTokenId))).out;
+    expect(listed.startsWith(`${legacyHookId}\ttoken ${legacyTokenId}\t`)).toBe(true);
+    expect(listed.endsWith('\tsecret in plaintext (webhook seal)')).toBe(true);
+
+    await records('records.signed:legacy-1');
+    const got = await until('the legacy webhook delivery', () => legacyReceiver.got.find((r) => JSON.parse(r.body).id === 'records.signed:legacy-1'));
+    expect(signedCorrectly(legacyPlaintext, got)).toBe(true);
+    const sealed = await until('the legacy secret sealed', async () => ((await storedSecret(legacyHookId)).startsWith('v1:') ? storedSecret(legacyHookId) : undefined));
+    expect(sealed).not.toContain(legacyPlaintext.slice(6, 20));
+    expect(openWebhookSecret(secretKey, legacyHookId, sealed)).toEqual({ secret: legacyPlaintext, legacy: false });
+    expect((await cli({}, 'webhook', 'list', '--token', String(legacyTokenId))).out).not.toContain('plaintext');
+    const [audited] = await app.database.rows<{ actor: string }>(sql`select actor from audit_log where action = 'webhook.secret.seal' and entity_id = ${String(legacyHookId)}`);
+    expect(audited).toEqual({ actor: 'webhooks' });
+    // sealed now, it goes on signing with the same secret the receiver has
+    await records('records.signed:legacy-2');
+    expect(signedCorrectly(legacyPlaintext, await until('the next delivery', () => legacyReceiver.got.find((r) => JSON.parse(r.body).id === 'records.signed:legacy-2')))).toBe(true);
+    expect(await storedSecret(legacyHookId)).toBe(sealed);
+  });
+
+  it('a secret sealed under another key fails its attempt with the reason logged and recorded (no secret anywhere); the worker goes on', async () => {
+    const foreignReceiver = receiver(200);
+    await foreignReceiver.start();
+    const otherKey = webhookSecretKey({ RECORDS_KEY: randomBytes(32).toString('base64'), BOT_TOKEN: '0:unused-when-records-key-is-set' });
+    const foreignPlaintext = 'whsec_sealedUnderAnotherDeploymentsKey_0000000000000';
+    const [row] = await app.database.db.insert(webhooks).values({ tokenId: legacyTokenId, url: foreignReceiver.url(), events: ['records.signed'], secret: 'placeholder' }).returning({ id: webhooks.id });
+    const id = row!.id;
+    const foreignSealed = sealWebhookSecret(otherKey, id, foreignPlaintext);
+    await app.database.db.execute(sql`update webhooks set secret = ${foreignSealed} where id = ${id}`);
+    // and a sealed secret copied onto another row does not open there either
+    expect(() => openWebhookSecret(secretKey, legacyHookId, foreignSealed)).toThrow(SealedTextError);
+    expect(() => openWebhookSecret(otherKey, legacyHookId, foreignSealed)).toThrow(SealedTextError);
+
+    const logged = logs.length;
+    await records('records.signed:foreign');
+    const failed = await until('the failed attempt', async () => {
+      const [d] = await app.database.rows<{ attempts: number; status: string; last_error: string | null; response_code: number | null }>(
+        sql`select attempts, status, last_error, response_code from webhook_deliveries where webhook_id = ${id} and event_key = 'records.signed:foreign'`,
+      );
+      return d && Number(d.attempts) >= 1 ? d : undefined;
+    });
+    expect(failed).toMatchObject({ status: 'pending', last_error: SECRET_UNOPENED_ERROR, response_code: null });
+    expect(foreignReceiver.got).toHaveLength(0);
+    const [w] = await app.database.rows<{ consecutive_failures: number; secret: string }>(sql`select consecutive_failures, secret from webhooks where id = ${id}`);
+    expect(Number(w!.consecutive_failures)).toBeGreaterThanOrEqual(1);
+    // left as it was: not "sealed again" as if it were plaintext
+    expect(w!.secret).toBe(foreignSealed);
+    const lines = logs.slice(logged);
+    expect(lines.map((l) => JSON.parse(l)).find((l) => l.reason === 'secret-unopened')).toMatchObject({ webhook: id, level: 40 });
+    for (const l of lines) {
+      expect(l).not.toContain(foreignPlaintext);
+      expect(l).not.toContain(foreignSealed.slice(3, 30));
+    }
+    // the same event reached the other webhook, signed: the worker did not stop
+    expect(signedCorrectly(legacyPlaintext, await until('the legacy webhook got it', () => legacyReceiver.got.find((r) => JSON.parse(r.body).id === 'records.signed:foreign')))).toBe(true);
+    for (const hook of [id, legacyHookId]) expect((await cli({}, 'webhook', 'remove', '--id', String(hook))).code).toBe(0);
+    await foreignReceiver.stop();
+    await legacyReceiver.stop();
+  });
+
+  it('`webhook seal` seals every secret still in plaintext, removed webhooks too, and says how many; it needs the key', async () => {
+    const plain = ['whsec_legacyActive_000000000000000000000000000000000', 'whsec_legacyRemoved_00000000000000000000000000000000'];
+    const rows = await app.database.db
+      .insert(webhooks)
+      .values([
+        { tokenId: legacyTokenId, url: 'http://10.9.9.9/a', events: ['school.adopted'], secret: plain[0]! },
+        { tokenId: legacyTokenId, url: 'http://10.9.9.9/b', events: ['school.adopted'], secret: plain[1]!, active: false, removedAt: new Date() },
+      ])
+      .returning({ id: webhooks.id });
+    const keyless = await cli({ RECORDS_KEY: '' }, 'webhook', 'seal');
+    expect(keyless.code).toBe(2);
+    expect(keyless.err).toContain('set RECORDS_KEY (recommended) or BOT_TOKEN');
+    expect(await storedSecret(rows[0]!.id)).toBe(plain[0]);
+    expect(await cli({}, 'webhook', 'seal')).toMatchObject({ code: 0, out: 'Sealed 2 webhook secrets.' });
+    for (const [i, r] of rows.entries()) expect(openWebhookSecret(secretKey, r.id, await storedSecret(r.id))).toEqual({ secret: plain[i], legacy: false });
+    const [left] = await app.database.rows<{ n: number }>(sql`select count(*)::int as n from webhooks where not starts_with(secret, 'v1:')`);
+    expect(left!.n).toBe(0);
+    expect(await cli({}, 'webhook', 'seal')).toMatchObject({ code: 0, out: 'No webhook secret in plaintext: nothing to seal.' });
+    expect((await cli({}, 'webhook', 'remove', '--id', String(rows[0]!.id))).code).toBe(0);
   });
 
   it('Redis lost a job: the delivery, kept in Postgres, is handed to the queue again a minute after it was due; other scopes hear nothing', async () => {
