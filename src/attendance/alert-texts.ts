@@ -49,10 +49,6 @@ export function childName(locale: Locale, s: BothNames) {
   return shown === s.km ? shown : `${shown} (${s.km})`;
 }
 
-export function correctionPayload(input: Omit<AbsenceCorrectionPayload, 'absenceCorrection'> & { status: AbsenceCorrectionPayload['absenceCorrection'] }): AbsenceCorrectionPayload {
-  return { absenceCorrection: input.status, time: input.time, child: input.child, class: input.class, day: input.day, locale: input.locale };
-}
-
 function reader(notifier: Notifier, locale: unknown): Locale {
   return locale === 'en' || locale === 'km' ? locale : notifier.defaultLocale;
 }

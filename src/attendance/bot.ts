@@ -331,7 +331,7 @@ export function attendanceFeature(deps: AppDeps): Composer<BotContext> {
           return;
         }
         case 'confirm': {
-          const result = await submitSheet(db, acc, day, ctx.actor, deps.notifier, { today: now.day, stamp: press.stamp }).catch((err: unknown) => {
+          const result = await submitSheet(db, acc, day, ctx.actor, { today: now.day, stamp: press.stamp }).catch((err: unknown) => {
             if (err instanceof StaleSheetError) return null;
             throw err;
           });

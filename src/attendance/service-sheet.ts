@@ -3,7 +3,7 @@
  * what was submitted, or the gate scans) and changes to the draft. No grammY: plain inputs, plain
  * results.
  */
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { rowsOf, type Db, type Tx } from '../core/db/client.js';
 import { classes, type Shift } from '../core/db/schema.js';
 import { currentYearOf } from '../core/db/years.js';
@@ -145,13 +145,8 @@ export interface SavedMark {
 /** The sheet and, separately, what is saved for the day (submit compares the two). */
 export async function readSheet(db: Db | Tx, access: Pick<ClassAccess, 'classId' | 'className' | 'shift'>, day: string): Promise<{ sheet: Sheet; saved: Map<number, SavedMark> }> {
   // One statement: taps and submits read the whole sheet, and round trips are what costs.
-  const result = await db.execute(sql`select ${sheetColumns(access, day)}`);
-  return sheetFromRow(access, day, rowsOf<Record<string, unknown>>(result)[0]!);
-}
-
-/** The columns of the sheet's one-row read (a submit reads them in the statement that writes its submission). */
-export function sheetColumns(access: Pick<ClassAccess, 'classId' | 'shift'>, day: string): SQL {
-  return sql`
+  const result = await db.execute(sql`
+    select
       (select coalesce(json_agg(json_build_object('studentId', s.id, 'roll', s.roll_no, 'nameKm', s.name_km, 'nameEn', s.name_en, 'sex', s.sex)
                                 order by s.roll_no, s.id), '[]'::json)
          from students s where s.class_id = ${access.classId} and s.active) as roster,
@@ -167,10 +162,8 @@ export function sheetColumns(access: Pick<ClassAccess, 'classId' | 'shift'>, day
         where al.day = ${day} and al.shift = ${access.shift} and al.response is not null
           and al.student_ids && array(select s.id from students s where s.class_id = ${access.classId})) as responses,
       (select coalesce(json_agg(json_build_object('studentId', k.student_id, 'late', k.late, 'time', k.arrived_time)), '[]'::json)
-         from checkins k where k.class_id = ${access.classId} and k.day = ${day} and k.shift = ${access.shift}) as scans`;
-}
-
-export function sheetFromRow(access: Pick<ClassAccess, 'classId' | 'className' | 'shift'>, day: string, row: Record<string, unknown>): { sheet: Sheet; saved: Map<number, SavedMark> } {
+         from checkins k where k.class_id = ${access.classId} and k.day = ${day} and k.shift = ${access.shift}) as scans`);
+  const row = rowsOf<Record<string, unknown>>(result)[0]!;
   const json = <T,>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
   const roster = json<Array<{ studentId: number; roll: number | null; nameKm: string; nameEn: string | null; sex: 'M' | 'F' }>>(row.roster);
   const draft = row.draft === null || row.draft === undefined ? undefined : { marks: json<Record<string, DraftMark>>(row.draft) };

@@ -9,11 +9,10 @@ import { pgArrayLiteral } from '../core/db/batch.js';
 import { guardians, students, telegramAccounts, type Shift } from '../core/db/schema.js';
 import type { Actor } from '../core/auth/actor.js';
 import { actorOf, audit, type AuditEntry } from '../core/auth/audit.js';
-import type { Notifier } from '../core/i18n/index.js';
 import { addToOutbox, type OutgoingMessage } from '../core/queue/outbox.js';
 import { eventInsert } from '../webhooks/events.js';
 import type { AlertAnswer } from './buttons.js';
-import { correctionPayload } from './alert-texts.js';
+import type { AbsenceCorrectionPayload } from './alert-texts.js';
 import { absenceAlerts, alertedAbsences, attendance } from './schema.js';
 import { getSettings } from './service-calendar.js';
 import { countMarks, readSheet, sheetStamp, type ClassAccess, type SheetStudent } from './service-sheet.js';
@@ -48,7 +47,6 @@ export async function submitSheet(
   access: ClassAccess,
   day: string,
   actor: Actor,
-  _notifier: Notifier,
   opts: { who?: string; today?: string; stamp?: number } = {},
 ): Promise<SubmitResult> {
   const who = opts.who ?? actorOf(actor.telegramUserId);
@@ -259,7 +257,14 @@ async function correctionMessages(tx: Tx, access: Pick<ClassAccess, 'schoolId' |
       studentId: a.studentId,
       chatId: a.telegramUserId,
       priority: 3,
-      payload: { ...correctionPayload({ status: s.mark.status as 'present' | 'late' | 'excused', time: s.mark.arrivedAt ?? null, child: { km: s.nameKm, en: s.nameEn }, class: access.className, day, locale: a.locale }) },
+      payload: {
+        absenceCorrection: s.mark.status as AbsenceCorrectionPayload['absenceCorrection'],
+        time: s.mark.arrivedAt ?? null,
+        child: { km: s.nameKm, en: s.nameEn },
+        class: access.className,
+        day,
+        locale: a.locale,
+      } satisfies AbsenceCorrectionPayload,
     });
     await tx
       .update(alertedAbsences)
@@ -277,7 +282,6 @@ async function correctionMessages(tx: Tx, access: Pick<ClassAccess, 'schoolId' |
 export async function markScannedArrival(
   db: Db,
   input: { studentId: number; classId: number; className: string; schoolId: number; day: string; shift: Shift; time: string; late: boolean; who: string },
-  _notifier?: Notifier,
 ): Promise<number> {
   const status = input.late ? 'late' : 'present';
   return db.transaction(async (tx) => {

@@ -150,7 +150,7 @@ export async function runCutoff(db: Db, input: { schoolId: number; shift: Shift;
     // Immediate mode submits (also on a re-run after a crash between the claim and the submit).
     let submitted = c.submitted;
     if (times.alertMode === 'immediate' && !c.submitted) {
-      await submitSheet(db, access, day, CUTOFF_ACTOR, notifier, { who: 'system:cutoff' });
+      await submitSheet(db, access, day, CUTOFF_ACTOR, { who: 'system:cutoff' });
       submitted = true;
     }
     summary.classes.push({ classId: c.id, proposed: unscanned.length, submitted });

@@ -32,7 +32,6 @@ export async function afterScan(deps: AppDeps, result: ScanResult, telegramUserI
     await markScannedArrival(
       deps.database.db,
       { studentId: s.studentId, classId: s.classId, className: s.className, schoolId: s.schoolId, day: result.day, shift: result.shift, time: result.time, late: result.late, who: actorOf(telegramUserId) },
-      deps.notifier,
     );
   }
   if (result.ok && result.kind === 'arrival') deps.kickOutbox();

@@ -28,7 +28,7 @@ export async function emitEvent(ex: Executor, e: EventInput): Promise<void> {
   await ex.execute(eventInsert(e));
 }
 
-/** The INSERT of this event's deliveries, not run (for `writeTogether`). */
+/** The INSERT of this event's deliveries, not run: a part of a larger statement (the attendance submit's). */
 export function eventInsert(e: EventInput): SQL {
   return sql`
     insert into webhook_deliveries (webhook_id, event, event_key, body)

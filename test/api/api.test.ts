@@ -9,7 +9,6 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { eq, sql } from 'drizzle-orm';
 import { runCli } from '../../src/cli/main.js';
-import { createNotifier } from '../../src/app.js';
 import { classes } from '../../src/core/db/schema.js';
 import { loadActor } from '../../src/core/auth/actor.js';
 import { accessClass, submitSheet } from '../../src/attendance/service.js';
@@ -54,7 +53,7 @@ beforeAll(async () => {
   const [cls] = await database.db.select({ id: classes.id }).from(classes).where(eq(classes.name, '1A'));
   const access = await accessClass(database.db, teacher, cls!.id, DAY, DAY);
   if (!access.ok) throw new Error(access.reason);
-  await submitSheet(database.db, access, DAY, teacher, createNotifier({ DEFAULT_LOCALE: 'km' }));
+  await submitSheet(database.db, access, DAY, teacher);
   tokens.kc = (await issueToken(database.db, { name: 'kc', scope: { kind: 'province', code: '03' }, level: 'aggregate' }, 'cli')).token;
   tokens.demoStudent = (await issueToken(database.db, { name: 'demo', scope: { kind: 'school', code: 'DEMO-001' }, level: 'student' }, 'cli')).token;
   const revoked = await issueToken(database.db, { name: 'old', scope: { kind: 'nation' }, level: 'aggregate' }, 'cli');

@@ -39,11 +39,11 @@ describe('submitting on PGlite', () => {
     const access = await accessClass(database.db, teacher, cls!.id, DAY, DAY);
     if (!access.ok) throw new Error(access.reason);
     await changeMark(database.db, access, DAY, { kind: 'set', roll: 1, status: 'absent' });
-    const first = await submitSheet(database.db, access, DAY, teacher, notifier, { today: DAY });
+    const first = await submitSheet(database.db, access, DAY, teacher, { today: DAY });
     expect(first).toMatchObject({ version: 1, alertsQueued: 1, correctionsQueued: 0 });
 
     await changeMark(database.db, access, DAY, { kind: 'set', roll: 1, status: 'late', time: '07:40' });
-    const second = await submitSheet(database.db, access, DAY, teacher, notifier, { today: DAY });
+    const second = await submitSheet(database.db, access, DAY, teacher, { today: DAY });
     expect(second).toMatchObject({ version: 2, alertsQueued: 0, correctionsQueued: 1 });
 
     const rows = await database.rows<{ dedupe_key: string; chat_id: string; payload: Record<string, unknown> }>(sql`select dedupe_key, chat_id, payload from outbox order by id`);

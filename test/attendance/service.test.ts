@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { classes, guardians, staff, students } from '../../src/core/db/schema.js';
 import { loadActor } from '../../src/core/auth/actor.js';
-import { createNotifier } from '../../src/app.js';
 import { accessClass, changeMark, submitSheet, type ClassAccess } from '../../src/attendance/service.js';
 import { attendance, alertedAbsences } from '../../src/attendance/schema.js';
 import { ensurePartitions } from '../../src/attendance/jobs.js';
@@ -14,7 +13,6 @@ import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { loadDemoSchool } from '../support/fixtures.js';
 
 let database: TestDatabase;
-const notifier = createNotifier({ DEFAULT_LOCALE: 'km' });
 const DAY = '2026-11-23';
 
 beforeAll(async () => {
@@ -57,8 +55,8 @@ describe('submitting', () => {
     const teacher = await loadActor(database.db, 3001);
     const operator = await loadActor(database.db, 3002);
     const results = await Promise.all([
-      submitSheet(database.db, teacherAccess, DAY, teacher, notifier),
-      submitSheet(database.db, operatorAccess, DAY, operator, notifier),
+      submitSheet(database.db, teacherAccess, DAY, teacher),
+      submitSheet(database.db, operatorAccess, DAY, operator),
     ]);
     expect(results.map((r) => r.version).sort()).toEqual([1, 2]);
     const [rows] = await database.rows<{ n: number }>(sql`select count(*)::int as n from attendance where day = ${DAY}`);
@@ -99,7 +97,7 @@ describe('submitting', () => {
       await held;
     });
     await holds;
-    const submit = submitSheet(database.db, teacherAccess, DAY, teacher, notifier);
+    const submit = submitSheet(database.db, teacherAccess, DAY, teacher);
     // Wait until the submit is blocked on that row, then let the other one commit.
     for (let i = 0; i < 200; i++) {
       const [w] = await database.rows<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
@@ -123,7 +121,7 @@ describe('the person who takes the roll', () => {
     const teacher = await loadActor(database.db, 3001);
     await database.db.execute(sql`delete from alerted_absences; delete from outbox; delete from attendance; delete from class_submissions`);
     await changeMark(database.db, teacherAccess, DAY, { kind: 'set', roll: 2, status: 'absent' });
-    const r = await submitSheet(database.db, teacherAccess, DAY, teacher, notifier);
+    const r = await submitSheet(database.db, teacherAccess, DAY, teacher);
     expect(r.alertsQueued).toBe(0);
   });
 });

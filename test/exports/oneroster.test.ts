@@ -12,7 +12,6 @@ import JSZip from 'jszip';
 import { parse } from 'csv-parse/sync';
 import { eq, sql } from 'drizzle-orm';
 import { runCliCaptured } from '../support/cli.js';
-import { createNotifier } from '../../src/app.js';
 import { classes } from '../../src/core/db/schema.js';
 import { loadActor } from '../../src/core/auth/actor.js';
 import { accessClass, submitSheet } from '../../src/attendance/service.js';
@@ -53,7 +52,7 @@ beforeAll(async () => {
   const [cls] = await database.db.select({ id: classes.id }).from(classes).where(eq(classes.name, '1A'));
   const access = await accessClass(database.db, teacher, cls!.id, DAY, DAY);
   if (!access.ok) throw new Error(access.reason);
-  await submitSheet(database.db, access, DAY, teacher, createNotifier({ DEFAULT_LOCALE: 'km' }));
+  await submitSheet(database.db, access, DAY, teacher);
 });
 afterAll(() => database.drop());
 

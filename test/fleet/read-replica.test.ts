@@ -73,7 +73,7 @@ beforeAll(async () => {
   const [cls] = await app.database.db.select({ id: classes.id }).from(classes).where(eq(classes.name, '1A'));
   const access = await accessClass(app.database.db, teacher, cls!.id, DAY, DAY);
   if (!access.ok) throw new Error(access.reason);
-  await submitSheet(app.database.db, access, DAY, teacher, app.notifier);
+  await submitSheet(app.database.db, access, DAY, teacher);
   await delivery.deliver();
   principal.inbox();
 

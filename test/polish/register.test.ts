@@ -40,7 +40,7 @@ beforeAll(async () => {
     const a = await accessClass(app.database.db, actor, cls!.id, day, day);
     if (!a.ok) throw new Error(a.reason);
     for (const m of marks) await changeMark(app.database.db, a, day, { kind: 'set', ...m });
-    await submitSheet(app.database.db, a, day, actor, app.notifier);
+    await submitSheet(app.database.db, a, day, actor);
   }
   teacher.inbox();
 });

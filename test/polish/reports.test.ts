@@ -38,7 +38,7 @@ beforeAll(async () => {
   const [cls] = await app.database.db.select({ id: classes.id }).from(classes).where(eq(classes.name, '1A'));
   const a = await accessClass(app.database.db, actor, cls!.id, '2026-11-23', '2026-11-23');
   if (!a.ok) throw new Error(a.reason);
-  await submitSheet(app.database.db, a, '2026-11-23', actor, app.notifier);
+  await submitSheet(app.database.db, a, '2026-11-23', actor);
   teacher.inbox();
   operator.inbox();
 });

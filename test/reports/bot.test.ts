@@ -58,7 +58,7 @@ beforeAll(async () => {
     const a = await accessClass(app.database.db, actor, cls!.id, day, day);
     if (!a.ok) throw new Error(a.reason);
     if (day !== '2026-11-24') await changeMark(app.database.db, a, day, { kind: 'set', roll: 4, status: 'absent' });
-    await submitSheet(app.database.db, a, day, actor, app.notifier);
+    await submitSheet(app.database.db, a, day, actor);
   }
   await deliver();
   for (const u of [principal, teacher, parent]) u.inbox();

@@ -89,7 +89,7 @@ beforeAll(async () => {
       if (!a.ok) throw new Error(a.reason);
       await changeMark(app.database.db, a, day, { kind: 'set', roll: 4, status: 'absent' });
       await changeMark(app.database.db, a, day, { kind: 'set', roll: 1, status: 'late', time: '07:05' });
-      await submitSheet(app.database.db, a, day, actor, app.notifier);
+      await submitSheet(app.database.db, a, day, actor);
     }
   }
   await deliver();

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { classes, staff } from '../../src/core/db/schema.js';
 import { loadActor } from '../../src/core/auth/actor.js';
-import { createNotifier } from '../../src/app.js';
 import { accessClass, changeMark, setCalendarDay, submitSheet } from '../../src/attendance/service.js';
 import { ensurePartitions } from '../../src/attendance/jobs.js';
 import { buildSchoolReport, schoolDays } from '../../src/reports/queries.js';
@@ -15,7 +14,6 @@ import { loadDemoSchool } from '../support/fixtures.js';
 
 let database: TestDatabase;
 let classId: number;
-const notifier = createNotifier({ DEFAULT_LOCALE: 'km' });
 // Thu 19, Fri 20, Sat 21 (a holiday), Mon 23, Tue 24 November 2026
 const DAYS = ['2026-11-19', '2026-11-20', '2026-11-23', '2026-11-24'];
 
@@ -33,7 +31,7 @@ beforeAll(async () => {
     // roll 2 absent on the first three school days (Thu, Fri, Mon: a run of 3 across the weekend)
     if (day !== '2026-11-24') await changeMark(database.db, a, day, { kind: 'set', roll: 2, status: 'absent' });
     if (day === '2026-11-20') await changeMark(database.db, a, day, { kind: 'set', roll: 5, status: 'late', time: '13:20' });
-    await submitSheet(database.db, a, day, teacher, notifier);
+    await submitSheet(database.db, a, day, teacher);
   }
 });
 afterAll(() => database.drop());

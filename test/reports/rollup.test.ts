@@ -36,7 +36,7 @@ beforeAll(async () => {
   const [cls] = await app.database.db.select({ id: classes.id }).from(classes).where(eq(classes.name, '1A'));
   const a = await accessClass(app.database.db, teacher, cls!.id, DAY, DAY);
   if (!a.ok) throw new Error(a.reason);
-  await submitSheet(app.database.db, a, DAY, teacher, app.notifier);
+  await submitSheet(app.database.db, a, DAY, teacher);
   const [pp] = await app.database.db.select({ id: provinces.id }).from(provinces).where(eq(provinces.code, 'PP'));
   await app.database.db.insert(officials).values({ phone: '+85517000001', name: 'Director', provinceId: pp!.id });
 });

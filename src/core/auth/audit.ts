@@ -21,14 +21,9 @@ export function actorOf(telegramUserId: number): string {
 }
 
 export async function audit(ex: Executor, entry: AuditEntry | AuditEntry[]): Promise<void> {
-  const insert = auditInsert(ex, Array.isArray(entry) ? entry : [entry]);
-  if (insert) await insert;
-}
-
-/** The INSERT of these entries, not run (for `writeTogether`); null when there are none. */
-export function auditInsert(ex: Executor, entries: readonly AuditEntry[]) {
-  if (entries.length === 0) return null;
-  return ex.insert(auditLog).values(
+  const entries = Array.isArray(entry) ? entry : [entry];
+  if (entries.length === 0) return;
+  await ex.insert(auditLog).values(
     entries.map((e) => ({
       actor: e.actor,
       schoolId: e.schoolId ?? null,

@@ -5,9 +5,6 @@
  * calls. Items sharing a key never go into the same batch (a statement that inserts on conflict
  * must not meet the same row twice): the later ones wait for the next batch.
  */
-import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
-import type { Executor } from './client.js';
-
 export interface MicroBatcher<I, O> {
   add(item: I): Promise<O>;
 }
@@ -61,35 +58,4 @@ export function createMicroBatcher<I, O>(opts: {
 /** A Postgres array literal passed as one text parameter, so a statement's text never changes with its size. */
 export function pgArrayLiteral(values: Array<string | number | boolean | null>): string {
   return `{${values.map((v) => (v === null ? 'NULL' : typeof v === 'string' ? `"${v.replace(/(["\\])/g, '\\$1')}"` : String(v))).join(',')}}`;
-}
-
-/**
- * Several writes of one transaction sent as ONE statement (`with w0 as (…), w1 as (…) select 1`):
- * Postgres runs every data-modifying WITH part once, to completion, whether or not the query reads
- * it, so the effect is that of the statements in turn — except that all parts see the snapshot
- * taken when the statement began (none sees another's rows) and no two may touch the same row.
- * Each statement less is a socket write, a parse and a result less while a lock is held; the
- * attendance submit went from four closing statements to one this way.
- */
-export async function writeTogether(ex: Executor, parts: ReadonlyArray<SQLWrapper | null | undefined | false>): Promise<void> {
-  const list = parts.filter((p): p is SQLWrapper => Boolean(p));
-  if (list.length === 0) return;
-  if (list.length === 1) {
-    await ex.execute(list[0]!.getSQL());
-    return;
-  }
-  await ex.execute(sql`with ${withParts(list)} select 1`);
-}
-
-/**
- * The writes as WITH parts named w0, w1, … (no leading `with`, no trailing comma), for a statement
- * that adds its own parts and query after them; null when there is none.
- */
-export function withParts(parts: ReadonlyArray<SQLWrapper | null | undefined | false>): SQL | null {
-  const list = parts.filter((p): p is SQLWrapper => Boolean(p));
-  if (list.length === 0) return null;
-  return sql.join(
-    list.map((p, i) => sql`${sql.raw(`w${i}`)} as (${p.getSQL()})`),
-    sql`, `,
-  );
 }

@@ -27,19 +27,9 @@ export interface OutgoingMessage {
 
 /** Returns the ids of rows actually inserted (already-known dedupe keys are skipped). */
 export async function addToOutbox(ex: Executor, messages: OutgoingMessage | OutgoingMessage[]): Promise<number[]> {
-  const insert = outboxInsert(ex, Array.isArray(messages) ? messages : [messages]);
-  if (!insert) return [];
-  const rows = await insert.returning({ id: outbox.id });
-  return rows.map((r) => r.id);
-}
-
-/**
- * The INSERT of these messages, not run: for `writeTogether`, which sends it with the other writes
- * of the transaction as one statement. null when there is nothing to insert.
- */
-export function outboxInsert(ex: Executor, list: readonly OutgoingMessage[]) {
-  if (list.length === 0) return null;
-  return ex
+  const list = Array.isArray(messages) ? messages : [messages];
+  if (list.length === 0) return [];
+  const rows = await ex
     .insert(outbox)
     .values(
       list.map((m) => ({
@@ -56,5 +46,7 @@ export function outboxInsert(ex: Executor, list: readonly OutgoingMessage[]) {
         notBefore: m.notBefore ?? sql`now()`,
       })),
     )
-    .onConflictDoNothing({ target: outbox.dedupeKey });
+    .onConflictDoNothing({ target: outbox.dedupeKey })
+    .returning({ id: outbox.id });
+  return rows.map((r) => r.id);
 }
