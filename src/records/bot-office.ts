@@ -14,13 +14,14 @@
 import { Composer } from 'grammy';
 import { actorOf, audit } from '../core/auth/audit.js';
 import type { StaffRole } from '../core/auth/roles.js';
-import { asciiDigits, formatNumber, localDigits } from '../core/i18n/index.js';
+import { asciiDigits, formatNumber } from '../core/i18n/index.js';
 import type { AppDeps, BotContext } from '../core/telegram/context.js';
 import { issueCopy, normaliseCode } from './service-copies.js';
 import { missingIdCodes, setIdCode } from './service-idcodes.js';
 import { revokeOne, unlockOne, type RecordRef } from './service-unlock.js';
 import { latestPublishedTerm, parseRecordTerm, scoresRecordSource } from './source-scores.js';
 import { latestTerm } from './service-sign.js';
+import { termText } from './term.js';
 
 const RECIPIENTS: Record<string, 'family' | 'school' | 'board' | 'other'> = {
   family: 'family',
@@ -48,7 +49,7 @@ export function recordsOfficeFeature(deps: AppDeps): Composer<BotContext> {
   // read when a copy is issued (the address is the deployment's, set once at start-up)
   const base = () => (deps.publicUrl ?? (deps.webAppUrl ? new URL(deps.webAppUrl).origin : 'http://localhost:8080')).replace(/\/+$/, '');
   const n = (ctx: BotContext, v: number) => formatNumber(ctx.locale, v);
-  const termOf = (ctx: BotContext, term: string) => (term === 'year' ? ctx.t('records-term-year') : localDigits(ctx.locale, term));
+  const termOf = (ctx: BotContext, term: string) => termText(ctx.locale, term, (key) => ctx.t(key));
   const denied = async (ctx: BotContext, action: string) => {
     await audit(db, { actor: actorOf(ctx.from!.id), action, outcome: 'denied', details: { reason: 'role' } });
     await ctx.reply(ctx.t('records-office-only'));

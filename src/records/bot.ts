@@ -21,6 +21,7 @@ import { checkClass, classPreview, confirmClass, latestTerm, schoolReadiness, si
 import { subjectIndex } from '../teaching/subjects.js';
 import { recordsOfficeFeature } from './bot-office.js';
 import { latestPublishedTerm, parseRecordTerm, refreshTermRecords, scoresRecordSource, type RecordTerm } from './source-scores.js';
+import { termText } from './term.js';
 
 function whoOf(ctx: BotContext, role: 'teacher' | 'principal'): Who | null {
   const m = ctx.actor.staff.find((s) => s.roles.includes(role));
@@ -36,7 +37,7 @@ export function recordsFeature(deps: AppDeps): Composer<BotContext> {
   const prefix = (b: string) => b.slice(0, 12);
   const source = scoresRecordSource(deps.database);
   const index = subjectIndex((locale, key) => deps.notifier.t(locale, key));
-  const termOf = (ctx: BotContext, term: string) => (term === 'year' ? ctx.t('records-term-year') : localDigits(ctx.locale, term));
+  const termOf = (ctx: BotContext, term: string) => termText(ctx.locale, term, (key) => ctx.t(key));
   /** records follow what scores published: brought up to date before anything is shown or signed */
   const refresh = (who: Who, term: string, classIds?: number[]) => {
     const t = parseRecordTerm(term);

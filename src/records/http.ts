@@ -14,6 +14,7 @@ import type { HttpRoute } from '../core/telegram/webhook.js';
 import { GUESSES, guessLimiter } from './guesses.js';
 import { publishedKeys } from './service-keys.js';
 import { normaliseCode, verifyCode, type VerifyResult } from './service-copies.js';
+import { termText } from './term.js';
 
 export function recordsRoutes(deps: AppDeps): HttpRoute[] {
   const db = deps.database.db;
@@ -71,7 +72,7 @@ export function verifyLines(result: VerifyResult, t: T): string[] {
     const r = result.record;
     if (!r) continue;
     // the reader's digits: Khmer digits in the Khmer half of the page
-    const term = r.term === 'year' ? t(l, 'records-term-year') : localDigits(l, r.term);
+    const term = termText(l, r.term, (key) => t(l, key));
     lines.push(`<p>${escapeMarkup(t(l, 'records-verify-what', { school: r.school, student: r.student, code: r.studentCode, year: localDigits(l, r.year), term, version: formatNumber(l, r.version) }))}</p>`);
     lines.push('<ul>' + r.signatures.map((s) => `<li>${escapeMarkup(`${t(l, `records-role-${s.role}`)}${s.role === 'teacher' ? ` (${s.scope})` : ''}: ${s.signer} — ${localDigits(l, s.signedAt.slice(0, 16).replace('T', ' '))} UTC`)}</li>`).join('') + '</ul>');
   }

@@ -16,9 +16,10 @@ import { z } from 'zod';
 import type { QueueSpec } from '../core/capability.js';
 import { rowsOf, type Db } from '../core/db/client.js';
 import type { Locale } from '../core/db/schema.js';
-import { localDigits, type Notifier } from '../core/i18n/index.js';
+import type { Notifier } from '../core/i18n/index.js';
 import { addToOutbox, type OutgoingMessage } from '../core/queue/outbox.js';
 import { recordsPublicationNotices } from './schema.js';
+import { termText } from './term.js';
 
 export const RECORDS_QUEUE = 'records';
 const SCHEDULER_ID = 'records-publication-notices';
@@ -71,7 +72,7 @@ export async function tellSignersOfPublications(db: Db, notifier: Notifier): Pro
         payload: {
           text: notifier.t(locale, 'records-ready-teachers', {
             className: p.className,
-            term: term === 'year' ? notifier.t(locale, 'records-term-year') : localDigits(locale, term),
+            term: termText(locale, term, (key) => notifier.t(locale, key)),
             arg: term,
           }),
         },

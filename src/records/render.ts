@@ -16,6 +16,7 @@ import { embedPngData } from '../qr/render.js';
 import type { RecordBundle } from './bundle.js';
 import type { RecordDocument } from './canonical.js';
 import { savedAndSealed, type PdfSeal } from './pdf-seal.js';
+import { termText } from './term.js';
 
 export const BUNDLE_ATTACHMENT = 'record.sis.json';
 const DPI = 150;
@@ -40,7 +41,7 @@ export async function renderCertifiedCopy(input: { bundle: RecordBundle; code: s
   const locale = input.locale ?? 'km';
   // years, terms and times in the reader's digits (Khmer digits on a Khmer copy)
   const digits = (text: string) => localDigits(locale, text);
-  const termText = doc.term === 'year' ? label('records-term-year') : digits(doc.term);
+  const term = termText(locale, doc.term, (key) => label(key));
   const when = (iso: string) => digits(iso.slice(0, 16).replace('T', ' '));
   const months = new Intl.DateTimeFormat(locale === 'km' ? 'km-KH' : 'en', { month: 'short', timeZone: 'UTC' });
   /** a test as the reader names it: its month, "exam", "T1" */
@@ -72,7 +73,7 @@ export async function renderCertifiedCopy(input: { bundle: RecordBundle; code: s
   y += pt(6);
   await line(`${label('records-copy-student')}: ${doc.student.name}${doc.student.nameLatin ? ` (${doc.student.nameLatin})` : ''}`, { size: pt(11) });
   await line(`${label('records-copy-ids', { code: doc.student.code, id: doc.student.idCode })}`, { size: pt(10) });
-  await line(label('records-copy-period', { year: digits(doc.year), term: termText, className: doc.className, version: input.number(doc.version) }), { size: pt(10) });
+  await line(label('records-copy-period', { year: digits(doc.year), term, className: doc.className, version: input.number(doc.version) }), { size: pt(10) });
   y += pt(8);
 
   // the results table: subject, each score, the subject's average

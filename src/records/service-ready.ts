@@ -10,7 +10,9 @@ import { rowsOf, type Tx } from '../core/db/client.js';
 import type { Locale } from '../core/db/schema.js';
 import { localDigits, type Notifier } from '../core/i18n/index.js';
 import { addToOutbox, type OutgoingMessage } from '../core/queue/outbox.js';
+import { schoolRecipients } from '../teaching/leave-flow.js';
 import type { ClassCheck } from './service-sign.js';
+import { termText } from './term.js';
 
 const CAPABILITY = 'records';
 
@@ -18,10 +20,6 @@ interface Recipient {
   staffId: number;
   chatId: number;
   locale: Locale | null;
-}
-
-function termText(notifier: Notifier, locale: Locale, term: string) {
-  return term === 'year' ? notifier.t(locale, 'records-term-year') : localDigits(locale, term);
 }
 
 function message(notifier: Notifier, to: Recipient, input: { schoolId: number; classId: number; dedupeKey: string; key: string; args: Record<string, string | number>; term: string }): OutgoingMessage {
@@ -33,7 +31,7 @@ function message(notifier: Notifier, to: Recipient, input: { schoolId: number; c
     entity: 'class',
     entityId: input.classId,
     chatId: to.chatId,
-    payload: { text: notifier.t(locale, input.key, { ...input.args, term: termText(notifier, locale, input.term), arg: input.term }) },
+    payload: { text: notifier.t(locale, input.key, { ...input.args, term: termText(locale, input.term, (key) => notifier.t(locale, key)), arg: input.term }) },
   };
 }
 
@@ -73,13 +71,8 @@ export async function tellHomeroomIfReady(
 
 /** After the homeroom teacher's confirmation: the school's principals, the records waiting for them. */
 export async function tellPrincipals(tx: Tx, notifier: Notifier, input: { schoolId: number; classId: number; className: string; term: string; count: number; batch: string; signerStaffId: number }): Promise<number> {
-  const to = rowsOf<Recipient>(
-    await tx.execute(sql`
-      select distinct s.id as "staffId", s.telegram_user_id as "chatId", ta.locale
-        from staff s join staff_roles r on r.staff_id = s.id and r.role = 'principal'
-        left join telegram_accounts ta on ta.telegram_user_id = s.telegram_user_id
-       where s.school_id = ${input.schoolId} and s.active and s.telegram_user_id is not null and s.id <> ${input.signerStaffId}`),
-  ).map((r) => ({ ...r, staffId: Number(r.staffId), chatId: Number(r.chatId) }));
+  // the school's principals on Telegram (teaching's list of them), the one who confirmed aside
+  const to = (await schoolRecipients(tx, input.schoolId, ['principal'])).filter((r) => r.staffId !== input.signerStaffId);
   const messages = to.map((r) =>
     message(notifier, r, {
       schoolId: input.schoolId,
