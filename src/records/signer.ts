@@ -8,8 +8,9 @@
  * The workflow only sees `Signer` (one key) and `SignerProvider` (find or make a signer's key), so
  * a USB token or a remote signing service can replace the stored keys without touching it.
  */
-import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { sha256Hex } from './canonical.js';
+import { openSealedBytes, sealBytes } from '../core/sealed-text.js';
 
 export interface Signer {
   /** fingerprint of the public key (what signatures name) */
@@ -74,12 +75,9 @@ export function newSealedKey(kek: Buffer, owner: KeyOwner): SealedKey {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(ED25519_SPKI_PREFIX.length).toString('base64');
   const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' });
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', kek, iv);
-  cipher.setAAD(ownerAad(owner));
-  const ct = Buffer.concat([cipher.update(pkcs8), cipher.final()]);
+  const sealed = sealBytes(kek, pkcs8, ownerAad(owner));
   pkcs8.fill(0);
-  return { publicKey: raw, keyId: keyIdOf(raw), sealed: Buffer.concat([iv, cipher.getAuthTag(), ct]) };
+  return { publicKey: raw, keyId: keyIdOf(raw), sealed };
 }
 
 function ownerAad(owner: KeyOwner): Buffer {
@@ -91,12 +89,7 @@ export function openSealedKey(kek: Buffer, owner: KeyOwner, key: SealedKey): Sig
   checkKek(kek);
   let privateKey: KeyObject;
   try {
-    const iv = key.sealed.subarray(0, 12);
-    const tag = key.sealed.subarray(12, 28);
-    const decipher = createDecipheriv('aes-256-gcm', kek, iv);
-    decipher.setAAD(ownerAad(owner));
-    decipher.setAuthTag(tag);
-    const pkcs8 = Buffer.concat([decipher.update(key.sealed.subarray(28)), decipher.final()]);
+    const pkcs8 = openSealedBytes(kek, key.sealed, ownerAad(owner));
     privateKey = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
     pkcs8.fill(0);
   } catch {
