@@ -19,7 +19,7 @@ import type { JobContext } from '../../src/core/capability.js';
 import { createLogger } from '../../src/core/logger.js';
 import { createHttpServer } from '../../src/core/telegram/webhook.js';
 import { addOfficial, addSchool } from '../../src/schools/service.js';
-import { exportDownloadRoute, exportFileResolver, linkSignature } from '../../src/exports/files.js';
+import { exportDownloadRoute, linkSignature } from '../../src/exports/files.js';
 import { exportsQueue, type ExportJob } from '../../src/exports/jobs.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { startTestDelivery, type TestDelivery } from '../support/delivery.js';
@@ -56,7 +56,7 @@ beforeAll(async () => {
   await addOfficial(app.database.db, { phoneE164: '+85512777001', name: 'Director', provinceCode: '03' }, 'cli');
   redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   config = loadConfigWithoutBot({ EXPORTS_DIR: dir, EXPORTS_PUBLIC_URL: 'https://sis.example.org', BOT_TOKEN: '123:TEST-TOKEN-abcdefghij' });
-  delivery = startTestDelivery(app, { resolvePayload: exportFileResolver(app.database.db) });
+  delivery = startTestDelivery(app);
   server = createHttpServer([exportDownloadRoute(app.database, config)]);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -15,9 +15,6 @@ import { CAPABILITIES } from '../../src/app.js';
 import { hasRole, loadActor } from '../../src/core/auth/actor.js';
 import { ensurePartitions } from '../../src/attendance/jobs.js';
 import { runCardJob, type CardJob } from '../../src/qr/card-jobs.js';
-import { reportFileResolver } from '../../src/reports/service.js';
-import { cardFileResolver } from '../../src/qr/files.js';
-import { composeResolvers } from '../../src/core/queue/sender.js';
 import { createLogger } from '../../src/core/logger.js';
 import { signCard } from '../../src/qr/tokens.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -87,7 +84,7 @@ beforeAll(async () => {
   await addGatekeeper(app, 'DEMO-001', '+85512999051');
   const [pp] = await app.database.db.select({ id: provinces.id }).from(provinces).where(eq(provinces.code, 'PP'));
   await app.database.db.insert(officials).values([{ phone: '+85517000001', name: 'Provincial director', provinceId: pp!.id }]);
-  ({ deliver, stop: stopDelivery } = startTestDelivery(app, { resolvePayload: composeResolvers(reportFileResolver(app.database.db), cardFileResolver(app.database.db)) }));
+  ({ deliver, stop: stopDelivery } = startTestDelivery(app));
   const person = async (id: number, phone: string) => {
     const u = app.user(id, `U${id}`);
     await u.shareContact(phone);

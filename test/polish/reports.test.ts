@@ -11,7 +11,6 @@ import { accessClass, submitSheet } from '../../src/attendance/service.js';
 import { loadActor } from '../../src/core/auth/actor.js';
 import { ensurePartitions } from '../../src/attendance/jobs.js';
 import { runReportJob, type ReportJob } from '../../src/reports/jobs.js';
-import { reportFileResolver } from '../../src/reports/service.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { startTestDelivery } from '../support/delivery.js';
 import { loadDemoSchool } from '../support/fixtures.js';
@@ -29,7 +28,7 @@ beforeAll(async () => {
   app = await createTestApp({ now: () => now, rateLimit: { max: 10_000, windowMs: 1000 } });
   await loadDemoSchool(app.database.db);
   await ensurePartitions(app.database.db, '2026-11-01');
-  ({ deliver, stop: stopDelivery } = startTestDelivery(app, { resolvePayload: reportFileResolver(app.database.db) }));
+  ({ deliver, stop: stopDelivery } = startTestDelivery(app));
   teacher = app.user(5001, 'Maly');
   await teacher.shareContact('016 005 138');
   operator = app.user(5002, 'Op');

@@ -13,7 +13,6 @@ import { formatNumber } from '../../src/core/i18n/index.js';
 import { classSheet, reissueConfirm, schoolSheets } from '../../src/qr/buttons.js';
 import { cardsFor, resolveCardToken } from '../../src/qr/cards.js';
 import { decodeQrCodes } from '../../src/qr/decode.js';
-import { cardFileResolver } from '../../src/qr/files.js';
 import { CARDS_QUEUE, runCardJob, type CardJob } from '../../src/qr/card-jobs.js';
 import { cardFiles } from '../../src/qr/schema.js';
 import { cardSecret } from '../../src/qr/secret.js';
@@ -65,7 +64,7 @@ beforeAll(async () => {
     actor: 'cli',
   });
   expect(other.ok).toBe(true);
-  const delivery = startTestDelivery(app, { resolvePayload: cardFileResolver(app.database.db) });
+  const delivery = startTestDelivery(app);
   deliver = delivery.deliver;
   stopDelivery = delivery.stop;
   const rows = await app.database.db.select({ id: classes.id, name: classes.name }).from(classes);

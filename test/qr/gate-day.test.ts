@@ -12,7 +12,6 @@ import { runCardJob, type CardJob } from '../../src/qr/card-jobs.js';
 import { cardsFor } from '../../src/qr/cards.js';
 import { runCutoff } from '../../src/qr/cutoff.js';
 import { decodeQrCodes } from '../../src/qr/decode.js';
-import { cardFileResolver } from '../../src/qr/files.js';
 import { renderCardPng } from '../../src/qr/render.js';
 import { extractCardToken } from '../../src/qr/scan.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -29,7 +28,7 @@ const t = (key: string, vars?: Record<string, string | number>) => app.notifier.
 beforeAll(async () => {
   app = await createTestApp({ now: () => now, rateLimit: { max: 10_000, windowMs: 1000 } });
   await loadDemoSchool(app.database.db);
-  ({ deliver, stop: stopDelivery } = startTestDelivery(app, { resolvePayload: cardFileResolver(app.database.db) }));
+  ({ deliver, stop: stopDelivery } = startTestDelivery(app));
 });
 
 afterAll(async () => {

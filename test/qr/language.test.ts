@@ -12,7 +12,6 @@ import sharp from 'sharp';
 import { formatDay } from '../../src/core/i18n/index.js';
 import { CARDS_QUEUE, runCardJob, type CardJob } from '../../src/qr/card-jobs.js';
 import { runCutoff } from '../../src/qr/cutoff.js';
-import { cardFileResolver } from '../../src/qr/files.js';
 import { signCard } from '../../src/qr/tokens.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { startTestDelivery } from '../support/delivery.js';
@@ -88,7 +87,7 @@ beforeAll(async () => {
         join student_guardians sg on sg.student_id = s.id and sg.priority = 1 join guardians g on g.id = sg.guardian_id
        order by s.roll_no limit 6`)
   ).map((r) => ({ id: Number(r.id), code: r.student_code, nameKm: r.name_km, nameEn: r.name_en, phone: r.phone }));
-  ({ deliver, stop: stopDelivery } = startTestDelivery(app, { resolvePayload: cardFileResolver(app.database.db) }));
+  ({ deliver, stop: stopDelivery } = startTestDelivery(app));
 });
 
 afterAll(async () => {

@@ -19,6 +19,10 @@ export interface TestDelivery {
   stop(): Promise<void>;
 }
 
+/**
+ * Rows resolve as the worker resolves them (every capability's resolvers); `resolvePayload` goes
+ * first, for one configured otherwise than the app's (the records' seal files, say).
+ */
 export function startTestDelivery(app: TestApp, opts: { resolvePayload?: PayloadResolver } = {}): TestDelivery {
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   const prefix = `test-send-${randomBytes(4).toString('hex')}`;

@@ -14,7 +14,6 @@ import { and, eq } from 'drizzle-orm';
 import { auditLog, classes, staff } from '../../src/core/db/schema.js';
 import { classSubstitutes } from '../../src/attendance/schema.js';
 import { DEMO_FIXTURES } from '../../src/roster/demo.js';
-import { hoursFileResolver } from '../../src/teaching/hours-service.js';
 import { runTeachingJob, type TeachingJob } from '../../src/teaching/jobs.js';
 import { lessonCovers, lessons } from '../../src/teaching/schema.js';
 import { leaveRequests } from '../../src/staffing/schema.js';
@@ -47,7 +46,7 @@ async function runJobs() {
 beforeAll(async () => {
   app = await createTestApp({ now: () => now, rateLimit: { max: 10_000, windowMs: 1000 } });
   await loadDemoSchool(app.database.db);
-  const delivery = startTestDelivery(app, { resolvePayload: hoursFileResolver(app.database.db) });
+  const delivery = startTestDelivery(app);
   deliver = delivery.deliver;
   stopDelivery = delivery.stop;
   principal = app.user(15001, 'Sophea');
